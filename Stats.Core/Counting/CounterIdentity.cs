@@ -1,0 +1,50 @@
+using System.Globalization;
+
+namespace Stats.Core.Counting;
+
+/// <summary>
+/// The COUNTER R5.1 identities, in one place: who is "the same user" for double-clicks, and which
+/// session a request belongs to for Unique counts (DOMAIN.md, "Counting rules").
+/// </summary>
+public static class CounterIdentity
+{
+    /// <summary>
+    /// The best available user identity: logged-in user id, else session id, else IP address + user agent.
+    /// Null when none is known.
+    /// </summary>
+    public static string? VisitorKey(string? userId, string? sessionId, string? ipAddress, string? userAgent)
+    {
+        if (!string.IsNullOrEmpty(userId))
+        {
+            return "u|" + userId;
+        }
+
+        if (!string.IsNullOrEmpty(sessionId))
+        {
+            return "s|" + sessionId;
+        }
+
+        return string.IsNullOrEmpty(ipAddress) ? null : "a|" + ipAddress + "|" + userAgent;
+    }
+
+    /// <summary>
+    /// The COUNTER session: session id + date; else user id + date + hour; else IP + user agent + date + hour.
+    /// A session never spans two UTC days, which is what makes daily unique counts add up over any range.
+    /// </summary>
+    public static string? SessionKey(string? userId, string? sessionId, string? ipAddress, string? userAgent, DateTime timestampUtc)
+    {
+        var date = timestampUtc.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        var hour = timestampUtc.Hour.ToString("00", CultureInfo.InvariantCulture);
+        if (!string.IsNullOrEmpty(sessionId))
+        {
+            return sessionId + "|" + date;
+        }
+
+        if (!string.IsNullOrEmpty(userId))
+        {
+            return userId + "|" + date + "|" + hour;
+        }
+
+        return string.IsNullOrEmpty(ipAddress) ? null : ipAddress + "|" + userAgent + "|" + date + "|" + hour;
+    }
+}

@@ -1,0 +1,246 @@
+namespace Stats.Core.Data;
+
+/// <summary>
+/// One anonymised event. The widest table of the store, so every column is a number or a short code:
+/// strings that repeat (records, files, communities, documents, locations) live in their own tables.
+/// </summary>
+public sealed class RawEvent
+{
+    public long Id { get; set; }
+
+    /// <summary>Code of the event type (see <see cref="Events.EventCatalog"/>).</summary>
+    public short TypeId { get; set; }
+
+    /// <summary>When it happened, UTC.</summary>
+    public DateTime Timestamp { get; set; }
+
+    public int? RecordId { get; set; }
+
+    public int? FileId { get; set; }
+
+    public int? CommunityId { get; set; }
+
+    /// <summary>What the event is about beyond the record: a document, a SIP, a feature name.</summary>
+    public int? SubjectId { get; set; }
+
+    /// <summary>A second label: a loan's location, a SIP's status.</summary>
+    public int? DetailId { get; set; }
+
+    /// <summary>ISO 3166 alpha-2 country of the client, null when unknown or private.</summary>
+    public string? Country { get; set; }
+
+    public EventTraits Traits { get; set; }
+
+    /// <summary>Salted hash of the best available user identity (user id, session id, or IP + user agent).</summary>
+    public long? VisitorHash { get; set; }
+
+    /// <summary>Salted hash of the COUNTER session key.</summary>
+    public long? SessionHash { get; set; }
+
+    /// <summary>A quantity: bytes downloaded, a SIP's size, an archive-size snapshot.</summary>
+    public long? Amount { get; set; }
+}
+
+/// <summary>Boolean facts about an event, packed into one byte.</summary>
+[Flags]
+public enum EventTraits : byte
+{
+    None = 0,
+    Robot = 1,
+    Machine = 2,
+    ViaApi = 4,
+    Preview = 8,
+}
+
+/// <summary>A record of the catalog, kept up to date by lifecycle events.</summary>
+public sealed class Record
+{
+    public int Id { get; set; }
+
+    /// <summary>The repository's own id (recid).</summary>
+    public required string ExternalId { get; set; }
+
+    /// <summary>The concept id shared by all versions (parent_recid).</summary>
+    public string? ParentExternalId { get; set; }
+
+    public string? OwnerId { get; set; }
+
+    public string? Title { get; set; }
+
+    public string? ResourceType { get; set; }
+
+    public AccessRight AccessRight { get; set; }
+
+    /// <summary>When the record was published; null for a record only seen in usage events so far.</summary>
+    public DateTime? PublishedAt { get; set; }
+
+    public DateTime? DeletedAt { get; set; }
+
+    public List<Community> Communities { get; set; } = [];
+
+    public List<RecordFile> Files { get; set; } = [];
+}
+
+public enum AccessRight : byte
+{
+    Unknown = 0,
+    Open = 1,
+    Embargoed = 2,
+    Restricted = 3,
+    Closed = 4,
+}
+
+/// <summary>A file of a record (file_key within the record's bucket).</summary>
+public sealed class RecordFile
+{
+    public int Id { get; set; }
+
+    public int RecordId { get; set; }
+
+    public required string Key { get; set; }
+
+    public long? Size { get; set; }
+}
+
+/// <summary>A community (collection) records belong to.</summary>
+public sealed class Community
+{
+    public int Id { get; set; }
+
+    public required string ExternalId { get; set; }
+
+    public string? Name { get; set; }
+
+    public List<Record> Records { get; set; } = [];
+}
+
+/// <summary>A repeated string that events point at by number: a document id, a location, a SIP id, a feature.</summary>
+public sealed class Label
+{
+    public int Id { get; set; }
+
+    public LabelKind Kind { get; set; }
+
+    public required string Value { get; set; }
+}
+
+public enum LabelKind : byte
+{
+    Feature = 1,
+    Document = 2,
+    Location = 3,
+    Sip = 4,
+    Status = 5,
+}
+
+/// <summary>Per record, per day and access method: the COUNTER metrics. Overwritten when a day is recomputed.</summary>
+public sealed class RecordDailyStat
+{
+    public DateOnly Day { get; set; }
+
+    public int RecordId { get; set; }
+
+    public AccessMethod AccessMethod { get; set; }
+
+    public int Views { get; set; }
+
+    public int UniqueViews { get; set; }
+
+    public int Downloads { get; set; }
+
+    public int UniqueDownloads { get; set; }
+
+    public long Volume { get; set; }
+}
+
+/// <summary>COUNTER's Access_Method: people, or scripted tools counted apart.</summary>
+public enum AccessMethod : byte
+{
+    Regular = 0,
+    Machine = 1,
+}
+
+/// <summary>The random salt of one UTC day, shared by every instance and destroyed after the grace period.</summary>
+public sealed class DailySalt
+{
+    public DateOnly Day { get; set; }
+
+    public required byte[] Salt { get; set; }
+
+    public DateTime CreatedAt { get; set; }
+}
+
+/// <summary>An API key. Only a hash of the secret is stored; the prefix identifies it in lists.</summary>
+public sealed class ApiKey
+{
+    public int Id { get; set; }
+
+    public required string Name { get; set; }
+
+    public required string Prefix { get; set; }
+
+    public required byte[] SecretHash { get; set; }
+
+    public required string Scopes { get; set; }
+
+    public DateTime CreatedAt { get; set; }
+
+    public DateTime? LastUsedAt { get; set; }
+
+    public DateTime? RevokedAt { get; set; }
+}
+
+/// <summary>Who may see which statistics: a principal (role, user or group) granted a scope.</summary>
+public sealed class AccessRule
+{
+    public int Id { get; set; }
+
+    public PrincipalKind PrincipalKind { get; set; }
+
+    public required string Principal { get; set; }
+
+    public AccessScope Scope { get; set; }
+
+    /// <summary>The community or record the rule covers; null for <see cref="AccessScope.Everything"/>.</summary>
+    public string? ScopeValue { get; set; }
+
+    public DateTime CreatedAt { get; set; }
+
+    public string? CreatedBy { get; set; }
+}
+
+public enum PrincipalKind : byte
+{
+    Role = 1,
+    User = 2,
+    Group = 3,
+}
+
+public enum AccessScope : byte
+{
+    Everything = 1,
+    Community = 2,
+    Record = 3,
+}
+
+/// <summary>A day whose raw events changed since it was last aggregated.</summary>
+public sealed class DirtyDay
+{
+    public DateOnly Day { get; set; }
+
+    public DateTime MarkedAt { get; set; }
+}
+
+/// <summary>One run of the aggregation pipeline, kept so that admins can see its lag and failures.</summary>
+public sealed class AggregationRun
+{
+    public long Id { get; set; }
+
+    public DateTime StartedAt { get; set; }
+
+    public DateTime? FinishedAt { get; set; }
+
+    public int DaysProcessed { get; set; }
+
+    public string? Error { get; set; }
+}

@@ -1,0 +1,72 @@
+using Microsoft.EntityFrameworkCore;
+using Stats.Core.Events;
+
+namespace Stats.Core.Data;
+
+/// <summary>
+/// The store: raw events, the record catalog, daily aggregates and the small administrative tables.
+/// </summary>
+/// <remarks>
+/// Each provider has its own derived context (<see cref="SqliteStatsDbContext"/>, <see cref="SqlServerStatsDbContext"/>,
+/// <see cref="PostgreSqlStatsDbContext"/>) so that each keeps its own migrations under <c>Data/Migrations/&lt;Provider&gt;</c>.
+/// After a model change, add a migration for every provider from the repository root:
+/// <code>
+/// dotnet tool restore
+/// for p in Sqlite SqlServer PostgreSql; do
+///   dotnet ef migrations add &lt;Name&gt; --project Stats.Core --startup-project Stats.Dashboard \
+///     --context ${p}StatsDbContext --output-dir Data/Migrations/$p
+/// done
+/// </code>
+/// </remarks>
+public abstract class StatsDbContext(DbContextOptions options) : DbContext(options)
+{
+    public DbSet<RawEvent> RawEvents => Set<RawEvent>();
+
+    public DbSet<EventType> EventTypes => Set<EventType>();
+
+    public DbSet<Record> Records => Set<Record>();
+
+    public DbSet<RecordFile> RecordFiles => Set<RecordFile>();
+
+    public DbSet<Community> Communities => Set<Community>();
+
+    public DbSet<Label> Labels => Set<Label>();
+
+    public DbSet<RecordDailyStat> RecordDailyStats => Set<RecordDailyStat>();
+
+    public DbSet<DailySalt> DailySalts => Set<DailySalt>();
+
+    public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
+
+    public DbSet<AccessRule> AccessRules => Set<AccessRule>();
+
+    public DbSet<DirtyDay> DirtyDays => Set<DirtyDay>();
+
+    public DbSet<AggregationRun> AggregationRuns => Set<AggregationRun>();
+
+    /// <summary>Which provider this context talks to.</summary>
+    public abstract DatabaseProvider Provider { get; }
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        modelBuilder.ApplyConfigurationsFromAssembly(typeof(StatsDbContext).Assembly);
+    }
+}
+
+/// <summary>The embedded default: a SQLite file in WAL mode.</summary>
+public sealed class SqliteStatsDbContext(DbContextOptions<SqliteStatsDbContext> options) : StatsDbContext(options)
+{
+    public override DatabaseProvider Provider => DatabaseProvider.Sqlite;
+}
+
+/// <summary>What production deployments use.</summary>
+public sealed class SqlServerStatsDbContext(DbContextOptions<SqlServerStatsDbContext> options) : StatsDbContext(options)
+{
+    public override DatabaseProvider Provider => DatabaseProvider.SqlServer;
+}
+
+/// <summary>PostgreSQL, tested for real in CI.</summary>
+public sealed class PostgreSqlStatsDbContext(DbContextOptions<PostgreSqlStatsDbContext> options) : StatsDbContext(options)
+{
+    public override DatabaseProvider Provider => DatabaseProvider.PostgreSql;
+}

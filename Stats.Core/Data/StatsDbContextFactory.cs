@@ -1,0 +1,79 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+
+namespace Stats.Core.Data;
+
+/// <summary>
+/// Creates a context of the configured provider per unit of work. Components and services ask for
+/// <see cref="IDbContextFactory{StatsDbContext}"/> and never know which provider is behind it.
+/// </summary>
+public sealed class StatsDbContextFactory : IDbContextFactory<StatsDbContext>
+{
+    private readonly Func<StatsDbContext> _create;
+
+    public StatsDbContextFactory(DatabaseProvider provider, string connectionString, ILoggerFactory? loggerFactory = null)
+    {
+        Provider = provider;
+        ConnectionString = connectionString;
+        _create = provider switch
+        {
+            DatabaseProvider.Sqlite => Build<SqliteStatsDbContext>(
+                b => b.UseSqlite(connectionString),
+                o => new SqliteStatsDbContext(o), loggerFactory),
+            DatabaseProvider.SqlServer => Build<SqlServerStatsDbContext>(
+                b => b.UseSqlServer(connectionString, o => o.EnableRetryOnFailure()),
+                o => new SqlServerStatsDbContext(o), loggerFactory),
+            DatabaseProvider.PostgreSql => Build<PostgreSqlStatsDbContext>(
+                b => b.UseNpgsql(connectionString),
+                o => new PostgreSqlStatsDbContext(o), loggerFactory),
+            _ => throw new ArgumentOutOfRangeException(nameof(provider), provider, "Unknown database provider."),
+        };
+    }
+
+    public DatabaseProvider Provider { get; }
+
+    public string ConnectionString { get; }
+
+    /// <summary>Builds the factory from the settings, resolving the embedded SQLite file under the content root.</summary>
+    public static StatsDbContextFactory FromOptions(DatabaseOptions options, string contentRoot, ILoggerFactory? loggerFactory = null)
+    {
+        var provider = options.ParsedProvider;
+        var connectionString = provider == DatabaseProvider.Sqlite
+            ? SqliteConnectionString(options, contentRoot)
+            : options.ConnectionString!;
+        return new StatsDbContextFactory(provider, connectionString, loggerFactory);
+    }
+
+    public StatsDbContext CreateDbContext() => _create();
+
+    private static string SqliteConnectionString(DatabaseOptions options, string contentRoot)
+    {
+        var builder = new SqliteConnectionStringBuilder(
+            string.IsNullOrWhiteSpace(options.ConnectionString) ? "Data Source=stats.db" : options.ConnectionString);
+        if (builder.DataSource != ":memory:" && builder.Mode != SqliteOpenMode.Memory && !Path.IsPathRooted(builder.DataSource))
+        {
+            // A relative file goes under the data folder, itself under the content root: the database must not
+            // depend on the directory the dashboard happens to be started from.
+            var folder = Path.GetFullPath(Path.Combine(contentRoot, options.DataFolder));
+            builder.DataSource = Path.Combine(folder, builder.DataSource);
+        }
+
+        return builder.ToString();
+    }
+
+    private static Func<StatsDbContext> Build<TContext>(
+        Action<DbContextOptionsBuilder<TContext>> configure, Func<DbContextOptions<TContext>, TContext> create, ILoggerFactory? loggerFactory)
+        where TContext : StatsDbContext
+    {
+        var builder = new DbContextOptionsBuilder<TContext>();
+        configure(builder);
+        if (loggerFactory is not null)
+        {
+            builder.UseLoggerFactory(loggerFactory);
+        }
+
+        var options = builder.Options;
+        return () => create(options);
+    }
+}

@@ -1,0 +1,56 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using Microsoft.EntityFrameworkCore;
+using Stats.Core.Data;
+
+namespace Stats.Core.Ingestion;
+
+/// <summary>
+/// The random salt of each UTC day, kept in the database so that every instance hashes alike, and
+/// created by whichever instance needs it first.
+/// </summary>
+public sealed class DailySaltStore(IDbContextFactory<StatsDbContext> contextFactory, TimeProvider clock)
+{
+    private readonly ConcurrentDictionary<DateOnly, byte[]> _cache = new();
+
+    public async Task<byte[]> GetAsync(DateOnly day, CancellationToken cancellationToken = default)
+    {
+        if (_cache.TryGetValue(day, out var cached))
+        {
+            return cached;
+        }
+
+        await using var context = await contextFactory.CreateDbContextAsync(cancellationToken);
+        var salt = await context.DailySalts.AsNoTracking().Where(s => s.Day == day).Select(s => s.Salt).FirstOrDefaultAsync(cancellationToken);
+        if (salt is null)
+        {
+            context.DailySalts.Add(new DailySalt { Day = day, Salt = RandomNumberGenerator.GetBytes(32), CreatedAt = clock.GetUtcNow().UtcDateTime });
+            try
+            {
+                await context.SaveChangesAsync(cancellationToken);
+            }
+            catch (DbUpdateException)
+            {
+                // Another instance created the day's salt first: use theirs.
+            }
+
+            await using var reread = await contextFactory.CreateDbContextAsync(cancellationToken);
+            salt = await reread.DailySalts.AsNoTracking().Where(s => s.Day == day).Select(s => s.Salt).FirstAsync(cancellationToken);
+        }
+
+        if (_cache.Count > 8)
+        {
+            _cache.Clear();
+        }
+
+        return _cache.GetOrAdd(day, salt);
+    }
+
+    /// <summary>A 64-bit keyed hash: enough to tell visitors apart, useless without the day's salt.</summary>
+    public static long Hash(byte[] salt, string value)
+    {
+        Span<byte> digest = stackalloc byte[32];
+        HMACSHA256.HashData(salt, System.Text.Encoding.UTF8.GetBytes(value), digest);
+        return BitConverter.ToInt64(digest[..8]);
+    }
+}

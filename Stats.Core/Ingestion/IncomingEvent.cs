@@ -1,0 +1,58 @@
+namespace Stats.Core.Ingestion;
+
+/// <summary>
+/// An event as a client sends it, before enrichment: it still holds the raw IP, user agent and identities,
+/// which never leave the ingestion step. Field names follow the Invenio convention (DOMAIN.md).
+/// </summary>
+public sealed class IncomingEvent
+{
+    public required string Type { get; init; }
+
+    public required DateTimeOffset Timestamp { get; init; }
+
+    public string? UserId { get; init; }
+
+    public string? SessionId { get; init; }
+
+    public string? IpAddress { get; init; }
+
+    public string? UserAgent { get; init; }
+
+    public string? Recid { get; init; }
+
+    public string? ParentRecid { get; init; }
+
+    public bool ViaApi { get; init; }
+
+    public string? FileKey { get; init; }
+
+    public long? Size { get; init; }
+
+    public bool IsPreview { get; init; }
+
+    public string? OwnerId { get; init; }
+
+    public IReadOnlyList<string>? Communities { get; init; }
+
+    public string? AccessRight { get; init; }
+
+    public string? Title { get; init; }
+
+    public string? ResourceType { get; init; }
+
+    /// <summary>The community of a submission, a feature use or a SIP.</summary>
+    public string? Community { get; init; }
+
+    public string? Feature { get; init; }
+
+    public string? DocumentId { get; init; }
+
+    public string? Location { get; init; }
+
+    public string? SipId { get; init; }
+
+    public string? Status { get; init; }
+
+    /// <summary>An archive-size snapshot.</summary>
+    public long? Bytes { get; init; }
+}

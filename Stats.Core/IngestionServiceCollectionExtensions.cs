@@ -1,0 +1,27 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using Stats.Core.Enrichment;
+using Stats.Core.Ingestion;
+using Stats.Core.Queries;
+
+namespace Stats.Core;
+
+public static class IngestionServiceCollectionExtensions
+{
+    /// <summary>Registers enrichment (robots, countries, salts), the ingestor and the query services.</summary>
+    public static IHostApplicationBuilder AddStatsIngestion(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<EnrichmentOptions>().BindConfiguration(EnrichmentOptions.SectionName);
+        builder.Services.AddSingleton(sp => UserAgentClassifier.FromOptions(sp.GetRequiredService<IOptions<EnrichmentOptions>>().Value));
+        builder.Services.AddSingleton(sp =>
+        {
+            var path = EnrichmentOptions.Resolve(sp.GetRequiredService<IOptions<EnrichmentOptions>>().Value.GeoDatabasePath);
+            return new CountryResolver(File.Exists(path) ? path : null);
+        });
+        builder.Services.AddSingleton<DailySaltStore>();
+        builder.Services.AddSingleton<EventIngestor>();
+        builder.Services.AddSingleton<IOverviewQueries, OverviewQueries>();
+        return builder;
+    }
+}

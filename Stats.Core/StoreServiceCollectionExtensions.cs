@@ -1,0 +1,27 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Stats.Core.Data;
+
+namespace Stats.Core;
+
+public static class StoreServiceCollectionExtensions
+{
+    /// <summary>Registers the store on the configured provider, validated at start.</summary>
+    public static IHostApplicationBuilder AddStatsStore(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<DatabaseOptions>()
+            .BindConfiguration(DatabaseOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        var contentRoot = builder.Environment.ContentRootPath;
+        builder.Services.AddSingleton(sp => StatsDbContextFactory.FromOptions(
+            sp.GetRequiredService<IOptions<DatabaseOptions>>().Value, contentRoot, sp.GetRequiredService<ILoggerFactory>()));
+        builder.Services.AddSingleton<IDbContextFactory<StatsDbContext>>(sp => sp.GetRequiredService<StatsDbContextFactory>());
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<StoreMigrator>();
+        return builder;
+    }
+}

@@ -1,0 +1,69 @@
+using Microsoft.Extensions.Options;
+using MudBlazor.Services;
+using Stats.Core;
+using Stats.Core.Demo;
+using Stats.Dashboard;
+using Stats.Dashboard.Api;
+using Stats.Dashboard.Cli;
+using Stats.Dashboard.Components;
+
+// `dotnet run --project Stats.Dashboard -- <verb>` runs a command-line verb instead of the web server.
+var invocation = CommandLine.Parse(args);
+if (invocation.Error is not null)
+{
+    Console.Error.WriteLine(invocation.Error);
+    Console.Error.WriteLine(CommandLine.Usage);
+    return 2;
+}
+
+if (invocation.Verb == CommandLine.Help)
+{
+    Console.WriteLine(CommandLine.Usage);
+    return 0;
+}
+
+try
+{
+    var builder = WebApplication.CreateBuilder(invocation.HostArgs);
+    builder.AddStatsStore();
+    builder.AddStatsIngestion();
+    builder.AddDemoData();
+    builder.Services.AddRazorComponents().AddInteractiveServerComponents();
+    builder.Services.AddMudServices();
+    builder.Services.AddOpenApi();
+    builder.Services.AddProblemDetails();
+    builder.Services.AddSingleton<StartupTasks>();
+
+    var app = builder.Build();
+    if (invocation.Verb is not null)
+    {
+        return await CommandLine.RunAsync(app, invocation);
+    }
+
+    await app.Services.GetRequiredService<StartupTasks>().RunAsync(app.Lifetime.ApplicationStopping);
+
+    if (!app.Environment.IsDevelopment())
+    {
+        app.UseExceptionHandler("/Error", createScopeForErrors: true);
+        app.UseHsts();
+    }
+
+    app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+    app.UseAntiforgery();
+    app.MapStaticAssets();
+    app.MapOpenApi();
+    app.MapHealthApi();
+    app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+
+    await app.RunAsync();
+    return 0;
+}
+catch (OptionsValidationException ex)
+{
+    // A wrong setting stops the start with one line that names it, not a stack trace.
+    Console.Error.WriteLine($"Configuration error: {string.Join(" ", ex.Failures)}");
+    return 1;
+}
+
+/// <summary>The entry point, visible to the test host.</summary>
+public partial class Program;
