@@ -55,6 +55,12 @@ try
     app.MapHealthApi();
     app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 
+    app.Lifetime.ApplicationStarted.Register(() =>
+    {
+        var urls = app.Urls.Count > 0 ? string.Join(", ", app.Urls) : "(no HTTP endpoint)";
+        Console.WriteLine($"Stats dashboard: {urls}  (store: {app.Services.GetRequiredService<Stats.Core.Data.StatsDbContextFactory>().Provider})");
+    });
+
     await app.RunAsync();
     return 0;
 }

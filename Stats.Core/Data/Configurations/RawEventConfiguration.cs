@@ -12,14 +12,8 @@ internal sealed class RawEventConfiguration : IEntityTypeConfiguration<RawEvent>
         builder.Property(e => e.Country).HasMaxLength(2).IsUnicode(false).IsFixedLength();
         builder.Property(e => e.Traits).HasConversion<byte>();
 
-        // Foreign keys are declared for integrity; the navigation properties are left out on purpose,
-        // so that nothing ever loads a graph from the widest table.
-        builder.HasOne<Events.EventType>().WithMany().HasForeignKey(e => e.TypeId).OnDelete(DeleteBehavior.Restrict);
-        builder.HasOne<Record>().WithMany().HasForeignKey(e => e.RecordId).OnDelete(DeleteBehavior.Restrict);
-        builder.HasOne<RecordFile>().WithMany().HasForeignKey(e => e.FileId).OnDelete(DeleteBehavior.Restrict);
-        builder.HasOne<Community>().WithMany().HasForeignKey(e => e.CommunityId).OnDelete(DeleteBehavior.Restrict);
-        builder.HasOne<Label>().WithMany().HasForeignKey(e => e.SubjectId).OnDelete(DeleteBehavior.Restrict);
-        builder.HasOne<Label>().WithMany().HasForeignKey(e => e.DetailId).OnDelete(DeleteBehavior.Restrict);
+        // No foreign-key constraints on the widest table: each would cost a check on every insert and an index
+        // that no query reads. Ingestion is the only writer and resolves every key itself (ADR-002).
 
         // Aggregation reads one day at a time, all types or one; the overview counts per day and type.
         builder.HasIndex(e => new { e.Timestamp, e.TypeId });

@@ -261,16 +261,6 @@ namespace Stats.Core.Data.Migrations.Sqlite
 
                     b.HasKey("Id");
 
-                    b.HasIndex("CommunityId");
-
-                    b.HasIndex("DetailId");
-
-                    b.HasIndex("FileId");
-
-                    b.HasIndex("SubjectId");
-
-                    b.HasIndex("TypeId");
-
                     b.HasIndex("RecordId", "Timestamp");
 
                     b.HasIndex("Timestamp", "TypeId");
@@ -497,40 +487,6 @@ namespace Stats.Core.Data.Migrations.Sqlite
                         .WithMany()
                         .HasForeignKey("RecordId")
                         .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-                });
-
-            modelBuilder.Entity("Stats.Core.Data.RawEvent", b =>
-                {
-                    b.HasOne("Stats.Core.Data.Community", null)
-                        .WithMany()
-                        .HasForeignKey("CommunityId")
-                        .OnDelete(DeleteBehavior.Restrict);
-
-                    b.HasOne("Stats.Core.Data.Label", null)
-                        .WithMany()
-                        .HasForeignKey("DetailId")
-                        .OnDelete(DeleteBehavior.Restrict);
-
-                    b.HasOne("Stats.Core.Data.RecordFile", null)
-                        .WithMany()
-                        .HasForeignKey("FileId")
-                        .OnDelete(DeleteBehavior.Restrict);
-
-                    b.HasOne("Stats.Core.Data.Record", null)
-                        .WithMany()
-                        .HasForeignKey("RecordId")
-                        .OnDelete(DeleteBehavior.Restrict);
-
-                    b.HasOne("Stats.Core.Data.Label", null)
-                        .WithMany()
-                        .HasForeignKey("SubjectId")
-                        .OnDelete(DeleteBehavior.Restrict);
-
-                    b.HasOne("Stats.Core.Events.EventType", null)
-                        .WithMany()
-                        .HasForeignKey("TypeId")
-                        .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
                 });
 

@@ -1,11 +1,12 @@
 ﻿using System;
 using Microsoft.EntityFrameworkCore.Migrations;
+using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 
 #nullable disable
 
 #pragma warning disable CA1814 // Prefer jagged arrays over multidimensional
 
-namespace Stats.Core.Data.Migrations.SqlServer
+namespace Stats.Core.Data.Migrations.PostgreSql
 {
     /// <inheritdoc />
     public partial class InitialStore : Migration
@@ -17,14 +18,14 @@ namespace Stats.Core.Data.Migrations.SqlServer
                 name: "AccessRules",
                 columns: table => new
                 {
-                    Id = table.Column<int>(type: "int", nullable: false)
-                        .Annotation("SqlServer:Identity", "1, 1"),
-                    PrincipalKind = table.Column<byte>(type: "tinyint", nullable: false),
-                    Principal = table.Column<string>(type: "nvarchar(256)", maxLength: 256, nullable: false),
-                    Scope = table.Column<byte>(type: "tinyint", nullable: false),
-                    ScopeValue = table.Column<string>(type: "nvarchar(128)", maxLength: 128, nullable: true),
-                    CreatedAt = table.Column<DateTime>(type: "datetime2", nullable: false),
-                    CreatedBy = table.Column<string>(type: "nvarchar(256)", maxLength: 256, nullable: true)
+                    Id = table.Column<int>(type: "integer", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    PrincipalKind = table.Column<byte>(type: "smallint", nullable: false),
+                    Principal = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: false),
+                    Scope = table.Column<byte>(type: "smallint", nullable: false),
+                    ScopeValue = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: true),
+                    CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    CreatedBy = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true)
                 },
                 constraints: table =>
                 {
@@ -36,11 +37,11 @@ namespace Stats.Core.Data.Migrations.SqlServer
                 columns: table => new
                 {
                     Id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("SqlServer:Identity", "1, 1"),
-                    StartedAt = table.Column<DateTime>(type: "datetime2", nullable: false),
-                    FinishedAt = table.Column<DateTime>(type: "datetime2", nullable: true),
-                    DaysProcessed = table.Column<int>(type: "int", nullable: false),
-                    Error = table.Column<string>(type: "nvarchar(2000)", maxLength: 2000, nullable: true)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    StartedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    FinishedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    DaysProcessed = table.Column<int>(type: "integer", nullable: false),
+                    Error = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: true)
                 },
                 constraints: table =>
                 {
@@ -51,15 +52,15 @@ namespace Stats.Core.Data.Migrations.SqlServer
                 name: "ApiKeys",
                 columns: table => new
                 {
-                    Id = table.Column<int>(type: "int", nullable: false)
-                        .Annotation("SqlServer:Identity", "1, 1"),
-                    Name = table.Column<string>(type: "nvarchar(128)", maxLength: 128, nullable: false),
-                    Prefix = table.Column<string>(type: "varchar(16)", unicode: false, maxLength: 16, nullable: false),
-                    SecretHash = table.Column<byte[]>(type: "varbinary(32)", maxLength: 32, nullable: false),
-                    Scopes = table.Column<string>(type: "varchar(256)", unicode: false, maxLength: 256, nullable: false),
-                    CreatedAt = table.Column<DateTime>(type: "datetime2", nullable: false),
-                    LastUsedAt = table.Column<DateTime>(type: "datetime2", nullable: true),
-                    RevokedAt = table.Column<DateTime>(type: "datetime2", nullable: true)
+                    Id = table.Column<int>(type: "integer", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    Name = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: false),
+                    Prefix = table.Column<string>(type: "character varying(16)", unicode: false, maxLength: 16, nullable: false),
+                    SecretHash = table.Column<byte[]>(type: "bytea", maxLength: 32, nullable: false),
+                    Scopes = table.Column<string>(type: "character varying(256)", unicode: false, maxLength: 256, nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    LastUsedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    RevokedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -70,10 +71,10 @@ namespace Stats.Core.Data.Migrations.SqlServer
                 name: "Communities",
                 columns: table => new
                 {
-                    Id = table.Column<int>(type: "int", nullable: false)
-                        .Annotation("SqlServer:Identity", "1, 1"),
-                    ExternalId = table.Column<string>(type: "nvarchar(128)", maxLength: 128, nullable: false),
-                    Name = table.Column<string>(type: "nvarchar(256)", maxLength: 256, nullable: true)
+                    Id = table.Column<int>(type: "integer", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    ExternalId = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: false),
+                    Name = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true)
                 },
                 constraints: table =>
                 {
@@ -85,8 +86,8 @@ namespace Stats.Core.Data.Migrations.SqlServer
                 columns: table => new
                 {
                     Day = table.Column<DateOnly>(type: "date", nullable: false),
-                    Salt = table.Column<byte[]>(type: "varbinary(32)", maxLength: 32, nullable: false),
-                    CreatedAt = table.Column<DateTime>(type: "datetime2", nullable: false)
+                    Salt = table.Column<byte[]>(type: "bytea", maxLength: 32, nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -98,7 +99,7 @@ namespace Stats.Core.Data.Migrations.SqlServer
                 columns: table => new
                 {
                     Day = table.Column<DateOnly>(type: "date", nullable: false),
-                    MarkedAt = table.Column<DateTime>(type: "datetime2", nullable: false)
+                    MarkedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -110,7 +111,7 @@ namespace Stats.Core.Data.Migrations.SqlServer
                 columns: table => new
                 {
                     Id = table.Column<short>(type: "smallint", nullable: false),
-                    Name = table.Column<string>(type: "varchar(64)", unicode: false, maxLength: 64, nullable: false)
+                    Name = table.Column<string>(type: "character varying(64)", unicode: false, maxLength: 64, nullable: false)
                 },
                 constraints: table =>
                 {
@@ -121,10 +122,10 @@ namespace Stats.Core.Data.Migrations.SqlServer
                 name: "Labels",
                 columns: table => new
                 {
-                    Id = table.Column<int>(type: "int", nullable: false)
-                        .Annotation("SqlServer:Identity", "1, 1"),
-                    Kind = table.Column<byte>(type: "tinyint", nullable: false),
-                    Value = table.Column<string>(type: "nvarchar(256)", maxLength: 256, nullable: false)
+                    Id = table.Column<int>(type: "integer", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    Kind = table.Column<byte>(type: "smallint", nullable: false),
+                    Value = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: false)
                 },
                 constraints: table =>
                 {
@@ -132,19 +133,43 @@ namespace Stats.Core.Data.Migrations.SqlServer
                 });
 
             migrationBuilder.CreateTable(
+                name: "RawEvents",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    TypeId = table.Column<short>(type: "smallint", nullable: false),
+                    Timestamp = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    RecordId = table.Column<int>(type: "integer", nullable: true),
+                    FileId = table.Column<int>(type: "integer", nullable: true),
+                    CommunityId = table.Column<int>(type: "integer", nullable: true),
+                    SubjectId = table.Column<int>(type: "integer", nullable: true),
+                    DetailId = table.Column<int>(type: "integer", nullable: true),
+                    Country = table.Column<string>(type: "character(2)", unicode: false, fixedLength: true, maxLength: 2, nullable: true),
+                    Traits = table.Column<byte>(type: "smallint", nullable: false),
+                    VisitorHash = table.Column<long>(type: "bigint", nullable: true),
+                    SessionHash = table.Column<long>(type: "bigint", nullable: true),
+                    Amount = table.Column<long>(type: "bigint", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_RawEvents", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "Records",
                 columns: table => new
                 {
-                    Id = table.Column<int>(type: "int", nullable: false)
-                        .Annotation("SqlServer:Identity", "1, 1"),
-                    ExternalId = table.Column<string>(type: "nvarchar(128)", maxLength: 128, nullable: false),
-                    ParentExternalId = table.Column<string>(type: "nvarchar(128)", maxLength: 128, nullable: true),
-                    OwnerId = table.Column<string>(type: "nvarchar(128)", maxLength: 128, nullable: true),
-                    Title = table.Column<string>(type: "nvarchar(512)", maxLength: 512, nullable: true),
-                    ResourceType = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: true),
-                    AccessRight = table.Column<byte>(type: "tinyint", nullable: false),
-                    PublishedAt = table.Column<DateTime>(type: "datetime2", nullable: true),
-                    DeletedAt = table.Column<DateTime>(type: "datetime2", nullable: true)
+                    Id = table.Column<int>(type: "integer", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    ExternalId = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: false),
+                    ParentExternalId = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: true),
+                    OwnerId = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: true),
+                    Title = table.Column<string>(type: "character varying(512)", maxLength: 512, nullable: true),
+                    ResourceType = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
+                    AccessRight = table.Column<byte>(type: "smallint", nullable: false),
+                    PublishedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    DeletedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -155,8 +180,8 @@ namespace Stats.Core.Data.Migrations.SqlServer
                 name: "RecordCommunities",
                 columns: table => new
                 {
-                    RecordId = table.Column<int>(type: "int", nullable: false),
-                    CommunityId = table.Column<int>(type: "int", nullable: false)
+                    RecordId = table.Column<int>(type: "integer", nullable: false),
+                    CommunityId = table.Column<int>(type: "integer", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -180,12 +205,12 @@ namespace Stats.Core.Data.Migrations.SqlServer
                 columns: table => new
                 {
                     Day = table.Column<DateOnly>(type: "date", nullable: false),
-                    RecordId = table.Column<int>(type: "int", nullable: false),
-                    AccessMethod = table.Column<byte>(type: "tinyint", nullable: false),
-                    Views = table.Column<int>(type: "int", nullable: false),
-                    UniqueViews = table.Column<int>(type: "int", nullable: false),
-                    Downloads = table.Column<int>(type: "int", nullable: false),
-                    UniqueDownloads = table.Column<int>(type: "int", nullable: false),
+                    RecordId = table.Column<int>(type: "integer", nullable: false),
+                    AccessMethod = table.Column<byte>(type: "smallint", nullable: false),
+                    Views = table.Column<int>(type: "integer", nullable: false),
+                    UniqueViews = table.Column<int>(type: "integer", nullable: false),
+                    Downloads = table.Column<int>(type: "integer", nullable: false),
+                    UniqueDownloads = table.Column<int>(type: "integer", nullable: false),
                     Volume = table.Column<long>(type: "bigint", nullable: false)
                 },
                 constraints: table =>
@@ -203,10 +228,10 @@ namespace Stats.Core.Data.Migrations.SqlServer
                 name: "RecordFiles",
                 columns: table => new
                 {
-                    Id = table.Column<int>(type: "int", nullable: false)
-                        .Annotation("SqlServer:Identity", "1, 1"),
-                    RecordId = table.Column<int>(type: "int", nullable: false),
-                    Key = table.Column<string>(type: "nvarchar(512)", maxLength: 512, nullable: false),
+                    Id = table.Column<int>(type: "integer", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    RecordId = table.Column<int>(type: "integer", nullable: false),
+                    Key = table.Column<string>(type: "character varying(512)", maxLength: 512, nullable: false),
                     Size = table.Column<long>(type: "bigint", nullable: true)
                 },
                 constraints: table =>
@@ -218,66 +243,6 @@ namespace Stats.Core.Data.Migrations.SqlServer
                         principalTable: "Records",
                         principalColumn: "Id",
                         onDelete: ReferentialAction.Cascade);
-                });
-
-            migrationBuilder.CreateTable(
-                name: "RawEvents",
-                columns: table => new
-                {
-                    Id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("SqlServer:Identity", "1, 1"),
-                    TypeId = table.Column<short>(type: "smallint", nullable: false),
-                    Timestamp = table.Column<DateTime>(type: "datetime2", nullable: false),
-                    RecordId = table.Column<int>(type: "int", nullable: true),
-                    FileId = table.Column<int>(type: "int", nullable: true),
-                    CommunityId = table.Column<int>(type: "int", nullable: true),
-                    SubjectId = table.Column<int>(type: "int", nullable: true),
-                    DetailId = table.Column<int>(type: "int", nullable: true),
-                    Country = table.Column<string>(type: "char(2)", unicode: false, fixedLength: true, maxLength: 2, nullable: true),
-                    Traits = table.Column<byte>(type: "tinyint", nullable: false),
-                    VisitorHash = table.Column<long>(type: "bigint", nullable: true),
-                    SessionHash = table.Column<long>(type: "bigint", nullable: true),
-                    Amount = table.Column<long>(type: "bigint", nullable: true)
-                },
-                constraints: table =>
-                {
-                    table.PrimaryKey("PK_RawEvents", x => x.Id);
-                    table.ForeignKey(
-                        name: "FK_RawEvents_Communities_CommunityId",
-                        column: x => x.CommunityId,
-                        principalTable: "Communities",
-                        principalColumn: "Id",
-                        onDelete: ReferentialAction.Restrict);
-                    table.ForeignKey(
-                        name: "FK_RawEvents_EventTypes_TypeId",
-                        column: x => x.TypeId,
-                        principalTable: "EventTypes",
-                        principalColumn: "Id",
-                        onDelete: ReferentialAction.Restrict);
-                    table.ForeignKey(
-                        name: "FK_RawEvents_Labels_DetailId",
-                        column: x => x.DetailId,
-                        principalTable: "Labels",
-                        principalColumn: "Id",
-                        onDelete: ReferentialAction.Restrict);
-                    table.ForeignKey(
-                        name: "FK_RawEvents_Labels_SubjectId",
-                        column: x => x.SubjectId,
-                        principalTable: "Labels",
-                        principalColumn: "Id",
-                        onDelete: ReferentialAction.Restrict);
-                    table.ForeignKey(
-                        name: "FK_RawEvents_RecordFiles_FileId",
-                        column: x => x.FileId,
-                        principalTable: "RecordFiles",
-                        principalColumn: "Id",
-                        onDelete: ReferentialAction.Restrict);
-                    table.ForeignKey(
-                        name: "FK_RawEvents_Records_RecordId",
-                        column: x => x.RecordId,
-                        principalTable: "Records",
-                        principalColumn: "Id",
-                        onDelete: ReferentialAction.Restrict);
                 });
 
             migrationBuilder.InsertData(
@@ -338,39 +303,14 @@ namespace Stats.Core.Data.Migrations.SqlServer
                 unique: true);
 
             migrationBuilder.CreateIndex(
-                name: "IX_RawEvents_CommunityId",
-                table: "RawEvents",
-                column: "CommunityId");
-
-            migrationBuilder.CreateIndex(
-                name: "IX_RawEvents_DetailId",
-                table: "RawEvents",
-                column: "DetailId");
-
-            migrationBuilder.CreateIndex(
-                name: "IX_RawEvents_FileId",
-                table: "RawEvents",
-                column: "FileId");
-
-            migrationBuilder.CreateIndex(
                 name: "IX_RawEvents_RecordId_Timestamp",
                 table: "RawEvents",
                 columns: new[] { "RecordId", "Timestamp" });
 
             migrationBuilder.CreateIndex(
-                name: "IX_RawEvents_SubjectId",
-                table: "RawEvents",
-                column: "SubjectId");
-
-            migrationBuilder.CreateIndex(
                 name: "IX_RawEvents_Timestamp_TypeId",
                 table: "RawEvents",
                 columns: new[] { "Timestamp", "TypeId" });
-
-            migrationBuilder.CreateIndex(
-                name: "IX_RawEvents_TypeId",
-                table: "RawEvents",
-                column: "TypeId");
 
             migrationBuilder.CreateIndex(
                 name: "IX_RecordCommunities_CommunityId",
@@ -424,6 +364,12 @@ namespace Stats.Core.Data.Migrations.SqlServer
                 name: "DirtyDays");
 
             migrationBuilder.DropTable(
+                name: "EventTypes");
+
+            migrationBuilder.DropTable(
+                name: "Labels");
+
+            migrationBuilder.DropTable(
                 name: "RawEvents");
 
             migrationBuilder.DropTable(
@@ -431,12 +377,6 @@ namespace Stats.Core.Data.Migrations.SqlServer
 
             migrationBuilder.DropTable(
                 name: "RecordDailyStats");
-
-            migrationBuilder.DropTable(
-                name: "EventTypes");
-
-            migrationBuilder.DropTable(
-                name: "Labels");
 
             migrationBuilder.DropTable(
                 name: "RecordFiles");

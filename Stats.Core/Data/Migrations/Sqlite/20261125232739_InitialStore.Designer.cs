@@ -11,7 +11,7 @@ using Stats.Core.Data;
 namespace Stats.Core.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteStatsDbContext))]
-    [Migration("20261125232525_InitialStore")]
+    [Migration("20261125232739_InitialStore")]
     partial class InitialStore
     {
         /// <inheritdoc />
@@ -264,16 +264,6 @@ namespace Stats.Core.Data.Migrations.Sqlite
 
                     b.HasKey("Id");
 
-                    b.HasIndex("CommunityId");
-
-                    b.HasIndex("DetailId");
-
-                    b.HasIndex("FileId");
-
-                    b.HasIndex("SubjectId");
-
-                    b.HasIndex("TypeId");
-
                     b.HasIndex("RecordId", "Timestamp");
 
                     b.HasIndex("Timestamp", "TypeId");
@@ -500,40 +490,6 @@ namespace Stats.Core.Data.Migrations.Sqlite
                         .WithMany()
                         .HasForeignKey("RecordId")
                         .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-                });
-
-            modelBuilder.Entity("Stats.Core.Data.RawEvent", b =>
-                {
-                    b.HasOne("Stats.Core.Data.Community", null)
-                        .WithMany()
-                        .HasForeignKey("CommunityId")
-                        .OnDelete(DeleteBehavior.Restrict);
-
-                    b.HasOne("Stats.Core.Data.Label", null)
-                        .WithMany()
-                        .HasForeignKey("DetailId")
-                        .OnDelete(DeleteBehavior.Restrict);
-
-                    b.HasOne("Stats.Core.Data.RecordFile", null)
-                        .WithMany()
-                        .HasForeignKey("FileId")
-                        .OnDelete(DeleteBehavior.Restrict);
-
-                    b.HasOne("Stats.Core.Data.Record", null)
-                        .WithMany()
-                        .HasForeignKey("RecordId")
-                        .OnDelete(DeleteBehavior.Restrict);
-
-                    b.HasOne("Stats.Core.Data.Label", null)
-                        .WithMany()
-                        .HasForeignKey("SubjectId")
-                        .OnDelete(DeleteBehavior.Restrict);
-
-                    b.HasOne("Stats.Core.Events.EventType", null)
-                        .WithMany()
-                        .HasForeignKey("TypeId")
-                        .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
                 });
 

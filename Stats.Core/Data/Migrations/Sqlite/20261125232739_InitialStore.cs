@@ -1,0 +1,390 @@
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+#pragma warning disable CA1814 // Prefer jagged arrays over multidimensional
+
+namespace Stats.Core.Data.Migrations.Sqlite
+{
+    /// <inheritdoc />
+    public partial class InitialStore : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.CreateTable(
+                name: "AccessRules",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    PrincipalKind = table.Column<byte>(type: "INTEGER", nullable: false),
+                    Principal = table.Column<string>(type: "TEXT", maxLength: 256, nullable: false),
+                    Scope = table.Column<byte>(type: "INTEGER", nullable: false),
+                    ScopeValue = table.Column<string>(type: "TEXT", maxLength: 128, nullable: true),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    CreatedBy = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_AccessRules", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "AggregationRuns",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    StartedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    FinishedAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    DaysProcessed = table.Column<int>(type: "INTEGER", nullable: false),
+                    Error = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_AggregationRuns", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "ApiKeys",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 128, nullable: false),
+                    Prefix = table.Column<string>(type: "TEXT", unicode: false, maxLength: 16, nullable: false),
+                    SecretHash = table.Column<byte[]>(type: "BLOB", maxLength: 32, nullable: false),
+                    Scopes = table.Column<string>(type: "TEXT", unicode: false, maxLength: 256, nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    LastUsedAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    RevokedAt = table.Column<DateTime>(type: "TEXT", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ApiKeys", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "Communities",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    ExternalId = table.Column<string>(type: "TEXT", maxLength: 128, nullable: false),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Communities", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "DailySalts",
+                columns: table => new
+                {
+                    Day = table.Column<DateOnly>(type: "TEXT", nullable: false),
+                    Salt = table.Column<byte[]>(type: "BLOB", maxLength: 32, nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_DailySalts", x => x.Day);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "DirtyDays",
+                columns: table => new
+                {
+                    Day = table.Column<DateOnly>(type: "TEXT", nullable: false),
+                    MarkedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_DirtyDays", x => x.Day);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "EventTypes",
+                columns: table => new
+                {
+                    Id = table.Column<short>(type: "INTEGER", nullable: false),
+                    Name = table.Column<string>(type: "TEXT", unicode: false, maxLength: 64, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_EventTypes", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "Labels",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    Kind = table.Column<byte>(type: "INTEGER", nullable: false),
+                    Value = table.Column<string>(type: "TEXT", maxLength: 256, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Labels", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "RawEvents",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    TypeId = table.Column<short>(type: "INTEGER", nullable: false),
+                    Timestamp = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    RecordId = table.Column<int>(type: "INTEGER", nullable: true),
+                    FileId = table.Column<int>(type: "INTEGER", nullable: true),
+                    CommunityId = table.Column<int>(type: "INTEGER", nullable: true),
+                    SubjectId = table.Column<int>(type: "INTEGER", nullable: true),
+                    DetailId = table.Column<int>(type: "INTEGER", nullable: true),
+                    Country = table.Column<string>(type: "TEXT", unicode: false, fixedLength: true, maxLength: 2, nullable: true),
+                    Traits = table.Column<byte>(type: "INTEGER", nullable: false),
+                    VisitorHash = table.Column<long>(type: "INTEGER", nullable: true),
+                    SessionHash = table.Column<long>(type: "INTEGER", nullable: true),
+                    Amount = table.Column<long>(type: "INTEGER", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_RawEvents", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "Records",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    ExternalId = table.Column<string>(type: "TEXT", maxLength: 128, nullable: false),
+                    ParentExternalId = table.Column<string>(type: "TEXT", maxLength: 128, nullable: true),
+                    OwnerId = table.Column<string>(type: "TEXT", maxLength: 128, nullable: true),
+                    Title = table.Column<string>(type: "TEXT", maxLength: 512, nullable: true),
+                    ResourceType = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    AccessRight = table.Column<byte>(type: "INTEGER", nullable: false),
+                    PublishedAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    DeletedAt = table.Column<DateTime>(type: "TEXT", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Records", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "RecordCommunities",
+                columns: table => new
+                {
+                    RecordId = table.Column<int>(type: "INTEGER", nullable: false),
+                    CommunityId = table.Column<int>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_RecordCommunities", x => new { x.RecordId, x.CommunityId });
+                    table.ForeignKey(
+                        name: "FK_RecordCommunities_Communities_CommunityId",
+                        column: x => x.CommunityId,
+                        principalTable: "Communities",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "FK_RecordCommunities_Records_RecordId",
+                        column: x => x.RecordId,
+                        principalTable: "Records",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "RecordDailyStats",
+                columns: table => new
+                {
+                    Day = table.Column<DateOnly>(type: "TEXT", nullable: false),
+                    RecordId = table.Column<int>(type: "INTEGER", nullable: false),
+                    AccessMethod = table.Column<byte>(type: "INTEGER", nullable: false),
+                    Views = table.Column<int>(type: "INTEGER", nullable: false),
+                    UniqueViews = table.Column<int>(type: "INTEGER", nullable: false),
+                    Downloads = table.Column<int>(type: "INTEGER", nullable: false),
+                    UniqueDownloads = table.Column<int>(type: "INTEGER", nullable: false),
+                    Volume = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_RecordDailyStats", x => new { x.Day, x.RecordId, x.AccessMethod });
+                    table.ForeignKey(
+                        name: "FK_RecordDailyStats_Records_RecordId",
+                        column: x => x.RecordId,
+                        principalTable: "Records",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "RecordFiles",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    RecordId = table.Column<int>(type: "INTEGER", nullable: false),
+                    Key = table.Column<string>(type: "TEXT", maxLength: 512, nullable: false),
+                    Size = table.Column<long>(type: "INTEGER", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_RecordFiles", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_RecordFiles_Records_RecordId",
+                        column: x => x.RecordId,
+                        principalTable: "Records",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.InsertData(
+                table: "EventTypes",
+                columns: new[] { "Id", "Name" },
+                values: new object[,]
+                {
+                    { (short)1, "record-view" },
+                    { (short)2, "file-download" },
+                    { (short)3, "record-published" },
+                    { (short)4, "record-updated" },
+                    { (short)5, "record-deleted" },
+                    { (short)6, "submission-created" },
+                    { (short)7, "feature-used" },
+                    { (short)8, "loan-created" },
+                    { (short)9, "loan-extended" },
+                    { (short)10, "loan-returned" },
+                    { (short)11, "loan-overdue" },
+                    { (short)12, "loan-requested" },
+                    { (short)13, "sip-created" },
+                    { (short)14, "sip-sent" },
+                    { (short)15, "sip-processed" },
+                    { (short)16, "archive-size" }
+                });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AccessRules_PrincipalKind_Principal",
+                table: "AccessRules",
+                columns: new[] { "PrincipalKind", "Principal" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AggregationRuns_StartedAt",
+                table: "AggregationRuns",
+                column: "StartedAt");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ApiKeys_Prefix",
+                table: "ApiKeys",
+                column: "Prefix",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Communities_ExternalId",
+                table: "Communities",
+                column: "ExternalId",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_EventTypes_Name",
+                table: "EventTypes",
+                column: "Name",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Labels_Kind_Value",
+                table: "Labels",
+                columns: new[] { "Kind", "Value" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_RawEvents_RecordId_Timestamp",
+                table: "RawEvents",
+                columns: new[] { "RecordId", "Timestamp" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_RawEvents_Timestamp_TypeId",
+                table: "RawEvents",
+                columns: new[] { "Timestamp", "TypeId" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_RecordCommunities_CommunityId",
+                table: "RecordCommunities",
+                column: "CommunityId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_RecordDailyStats_RecordId_Day",
+                table: "RecordDailyStats",
+                columns: new[] { "RecordId", "Day" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_RecordFiles_RecordId_Key",
+                table: "RecordFiles",
+                columns: new[] { "RecordId", "Key" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Records_ExternalId",
+                table: "Records",
+                column: "ExternalId",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Records_OwnerId",
+                table: "Records",
+                column: "OwnerId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Records_ParentExternalId",
+                table: "Records",
+                column: "ParentExternalId");
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropTable(
+                name: "AccessRules");
+
+            migrationBuilder.DropTable(
+                name: "AggregationRuns");
+
+            migrationBuilder.DropTable(
+                name: "ApiKeys");
+
+            migrationBuilder.DropTable(
+                name: "DailySalts");
+
+            migrationBuilder.DropTable(
+                name: "DirtyDays");
+
+            migrationBuilder.DropTable(
+                name: "EventTypes");
+
+            migrationBuilder.DropTable(
+                name: "Labels");
+
+            migrationBuilder.DropTable(
+                name: "RawEvents");
+
+            migrationBuilder.DropTable(
+                name: "RecordCommunities");
+
+            migrationBuilder.DropTable(
+                name: "RecordDailyStats");
+
+            migrationBuilder.DropTable(
+                name: "RecordFiles");
+
+            migrationBuilder.DropTable(
+                name: "Communities");
+
+            migrationBuilder.DropTable(
+                name: "Records");
+        }
+    }
+}
