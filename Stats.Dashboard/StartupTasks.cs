@@ -6,7 +6,7 @@ using Stats.Core.Demo;
 namespace Stats.Dashboard;
 
 /// <summary>What the dashboard does before it serves: migrate the store, and on a fresh embedded store, seed demo data.</summary>
-internal sealed class StartupTasks(
+public sealed class StartupTasks(
     StoreMigrator migrator,
     IDbContextFactory<StatsDbContext> contextFactory,
     DemoSeeder seeder,

@@ -1,0 +1,50 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Stats.Dashboard;
+
+namespace Stats.Tests.Browser;
+
+/// <summary>
+/// The real dashboard on Kestrel, on a fresh SQLite file, started the way a newcomer starts it: Development,
+/// empty store, so it seeds demo data (a small set, to keep the test quick).
+/// </summary>
+public sealed class DashboardServer : WebApplicationFactory<Program>, IAsyncLifetime
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("stats-browser-").FullName;
+
+    public DashboardServer()
+    {
+        UseKestrel(0);
+    }
+
+    public Uri BaseAddress { get; private set; } = null!;
+
+    public async ValueTask InitializeAsync()
+    {
+        StartServer();
+        var addresses = Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!;
+        BaseAddress = new Uri(addresses.Addresses.First().Replace("[::]", "127.0.0.1", StringComparison.Ordinal));
+        await Services.GetRequiredService<StartupTasks>().DemoSeed;
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Development");
+        builder.UseSetting("Stats:Database:Provider", "Sqlite");
+        builder.UseSetting("Stats:Database:DataFolder", _folder);
+        builder.UseSetting("Stats:Database:ConnectionString", "Data Source=stats.db");
+        builder.UseSetting("Stats:Demo:SeedWhenEmpty", "true");
+        builder.UseSetting("Stats:Demo:Days", "35");
+        builder.UseSetting("Stats:Demo:Records", "25");
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        Directory.Delete(_folder, recursive: true);
+    }
+}

@@ -1,0 +1,48 @@
+using Microsoft.Playwright;
+
+namespace Stats.Tests.Browser;
+
+/// <summary>The Overview page in a real browser, on a dashboard started as a newcomer starts it.</summary>
+public sealed class OverviewPageTests(DashboardServer server, BrowserSession browser)
+    : IClassFixture<DashboardServer>, IClassFixture<BrowserSession>
+{
+    [Fact]
+    public async Task OverviewShowsAChartOfTheDemoData()
+    {
+        var page = await browser.NewPageAsync();
+        var errors = new List<string>();
+        page.Console += (_, message) =>
+        {
+            if (message.Type == "error")
+            {
+                errors.Add(message.Text);
+            }
+        };
+
+        await page.GotoAsync(server.BaseAddress.ToString());
+
+        // ApexCharts draws one SVG path group per series once the circuit has delivered the data.
+        var series = page.Locator(".stats-apexchart .apexcharts-series");
+        await Assertions.Expect(series.First).ToBeAttachedAsync(new LocatorAssertionsToBeAttachedOptions { Timeout = 30_000 });
+        Assert.True(await series.CountAsync() >= 2, "the demo data has several event types, so the chart has several series");
+
+        var legend = await page.Locator(".stats-apexchart .apexcharts-legend").InnerTextAsync();
+        Assert.Contains("record-view", legend, StringComparison.Ordinal);
+        Assert.Contains("file-download", legend, StringComparison.Ordinal);
+        Assert.Empty(errors);
+
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(AppContext.BaseDirectory, "overview.png"), FullPage = true });
+    }
+
+    [Fact]
+    public async Task NavigationDrawerListsEveryPanel()
+    {
+        var page = await browser.NewPageAsync();
+        await page.GotoAsync(server.BaseAddress.ToString());
+
+        foreach (var panel in new[] { "Overview", "Records", "Communities", "Users", "Circulation", "SIP store", "Map", "Admin" })
+        {
+            await Assertions.Expect(page.GetByRole(AriaRole.Link, new PageGetByRoleOptions { Name = panel, Exact = true })).ToBeVisibleAsync();
+        }
+    }
+}
