@@ -14,8 +14,8 @@ public static class StoreServiceCollectionExtensions
     {
         builder.Services.AddOptions<DatabaseOptions>()
             .BindConfiguration(DatabaseOptions.SectionName)
-            .ValidateDataAnnotations()
             .ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<DatabaseOptions>, DatabaseOptionsValidator>();
         var contentRoot = builder.Environment.ContentRootPath;
         builder.Services.AddSingleton(sp => StatsDbContextFactory.FromOptions(
             sp.GetRequiredService<IOptions<DatabaseOptions>>().Value, contentRoot, sp.GetRequiredService<ILoggerFactory>()));

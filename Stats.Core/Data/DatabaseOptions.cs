@@ -1,4 +1,4 @@
-using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
 
 namespace Stats.Core.Data;
 
@@ -10,7 +10,7 @@ public enum DatabaseProvider
 }
 
 /// <summary>The <c>Stats:Database</c> settings.</summary>
-public sealed class DatabaseOptions : IValidatableObject
+public sealed class DatabaseOptions
 {
     public const string SectionName = "Stats:Database";
 
@@ -26,26 +26,21 @@ public sealed class DatabaseOptions : IValidatableObject
     /// <summary>Apply pending migrations when the dashboard starts.</summary>
     public bool MigrateOnStart { get; set; } = true;
 
-    public DatabaseProvider ParsedProvider =>
-        TryParseProvider(out var provider) ? provider : throw new InvalidOperationException(ProviderError);
+    /// <summary>The provider named by <see cref="Provider"/>; throws with the validation message when it names none.</summary>
+    public DatabaseProvider GetProvider() =>
+        TryParseProvider(out var provider) ? provider : throw new InvalidOperationException(Validate()[0]);
 
-    private string ProviderError =>
-        $"{SectionName}:Provider is '{Provider}', but it must be one of: {string.Join(", ", Enum.GetNames<DatabaseProvider>())}.";
-
-    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    /// <summary>What is wrong with these settings, one sentence per problem, each naming its setting.</summary>
+    public IReadOnlyList<string> Validate()
     {
         if (!TryParseProvider(out var provider))
         {
-            yield return new ValidationResult(ProviderError, [nameof(Provider)]);
-            yield break;
+            return [$"{SectionName}:Provider is '{Provider}', but it must be one of: {string.Join(", ", Enum.GetNames<DatabaseProvider>())}."];
         }
 
-        if (provider != DatabaseProvider.Sqlite && string.IsNullOrWhiteSpace(ConnectionString))
-        {
-            yield return new ValidationResult(
-                $"{SectionName}:ConnectionString is required when {SectionName}:Provider is {provider}.",
-                [nameof(ConnectionString)]);
-        }
+        return provider != DatabaseProvider.Sqlite && string.IsNullOrWhiteSpace(ConnectionString)
+            ? [$"{SectionName}:ConnectionString is required when {SectionName}:Provider is {provider}."]
+            : [];
     }
 
     private bool TryParseProvider(out DatabaseProvider provider)
@@ -54,5 +49,15 @@ public sealed class DatabaseOptions : IValidatableObject
         return !int.TryParse(Provider, out _) &&
             Enum.TryParse(Provider, ignoreCase: true, out provider) &&
             Enum.IsDefined(provider);
+    }
+}
+
+/// <summary>Fails the start on a wrong <c>Stats:Database</c> setting, with a message that names it.</summary>
+internal sealed class DatabaseOptionsValidator : IValidateOptions<DatabaseOptions>
+{
+    public ValidateOptionsResult Validate(string? name, DatabaseOptions options)
+    {
+        var errors = options.Validate();
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 }

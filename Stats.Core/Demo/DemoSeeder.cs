@@ -236,7 +236,7 @@ public sealed class DemoSeeder(EventIngestor ingestor, CountryResolver countries
                     Type = type,
                     Timestamp = day.AddHours(8).AddSeconds(random.Next(36_000)),
                     DocumentId = $"doc-{document:D4}",
-                    Location = locations[Math.Min(locations.Length - 1, (int)(random.NextDouble() * random.NextDouble() * 3 * locations.Length / 2))],
+                    Location = random.NextDouble() switch { < 0.6 => locations[0], < 0.9 => locations[1], _ => locations[2] },
                 };
             }
         }
