@@ -12,11 +12,12 @@ public static class IngestionServiceCollectionExtensions
     /// <summary>Registers enrichment (robots, countries, salts), the ingestor and the query services.</summary>
     public static IHostApplicationBuilder AddStatsIngestion(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptions<EnrichmentOptions>().BindConfiguration(EnrichmentOptions.SectionName);
-        builder.Services.AddSingleton(sp => UserAgentClassifier.FromOptions(sp.GetRequiredService<IOptions<EnrichmentOptions>>().Value));
+        builder.Services.AddOptions<RobotOptions>().BindConfiguration(RobotOptions.SectionName);
+        builder.Services.AddOptions<GeoOptions>().BindConfiguration(GeoOptions.SectionName);
+        builder.Services.AddSingleton(sp => UserAgentClassifier.FromOptions(sp.GetRequiredService<IOptions<RobotOptions>>().Value));
         builder.Services.AddSingleton(sp =>
         {
-            var path = EnrichmentOptions.Resolve(sp.GetRequiredService<IOptions<EnrichmentOptions>>().Value.GeoDatabasePath);
+            var path = ReferencePath.Resolve(sp.GetRequiredService<IOptions<GeoOptions>>().Value.DatabasePath);
             return new CountryResolver(File.Exists(path) ? path : null);
         });
         builder.Services.AddSingleton<DailySaltStore>();

@@ -34,24 +34,24 @@ public sealed class UserAgentClassifier
     }
 
     /// <summary>Builds the classifier from the configured lists.</summary>
-    public static UserAgentClassifier FromOptions(EnrichmentOptions options)
+    public static UserAgentClassifier FromOptions(RobotOptions options)
     {
         var robots = new List<string>();
-        var crawlerList = EnrichmentOptions.Resolve(options.CrawlerListPath);
+        var crawlerList = ReferencePath.Resolve(options.CrawlerListPath);
         if (File.Exists(crawlerList))
         {
             robots.AddRange(ReadJsonPatterns(crawlerList));
         }
 
-        if (!string.IsNullOrEmpty(options.CounterRobotsListPath))
+        if (!string.IsNullOrEmpty(options.CounterListPath))
         {
-            robots.AddRange(ReadJsonPatterns(EnrichmentOptions.Resolve(options.CounterRobotsListPath)));
+            robots.AddRange(ReadJsonPatterns(ReferencePath.Resolve(options.CounterListPath)));
         }
 
         var machines = string.IsNullOrEmpty(options.MachineListPath)
             ? DefaultMachinePatterns
-            : ReadLinePatterns(EnrichmentOptions.Resolve(options.MachineListPath));
-        return new UserAgentClassifier(robots, machines, options.UserAgentCacheSize);
+            : ReadLinePatterns(ReferencePath.Resolve(options.MachineListPath));
+        return new UserAgentClassifier(robots, machines, options.CacheSize);
     }
 
     /// <summary>The patterns of a JSON list of objects with a "pattern" (crawler-user-agents, COUNTER_Robots_list).</summary>

@@ -1,0 +1,61 @@
+using System.Reflection;
+using Microsoft.Extensions.Configuration;
+using Stats.Core.Data;
+using Stats.Core.Demo;
+using Stats.Core.Enrichment;
+
+namespace Stats.Tests.Docs;
+
+/// <summary>appsettings.Example.json promises every setting the product reads: keep that promise checked.</summary>
+public sealed class AppSettingsExampleTests
+{
+    public static TheoryData<Type, string> OptionTypes => new()
+    {
+        { typeof(DatabaseOptions), DatabaseOptions.SectionName },
+        { typeof(RobotOptions), RobotOptions.SectionName },
+        { typeof(GeoOptions), GeoOptions.SectionName },
+        { typeof(DemoDataOptions), DemoDataOptions.SectionName },
+    };
+
+    [Theory]
+    [MemberData(nameof(OptionTypes))]
+    public void ExampleListsEverySettingOfEachOptionsClass(Type optionsType, string section)
+    {
+        var example = new ConfigurationBuilder().AddJsonFile(Path.Combine(RepositoryRoot(), "appsettings.Example.json")).Build();
+        var keys = example.AsEnumerable().Select(p => p.Key).ToHashSet(StringComparer.OrdinalIgnoreCase);
+
+        var settings = optionsType.GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.CanWrite).ToList();
+        Assert.NotEmpty(settings);
+        foreach (var setting in settings)
+        {
+            Assert.True(keys.Contains($"{section}:{setting.Name}"), $"appsettings.Example.json lacks {section}:{setting.Name}");
+        }
+    }
+
+    [Fact]
+    public void ExampleDefaultsMatchTheCodeDefaults()
+    {
+        var example = new ConfigurationBuilder().AddJsonFile(Path.Combine(RepositoryRoot(), "appsettings.Example.json")).Build();
+
+        var database = example.GetSection(DatabaseOptions.SectionName).Get<DatabaseOptions>()!;
+        var robots = example.GetSection(RobotOptions.SectionName).Get<RobotOptions>()!;
+        var geo = example.GetSection(GeoOptions.SectionName).Get<GeoOptions>()!;
+        var demo = example.GetSection(DemoDataOptions.SectionName).Get<DemoDataOptions>()!;
+
+        Assert.Equivalent(new DatabaseOptions(), database);
+        Assert.Equivalent(new RobotOptions(), robots);
+        Assert.Equivalent(new GeoOptions(), geo);
+        Assert.Equivalent(new DemoDataOptions(), demo);
+    }
+
+    private static string RepositoryRoot()
+    {
+        var folder = new DirectoryInfo(AppContext.BaseDirectory);
+        while (folder is not null && !File.Exists(Path.Combine(folder.FullName, "Stats.sln")))
+        {
+            folder = folder.Parent;
+        }
+
+        return folder?.FullName ?? throw new InvalidOperationException("Stats.sln not found above " + AppContext.BaseDirectory);
+    }
+}
