@@ -1,6 +1,8 @@
+using static Stats.Core.Events.FieldSpec;
+
 namespace Stats.Core.Events;
 
-/// <summary>The event types of the domain (DOMAIN.md), with the fixed codes the store uses for them.</summary>
+/// <summary>The event types of the domain (DOMAIN.md), with their fields and the fixed codes the store uses for them.</summary>
 public static class EventCatalog
 {
     public const string RecordView = "record-view";
@@ -20,22 +22,51 @@ public static class EventCatalog
     public const string SipProcessed = "sip-processed";
     public const string ArchiveSize = "archive-size";
 
-    /// <summary>Built-in types in code order: the code of a type is its index + 1. Append only.</summary>
-    public static IReadOnlyList<string> BuiltIn { get; } =
+    private static readonly FieldSpec[] s_recordFields =
     [
-        RecordView, FileDownload, RecordPublished, RecordUpdated, RecordDeleted, SubmissionCreated,
-        FeatureUsed, LoanCreated, LoanExtended, LoanReturned, LoanOverdue, LoanRequested, SipCreated,
-        SipSent, SipProcessed, ArchiveSize,
+        Req("recid"), Opt("parent_recid"), Opt("owner_id"), Opt("communities", FieldKind.TextList),
+        new("access_right", FieldKind.Text, AllowedValues: ["open", "embargoed", "restricted", "closed"]),
+        Opt("title"), Opt("resource_type"),
     ];
 
-    private static readonly Dictionary<string, short> s_codes =
-        BuiltIn.Select((name, index) => (name, code: (short)(index + 1))).ToDictionary(p => p.name, p => p.code, StringComparer.Ordinal);
+    private static readonly FieldSpec[] s_loanFields = [Opt("loan_id"), Req("document_id"), Opt("item_id"), Opt("patron_id"), Opt("location")];
+
+    /// <summary>Built-in types in code order: the code of a type is its index + 1. Append only: codes are stored.</summary>
+    public static IReadOnlyList<EventDefinition> BuiltIn { get; } = Number(
+    [
+        (RecordView, [Req("recid"), Opt("parent_recid"), Opt("via_api", FieldKind.Flag)], ["record", "country", "community", "owner"]),
+        (FileDownload, [Req("recid"), Opt("parent_recid"), Req("file_key"), Opt("bucket_id"), Opt("size", FieldKind.Number),
+            Opt("is_preview", FieldKind.Flag)], ["record", "file", "country", "community", "owner"]),
+        (RecordPublished, s_recordFields, ["catalog", "community"]),
+        (RecordUpdated, s_recordFields, ["catalog"]),
+        (RecordDeleted, s_recordFields, ["catalog"]),
+        (SubmissionCreated, [Req("community"), Opt("recid")], ["community"]),
+        (FeatureUsed, [Req("community"), Req("feature")], ["community"]),
+        (LoanCreated, s_loanFields, ["circulation"]),
+        (LoanExtended, s_loanFields, ["circulation"]),
+        (LoanReturned, s_loanFields, ["circulation"]),
+        (LoanOverdue, s_loanFields, ["circulation"]),
+        (LoanRequested, s_loanFields, ["circulation"]),
+        (SipCreated, [Req("sip_id"), Opt("recid"), Opt("community"), Opt("files", FieldKind.Number), Opt("size", FieldKind.Number)], ["sipstore"]),
+        (SipSent, [Req("sip_id"), Opt("recid"), Opt("community")], ["sipstore"]),
+        (SipProcessed, [Req("sip_id"), Opt("recid"), Opt("community"), new("status", FieldKind.Text, Required: true, AllowedValues: ["succeeded", "failed"]),
+            Opt("error")], ["sipstore"]),
+        (ArchiveSize, [Req("bytes", FieldKind.Number), Opt("community")], ["sipstore"]),
+    ]);
+
+    private static readonly Dictionary<string, EventDefinition> s_byName = BuiltIn.ToDictionary(d => d.Name, StringComparer.Ordinal);
+
+    /// <summary>The definition of a built-in type, or null.</summary>
+    public static EventDefinition? Find(string name) => s_byName.GetValueOrDefault(name);
 
     /// <summary>The code of a built-in type.</summary>
     public static short CodeOf(string name) =>
-        s_codes.TryGetValue(name, out var code) ? code : throw new ArgumentException($"'{name}' is not a built-in event type.", nameof(name));
+        s_byName.TryGetValue(name, out var definition) ? definition.Code : throw new ArgumentException($"'{name}' is not a built-in event type.", nameof(name));
 
-    public static bool IsBuiltIn(string name) => s_codes.ContainsKey(name);
+    public static bool IsBuiltIn(string name) => s_byName.ContainsKey(name);
 
     public static bool IsLifecycle(string name) => name is RecordPublished or RecordUpdated or RecordDeleted;
+
+    private static EventDefinition[] Number((string Name, FieldSpec[] Fields, string[] Feeds)[] types) =>
+        [.. types.Select((t, index) => new EventDefinition(t.Name, (short)(index + 1), t.Fields, t.Feeds))];
 }

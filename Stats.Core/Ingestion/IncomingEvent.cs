@@ -10,6 +10,9 @@ public sealed class IncomingEvent
 
     public required DateTimeOffset Timestamp { get; init; }
 
+    /// <summary>The client's own id of the event: sending it again is a duplicate, not a second event.</summary>
+    public string? Id { get; init; }
+
     public string? UserId { get; init; }
 
     public string? SessionId { get; init; }

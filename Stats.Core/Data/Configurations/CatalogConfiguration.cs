@@ -12,7 +12,7 @@ internal sealed class EventTypeConfiguration : IEntityTypeConfiguration<EventTyp
         builder.Property(t => t.Id).ValueGeneratedNever();
         builder.Property(t => t.Name).HasMaxLength(64).IsUnicode(false);
         builder.HasIndex(t => t.Name).IsUnique();
-        builder.HasData(EventCatalog.BuiltIn.Select(name => new EventType { Id = EventCatalog.CodeOf(name), Name = name }));
+        builder.HasData(EventCatalog.BuiltIn.Select(d => new EventType { Id = d.Code, Name = d.Name }));
     }
 }
 

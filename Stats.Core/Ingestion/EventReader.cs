@@ -1,0 +1,314 @@
+using System.Globalization;
+using System.Text.Json;
+using Stats.Core.Events;
+
+namespace Stats.Core.Ingestion;
+
+/// <summary>The body of a batch is not JSON (or NDJSON) at all: nothing of it may be stored.</summary>
+public sealed class MalformedBatchException(string message) : Exception(message);
+
+/// <summary>A batch as read: the events that parsed, by their index in the batch, and those that did not, with why.</summary>
+public sealed record ReadBatch(IReadOnlyList<(int Index, IncomingEvent Event)> Events, IReadOnlyList<RejectedEvent> Rejected)
+{
+    public int Count => Events.Count + Rejected.Count;
+}
+
+/// <summary>
+/// Reads a batch of events from a JSON array or from NDJSON, checking each field's JSON type against the event
+/// catalog as it goes. A body that is not JSON at all throws <see cref="MalformedBatchException"/>; an element
+/// that is wrong on its own is rejected with readable reasons while the others are kept.
+/// </summary>
+public static class EventReader
+{
+    private static readonly Dictionary<string, FieldKind> s_kinds = EventCatalog.BuiltIn
+        .SelectMany(d => d.Fields).Concat(EventDefinition.CommonFields)
+        .GroupBy(f => f.Name, StringComparer.Ordinal)
+        .ToDictionary(g => g.Key, g => g.First().Kind, StringComparer.Ordinal);
+
+    /// <summary>A JSON array of event objects.</summary>
+    public static ReadBatch ReadJsonArray(ReadOnlySpan<byte> utf8, int maxEvents)
+    {
+        var reader = new Utf8JsonReader(utf8, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip });
+        var events = new List<(int, IncomingEvent)>();
+        var rejected = new List<RejectedEvent>();
+        try
+        {
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartArray)
+            {
+                throw new MalformedBatchException("The body must be a JSON array of events (or NDJSON with Content-Type application/x-ndjson).");
+            }
+
+            var index = 0;
+            while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+            {
+                if (index >= maxEvents)
+                {
+                    throw new BatchTooLargeException(maxEvents);
+                }
+
+                Collect(ReadElement(ref reader), index++, events, rejected);
+            }
+
+            if (reader.Read())
+            {
+                throw new MalformedBatchException("Unexpected content after the JSON array.");
+            }
+        }
+        catch (JsonException ex)
+        {
+            throw new MalformedBatchException($"The body is not valid JSON: {ex.Message}");
+        }
+
+        return new ReadBatch(events, rejected);
+    }
+
+    /// <summary>Newline-delimited JSON: one event object per line; blank lines are skipped, a broken line is rejected alone.</summary>
+    public static ReadBatch ReadNdjson(ReadOnlySpan<byte> utf8, int maxEvents)
+    {
+        var events = new List<(int, IncomingEvent)>();
+        var rejected = new List<RejectedEvent>();
+        var index = 0;
+        var anyJson = false;
+        while (!utf8.IsEmpty)
+        {
+            var end = utf8.IndexOf((byte)'\n');
+            var line = end < 0 ? utf8 : utf8[..end];
+            utf8 = end < 0 ? [] : utf8[(end + 1)..];
+            line = line.Trim(" \t\r"u8);
+            if (line.IsEmpty)
+            {
+                continue;
+            }
+
+            if (index >= maxEvents)
+            {
+                throw new BatchTooLargeException(maxEvents);
+            }
+
+            var reader = new Utf8JsonReader(line);
+            try
+            {
+                reader.Read();
+                var element = ReadElement(ref reader);
+                if (reader.Read())
+                {
+                    element = Parsed.Failed("more than one JSON value on the line");
+                }
+
+                anyJson = true;
+                Collect(element, index++, events, rejected);
+            }
+            catch (JsonException ex)
+            {
+                rejected.Add(new RejectedEvent(index++, [$"line is not valid JSON: {ex.Message}"]));
+            }
+        }
+
+        if (!anyJson && rejected.Count > 0)
+        {
+            throw new MalformedBatchException("The body is not NDJSON: no line holds a JSON object.");
+        }
+
+        return new ReadBatch(events, rejected);
+    }
+
+    private static void Collect(Parsed element, int index, List<(int, IncomingEvent)> events, List<RejectedEvent> rejected)
+    {
+        if (element.Event is { } e && element.Errors.Count == 0)
+        {
+            events.Add((index, e));
+        }
+        else
+        {
+            rejected.Add(new RejectedEvent(index, element.Errors));
+        }
+    }
+
+    /// <summary>Reads one element (the reader is on its first token) and leaves the reader on its last token.</summary>
+    private static Parsed ReadElement(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            reader.Skip();
+            return Parsed.Failed("an event must be a JSON object");
+        }
+
+        var fields = new Fields();
+        var errors = new List<string>();
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var name = reader.GetString()!;
+            reader.Read();
+            if (reader.TokenType == JsonTokenType.Null)
+            {
+                continue;
+            }
+
+            if (!s_kinds.TryGetValue(name, out var kind))
+            {
+                // Fields the catalog does not know are tolerated and dropped: clients may send more than we keep.
+                reader.Skip();
+                continue;
+            }
+
+            if (ReadValue(ref reader, kind) is { } value)
+            {
+                fields.Set(name, value);
+            }
+            else
+            {
+                errors.Add($"field '{name}' must be {Describe(kind)}");
+            }
+        }
+
+        errors.AddRange(fields.Check());
+        return errors.Count > 0 ? new Parsed(null, errors) : new Parsed(fields.ToEvent(), errors);
+    }
+
+    private static object? ReadValue(ref Utf8JsonReader reader, FieldKind kind)
+    {
+        switch (kind)
+        {
+            case FieldKind.Text when reader.TokenType == JsonTokenType.String:
+                return reader.GetString();
+            case FieldKind.Text when reader.TokenType == JsonTokenType.Number:
+                // Ids are often numbers (CDS recids): accept them as their text.
+                return System.Text.Encoding.UTF8.GetString(reader.ValueSpan);
+            case FieldKind.Number when reader.TokenType == JsonTokenType.Number && reader.TryGetInt64(out var number) && number >= 0:
+                return number;
+            case FieldKind.Flag when reader.TokenType is JsonTokenType.True or JsonTokenType.False:
+                return reader.GetBoolean();
+            case FieldKind.TextList when reader.TokenType == JsonTokenType.StartArray:
+                var list = new List<string>();
+                while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+                {
+                    if (reader.TokenType != JsonTokenType.String)
+                    {
+                        reader.Skip();
+                        SkipToEndOfArray(ref reader);
+                        return null;
+                    }
+
+                    list.Add(reader.GetString()!);
+                }
+
+                return list;
+            default:
+                reader.Skip();
+                return null;
+        }
+    }
+
+    private static void SkipToEndOfArray(ref Utf8JsonReader reader)
+    {
+        while (reader.TokenType != JsonTokenType.EndArray && reader.Read())
+        {
+            reader.Skip();
+        }
+    }
+
+    private static string Describe(FieldKind kind) => kind switch
+    {
+        FieldKind.Text => "a string",
+        FieldKind.Number => "a whole number, zero or more",
+        FieldKind.Flag => "true or false",
+        FieldKind.TextList => "an array of strings",
+        _ => kind.ToString(),
+    };
+
+    private readonly record struct Parsed(IncomingEvent? Event, IReadOnlyList<string> Errors)
+    {
+        public static Parsed Failed(string error) => new(null, [error]);
+    }
+
+    /// <summary>The values of one event object as read, checked against its type's definition at the end.</summary>
+    private sealed class Fields
+    {
+        private readonly Dictionary<string, object> _values = new(StringComparer.Ordinal);
+
+        public void Set(string name, object value) => _values[name] = value;
+
+        public IEnumerable<string> Check()
+        {
+            if (Text("type") is not { } type)
+            {
+                yield return "field 'type' is required";
+                yield break;
+            }
+
+            if (EventCatalog.Find(type) is not { } definition)
+            {
+                yield return $"unknown event type '{type}'";
+                yield break;
+            }
+
+            foreach (var field in definition.RequiredFields)
+            {
+                if (!_values.TryGetValue(field.Name, out var value) || value is string { Length: 0 })
+                {
+                    yield return $"field '{field.Name}' is required";
+                }
+            }
+
+            foreach (var field in definition.Fields.Where(f => f.AllowedValues is not null))
+            {
+                if (Text(field.Name) is { } value && !field.AllowedValues!.Contains(value, StringComparer.Ordinal))
+                {
+                    yield return $"field '{field.Name}' must be one of: {string.Join(", ", field.AllowedValues!)}";
+                }
+            }
+
+            if (Text("timestamp") is { } timestamp && ParseTimestamp(timestamp) is null)
+            {
+                yield return $"field 'timestamp' is not an ISO 8601 date and time: '{timestamp}'";
+            }
+        }
+
+        public IncomingEvent ToEvent() => new()
+        {
+            Type = Text("type")!,
+            Timestamp = ParseTimestamp(Text("timestamp")!)!.Value,
+            Id = Text("id"),
+            UserId = Text("user_id"),
+            SessionId = Text("session_id"),
+            IpAddress = Text("ip_address"),
+            UserAgent = Text("user_agent"),
+            Recid = Text("recid"),
+            ParentRecid = Text("parent_recid"),
+            ViaApi = Flag("via_api"),
+            FileKey = Text("file_key"),
+            Size = Number("size"),
+            IsPreview = Flag("is_preview"),
+            OwnerId = Text("owner_id"),
+            Communities = _values.GetValueOrDefault("communities") as List<string>,
+            AccessRight = Text("access_right"),
+            Title = Text("title"),
+            ResourceType = Text("resource_type"),
+            Community = Text("community"),
+            Feature = Text("feature"),
+            DocumentId = Text("document_id"),
+            Location = Text("location"),
+            SipId = Text("sip_id"),
+            Status = Text("status"),
+            Bytes = Number("bytes"),
+        };
+
+        /// <summary>ISO 8601; without an offset the time is UTC (DOMAIN.md).</summary>
+        private static DateTimeOffset? ParseTimestamp(string text) =>
+            DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var value)
+                ? value
+                : null;
+
+        private string? Text(string name) => _values.GetValueOrDefault(name) as string;
+
+        private long? Number(string name) => _values.GetValueOrDefault(name) as long?;
+
+        private bool Flag(string name) => _values.GetValueOrDefault(name) is true;
+    }
+}
+
+/// <summary>More events in one batch than the configured maximum.</summary>
+public sealed class BatchTooLargeException(int maxEvents) : Exception($"A batch may hold at most {maxEvents} events.")
+{
+    public int MaxEvents { get; } = maxEvents;
+}
