@@ -23,6 +23,7 @@ public static class IngestionServiceCollectionExtensions
         builder.Services.AddSingleton<DailySaltStore>();
         builder.Services.AddSingleton<EventIngestor>();
         builder.Services.AddSingleton<IOverviewQueries, OverviewQueries>();
+        builder.Services.AddSingleton<Access.ApiKeyService>();
         return builder;
     }
 }

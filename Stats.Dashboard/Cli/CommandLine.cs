@@ -1,10 +1,24 @@
+using Stats.Core.Access;
 using Stats.Core.Data;
 using Stats.Core.Demo;
 
 namespace Stats.Dashboard.Cli;
 
-/// <summary>A verb and the arguments left for the host (configuration overrides such as <c>--urls</c>).</summary>
-internal sealed record Invocation(string? Verb, IReadOnlyDictionary<string, string> Options, string[] HostArgs, string? Error = null);
+/// <summary>
+/// A verb with its words (sub-verb, arguments) and options, and the arguments left for the host
+/// (configuration overrides such as <c>--urls</c> or <c>--Stats:Database:Provider=PostgreSql</c>).
+/// </summary>
+internal sealed record Invocation(
+    string? Verb,
+    IReadOnlyList<string> Words,
+    IReadOnlyDictionary<string, IReadOnlyList<string>> Options,
+    string[] HostArgs,
+    string? Error = null)
+{
+    public static Invocation Fail(string verb, string error) => new(verb, [], new Dictionary<string, IReadOnlyList<string>>(), [], error);
+
+    public string? Option(string name) => Options.TryGetValue(name, out var values) ? values[^1] : null;
+}
 
 /// <summary>The command-line verbs of the dashboard executable.</summary>
 internal static class CommandLine
@@ -12,6 +26,7 @@ internal static class CommandLine
     public const string Help = "help";
     public const string Migrate = "migrate";
     public const string SeedDemo = "seed-demo";
+    public const string ApiKey = "apikey";
 
     public const string Usage = """
         Usage: Stats.Dashboard [<verb> [options]] [--Stats:Section:Setting=value ...]
@@ -19,42 +34,50 @@ internal static class CommandLine
         Without a verb, runs the dashboard (web server, REST API).
 
         Verbs:
-          migrate               Apply pending database migrations and exit.
-          seed-demo             Write a believable demo repository through the ingestion path.
-              --days N          Days of usage history to generate (default 730).
-              --records N       Records in the catalog (default 300).
-              --seed N          Random seed, for a repeatable data set (default 42).
-          help, --help, -h      Show this text.
+          migrate                  Apply pending database migrations and exit.
+          seed-demo                Write a believable demo repository through the ingestion path.
+              --days N             Days of usage history to generate (default 730).
+              --records N          Records in the catalog (default 300).
+              --seed N             Random seed, for a repeatable data set (default 42).
+          apikey create --name N --scope S [--scope S ...]
+                                   Create an API key (scopes: ingest, read, admin) and print it once.
+          apikey list              List the keys (never their secrets).
+          apikey revoke <prefix|id>
+                                   Revoke a key.
+          help, --help, -h         Show this text.
 
         Settings are read from appsettings.json, environment variables (Stats__Database__Provider=...)
         and --Section:Key=value arguments; appsettings.Example.json lists them all.
         """;
 
+    /// <summary>Each verb's options that take a value; a verb's words are the arguments that are not options.</summary>
     private static readonly Dictionary<string, string[]> s_verbOptions = new(StringComparer.Ordinal)
     {
         [Migrate] = [],
         [SeedDemo] = ["--days", "--records", "--seed"],
+        [ApiKey] = ["--name", "--scope"],
     };
 
     public static Invocation Parse(string[] args)
     {
         if (args.Length == 0 || (args[0].StartsWith('-') && args[0] is not ("--help" or "-h")))
         {
-            return new Invocation(null, new Dictionary<string, string>(), args);
+            return new Invocation(null, [], new Dictionary<string, IReadOnlyList<string>>(), args);
         }
 
         var verb = args[0] is "--help" or "-h" ? Help : args[0];
         if (verb == Help)
         {
-            return new Invocation(Help, new Dictionary<string, string>(), []);
+            return new Invocation(Help, [], new Dictionary<string, IReadOnlyList<string>>(), []);
         }
 
         if (!s_verbOptions.TryGetValue(verb, out var known))
         {
-            return new Invocation(verb, new Dictionary<string, string>(), [], $"Unknown verb '{verb}'.");
+            return Invocation.Fail(verb, $"Unknown verb '{verb}'.");
         }
 
-        var options = new Dictionary<string, string>(StringComparer.Ordinal);
+        var options = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
+        var words = new List<string>();
         var hostArgs = new List<string>();
         for (var i = 1; i < args.Length; i++)
         {
@@ -62,18 +85,26 @@ internal static class CommandLine
             {
                 if (i + 1 >= args.Length)
                 {
-                    return new Invocation(verb, options, [], $"Option '{args[i]}' of '{verb}' needs a value.");
+                    return Invocation.Fail(verb, $"Option '{args[i]}' of '{verb}' needs a value.");
                 }
 
-                options[args[i]] = args[++i];
+                options[args[i]] = [.. options.GetValueOrDefault(args[i]) ?? [], args[++i]];
+            }
+            else if (args[i].StartsWith('-'))
+            {
+                hostArgs.Add(args[i]);
+                if (!args[i].Contains('=', StringComparison.Ordinal) && i + 1 < args.Length && !args[i + 1].StartsWith('-'))
+                {
+                    hostArgs.Add(args[++i]);
+                }
             }
             else
             {
-                hostArgs.Add(args[i]);
+                words.Add(args[i]);
             }
         }
 
-        return new Invocation(verb, options, [.. hostArgs]);
+        return new Invocation(verb, words, options, [.. hostArgs]);
     }
 
     public static async Task<int> RunAsync(WebApplication app, Invocation invocation)
@@ -99,6 +130,10 @@ internal static class CommandLine
                 Console.WriteLine($"Seeded {result.Records} records in {result.Communities} communities and {result.Events} events ({result.Elapsed.TotalSeconds:F1} s).");
                 return 0;
 
+            case ApiKey:
+                await services.GetRequiredService<StoreMigrator>().MigrateAsync(cancellation);
+                return await ApiKeyVerb.RunAsync(services.GetRequiredService<ApiKeyService>(), invocation, cancellation);
+
             default:
                 throw new InvalidOperationException($"Verb '{invocation.Verb}' has no handler.");
         }
@@ -107,7 +142,7 @@ internal static class CommandLine
     private static bool TryInt(Invocation invocation, string option, int fallback, out int value)
     {
         value = fallback;
-        if (!invocation.Options.TryGetValue(option, out var text))
+        if (invocation.Option(option) is not { } text)
         {
             return true;
         }
