@@ -21,7 +21,7 @@ public sealed class DailySaltStore(IDbContextFactory<StatsDbContext> contextFact
         }
 
         await using var context = await contextFactory.CreateDbContextAsync(cancellationToken);
-        var salt = await context.DailySalts.AsNoTracking().Where(s => s.Day == day).Select(s => s.Salt).FirstOrDefaultAsync(cancellationToken);
+        var salt = await SaltOf(context, day).FirstOrDefaultAsync(cancellationToken);
         if (salt is null)
         {
             context.DailySalts.Add(new DailySalt { Day = day, Salt = RandomNumberGenerator.GetBytes(32), CreatedAt = clock.GetUtcNow().UtcDateTime });
@@ -35,7 +35,7 @@ public sealed class DailySaltStore(IDbContextFactory<StatsDbContext> contextFact
             }
 
             await using var reread = await contextFactory.CreateDbContextAsync(cancellationToken);
-            salt = await reread.DailySalts.AsNoTracking().Where(s => s.Day == day).Select(s => s.Salt).FirstAsync(cancellationToken);
+            salt = await SaltOf(reread, day).FirstAsync(cancellationToken);
         }
 
         if (_cache.Count > 8)
@@ -45,6 +45,10 @@ public sealed class DailySaltStore(IDbContextFactory<StatsDbContext> contextFact
 
         return _cache.GetOrAdd(day, salt);
     }
+
+    /// <summary>The stored salt of a day. Exposed for the translation tests of every provider.</summary>
+    internal static IQueryable<byte[]> SaltOf(StatsDbContext context, DateOnly day) =>
+        context.DailySalts.AsNoTracking().Where(s => s.Day == day).Select(s => s.Salt);
 
     /// <summary>A 64-bit keyed hash: enough to tell visitors apart, useless without the day's salt.</summary>
     public static long Hash(byte[] salt, string value)

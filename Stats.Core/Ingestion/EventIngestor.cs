@@ -176,7 +176,7 @@ public sealed class EventIngestor(
         foreach (var e in events.Where(e => EventCatalog.IsLifecycle(e.Type)).OrderBy(e => e.Timestamp))
         {
             var id = await RecordIdAsync(context, e.Recid!, e.ParentRecid, created, cancellationToken);
-            var record = await context.Records.Include(r => r.Communities).FirstAsync(r => r.Id == id, cancellationToken);
+            var record = await RecordWithCommunities(context, id).FirstAsync(cancellationToken);
             record.ParentExternalId = e.ParentRecid ?? record.ParentExternalId;
             record.OwnerId = e.OwnerId ?? record.OwnerId;
             record.Title = e.Title ?? record.Title;
@@ -199,7 +199,7 @@ public sealed class EventIngestor(
                 foreach (var external in communities.Distinct(StringComparer.Ordinal))
                 {
                     var communityId = await CommunityIdAsync(context, external, created, cancellationToken);
-                    record.Communities.Add(await context.Communities.FirstAsync(c => c.Id == communityId, cancellationToken));
+                    record.Communities.Add(await CommunityById(context, communityId).FirstAsync(cancellationToken));
                 }
             }
         }
@@ -214,7 +214,7 @@ public sealed class EventIngestor(
             return id;
         }
 
-        id = await context.Records.Where(r => r.ExternalId == recid).Select(r => r.Id).FirstOrDefaultAsync(cancellationToken);
+        id = await RecordIdOf(context, recid).FirstOrDefaultAsync(cancellationToken);
         if (id == 0)
         {
             // A record seen in usage before its lifecycle event: a catalog stub, filled in when the record is published.
@@ -235,7 +235,7 @@ public sealed class EventIngestor(
             return id;
         }
 
-        id = await context.RecordFiles.Where(f => f.RecordId == recordId && f.Key == key).Select(f => f.Id).FirstOrDefaultAsync(cancellationToken);
+        id = await FileIdOf(context, recordId, key).FirstOrDefaultAsync(cancellationToken);
         if (id == 0)
         {
             var file = new RecordFile { RecordId = recordId, Key = key, Size = size };
@@ -255,7 +255,7 @@ public sealed class EventIngestor(
             return id;
         }
 
-        id = await context.Communities.Where(c => c.ExternalId == external).Select(c => c.Id).FirstOrDefaultAsync(cancellationToken);
+        id = await CommunityIdOf(context, external).FirstOrDefaultAsync(cancellationToken);
         if (id == 0)
         {
             var community = new Community { ExternalId = external };
@@ -280,7 +280,7 @@ public sealed class EventIngestor(
             return id;
         }
 
-        id = await context.Labels.Where(l => l.Kind == kind && l.Value == value).Select(l => l.Id).FirstOrDefaultAsync(cancellationToken);
+        id = await LabelIdOf(context, kind, value).FirstOrDefaultAsync(cancellationToken);
         if (id == 0)
         {
             var label = new Label { Kind = kind, Value = value };
@@ -299,9 +299,32 @@ public sealed class EventIngestor(
     private static async Task MarkDirtyDaysAsync(StatsDbContext context, List<RawEvent> rows, DateTime now, CancellationToken cancellationToken)
     {
         var days = rows.Select(r => DateOnly.FromDateTime(r.Timestamp)).Distinct().ToList();
-        var known = await context.DirtyDays.Where(d => days.Contains(d.Day)).Select(d => d.Day).ToListAsync(cancellationToken);
+        var known = await DirtyDaysAmong(context, days).ToListAsync(cancellationToken);
         context.DirtyDays.AddRange(days.Except(known).Select(d => new DirtyDay { Day = d, MarkedAt = now }));
     }
+
+    // The lookups of ingestion, one definition each, exposed for the translation tests of every provider.
+
+    internal static IQueryable<int> RecordIdOf(StatsDbContext context, string recid) =>
+        context.Records.Where(r => r.ExternalId == recid).Select(r => r.Id);
+
+    internal static IQueryable<Record> RecordWithCommunities(StatsDbContext context, int recordId) =>
+        context.Records.Include(r => r.Communities).Where(r => r.Id == recordId);
+
+    internal static IQueryable<Community> CommunityById(StatsDbContext context, int communityId) =>
+        context.Communities.Where(c => c.Id == communityId);
+
+    internal static IQueryable<int> CommunityIdOf(StatsDbContext context, string external) =>
+        context.Communities.Where(c => c.ExternalId == external).Select(c => c.Id);
+
+    internal static IQueryable<int> FileIdOf(StatsDbContext context, int recordId, string key) =>
+        context.RecordFiles.Where(f => f.RecordId == recordId && f.Key == key).Select(f => f.Id);
+
+    internal static IQueryable<int> LabelIdOf(StatsDbContext context, LabelKind kind, string value) =>
+        context.Labels.Where(l => l.Kind == kind && l.Value == value).Select(l => l.Id);
+
+    internal static IQueryable<DateOnly> DirtyDaysAmong(StatsDbContext context, IReadOnlyCollection<DateOnly> days) =>
+        context.DirtyDays.Where(d => days.Contains(d.Day)).Select(d => d.Day);
 
     /// <summary>Catalog ids created inside the current transaction: cached for good only once it commits.</summary>
     private sealed class CatalogAdditions

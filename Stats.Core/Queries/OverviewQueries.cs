@@ -52,7 +52,9 @@ public sealed class OverviewQueries(IDbContextFactory<StatsDbContext> contextFac
             .Where(e => e.Timestamp >= start && e.Timestamp < end)
             .GroupBy(e => new { Day = e.Timestamp.Date, e.TypeId })
             .Select(g => new { g.Key.Day, g.Key.TypeId, Count = g.Count() })
-            .Join(context.EventTypes, g => g.TypeId, t => t.Id, (g, t) => new DailyTypeCount(DateOnly.FromDateTime(g.Day), t.Name, g.Count))
-            .OrderBy(c => c.Day).ThenBy(c => c.Type);
+            .Join(context.EventTypes, g => g.TypeId, t => t.Id, (g, t) => new { g.Day, t.Name, g.Count })
+            // Ordered before the record is built: EF cannot see through a constructor to order by its properties.
+            .OrderBy(c => c.Day).ThenBy(c => c.Name)
+            .Select(c => new DailyTypeCount(DateOnly.FromDateTime(c.Day), c.Name, c.Count));
     }
 }

@@ -1,0 +1,267 @@
+using Microsoft.EntityFrameworkCore;
+using Stats.Core.Data;
+using Stats.Core.Events;
+using Stats.Core.Ingestion;
+using Stats.Tests.Builders;
+using Stats.Tests.Infrastructure;
+
+namespace Stats.Tests.Core.Ingestion;
+
+public sealed class EventIngestorTests
+{
+    private static readonly DateTimeOffset s_day = new(2024, 6, 15, 10, 0, 0, TimeSpan.Zero);
+
+    private static CancellationToken Cancellation => TestContext.Current.CancellationToken;
+
+    [Theory]
+    [MemberData(nameof(StoreProviders.All), MemberType = typeof(StoreProviders))]
+    public async Task StoresEventsAndTheRecordCatalogFromAPublication(DatabaseProvider provider)
+    {
+        await using var store = await TestStore.CreateAsync(provider);
+        using var ingestion = new IngestionHarness(store);
+
+        var result = await ingestion.IngestAsync(
+            TestEvents.Published("rec-1", s_day, owner: "owner-7", communities: ["hep", "climate"], accessRight: "embargoed", parentRecid: "concept-1", title: "Proton data"),
+            TestEvents.View("rec-1", s_day.AddMinutes(5)),
+            TestEvents.Download("rec-1", "data.csv", s_day.AddMinutes(6), size: 9000));
+
+        Assert.Equal(3, result.Accepted);
+        Assert.Empty(result.Rejected);
+        await using var context = store.CreateContext();
+        var record = await context.Records.Include(r => r.Communities).Include(r => r.Files).SingleAsync(Cancellation);
+        Assert.Equal("rec-1", record.ExternalId);
+        Assert.Equal("concept-1", record.ParentExternalId);
+        Assert.Equal("owner-7", record.OwnerId);
+        Assert.Equal("Proton data", record.Title);
+        Assert.Equal("dataset", record.ResourceType);
+        Assert.Equal(AccessRight.Embargoed, record.AccessRight);
+        Assert.Equal(s_day.UtcDateTime, record.PublishedAt);
+        Assert.Null(record.DeletedAt);
+        Assert.Equal(["climate", "hep"], record.Communities.Select(c => c.ExternalId).Order(StringComparer.Ordinal));
+        var file = Assert.Single(record.Files);
+        Assert.Equal(("data.csv", 9000L), (file.Key, file.Size));
+
+        var events = await context.RawEvents.OrderBy(e => e.Timestamp).ToListAsync(Cancellation);
+        Assert.Equal(
+            [EventCatalog.RecordPublished, EventCatalog.RecordView, EventCatalog.FileDownload],
+            events.Select(e => EventCatalog.BuiltIn[e.TypeId - 1]));
+        Assert.All(events, e => Assert.Equal(record.Id, e.RecordId));
+        Assert.Equal([null, null, file.Id], events.Select(e => e.FileId));
+        Assert.Equal(9000, events[2].Amount);
+        Assert.Equal(s_day.AddMinutes(6).UtcDateTime, events[2].Timestamp);
+    }
+
+    [Theory]
+    [MemberData(nameof(StoreProviders.All), MemberType = typeof(StoreProviders))]
+    public async Task LaterLifecycleEventsReplaceOwnerCommunitiesAndAccessRight(DatabaseProvider provider)
+    {
+        await using var store = await TestStore.CreateAsync(provider);
+        using var ingestion = new IngestionHarness(store);
+        await ingestion.IngestAsync(TestEvents.Published("rec-1", s_day, owner: "owner-7", communities: ["hep", "climate"], accessRight: "open"));
+
+        await ingestion.IngestAsync(
+            TestEvents.Lifecycle(EventCatalog.RecordUpdated, "rec-1", s_day.AddDays(1), owner: "owner-8", communities: ["ecology"], accessRight: "Restricted"),
+            TestEvents.Lifecycle(EventCatalog.RecordDeleted, "rec-1", s_day.AddDays(2), owner: null, communities: null, accessRight: null));
+
+        await using var context = store.CreateContext();
+        var record = await context.Records.Include(r => r.Communities).SingleAsync(Cancellation);
+        Assert.Equal("owner-8", record.OwnerId);
+        Assert.Equal(AccessRight.Restricted, record.AccessRight);
+        Assert.Equal(["ecology"], record.Communities.Select(c => c.ExternalId));
+        Assert.Equal(s_day.UtcDateTime, record.PublishedAt);
+        Assert.Equal(s_day.AddDays(2).UtcDateTime, record.DeletedAt);
+        Assert.Equal(3, await context.Communities.CountAsync(Cancellation));
+    }
+
+    [Theory]
+    [MemberData(nameof(StoreProviders.All), MemberType = typeof(StoreProviders))]
+    public async Task UsageSeenBeforeThePublicationIsAttachedToTheSameRecord(DatabaseProvider provider)
+    {
+        await using var store = await TestStore.CreateAsync(provider);
+        using var ingestion = new IngestionHarness(store);
+        await ingestion.IngestAsync(TestEvents.View("rec-1", s_day));
+
+        await ingestion.IngestAsync(TestEvents.Published("rec-1", s_day.AddDays(-3), owner: "owner-7", communities: ["hep"]));
+
+        await using var context = store.CreateContext();
+        var record = await context.Records.SingleAsync(Cancellation);
+        Assert.Equal(("owner-7", s_day.AddDays(-3).UtcDateTime), (record.OwnerId, record.PublishedAt));
+        Assert.All(await context.RawEvents.ToListAsync(Cancellation), e => Assert.Equal(record.Id, e.RecordId));
+    }
+
+    [Theory]
+    [MemberData(nameof(StoreProviders.All), MemberType = typeof(StoreProviders))]
+    public async Task StoresNoRawAddressUserAgentUserIdOrSessionIdAnywhere(DatabaseProvider provider)
+    {
+        await using var store = await TestStore.CreateAsync(provider);
+        using var ingestion = new IngestionHarness(store);
+        const string UserAgent = "Mozilla/5.0 (X11; Linux x86_64) PrivacyProbeAgent/7.3.1";
+        string[] secrets = ["8.8.4.4", "2001:4860:4860::8844", "PrivacyProbeAgent", "user-privacy-probe-5521", "session-privacy-probe-8830"];
+
+        var result = await ingestion.IngestAsync(
+            TestEvents.Published("rec-privacy", s_day, communities: ["hep"]),
+            TestEvents.View("rec-privacy", s_day.AddMinutes(1), userId: "user-privacy-probe-5521", sessionId: "session-privacy-probe-8830", ip: "8.8.4.4", userAgent: UserAgent),
+            TestEvents.Download("rec-privacy", "data.csv", s_day.AddMinutes(2), sessionId: "session-privacy-probe-8830", ip: "8.8.4.4", userAgent: UserAgent),
+            TestEvents.View("rec-privacy", s_day.AddMinutes(3), ip: "2001:4860:4860::8844", userAgent: UserAgent),
+            new IncomingEvent
+            {
+                Type = EventCatalog.LoanCreated, Timestamp = s_day.AddMinutes(4), DocumentId = "doc-1", Location = "Annex",
+                UserId = "user-privacy-probe-5521", IpAddress = "8.8.4.4", UserAgent = UserAgent,
+            });
+
+        Assert.Equal(5, result.Accepted);
+        await using var context = store.CreateContext();
+        var texts = new List<string>();
+        foreach (var table in StoreInspector.Tables(context))
+        {
+            foreach (var row in await StoreInspector.RowsAsync(context, table))
+            {
+                texts.AddRange(row.Select(AsText).OfType<string>());
+            }
+        }
+
+        // The scan reads what was stored: the record's id is there, and the visitors' country took the place of their address.
+        Assert.Contains("rec-privacy", texts);
+        Assert.Contains(texts, t => t.Trim() == "US");
+        foreach (var secret in secrets)
+        {
+            Assert.DoesNotContain(texts, t => t.Contains(secret, StringComparison.OrdinalIgnoreCase));
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(StoreProviders.All), MemberType = typeof(StoreProviders))]
+    public async Task TheSameVisitorGetsTheSameHashOnOneDayAndAnotherOnTheNextDay(DatabaseProvider provider)
+    {
+        await using var store = await TestStore.CreateAsync(provider);
+        using var ingestion = new IngestionHarness(store);
+
+        await ingestion.IngestAsync(
+            TestEvents.View("rec-1", s_day, userId: "alice"),
+            TestEvents.View("rec-1", s_day.AddHours(5), userId: "alice"),
+            TestEvents.View("rec-1", s_day.AddHours(6), userId: "bob"),
+            TestEvents.View("rec-1", s_day.AddDays(1), userId: "alice"));
+
+        await using var context = store.CreateContext();
+        var hashes = await context.RawEvents.OrderBy(e => e.Timestamp).Select(e => e.VisitorHash).ToListAsync(Cancellation);
+        Assert.All(hashes, h => Assert.NotNull(h));
+        Assert.Equal(hashes[0], hashes[1]);
+        Assert.NotEqual(hashes[0], hashes[2]);
+        Assert.NotEqual(hashes[0], hashes[3]);
+        var salts = await context.DailySalts.OrderBy(s => s.Day).ToListAsync(Cancellation);
+        Assert.Equal([DateOnly.FromDateTime(s_day.UtcDateTime), DateOnly.FromDateTime(s_day.UtcDateTime).AddDays(1)], salts.Select(s => s.Day));
+        Assert.NotEqual(salts[0].Salt, salts[1].Salt);
+    }
+
+    [Theory]
+    [MemberData(nameof(StoreProviders.All), MemberType = typeof(StoreProviders))]
+    public async Task SessionHashesFollowTheCounterSessionOfTheUtcDayAndHour(DatabaseProvider provider)
+    {
+        await using var store = await TestStore.CreateAsync(provider);
+        using var ingestion = new IngestionHarness(store);
+        var at = new DateTimeOffset(2024, 6, 15, 13, 35, 0, TimeSpan.Zero);
+
+        await ingestion.IngestAsync(
+            TestEvents.View("rec-1", at, ip: "192.1.1.168", userAgent: "Mozilla/5.0"),
+            // 13:50 UTC, sent with a +02:00 offset: the same clock-hour slice.
+            TestEvents.View("rec-1", new DateTimeOffset(2024, 6, 15, 15, 50, 0, TimeSpan.FromHours(2)), ip: "192.1.1.168", userAgent: "Mozilla/5.0"),
+            TestEvents.View("rec-1", at.AddMinutes(30), ip: "192.1.1.168", userAgent: "Mozilla/5.0"),
+            TestEvents.View("rec-2", at, sessionId: "s-1"),
+            TestEvents.View("rec-2", at.AddHours(5), sessionId: "s-1"),
+            TestEvents.View("rec-2", at.AddDays(1), sessionId: "s-1"));
+
+        await using var context = store.CreateContext();
+        var byAddress = await SessionHashesAsync(context, "rec-1");
+        var bySession = await SessionHashesAsync(context, "rec-2");
+        Assert.Equal(byAddress[0], byAddress[1]);
+        Assert.NotEqual(byAddress[1], byAddress[2]);
+        Assert.Equal(bySession[0], bySession[1]);
+        Assert.NotEqual(bySession[1], bySession[2]);
+    }
+
+    [Theory]
+    [MemberData(nameof(StoreProviders.All), MemberType = typeof(StoreProviders))]
+    public async Task MarksEveryDayItsEventsFallOnHoweverOld(DatabaseProvider provider)
+    {
+        await using var store = await TestStore.CreateAsync(provider);
+        using var ingestion = new IngestionHarness(store);
+        var firstBatchAt = ingestion.Clock.GetUtcNow().UtcDateTime;
+
+        await ingestion.IngestAsync(
+            TestEvents.View("rec-1", new DateTimeOffset(2024, 6, 15, 23, 59, 59, TimeSpan.Zero)),
+            TestEvents.View("rec-1", new DateTimeOffset(2023, 1, 2, 0, 0, 0, TimeSpan.Zero)));
+        ingestion.Clock.Advance(TimeSpan.FromHours(1));
+        await ingestion.IngestAsync(
+            TestEvents.View("rec-1", new DateTimeOffset(2024, 6, 15, 8, 0, 0, TimeSpan.Zero)),
+            TestEvents.View("rec-1", new DateTimeOffset(2024, 6, 16, 0, 0, 0, TimeSpan.Zero)));
+
+        await using var context = store.CreateContext();
+        var dirty = await context.DirtyDays.OrderBy(d => d.Day).ToListAsync(Cancellation);
+        Assert.Equal([new DateOnly(2023, 1, 2), new DateOnly(2024, 6, 15), new DateOnly(2024, 6, 16)], dirty.Select(d => d.Day));
+        Assert.Equal(firstBatchAt, dirty[0].MarkedAt);
+        Assert.Equal(firstBatchAt.AddHours(1), dirty[2].MarkedAt);
+    }
+
+    [Theory]
+    [MemberData(nameof(StoreProviders.All), MemberType = typeof(StoreProviders))]
+    public async Task RejectsInvalidEventsWithReadableErrorsAndStoresTheValidOnesOfTheBatch(DatabaseProvider provider)
+    {
+        await using var store = await TestStore.CreateAsync(provider);
+        using var ingestion = new IngestionHarness(store);
+
+        var result = await ingestion.IngestAsync(
+            TestEvents.View("rec-1", s_day),
+            new IncomingEvent { Type = "page-liked", Timestamp = s_day },
+            new IncomingEvent { Type = EventCatalog.FileDownload, Timestamp = s_day, Recid = "rec-1" },
+            new IncomingEvent { Type = EventCatalog.RecordView, Timestamp = s_day },
+            new IncomingEvent { Type = EventCatalog.FileDownload, Timestamp = s_day, Recid = " " },
+            TestEvents.Download("rec-1", "data.csv", s_day.AddMinutes(1)));
+
+        Assert.Equal(2, result.Accepted);
+        Assert.Equal([1, 2, 3, 4], result.Rejected.Select(r => r.Index));
+        Assert.Equal(["unknown event type 'page-liked'"], result.Rejected[0].Errors);
+        Assert.Equal(["field 'file_key' is required"], result.Rejected[1].Errors);
+        Assert.Equal(["field 'recid' is required"], result.Rejected[2].Errors);
+        Assert.Equal(["field 'recid' is required", "field 'file_key' is required"], result.Rejected[3].Errors);
+        await using var context = store.CreateContext();
+        Assert.Equal(
+            [EventCatalog.CodeOf(EventCatalog.RecordView), EventCatalog.CodeOf(EventCatalog.FileDownload)],
+            await context.RawEvents.OrderBy(e => e.Timestamp).Select(e => e.TypeId).ToListAsync(Cancellation));
+    }
+
+    [Theory]
+    [MemberData(nameof(StoreProviders.All), MemberType = typeof(StoreProviders))]
+    public async Task EnrichmentKeepsRobotAndMachineFlagsAndTheCountry(DatabaseProvider provider)
+    {
+        await using var store = await TestStore.CreateAsync(provider);
+        using var ingestion = new IngestionHarness(store);
+
+        await ingestion.IngestAsync(
+            TestEvents.View("rec-1", s_day, ip: "8.8.8.8"),
+            TestEvents.View("rec-1", s_day.AddMinutes(1), ip: "10.1.2.3", userAgent: "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)"),
+            TestEvents.View("rec-1", s_day.AddMinutes(2), ip: "2001:4860:4860::8888", userAgent: "curl/8.5.0"),
+            new IncomingEvent { Type = EventCatalog.RecordView, Timestamp = s_day.AddMinutes(3), Recid = "rec-1", ViaApi = true });
+
+        await using var context = store.CreateContext();
+        var events = await context.RawEvents.OrderBy(e => e.Timestamp).ToListAsync(Cancellation);
+        Assert.Equal(
+            [(EventTraits.None, "US"), (EventTraits.Robot, null), (EventTraits.Machine, "US"), (EventTraits.ViaApi, null)],
+            events.Select(e => (e.Traits, e.Country)));
+        Assert.Null(events[3].VisitorHash);
+        Assert.Null(events[3].SessionHash);
+    }
+
+    private static async Task<List<long?>> SessionHashesAsync(StatsDbContext context, string recid)
+    {
+        var recordId = await EventIngestor.RecordIdOf(context, recid).SingleAsync(Cancellation);
+        return await context.RawEvents.Where(e => e.RecordId == recordId).OrderBy(e => e.Timestamp).Select(e => e.SessionHash).ToListAsync(Cancellation);
+    }
+
+    private static string? AsText(object? value) => value switch
+    {
+        string text => text,
+        byte[] bytes => System.Text.Encoding.Latin1.GetString(bytes),
+        null => null,
+        _ => Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture),
+    };
+}

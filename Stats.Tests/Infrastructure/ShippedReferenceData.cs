@@ -1,0 +1,33 @@
+using Stats.Core.Enrichment;
+
+namespace Stats.Tests.Infrastructure;
+
+/// <summary>
+/// The reference data the product ships (the build copies it next to the test assembly), loaded once per run:
+/// the combined robot pattern is large and slow to compile.
+/// </summary>
+public static class ShippedReferenceData
+{
+    private static readonly Lazy<UserAgentClassifier> s_classifier = new(() =>
+        UserAgentClassifier.FromOptions(new EnrichmentOptions { CrawlerListPath = Require(new EnrichmentOptions().CrawlerListPath) }));
+
+    private static readonly Lazy<CountryResolver> s_countries = new(() =>
+        new CountryResolver(Require(new EnrichmentOptions().GeoDatabasePath)));
+
+    /// <summary>The default classifier: the shipped crawler list and the built-in machine patterns.</summary>
+    public static UserAgentClassifier Classifier => s_classifier.Value;
+
+    /// <summary>The shipped IP-to-country database.</summary>
+    public static CountryResolver Countries => s_countries.Value;
+
+    private static string Require(string relativePath)
+    {
+        var path = EnrichmentOptions.Resolve(relativePath);
+        if (!File.Exists(path))
+        {
+            throw new FileNotFoundException($"The build did not copy {relativePath} next to the tests (wwwroot-assets provides it).", path);
+        }
+
+        return path;
+    }
+}
