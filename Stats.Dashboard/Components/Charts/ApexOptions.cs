@@ -1,0 +1,152 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Stats.Dashboard.Components.Charts;
+
+/// <summary>
+/// The part of ApexCharts' options object this wrapper sets. Serialized with <see cref="Serialize"/> it has the
+/// exact shape (camelCase names, no nulls) that <c>new ApexCharts(element, options)</c> reads.
+/// </summary>
+internal sealed record ApexOptions
+{
+    private static readonly JsonSerializerOptions s_json = new(JsonSerializerDefaults.Web)
+    {
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    };
+
+    public required ApexChartOptions Chart { get; init; }
+
+    /// <summary>A list of <see cref="ApexSeries"/> on axis charts; a plain list of numbers on pie and donut charts.</summary>
+    public required object Series { get; init; }
+
+    public IReadOnlyList<string>? Labels { get; init; }
+
+    [JsonPropertyName("xaxis")]
+    public ApexXAxis? XAxis { get; init; }
+
+    [JsonPropertyName("yaxis")]
+    public ApexYAxis? YAxis { get; init; }
+
+    public IReadOnlyList<string>? Colors { get; init; }
+
+    public ApexTitle? Title { get; init; }
+
+    public required ApexTheme Theme { get; init; }
+
+    public required ApexTooltip Tooltip { get; init; }
+
+    public ApexDataLabels DataLabels { get; init; } = new(Enabled: false);
+
+    public ApexStroke? Stroke { get; init; }
+
+    public ApexFill? Fill { get; init; }
+
+    public required ApexGrid Grid { get; init; }
+
+    public ApexLegend Legend { get; init; } = new(Position: "top", HorizontalAlign: "left");
+
+    public ApexNoData NoData { get; init; } = new("No data");
+
+    public string Serialize() => JsonSerializer.Serialize(this, s_json);
+
+    /// <summary>Translates the wrapper's typed parameters into ApexCharts' options.</summary>
+    public static ApexOptions Create(
+        ChartType type,
+        IReadOnlyList<ChartSeries> series,
+        IReadOnlyList<string>? categories,
+        IReadOnlyList<DateTimeOffset>? dateTimes,
+        int height,
+        bool stacked,
+        string? title,
+        ThemeMode themeMode,
+        IReadOnlyList<string>? colors)
+    {
+        var dark = themeMode == ThemeMode.Dark;
+        var isPie = type is ChartType.Pie or ChartType.Donut;
+        var isDateTime = !isPie && dateTimes is not null;
+        var mode = dark ? "dark" : "light";
+
+        return new ApexOptions
+        {
+            Chart = new ApexChartOptions(
+                Type: TypeName(type),
+                Height: height,
+                Stacked: stacked && !isPie,
+                // Transparent, so that the chart sits on the MudBlazor surface of either theme.
+                Background: "transparent",
+                ForeColor: dark ? "#c3cad8" : "#4b5565",
+                FontFamily: "inherit",
+                Toolbar: new ApexToolbar(Show: false),
+                Zoom: new ApexZoom(Enabled: false)),
+            Series = isPie
+                ? series.Count > 0 ? series[0].Data : Array.Empty<double>()
+                : series.Select(s => new ApexSeries(s.Name, s.Data)).ToList(),
+            Labels = isPie ? categories : null,
+            XAxis = isPie
+                ? null
+                : isDateTime
+                    ? new ApexXAxis("datetime", dateTimes!.Select(d => (object)d.ToUnixTimeMilliseconds()).ToList())
+                    : new ApexXAxis("category", categories?.Cast<object>().ToList()),
+            YAxis = isPie ? null : new ApexYAxis(DecimalsInFloat: 0),
+            Colors = colors,
+            Title = title is null ? null : new ApexTitle(title, Align: "left"),
+            Theme = new ApexTheme(mode),
+            Tooltip = new ApexTooltip(mode, isDateTime ? new ApexTooltipX("dd MMM yyyy") : null),
+            Stroke = type is ChartType.Line or ChartType.Area ? new ApexStroke("smooth", Width: 2) : null,
+            Fill = type is ChartType.Area ? new ApexFill("solid", Opacity: stacked ? 0.55 : 0.3) : null,
+            Grid = new ApexGrid(dark ? "rgba(255, 255, 255, 0.08)" : "#e5e9f0"),
+        };
+    }
+
+    private static string TypeName(ChartType type) => type switch
+    {
+        ChartType.Line => "line",
+        ChartType.Area => "area",
+        ChartType.Bar => "bar",
+        ChartType.Donut => "donut",
+        ChartType.Pie => "pie",
+        ChartType.Heatmap => "heatmap",
+        _ => throw new ArgumentOutOfRangeException(nameof(type), type, "Not a chart type ApexChart knows."),
+    };
+}
+
+internal sealed record ApexChartOptions(
+    string Type,
+    int Height,
+    bool Stacked,
+    string Background,
+    string ForeColor,
+    string FontFamily,
+    ApexToolbar Toolbar,
+    ApexZoom Zoom);
+
+internal sealed record ApexToolbar(bool Show);
+
+internal sealed record ApexZoom(bool Enabled);
+
+internal sealed record ApexSeries(string Name, IReadOnlyList<double> Data);
+
+/// <summary>Categories are strings, or Unix milliseconds on a datetime axis.</summary>
+internal sealed record ApexXAxis(string Type, IReadOnlyList<object>? Categories);
+
+internal sealed record ApexYAxis(int DecimalsInFloat);
+
+internal sealed record ApexTitle(string Text, string Align);
+
+internal sealed record ApexTheme(string Mode);
+
+internal sealed record ApexTooltip(string Theme, ApexTooltipX? X);
+
+internal sealed record ApexTooltipX(string Format);
+
+internal sealed record ApexDataLabels(bool Enabled);
+
+internal sealed record ApexStroke(string Curve, int Width);
+
+internal sealed record ApexFill(string Type, double Opacity);
+
+internal sealed record ApexGrid(string BorderColor);
+
+internal sealed record ApexLegend(string Position, string HorizontalAlign);
+
+internal sealed record ApexNoData(string Text);

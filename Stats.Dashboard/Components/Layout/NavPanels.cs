@@ -1,0 +1,28 @@
+using MudBlazor;
+
+namespace Stats.Dashboard.Components.Layout;
+
+/// <summary>A panel of the dashboard, as the navigation drawer and the panel's own header show it.</summary>
+public sealed record NavPanel(string Title, string Href, string Icon);
+
+/// <summary>The panels of the dashboard; <see cref="All"/> is the drawer's order. The Overview is the home page.</summary>
+public static class NavPanels
+{
+    public static NavPanel Overview { get; } = new("Overview", "/", Icons.Material.Outlined.Dashboard);
+
+    public static NavPanel Records { get; } = new("Records", "/records", Icons.Material.Outlined.Description);
+
+    public static NavPanel Communities { get; } = new("Communities", "/communities", Icons.Material.Outlined.Groups);
+
+    public static NavPanel Users { get; } = new("Users", "/users", Icons.Material.Outlined.Person);
+
+    public static NavPanel Circulation { get; } = new("Circulation", "/circulation", Icons.Material.Outlined.LocalLibrary);
+
+    public static NavPanel SipStore { get; } = new("SIP store", "/sip-store", Icons.Material.Outlined.Inventory2);
+
+    public static NavPanel Map { get; } = new("Map", "/map", Icons.Material.Outlined.Public);
+
+    public static NavPanel Admin { get; } = new("Admin", "/admin", Icons.Material.Outlined.AdminPanelSettings);
+
+    public static IReadOnlyList<NavPanel> All { get; } = [Overview, Records, Communities, Users, Circulation, SipStore, Map, Admin];
+}

@@ -1,0 +1,119 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Components;
+using Stats.Core.Queries;
+using Stats.Dashboard.Components.Charts;
+
+namespace Stats.Dashboard.Components.Pages.Overview;
+
+/// <summary>
+/// The home page: totals of the store and the events per type per day of the last <see cref="WindowDays"/> days.
+/// It reloads every <see cref="RefreshInterval"/> while it is open, and on demand.
+/// </summary>
+public sealed partial class Overview : IDisposable
+{
+    public const int WindowDays = 30;
+
+    public static readonly TimeSpan RefreshInterval = TimeSpan.FromSeconds(30);
+
+    private readonly CancellationTokenSource _stopping = new();
+    private PeriodicTimer? _timer;
+    private OverviewSummary? _summary;
+    private DailyTypeSeries? _chart;
+    private ChartType _chartType = ChartType.Area;
+    private DateTimeOffset? _updatedAt;
+    private string? _error;
+    private bool _loading;
+    private bool _disposed;
+
+    [Inject]
+    private IOverviewQueries Queries { get; set; } = default!;
+
+    [Inject]
+    private TimeProvider Clock { get; set; } = default!;
+
+    [Inject]
+    private ILogger<Overview> Logger { get; set; } = default!;
+
+    [CascadingParameter]
+    private ThemeMode ThemeMode { get; set; }
+
+    private long EventsInWindow => _summary?.Counts.Sum(c => (long)c.Count) ?? 0;
+
+    protected override Task OnInitializedAsync() => LoadAsync();
+
+    protected override void OnAfterRender(bool firstRender)
+    {
+        // Only once interactive (no timer during prerendering): the task ends when the page is disposed.
+        if (firstRender)
+        {
+            _ = RefreshPeriodicallyAsync();
+        }
+    }
+
+    private Task RefreshAsync() => LoadAsync();
+
+    private async Task RefreshPeriodicallyAsync()
+    {
+        var stopping = _stopping.Token;
+        _timer = new PeriodicTimer(RefreshInterval, Clock);
+        try
+        {
+            while (await _timer.WaitForNextTickAsync(stopping))
+            {
+                await InvokeAsync(async () =>
+                {
+                    await LoadAsync();
+                    StateHasChanged();
+                });
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // The page was closed.
+        }
+    }
+
+    private async Task LoadAsync()
+    {
+        if (_loading || _disposed)
+        {
+            return;
+        }
+
+        _loading = true;
+        try
+        {
+            var summary = await Queries.GetSummaryAsync(WindowDays, _stopping.Token);
+            _summary = summary;
+            _chart = DailyTypeSeries.From(summary);
+            _updatedAt = Clock.GetUtcNow();
+            _error = null;
+        }
+        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+        {
+            // The page was closed while loading.
+        }
+        catch (Exception ex)
+        {
+            // Whatever the store throws, the page stays up and says so; the timer tries again.
+            Logger.LogError(ex, "The overview could not be loaded.");
+            _error = ex.Message;
+        }
+        finally
+        {
+            _loading = false;
+        }
+    }
+
+    private static string FormatCount(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
+
+    private static string FormatDay(DateOnly day) => day.ToString("d MMM yyyy", CultureInfo.InvariantCulture);
+
+    public void Dispose()
+    {
+        _disposed = true;
+        _stopping.Cancel();
+        _timer?.Dispose();
+        _stopping.Dispose();
+    }
+}
