@@ -9,10 +9,10 @@ namespace Stats.Tests.Infrastructure;
 public static class ShippedReferenceData
 {
     private static readonly Lazy<UserAgentClassifier> s_classifier = new(() =>
-        UserAgentClassifier.FromOptions(new EnrichmentOptions { CrawlerListPath = Require(new EnrichmentOptions().CrawlerListPath) }));
+        UserAgentClassifier.FromOptions(new RobotOptions { CrawlerListPath = Require(new RobotOptions().CrawlerListPath) }));
 
     private static readonly Lazy<CountryResolver> s_countries = new(() =>
-        new CountryResolver(Require(new EnrichmentOptions().GeoDatabasePath)));
+        new CountryResolver(Require(new GeoOptions().DatabasePath)));
 
     /// <summary>The default classifier: the shipped crawler list and the built-in machine patterns.</summary>
     public static UserAgentClassifier Classifier => s_classifier.Value;
@@ -22,7 +22,7 @@ public static class ShippedReferenceData
 
     private static string Require(string relativePath)
     {
-        var path = EnrichmentOptions.Resolve(relativePath);
+        var path = ReferencePath.Resolve(relativePath);
         if (!File.Exists(path))
         {
             throw new FileNotFoundException($"The build did not copy {relativePath} next to the tests (wwwroot-assets provides it).", path);

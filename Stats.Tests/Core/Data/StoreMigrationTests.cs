@@ -53,7 +53,7 @@ public sealed class StoreMigrationTests
 
         var stored = await context.EventTypes.OrderBy(t => t.Id).Select(t => new { t.Id, t.Name }).ToListAsync(Cancellation);
 
-        var expected = EventCatalog.BuiltIn.Select(name => new { Id = EventCatalog.CodeOf(name), Name = name }).ToList();
+        var expected = EventCatalog.BuiltIn.Select(d => new { Id = d.Code, d.Name }).ToList();
         Assert.Equal(expected, stored);
     }
 

@@ -69,9 +69,9 @@ public sealed class UserAgentClassifierTests
     [Fact]
     public void ConfiguredCounterListsAreUsedBesideTheShippedCrawlerList()
     {
-        var classifier = UserAgentClassifier.FromOptions(new EnrichmentOptions
+        var classifier = UserAgentClassifier.FromOptions(new RobotOptions
         {
-            CounterRobotsListPath = RepositoryPaths.SharedData("counter-robots", "COUNTER_Robots_list.json"),
+            CounterListPath = RepositoryPaths.SharedData("counter-robots", "COUNTER_Robots_list.json"),
             MachineListPath = RepositoryPaths.SharedData("make-data-count", "machine.txt"),
         });
 

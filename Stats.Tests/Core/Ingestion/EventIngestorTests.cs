@@ -44,7 +44,7 @@ public sealed class EventIngestorTests
         var events = await context.RawEvents.OrderBy(e => e.Timestamp).ToListAsync(Cancellation);
         Assert.Equal(
             [EventCatalog.RecordPublished, EventCatalog.RecordView, EventCatalog.FileDownload],
-            events.Select(e => EventCatalog.BuiltIn[e.TypeId - 1]));
+            events.Select(e => EventCatalog.BuiltIn[e.TypeId - 1].Name));
         Assert.All(events, e => Assert.Equal(record.Id, e.RecordId));
         Assert.Equal([null, null, file.Id], events.Select(e => e.FileId));
         Assert.Equal(9000, events[2].Amount);
