@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using Stats.Core.Data;
 
 namespace Stats.Core.Enrichment;
@@ -21,15 +20,15 @@ public sealed class UserAgentClassifier
         @"postmanruntime", @"^r \(", @"rcurl", @"^httr", @"windowspowershell", @"dart:io", @"^reqwest",
     ];
 
-    private readonly Regex? _robots;
-    private readonly Regex? _machines;
+    private readonly PatternSet _robots;
+    private readonly PatternSet _machines;
     private readonly ConcurrentDictionary<string, EventTraits> _cache = new(StringComparer.Ordinal);
     private readonly int _cacheSize;
 
     public UserAgentClassifier(IEnumerable<string> robotPatterns, IEnumerable<string> machinePatterns, int cacheSize = 50_000)
     {
-        _robots = Combine(robotPatterns);
-        _machines = Combine(machinePatterns);
+        _robots = new PatternSet(robotPatterns);
+        _machines = new PatternSet(machinePatterns);
         _cacheSize = cacheSize;
     }
 
@@ -81,8 +80,8 @@ public sealed class UserAgentClassifier
             return cached;
         }
 
-        var traits = _machines?.IsMatch(userAgent) == true ? EventTraits.Machine
-            : _robots?.IsMatch(userAgent) == true ? EventTraits.Robot
+        var traits = _machines.IsMatch(userAgent) ? EventTraits.Machine
+            : _robots.IsMatch(userAgent) ? EventTraits.Robot
             : EventTraits.None;
         if (_cache.Count >= _cacheSize)
         {
@@ -91,27 +90,5 @@ public sealed class UserAgentClassifier
 
         _cache[userAgent] = traits;
         return traits;
-    }
-
-    private static Regex? Combine(IEnumerable<string> patterns)
-    {
-        var valid = patterns.Distinct(StringComparer.Ordinal).Where(IsValid).ToList();
-        return valid.Count == 0
-            ? null
-            : new Regex(string.Join('|', valid.Select(p => "(?:" + p + ")")),
-                RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.Compiled, TimeSpan.FromMilliseconds(200));
-    }
-
-    private static bool IsValid(string pattern)
-    {
-        try
-        {
-            _ = new Regex(pattern, RegexOptions.None, TimeSpan.FromSeconds(1));
-            return true;
-        }
-        catch (ArgumentException)
-        {
-            return false;
-        }
     }
 }
