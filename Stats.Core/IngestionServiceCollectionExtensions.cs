@@ -21,6 +21,8 @@ public static class IngestionServiceCollectionExtensions
             return new CountryResolver(File.Exists(path) ? path : null);
         });
         builder.Services.AddSingleton<DailySaltStore>();
+        builder.Services.AddOptions<IngestionOptions>().BindConfiguration(IngestionOptions.SectionName);
+        builder.Services.AddSingleton<EventWriter>();
         builder.Services.AddSingleton<EventIngestor>();
         builder.Services.AddSingleton<IOverviewQueries, OverviewQueries>();
         builder.Services.AddSingleton<Access.ApiKeyService>();

@@ -39,6 +39,9 @@ public sealed class RawEvent
 
     /// <summary>A quantity: bytes downloaded, a SIP's size, an archive-size snapshot.</summary>
     public long? Amount { get; set; }
+
+    /// <summary>Hash of the client's own event id, when it sent one: a resent event is recognised, not stored twice.</summary>
+    public long? ClientIdHash { get; set; }
 }
 
 /// <summary>Boolean facts about an event, packed into one byte.</summary>

@@ -58,4 +58,35 @@ public sealed class IncomingEvent
 
     /// <summary>An archive-size snapshot.</summary>
     public long? Bytes { get; init; }
+
+    /// <summary>The value of a field by its wire name (DOMAIN.md), for the catalog's checks; null when absent.</summary>
+    public object? ValueOf(string field) => field switch
+    {
+        "type" => Type,
+        "timestamp" => Timestamp,
+        "id" => Id,
+        "user_id" => UserId,
+        "session_id" => SessionId,
+        "ip_address" => IpAddress,
+        "user_agent" => UserAgent,
+        "recid" => Recid,
+        "parent_recid" => ParentRecid,
+        "via_api" => ViaApi,
+        "file_key" => FileKey,
+        "size" => Size,
+        "is_preview" => IsPreview,
+        "owner_id" => OwnerId,
+        "communities" => Communities,
+        "access_right" => AccessRight,
+        "title" => Title,
+        "resource_type" => ResourceType,
+        "community" => Community,
+        "feature" => Feature,
+        "document_id" => DocumentId,
+        "location" => Location,
+        "sip_id" => SipId,
+        "status" => Status,
+        "bytes" => Bytes,
+        _ => null,
+    };
 }

@@ -3,8 +3,14 @@ using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
 namespace Stats.Core.Data.Configurations;
 
-internal sealed class RawEventConfiguration : IEntityTypeConfiguration<RawEvent>
+internal sealed class RawEventConfiguration(DatabaseProvider provider) : IEntityTypeConfiguration<RawEvent>
 {
+    private string ClientIdFilter => provider switch
+    {
+        DatabaseProvider.SqlServer => "[ClientIdHash] IS NOT NULL",
+        _ => "\"ClientIdHash\" IS NOT NULL",
+    };
+
     public void Configure(EntityTypeBuilder<RawEvent> builder)
     {
         builder.ToTable("RawEvents");
@@ -19,5 +25,8 @@ internal sealed class RawEventConfiguration : IEntityTypeConfiguration<RawEvent>
         builder.HasIndex(e => new { e.Timestamp, e.TypeId });
         // Record panels and re-aggregation of one record read its events in time order.
         builder.HasIndex(e => new { e.RecordId, e.Timestamp });
+        // Idempotent retries: a client's event id is unique together with the event's time (a retry resends both),
+        // which keeps 64-bit hash collisions out of reach. Only events that carry an id are in the index.
+        builder.HasIndex(e => new { e.ClientIdHash, e.Timestamp }).IsUnique().HasFilter(ClientIdFilter);
     }
 }

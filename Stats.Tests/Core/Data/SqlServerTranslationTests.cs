@@ -21,13 +21,14 @@ public sealed class SqlServerTranslationTests : IDisposable
     private static readonly Dictionary<string, Func<StatsDbContext, IQueryable>> s_queries = new(StringComparer.Ordinal)
     {
         ["OverviewQueries.EventsPerTypePerDay"] = c => OverviewQueries.EventsPerTypePerDay(c, new DateOnly(2024, 6, 1), new DateOnly(2024, 6, 30)),
-        ["EventIngestor.RecordIdOf"] = c => EventIngestor.RecordIdOf(c, "abcd-1234"),
-        ["EventIngestor.RecordWithCommunities"] = c => EventIngestor.RecordWithCommunities(c, 7),
-        ["EventIngestor.CommunityById"] = c => EventIngestor.CommunityById(c, 3),
-        ["EventIngestor.CommunityIdOf"] = c => EventIngestor.CommunityIdOf(c, "hep"),
-        ["EventIngestor.FileIdOf"] = c => EventIngestor.FileIdOf(c, 7, "data.csv"),
-        ["EventIngestor.LabelIdOf"] = c => EventIngestor.LabelIdOf(c, LabelKind.Location, "Archive Annex"),
-        ["EventIngestor.DirtyDaysAmong"] = c => EventIngestor.DirtyDaysAmong(c, [new DateOnly(2024, 6, 15), new DateOnly(2023, 1, 2)]),
+        ["CatalogResolver.RecordIdOf"] = c => CatalogResolver.RecordIdOf(c, "abcd-1234"),
+        ["CatalogResolver.RecordWithCommunities"] = c => CatalogResolver.RecordWithCommunities(c, 7),
+        ["CatalogResolver.CommunityById"] = c => CatalogResolver.CommunityById(c, 3),
+        ["CatalogResolver.CommunityIdOf"] = c => CatalogResolver.CommunityIdOf(c, "hep"),
+        ["CatalogResolver.FileIdOf"] = c => CatalogResolver.FileIdOf(c, 7, "data.csv"),
+        ["CatalogResolver.LabelIdOf"] = c => CatalogResolver.LabelIdOf(c, LabelKind.Location, "Archive Annex"),
+        ["EventWriter.StoredClientIds"] = c => EventWriter.StoredClientIds(c, [1L, -5L]),
+        ["EventWriter.DirtyDaysAmong"] = c => EventWriter.DirtyDaysAmong(c, [new DateOnly(2024, 6, 15), new DateOnly(2023, 1, 2)]),
         ["DailySaltStore.SaltOf"] = c => DailySaltStore.SaltOf(c, new DateOnly(2024, 6, 15)),
     };
 

@@ -18,7 +18,7 @@ public sealed class EventIngestorTests
     public async Task StoresEventsAndTheRecordCatalogFromAPublication(DatabaseProvider provider)
     {
         await using var store = await TestStore.CreateAsync(provider);
-        using var ingestion = new IngestionHarness(store);
+        await using var ingestion = new IngestionHarness(store);
 
         var result = await ingestion.IngestAsync(
             TestEvents.Published("rec-1", s_day, owner: "owner-7", communities: ["hep", "climate"], accessRight: "embargoed", parentRecid: "concept-1", title: "Proton data"),
@@ -56,7 +56,7 @@ public sealed class EventIngestorTests
     public async Task LaterLifecycleEventsReplaceOwnerCommunitiesAndAccessRight(DatabaseProvider provider)
     {
         await using var store = await TestStore.CreateAsync(provider);
-        using var ingestion = new IngestionHarness(store);
+        await using var ingestion = new IngestionHarness(store);
         await ingestion.IngestAsync(TestEvents.Published("rec-1", s_day, owner: "owner-7", communities: ["hep", "climate"], accessRight: "open"));
 
         await ingestion.IngestAsync(
@@ -78,7 +78,7 @@ public sealed class EventIngestorTests
     public async Task UsageSeenBeforeThePublicationIsAttachedToTheSameRecord(DatabaseProvider provider)
     {
         await using var store = await TestStore.CreateAsync(provider);
-        using var ingestion = new IngestionHarness(store);
+        await using var ingestion = new IngestionHarness(store);
         await ingestion.IngestAsync(TestEvents.View("rec-1", s_day));
 
         await ingestion.IngestAsync(TestEvents.Published("rec-1", s_day.AddDays(-3), owner: "owner-7", communities: ["hep"]));
@@ -94,7 +94,7 @@ public sealed class EventIngestorTests
     public async Task StoresNoRawAddressUserAgentUserIdOrSessionIdAnywhere(DatabaseProvider provider)
     {
         await using var store = await TestStore.CreateAsync(provider);
-        using var ingestion = new IngestionHarness(store);
+        await using var ingestion = new IngestionHarness(store);
         const string UserAgent = "Mozilla/5.0 (X11; Linux x86_64) PrivacyProbeAgent/7.3.1";
         string[] secrets = ["8.8.4.4", "2001:4860:4860::8844", "PrivacyProbeAgent", "user-privacy-probe-5521", "session-privacy-probe-8830"];
 
@@ -134,7 +134,7 @@ public sealed class EventIngestorTests
     public async Task TheSameVisitorGetsTheSameHashOnOneDayAndAnotherOnTheNextDay(DatabaseProvider provider)
     {
         await using var store = await TestStore.CreateAsync(provider);
-        using var ingestion = new IngestionHarness(store);
+        await using var ingestion = new IngestionHarness(store);
 
         await ingestion.IngestAsync(
             TestEvents.View("rec-1", s_day, userId: "alice"),
@@ -158,7 +158,7 @@ public sealed class EventIngestorTests
     public async Task SessionHashesFollowTheCounterSessionOfTheUtcDayAndHour(DatabaseProvider provider)
     {
         await using var store = await TestStore.CreateAsync(provider);
-        using var ingestion = new IngestionHarness(store);
+        await using var ingestion = new IngestionHarness(store);
         var at = new DateTimeOffset(2024, 6, 15, 13, 35, 0, TimeSpan.Zero);
 
         await ingestion.IngestAsync(
@@ -184,7 +184,7 @@ public sealed class EventIngestorTests
     public async Task MarksEveryDayItsEventsFallOnHoweverOld(DatabaseProvider provider)
     {
         await using var store = await TestStore.CreateAsync(provider);
-        using var ingestion = new IngestionHarness(store);
+        await using var ingestion = new IngestionHarness(store);
         var firstBatchAt = ingestion.Clock.GetUtcNow().UtcDateTime;
 
         await ingestion.IngestAsync(
@@ -207,7 +207,7 @@ public sealed class EventIngestorTests
     public async Task RejectsInvalidEventsWithReadableErrorsAndStoresTheValidOnesOfTheBatch(DatabaseProvider provider)
     {
         await using var store = await TestStore.CreateAsync(provider);
-        using var ingestion = new IngestionHarness(store);
+        await using var ingestion = new IngestionHarness(store);
 
         var result = await ingestion.IngestAsync(
             TestEvents.View("rec-1", s_day),
@@ -234,7 +234,7 @@ public sealed class EventIngestorTests
     public async Task EnrichmentKeepsRobotAndMachineFlagsAndTheCountry(DatabaseProvider provider)
     {
         await using var store = await TestStore.CreateAsync(provider);
-        using var ingestion = new IngestionHarness(store);
+        await using var ingestion = new IngestionHarness(store);
 
         await ingestion.IngestAsync(
             TestEvents.View("rec-1", s_day, ip: "8.8.8.8"),
@@ -253,7 +253,7 @@ public sealed class EventIngestorTests
 
     private static async Task<List<long?>> SessionHashesAsync(StatsDbContext context, string recid)
     {
-        var recordId = await EventIngestor.RecordIdOf(context, recid).SingleAsync(Cancellation);
+        var recordId = await CatalogResolver.RecordIdOf(context, recid).SingleAsync(Cancellation);
         return await context.RawEvents.Where(e => e.RecordId == recordId).OrderBy(e => e.Timestamp).Select(e => e.SessionHash).ToListAsync(Cancellation);
     }
 

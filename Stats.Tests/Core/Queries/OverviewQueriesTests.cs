@@ -55,7 +55,7 @@ public sealed class OverviewQueriesTests
 
     private static async Task IngestWeekAsync(TestStore store)
     {
-        using var ingestion = new IngestionHarness(store);
+        await using var ingestion = new IngestionHarness(store);
         static DateTimeOffset Utc(int day, int hour, int minute = 0, int second = 0) => new(2024, 6, day, hour, minute, second, TimeSpan.Zero);
         var result = await ingestion.IngestAsync(
             TestEvents.Published("rec-1", Utc(1, 9), communities: ["hep", "climate"]),

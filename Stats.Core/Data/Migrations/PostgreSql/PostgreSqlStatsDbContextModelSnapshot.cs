@@ -240,6 +240,9 @@ namespace Stats.Core.Data.Migrations.PostgreSql
                     b.Property<long?>("Amount")
                         .HasColumnType("bigint");
 
+                    b.Property<long?>("ClientIdHash")
+                        .HasColumnType("bigint");
+
                     b.Property<int?>("CommunityId")
                         .HasColumnType("integer");
 
@@ -277,6 +280,10 @@ namespace Stats.Core.Data.Migrations.PostgreSql
                         .HasColumnType("bigint");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("ClientIdHash", "Timestamp")
+                        .IsUnique()
+                        .HasFilter("\"ClientIdHash\" IS NOT NULL");
 
                     b.HasIndex("RecordId", "Timestamp");
 

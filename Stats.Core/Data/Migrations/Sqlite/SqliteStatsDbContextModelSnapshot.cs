@@ -223,6 +223,9 @@ namespace Stats.Core.Data.Migrations.Sqlite
                     b.Property<long?>("Amount")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long?>("ClientIdHash")
+                        .HasColumnType("INTEGER");
+
                     b.Property<int?>("CommunityId")
                         .HasColumnType("INTEGER");
 
@@ -260,6 +263,10 @@ namespace Stats.Core.Data.Migrations.Sqlite
                         .HasColumnType("INTEGER");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("ClientIdHash", "Timestamp")
+                        .IsUnique()
+                        .HasFilter("\"ClientIdHash\" IS NOT NULL");
 
                     b.HasIndex("RecordId", "Timestamp");
 

@@ -149,7 +149,8 @@ namespace Stats.Core.Data.Migrations.PostgreSql
                     Traits = table.Column<byte>(type: "smallint", nullable: false),
                     VisitorHash = table.Column<long>(type: "bigint", nullable: true),
                     SessionHash = table.Column<long>(type: "bigint", nullable: true),
-                    Amount = table.Column<long>(type: "bigint", nullable: true)
+                    Amount = table.Column<long>(type: "bigint", nullable: true),
+                    ClientIdHash = table.Column<long>(type: "bigint", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -301,6 +302,13 @@ namespace Stats.Core.Data.Migrations.PostgreSql
                 table: "Labels",
                 columns: new[] { "Kind", "Value" },
                 unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_RawEvents_ClientIdHash_Timestamp",
+                table: "RawEvents",
+                columns: new[] { "ClientIdHash", "Timestamp" },
+                unique: true,
+                filter: "\"ClientIdHash\" IS NOT NULL");
 
             migrationBuilder.CreateIndex(
                 name: "IX_RawEvents_RecordId_Timestamp",

@@ -1,0 +1,240 @@
+using System.Collections.Concurrent;
+using Microsoft.EntityFrameworkCore;
+using Stats.Core.Data;
+using Stats.Core.Events;
+
+namespace Stats.Core.Ingestion;
+
+/// <summary>
+/// Turns the strings of incoming events (recid, file key, community, labels) into the integer keys raw events
+/// carry, creating catalog rows on first sight, and applies lifecycle events to the record catalog. Ids are cached
+/// for good only once the transaction that created them commits. Used by the single writer only.
+/// </summary>
+internal sealed class CatalogResolver
+{
+    private readonly ConcurrentDictionary<string, int> _recordIds = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, int> _communityIds = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<(int RecordId, string Key), int> _fileIds = new();
+    private readonly ConcurrentDictionary<(LabelKind Kind, string Value), int> _labelIds = new();
+
+    /// <summary>Resolves the keys of every row in one transaction's worth of events.</summary>
+    public async Task<Additions> ResolveAsync(StatsDbContext context, IReadOnlyList<IncomingEvent> events, IReadOnlyList<RawEvent> rows, CancellationToken cancellationToken)
+    {
+        var created = new Additions();
+        await ApplyLifecycleAsync(context, events, created, cancellationToken);
+        for (var i = 0; i < events.Count; i++)
+        {
+            var e = events[i];
+            var row = rows[i];
+            if (!string.IsNullOrEmpty(e.Recid))
+            {
+                row.RecordId = await RecordIdAsync(context, e.Recid, e.ParentRecid, created, cancellationToken);
+                if (!string.IsNullOrEmpty(e.FileKey))
+                {
+                    row.FileId = await FileIdAsync(context, row.RecordId.Value, e.FileKey, e.Size, created, cancellationToken);
+                }
+            }
+
+            if (!string.IsNullOrEmpty(e.Community))
+            {
+                row.CommunityId = await CommunityIdAsync(context, e.Community, created, cancellationToken);
+            }
+
+            (row.SubjectId, row.DetailId) = e.Type switch
+            {
+                EventCatalog.FeatureUsed => (await LabelIdAsync(context, LabelKind.Feature, e.Feature, created, cancellationToken), null),
+                _ when e.Type.StartsWith("loan-", StringComparison.Ordinal) => (
+                    await LabelIdAsync(context, LabelKind.Document, e.DocumentId, created, cancellationToken),
+                    await LabelIdAsync(context, LabelKind.Location, e.Location, created, cancellationToken)),
+                _ when e.Type.StartsWith("sip-", StringComparison.Ordinal) => (
+                    await LabelIdAsync(context, LabelKind.Sip, e.SipId, created, cancellationToken),
+                    await LabelIdAsync(context, LabelKind.Status, e.Status, created, cancellationToken)),
+                _ => ((int?)null, (int?)null),
+            };
+        }
+
+        return created;
+    }
+
+    /// <summary>Keeps what a committed transaction created.</summary>
+    public void Publish(Additions created)
+    {
+        foreach (var (k, v) in created.Records)
+        {
+            _recordIds[k] = v;
+        }
+
+        foreach (var (k, v) in created.Communities)
+        {
+            _communityIds[k] = v;
+        }
+
+        foreach (var (k, v) in created.Files)
+        {
+            _fileIds[k] = v;
+        }
+
+        foreach (var (k, v) in created.Labels)
+        {
+            _labelIds[k] = v;
+        }
+    }
+
+    private async Task ApplyLifecycleAsync(StatsDbContext context, IReadOnlyList<IncomingEvent> events, Additions created, CancellationToken cancellationToken)
+    {
+        var lifecycle = events.Where(e => EventCatalog.IsLifecycle(e.Type)).OrderBy(e => e.Timestamp).ToList();
+        foreach (var e in lifecycle)
+        {
+            var id = await RecordIdAsync(context, e.Recid!, e.ParentRecid, created, cancellationToken);
+            var record = await RecordWithCommunities(context, id).FirstAsync(cancellationToken);
+            record.ParentExternalId = e.ParentRecid ?? record.ParentExternalId;
+            record.OwnerId = e.OwnerId ?? record.OwnerId;
+            record.Title = e.Title ?? record.Title;
+            record.ResourceType = e.ResourceType ?? record.ResourceType;
+            if (Enum.TryParse<AccessRight>(e.AccessRight, ignoreCase: true, out var access) && Enum.IsDefined(access))
+            {
+                record.AccessRight = access;
+            }
+
+            var timestamp = e.Timestamp.UtcDateTime;
+            if (e.Type == EventCatalog.RecordPublished && (record.PublishedAt is null || record.PublishedAt > timestamp))
+            {
+                record.PublishedAt = timestamp;
+            }
+
+            record.DeletedAt = e.Type == EventCatalog.RecordDeleted ? timestamp : record.DeletedAt;
+            if (e.Communities is { } communities)
+            {
+                record.Communities.Clear();
+                foreach (var external in communities.Distinct(StringComparer.Ordinal))
+                {
+                    var communityId = await CommunityIdAsync(context, external, created, cancellationToken);
+                    record.Communities.Add(await CommunityById(context, communityId).FirstAsync(cancellationToken));
+                }
+            }
+        }
+
+        if (lifecycle.Count > 0)
+        {
+            await context.SaveChangesAsync(cancellationToken);
+        }
+    }
+
+    private async Task<int> RecordIdAsync(StatsDbContext context, string recid, string? parentRecid, Additions created, CancellationToken cancellationToken)
+    {
+        if (_recordIds.TryGetValue(recid, out var id) || created.Records.TryGetValue(recid, out id))
+        {
+            return id;
+        }
+
+        id = await RecordIdOf(context, recid).FirstOrDefaultAsync(cancellationToken);
+        if (id == 0)
+        {
+            // A record seen in usage before its lifecycle event: a catalog stub, filled in when the record is published.
+            var record = new Record { ExternalId = recid, ParentExternalId = parentRecid };
+            context.Records.Add(record);
+            await context.SaveChangesAsync(cancellationToken);
+            id = record.Id;
+        }
+
+        created.Records[recid] = id;
+        return id;
+    }
+
+    private async Task<int> FileIdAsync(StatsDbContext context, int recordId, string key, long? size, Additions created, CancellationToken cancellationToken)
+    {
+        if (_fileIds.TryGetValue((recordId, key), out var id) || created.Files.TryGetValue((recordId, key), out id))
+        {
+            return id;
+        }
+
+        id = await FileIdOf(context, recordId, key).FirstOrDefaultAsync(cancellationToken);
+        if (id == 0)
+        {
+            var file = new RecordFile { RecordId = recordId, Key = key, Size = size };
+            context.RecordFiles.Add(file);
+            await context.SaveChangesAsync(cancellationToken);
+            id = file.Id;
+        }
+
+        created.Files[(recordId, key)] = id;
+        return id;
+    }
+
+    private async Task<int> CommunityIdAsync(StatsDbContext context, string external, Additions created, CancellationToken cancellationToken)
+    {
+        if (_communityIds.TryGetValue(external, out var id) || created.Communities.TryGetValue(external, out id))
+        {
+            return id;
+        }
+
+        id = await CommunityIdOf(context, external).FirstOrDefaultAsync(cancellationToken);
+        if (id == 0)
+        {
+            var community = new Community { ExternalId = external };
+            context.Communities.Add(community);
+            await context.SaveChangesAsync(cancellationToken);
+            id = community.Id;
+        }
+
+        created.Communities[external] = id;
+        return id;
+    }
+
+    private async Task<int?> LabelIdAsync(StatsDbContext context, LabelKind kind, string? value, Additions created, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrEmpty(value))
+        {
+            return null;
+        }
+
+        if (_labelIds.TryGetValue((kind, value), out var id) || created.Labels.TryGetValue((kind, value), out id))
+        {
+            return id;
+        }
+
+        id = await LabelIdOf(context, kind, value).FirstOrDefaultAsync(cancellationToken);
+        if (id == 0)
+        {
+            var label = new Label { Kind = kind, Value = value };
+            context.Labels.Add(label);
+            await context.SaveChangesAsync(cancellationToken);
+            id = label.Id;
+        }
+
+        created.Labels[(kind, value)] = id;
+        return id;
+    }
+
+    // The lookups, one definition each, exposed for the translation tests of every provider.
+
+    internal static IQueryable<int> RecordIdOf(StatsDbContext context, string recid) =>
+        context.Records.Where(r => r.ExternalId == recid).Select(r => r.Id);
+
+    internal static IQueryable<Record> RecordWithCommunities(StatsDbContext context, int recordId) =>
+        context.Records.Include(r => r.Communities).Where(r => r.Id == recordId);
+
+    internal static IQueryable<Community> CommunityById(StatsDbContext context, int communityId) =>
+        context.Communities.Where(c => c.Id == communityId);
+
+    internal static IQueryable<int> CommunityIdOf(StatsDbContext context, string external) =>
+        context.Communities.Where(c => c.ExternalId == external).Select(c => c.Id);
+
+    internal static IQueryable<int> FileIdOf(StatsDbContext context, int recordId, string key) =>
+        context.RecordFiles.Where(f => f.RecordId == recordId && f.Key == key).Select(f => f.Id);
+
+    internal static IQueryable<int> LabelIdOf(StatsDbContext context, LabelKind kind, string value) =>
+        context.Labels.Where(l => l.Kind == kind && l.Value == value).Select(l => l.Id);
+
+    /// <summary>Catalog ids created inside the current transaction.</summary>
+    internal sealed class Additions
+    {
+        public Dictionary<string, int> Records { get; } = new(StringComparer.Ordinal);
+
+        public Dictionary<string, int> Communities { get; } = new(StringComparer.Ordinal);
+
+        public Dictionary<(int RecordId, string Key), int> Files { get; } = [];
+
+        public Dictionary<(LabelKind Kind, string Value), int> Labels { get; } = [];
+    }
+}

@@ -1,0 +1,191 @@
+using System.Threading.Channels;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using Stats.Core.Data;
+
+namespace Stats.Core.Ingestion;
+
+/// <summary>How many events of one batch were stored, and how many were already there.</summary>
+public readonly record struct WriteResult(int Stored, int Duplicates);
+
+/// <summary>
+/// The single writer of raw events, with group commit: batches that arrive while a transaction is being written
+/// are committed together in the next one, so throughput does not depend on how callers batch. A batch's task
+/// completes only once its transaction has committed; if the commit fails, the batch fails and nothing of it is
+/// acknowledged.
+/// </summary>
+public sealed class EventWriter : IAsyncDisposable
+{
+    /// <summary>Events per transaction at most: bounds memory and the time the write lock is held.</summary>
+    private const int MaxGroupEvents = 50_000;
+
+    private readonly IDbContextFactory<StatsDbContext> _contextFactory;
+    private readonly TimeProvider _clock;
+    private readonly ILogger<EventWriter> _logger;
+    private readonly CatalogResolver _catalog = new();
+    private readonly Channel<PendingBatch> _queue = Channel.CreateUnbounded<PendingBatch>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Task _loop;
+
+    public EventWriter(IDbContextFactory<StatsDbContext> contextFactory, TimeProvider clock, ILogger<EventWriter> logger)
+    {
+        _contextFactory = contextFactory;
+        _clock = clock;
+        _logger = logger;
+        _loop = Task.Run(RunAsync);
+    }
+
+    /// <summary>Queues a batch (events and their enriched rows, index by index) and completes once it is committed.</summary>
+    public Task<WriteResult> WriteAsync(IReadOnlyList<IncomingEvent> events, IReadOnlyList<RawEvent> rows, CancellationToken cancellationToken = default)
+    {
+        var batch = new PendingBatch(events, rows);
+        if (!_queue.Writer.TryWrite(batch))
+        {
+            throw new ObjectDisposedException(nameof(EventWriter), "The event writer is shutting down.");
+        }
+
+        // A caller that stops waiting does not withdraw its batch: it may still commit, and a retry with ids is safe.
+        return batch.Completion.Task.WaitAsync(cancellationToken);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _queue.Writer.TryComplete();
+        await _loop;
+    }
+
+    private async Task RunAsync()
+    {
+        var reader = _queue.Reader;
+        var group = new List<PendingBatch>();
+        while (await reader.WaitToReadAsync())
+        {
+            group.Clear();
+            var events = 0;
+            while (events < MaxGroupEvents && reader.TryRead(out var batch))
+            {
+                group.Add(batch);
+                events += batch.Rows.Count;
+            }
+
+            await CommitGroupAsync(group);
+        }
+    }
+
+    private async Task CommitGroupAsync(List<PendingBatch> group)
+    {
+        try
+        {
+            var results = await CommitAsync(group);
+            for (var i = 0; i < group.Count; i++)
+            {
+                group[i].Completion.TrySetResult(results[i]);
+            }
+        }
+        catch (Exception ex) when (group.Count > 1)
+        {
+            // One bad batch must not fail its neighbours: commit them one by one.
+            _logger.LogWarning("A group commit of {Batches} batches failed ({Error}); committing them one by one.", group.Count, ex.GetType().Name);
+            foreach (var batch in group)
+            {
+                await CommitGroupAsync([batch]);
+            }
+        }
+        catch (Exception ex)
+        {
+            _logger.LogError("A batch of {Events} events could not be stored: {Error}", group[0].Rows.Count, ex.GetType().Name + ": " + ex.Message);
+            group[0].Completion.TrySetException(ex);
+        }
+    }
+
+    private async Task<WriteResult[]> CommitAsync(List<PendingBatch> group)
+    {
+        await using var context = await _contextFactory.CreateDbContextAsync();
+        await using var transaction = await context.Database.BeginTransactionAsync();
+
+        var (keep, results) = await DropDuplicatesAsync(context, group);
+        var events = new List<IncomingEvent>(keep.Count);
+        var rows = new List<RawEvent>(keep.Count);
+        foreach (var (batch, index) in keep)
+        {
+            events.Add(batch.Events[index]);
+            rows.Add(batch.Rows[index]);
+        }
+
+        var created = await _catalog.ResolveAsync(context, events, rows, CancellationToken.None);
+        await RawEventInserter.InsertAsync(context, rows, CancellationToken.None);
+        await MarkDirtyDaysAsync(context, rows);
+        await transaction.CommitAsync();
+        _catalog.Publish(created);
+        return results;
+    }
+
+    /// <summary>
+    /// Keeps the events whose client id (with their timestamp) is neither in the store nor earlier in the group,
+    /// and counts per batch what it stores and what it drops.
+    /// </summary>
+    private static async Task<(List<(PendingBatch Batch, int Index)> Keep, WriteResult[] Results)> DropDuplicatesAsync(StatsDbContext context, List<PendingBatch> group)
+    {
+        var hashes = group.SelectMany(b => b.Rows).Where(r => r.ClientIdHash is not null).Select(r => r.ClientIdHash!.Value).Distinct().ToList();
+        var seen = new HashSet<(long, DateTime)>();
+        if (hashes.Count > 0)
+        {
+            var stored = await StoredClientIds(context, hashes).ToListAsync();
+            seen.UnionWith(stored.Select(s => (s.Hash, s.Timestamp)));
+        }
+
+        var keep = new List<(PendingBatch, int)>();
+        var results = new WriteResult[group.Count];
+        for (var b = 0; b < group.Count; b++)
+        {
+            var (storedCount, duplicates) = (0, 0);
+            var rows = group[b].Rows;
+            for (var i = 0; i < rows.Count; i++)
+            {
+                if (rows[i].ClientIdHash is { } hash && !seen.Add((hash, rows[i].Timestamp)))
+                {
+                    duplicates++;
+                    continue;
+                }
+
+                keep.Add((group[b], i));
+                storedCount++;
+            }
+
+            results[b] = new WriteResult(storedCount, duplicates);
+        }
+
+        return (keep, results);
+    }
+
+    /// <summary>Every day an event lands on must be aggregated again, however old it is.</summary>
+    private async Task MarkDirtyDaysAsync(StatsDbContext context, List<RawEvent> rows)
+    {
+        var days = rows.Select(r => DateOnly.FromDateTime(r.Timestamp)).Distinct().ToList();
+        if (days.Count == 0)
+        {
+            return;
+        }
+
+        var known = await DirtyDaysAmong(context, days).ToListAsync();
+        var now = _clock.GetUtcNow().UtcDateTime;
+        context.DirtyDays.AddRange(days.Except(known).Select(d => new DirtyDay { Day = d, MarkedAt = now }));
+        await context.SaveChangesAsync();
+    }
+
+    // The writer's queries, one definition each, exposed for the translation tests of every provider.
+
+    internal static IQueryable<StoredClientId> StoredClientIds(StatsDbContext context, IReadOnlyCollection<long> hashes) =>
+        context.RawEvents
+            .Where(e => e.ClientIdHash != null && hashes.Contains(e.ClientIdHash.Value))
+            .Select(e => new StoredClientId(e.ClientIdHash!.Value, e.Timestamp));
+
+    internal static IQueryable<DateOnly> DirtyDaysAmong(StatsDbContext context, IReadOnlyCollection<DateOnly> days) =>
+        context.DirtyDays.Where(d => days.Contains(d.Day)).Select(d => d.Day);
+
+    internal sealed record StoredClientId(long Hash, DateTime Timestamp);
+
+    private sealed record PendingBatch(IReadOnlyList<IncomingEvent> Events, IReadOnlyList<RawEvent> Rows)
+    {
+        public TaskCompletionSource<WriteResult> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+}
