@@ -25,7 +25,7 @@ internal sealed class StartupTasks(
             await migrator.MigrateAsync(cancellationToken);
         }
 
-        if (!demo.Value.SeedWhenEmpty || !environment.IsDevelopment() || database.Value.ParsedProvider != DatabaseProvider.Sqlite)
+        if (!demo.Value.SeedWhenEmpty || !environment.IsDevelopment() || database.Value.ParseProvider() != DatabaseProvider.Sqlite)
         {
             return;
         }

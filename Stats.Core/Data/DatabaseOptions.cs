@@ -26,7 +26,9 @@ public sealed class DatabaseOptions : IValidatableObject
     /// <summary>Apply pending migrations when the dashboard starts.</summary>
     public bool MigrateOnStart { get; set; } = true;
 
-    public DatabaseProvider ParsedProvider =>
+    /// <summary>The provider named by <see cref="Provider"/>; throws for a name that validation rejects.</summary>
+    /// <remarks>A method, not a property: options validation reads every public property, and one that throws crashes it.</remarks>
+    public DatabaseProvider ParseProvider() =>
         TryParseProvider(out var provider) ? provider : throw new InvalidOperationException(ProviderError);
 
     private string ProviderError =>

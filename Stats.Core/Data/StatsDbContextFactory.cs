@@ -38,7 +38,7 @@ public sealed class StatsDbContextFactory : IDbContextFactory<StatsDbContext>
     /// <summary>Builds the factory from the settings, resolving the embedded SQLite file under the content root.</summary>
     public static StatsDbContextFactory FromOptions(DatabaseOptions options, string contentRoot, ILoggerFactory? loggerFactory = null)
     {
-        var provider = options.ParsedProvider;
+        var provider = options.ParseProvider();
         var connectionString = provider == DatabaseProvider.Sqlite
             ? SqliteConnectionString(options, contentRoot)
             : options.ConnectionString!;
