@@ -1,0 +1,28 @@
+using System.Net;
+using Microsoft.OpenApi;
+using Stats.Tests.Infrastructure;
+
+namespace Stats.Tests.Api;
+
+public sealed class OpenApiDocumentTests(DashboardFactory dashboard) : IClassFixture<DashboardFactory>
+{
+    [Fact]
+    public async Task OpenApiDocumentIsValidAndListsHealthz()
+    {
+        using var client = dashboard.CreateClient();
+
+        using var response = await client.GetAsync(new Uri("/openapi/v1.json", UriKind.Relative), TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        await using var body = await response.Content.ReadAsStreamAsync(TestContext.Current.CancellationToken);
+        var (document, diagnostic) = await OpenApiDocument.LoadAsync(body, "json", cancellationToken: TestContext.Current.CancellationToken);
+        Assert.NotNull(document);
+        Assert.NotNull(diagnostic);
+        Assert.Empty(diagnostic.Errors);
+        Assert.Empty(document.Validate(ValidationRuleSet.GetDefaultRuleSet()) ?? []);
+        Assert.NotNull(document.Paths);
+        Assert.True(document.Paths.TryGetValue("/healthz", out var health), "The document does not list /healthz.");
+        Assert.NotNull(health.Operations);
+        Assert.Contains(HttpMethod.Get, health.Operations.Keys);
+    }
+}

@@ -1,0 +1,71 @@
+using System.Diagnostics;
+
+namespace Stats.Tests.Infrastructure;
+
+/// <summary>What a run of the dashboard executable did.</summary>
+public sealed record ProcessResult(int ExitCode, string StandardOutput, string StandardError)
+{
+    /// <summary>The non-empty lines of standard error.</summary>
+    public IReadOnlyList<string> ErrorLines => StandardError.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+    public override string ToString() => $"exit code {ExitCode}\n--- stdout ---\n{StandardOutput}\n--- stderr ---\n{StandardError}";
+}
+
+/// <summary>
+/// Runs the real dashboard executable (<c>dotnet Stats.Dashboard.dll</c>, which the build puts beside the tests) as
+/// an operator would, configured through environment variables only.
+/// </summary>
+public static class DashboardProcess
+{
+    private static readonly TimeSpan s_timeout = TimeSpan.FromMinutes(3);
+
+    public static async Task<ProcessResult> RunAsync(IReadOnlyDictionary<string, string> environment, params string[] args)
+    {
+        var folder = AppContext.BaseDirectory;
+        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
+        {
+            WorkingDirectory = folder,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(Path.Combine(folder, "Stats.Dashboard.dll"));
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        // Only what the test gives decides the dashboard's settings, not the environment of the test run.
+        foreach (var key in start.Environment.Keys.Where(IsSetting).ToList())
+        {
+            start.Environment.Remove(key);
+        }
+
+        foreach (var (key, value) in environment)
+        {
+            start.Environment[key] = value;
+        }
+
+        using var process = Process.Start(start) ?? throw new InvalidOperationException("The dashboard did not start.");
+        var output = process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
+        var error = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        timeout.CancelAfter(s_timeout);
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"dotnet Stats.Dashboard.dll {string.Join(' ', args)} did not exit within {s_timeout}.");
+        }
+
+        return new ProcessResult(process.ExitCode, await output, await error);
+    }
+
+    private static bool IsSetting(string name) =>
+        name.StartsWith("Stats__", StringComparison.OrdinalIgnoreCase) ||
+        name.StartsWith("Stats:", StringComparison.OrdinalIgnoreCase) ||
+        name is "ASPNETCORE_ENVIRONMENT" or "DOTNET_ENVIRONMENT" or "ASPNETCORE_URLS";
+}
