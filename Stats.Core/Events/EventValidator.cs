@@ -16,7 +16,7 @@ public static class EventValidator
         var errors = new List<string>();
         foreach (var field in definition.RequiredFields)
         {
-            if (e.ValueOf(field.Name) is null or string { Length: 0 })
+            if (e.ValueOf(field.Name) is null || (e.ValueOf(field.Name) is string text && string.IsNullOrWhiteSpace(text)))
             {
                 errors.Add($"field '{field.Name}' is required");
             }
@@ -24,7 +24,7 @@ public static class EventValidator
 
         foreach (var field in definition.Fields)
         {
-            if (field.AllowedValues is { } allowed && e.ValueOf(field.Name) is string value && !allowed.Contains(value, StringComparer.Ordinal))
+            if (field.AllowedValues is { } allowed && e.ValueOf(field.Name) is string value && !allowed.Contains(value, StringComparer.OrdinalIgnoreCase))
             {
                 errors.Add($"field '{field.Name}' must be one of: {string.Join(", ", allowed)}");
             }
