@@ -53,6 +53,7 @@ try
     app.MapStaticAssets();
     app.MapOpenApi();
     app.MapHealthApi();
+    app.MapEventsApi();
     app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 
     app.Lifetime.ApplicationStarted.Register(() =>

@@ -31,11 +31,16 @@ public sealed class DailySaltStore(IDbContextFactory<StatsDbContext> contextFact
             }
             catch (DbUpdateException)
             {
-                // Another instance created the day's salt first: use theirs.
+                // Another instance may have created the day's salt first: then use theirs. Any other failure
+                // (the store is unavailable) goes to the caller as it is.
+                salt = await SaltWrittenMeanwhileAsync(day, cancellationToken);
+                if (salt is null)
+                {
+                    throw;
+                }
             }
 
-            await using var reread = await contextFactory.CreateDbContextAsync(cancellationToken);
-            salt = await SaltOf(reread, day).FirstAsync(cancellationToken);
+            salt ??= context.DailySalts.Local.First(s => s.Day == day).Salt;
         }
 
         if (_cache.Count > 8)
@@ -49,6 +54,12 @@ public sealed class DailySaltStore(IDbContextFactory<StatsDbContext> contextFact
     /// <summary>The stored salt of a day. Exposed for the translation tests of every provider.</summary>
     internal static IQueryable<byte[]> SaltOf(StatsDbContext context, DateOnly day) =>
         context.DailySalts.AsNoTracking().Where(s => s.Day == day).Select(s => s.Salt);
+
+    private async Task<byte[]?> SaltWrittenMeanwhileAsync(DateOnly day, CancellationToken cancellationToken)
+    {
+        await using var reread = await contextFactory.CreateDbContextAsync(cancellationToken);
+        return await SaltOf(reread, day).FirstOrDefaultAsync(cancellationToken);
+    }
 
     /// <summary>A 64-bit keyed hash: enough to tell visitors apart, useless without the day's salt.</summary>
     public static long Hash(byte[] salt, string value)

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Configuration;
 using Stats.Core.Data;
 using Stats.Core.Demo;
 using Stats.Core.Enrichment;
+using Stats.Core.Ingestion;
 
 namespace Stats.Tests.Docs;
 
@@ -15,6 +16,7 @@ public sealed class AppSettingsExampleTests
         { typeof(RobotOptions), RobotOptions.SectionName },
         { typeof(GeoOptions), GeoOptions.SectionName },
         { typeof(DemoDataOptions), DemoDataOptions.SectionName },
+        { typeof(IngestionOptions), IngestionOptions.SectionName },
     };
 
     [Theory]
@@ -41,11 +43,13 @@ public sealed class AppSettingsExampleTests
         var robots = example.GetSection(RobotOptions.SectionName).Get<RobotOptions>()!;
         var geo = example.GetSection(GeoOptions.SectionName).Get<GeoOptions>()!;
         var demo = example.GetSection(DemoDataOptions.SectionName).Get<DemoDataOptions>()!;
+        var ingestion = example.GetSection(IngestionOptions.SectionName).Get<IngestionOptions>()!;
 
         Assert.Equivalent(new DatabaseOptions(), database);
         Assert.Equivalent(new RobotOptions(), robots);
         Assert.Equivalent(new GeoOptions(), geo);
         Assert.Equivalent(new DemoDataOptions(), demo);
+        Assert.Equivalent(new IngestionOptions(), ingestion);
     }
 
     private static string RepositoryRoot()

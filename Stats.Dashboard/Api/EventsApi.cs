@@ -1,0 +1,140 @@
+using System.Data.Common;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Microsoft.Net.Http.Headers;
+using Stats.Core.Access;
+using Stats.Core.Ingestion;
+
+namespace Stats.Dashboard.Api;
+
+/// <summary>The answer to a batch: how many events were stored, how many were already there, and which were rejected.</summary>
+public sealed record IngestResponse(int Accepted, int Duplicates, IReadOnlyList<RejectedEvent> Rejected);
+
+/// <summary><c>POST /api/events</c>: the repository platform sends raw events here.</summary>
+public static class EventsApi
+{
+    private const string Ndjson = "application/x-ndjson";
+
+    public static IEndpointRouteBuilder MapEventsApi(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/api/events", PostEventsAsync)
+            .WithName("PostEvents")
+            .WithTags("Events")
+            .WithSummary("Ingest a batch of events (JSON array, or NDJSON with Content-Type application/x-ndjson).")
+            .WithDescription("Needs an API key with the 'ingest' scope. Valid events are stored even when others of the batch are rejected; " +
+                "the answer is sent only once they are committed. Events with an 'id' are stored once however often they are sent.")
+            .Accepts<IReadOnlyList<Dictionary<string, object>>>("application/json", Ndjson)
+            .Produces<IngestResponse>()
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
+            .DisableAntiforgery();
+        return app;
+    }
+
+    internal static async Task<IResult> PostEventsAsync(
+        HttpContext http, ApiKeyService keys, EventIngestor ingestor, IOptions<IngestionOptions> options, ILogger<IngestResponse> logger)
+    {
+        var (_, denied) = await ApiKeyAuthentication.RequireScopeAsync(http, keys, ApiScopes.Ingest);
+        if (denied is not null)
+        {
+            return denied;
+        }
+
+        var limits = options.Value;
+        var body = await ReadBodyAsync(http, limits.MaxBodyBytes);
+        if (body is null)
+        {
+            return TooLarge($"The body is larger than {limits.MaxBodyBytes:N0} bytes: send smaller batches.");
+        }
+
+        ReadBatch batch;
+        try
+        {
+            batch = IsNdjson(http.Request.ContentType)
+                ? EventReader.ReadNdjson(body.Value.Span, limits.MaxEvents)
+                : EventReader.ReadJsonArray(body.Value.Span, limits.MaxEvents);
+        }
+        catch (MalformedBatchException ex)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "The body is not a batch of events", detail: ex.Message);
+        }
+        catch (BatchTooLargeException ex)
+        {
+            return TooLarge(ex.Message);
+        }
+
+        IngestResult result;
+        try
+        {
+            result = await ingestor.IngestAsync([.. batch.Events.Select(e => e.Event)], http.RequestAborted);
+        }
+        catch (Exception ex) when (IsStoreUnavailable(ex))
+        {
+            // Nothing of the batch was acknowledged: the client retries, and events with ids are not doubled.
+            logger.LogWarning("Events not stored, the store is unavailable: {Error}", ex.GetType().Name);
+            http.Response.Headers[HeaderNames.RetryAfter] = "5";
+            return TypedResults.Problem(
+                statusCode: StatusCodes.Status503ServiceUnavailable,
+                title: "The store is unavailable",
+                detail: "No event of this batch was stored. Retry later; events that carry an 'id' are safe to resend.");
+        }
+
+        // The ingestor numbers its rejections within the events it was given: map them back to the batch.
+        var rejected = batch.Rejected
+            .Concat(result.Rejected.Select(r => r with { Index = batch.Events[r.Index].Index }))
+            .OrderBy(r => r.Index)
+            .ToList();
+        return TypedResults.Ok(new IngestResponse(result.Accepted, result.Duplicates, rejected));
+    }
+
+    private static bool IsNdjson(string? contentType) =>
+        MediaTypeHeaderValue.TryParse(contentType, out var media) &&
+        (media.MediaType.Equals(Ndjson, StringComparison.OrdinalIgnoreCase) ||
+         media.MediaType.Equals("application/jsonl", StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>The whole body, or null when it is longer than the limit.</summary>
+    private static async Task<ReadOnlyMemory<byte>?> ReadBodyAsync(HttpContext http, long maxBytes)
+    {
+        if (http.Request.ContentLength > maxBytes)
+        {
+            return null;
+        }
+
+        // Our own limit decides; the server's default (30 MB) must not answer first with a bare 413.
+        if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } feature)
+        {
+            feature.MaxRequestBodySize = maxBytes + 1;
+        }
+
+        using var buffer = new MemoryStream(http.Request.ContentLength is { } length ? (int)length : 64 * 1024);
+        var chunk = new byte[64 * 1024];
+        int read;
+        while ((read = await http.Request.Body.ReadAsync(chunk, http.RequestAborted)) > 0)
+        {
+            if (buffer.Length + read > maxBytes)
+            {
+                return null;
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+
+        return buffer.GetBuffer().AsMemory(0, (int)buffer.Length);
+    }
+
+    private static ProblemHttpResult TooLarge(string detail) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "The batch is too large", detail: detail);
+
+    /// <summary>Failures of the database itself (unreachable, locked, timed out), as opposed to bugs.</summary>
+    private static bool IsStoreUnavailable(Exception ex) => ex switch
+    {
+        DbException or DbUpdateException or TimeoutException => true,
+        InvalidOperationException { InnerException: { } inner } => IsStoreUnavailable(inner),
+        _ => false,
+    };
+}
