@@ -49,8 +49,7 @@ public abstract class StatsDbContext(DbContextOptions options) : DbContext(optio
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
-        modelBuilder.ApplyConfigurationsFromAssembly(typeof(StatsDbContext).Assembly, t => t != typeof(Configurations.RawEventConfiguration));
-        modelBuilder.ApplyConfiguration(new Configurations.RawEventConfiguration(Provider));
+        modelBuilder.ApplyConfigurationsFromAssembly(typeof(StatsDbContext).Assembly);
     }
 }
 

@@ -3,13 +3,10 @@ using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
 namespace Stats.Core.Data.Configurations;
 
-internal sealed class RawEventConfiguration(DatabaseProvider provider) : IEntityTypeConfiguration<RawEvent>
+internal sealed class RawEventConfiguration : IEntityTypeConfiguration<RawEvent>
 {
-    private string ClientIdFilter => provider switch
-    {
-        DatabaseProvider.SqlServer => "[ClientIdHash] IS NOT NULL",
-        _ => "\"ClientIdHash\" IS NOT NULL",
-    };
+    // Standard SQL quoting: SQL Server accepts it too, as filtered indexes require QUOTED_IDENTIFIER ON anyway.
+    private const string ClientIdFilter = "\"ClientIdHash\" IS NOT NULL";
 
     public void Configure(EntityTypeBuilder<RawEvent> builder)
     {

@@ -283,7 +283,7 @@ namespace Stats.Core.Data.Migrations.SqlServer
 
                     b.HasIndex("ClientIdHash", "Timestamp")
                         .IsUnique()
-                        .HasFilter("[ClientIdHash] IS NOT NULL");
+                        .HasFilter("\"ClientIdHash\" IS NOT NULL");
 
                     b.HasIndex("RecordId", "Timestamp");
 

@@ -12,7 +12,7 @@ using Stats.Core.Data;
 namespace Stats.Core.Data.Migrations.SqlServer
 {
     [DbContext(typeof(SqlServerStatsDbContext))]
-    [Migration("20261125234211_InitialStore")]
+    [Migration("20261125235145_InitialStore")]
     partial class InitialStore
     {
         /// <inheritdoc />
@@ -286,7 +286,7 @@ namespace Stats.Core.Data.Migrations.SqlServer
 
                     b.HasIndex("ClientIdHash", "Timestamp")
                         .IsUnique()
-                        .HasFilter("[ClientIdHash] IS NOT NULL");
+                        .HasFilter("\"ClientIdHash\" IS NOT NULL");
 
                     b.HasIndex("RecordId", "Timestamp");
 

@@ -12,7 +12,7 @@ using Stats.Core.Data;
 namespace Stats.Core.Data.Migrations.PostgreSql
 {
     [DbContext(typeof(PostgreSqlStatsDbContext))]
-    [Migration("20261125234236_InitialStore")]
+    [Migration("20261125235157_InitialStore")]
     partial class InitialStore
     {
         /// <inheritdoc />

@@ -307,7 +307,7 @@ namespace Stats.Core.Data.Migrations.SqlServer
                 table: "RawEvents",
                 columns: new[] { "ClientIdHash", "Timestamp" },
                 unique: true,
-                filter: "[ClientIdHash] IS NOT NULL");
+                filter: "\"ClientIdHash\" IS NOT NULL");
 
             migrationBuilder.CreateIndex(
                 name: "IX_RawEvents_RecordId_Timestamp",

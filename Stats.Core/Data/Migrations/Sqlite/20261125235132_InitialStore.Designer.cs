@@ -11,7 +11,7 @@ using Stats.Core.Data;
 namespace Stats.Core.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteStatsDbContext))]
-    [Migration("20261125234138_InitialStore")]
+    [Migration("20261125235132_InitialStore")]
     partial class InitialStore
     {
         /// <inheritdoc />
