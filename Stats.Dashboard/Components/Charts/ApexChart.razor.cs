@@ -10,7 +10,7 @@ namespace Stats.Dashboard.Components.Charts;
 public sealed partial class ApexChart : IAsyncDisposable
 {
     /// <summary>The collocated module, imported relative to the document base.</summary>
-    internal const string ModulePath = "./Components/Charts/ApexChart.razor.js";
+    public const string ModulePath = "./Components/Charts/ApexChart.razor.js";
 
     private readonly string _generatedId = $"chart-{Guid.NewGuid():N}";
     private ElementReference _element;
