@@ -127,6 +127,22 @@ public sealed class ApexChartTests : DashboardTestContext
     }
 
     [Fact]
+    public void ParametersThatChangeWhileTheChartIsCreatedAreSentOnceItExists()
+    {
+        var creating = _module.SetupVoid("create", _ => true);
+        var cut = Render<ApexChart>(p => p.Add(c => c.Series, [new ChartSeries("views", [1])]));
+
+        cut.Render(p => p.Add(c => c.Series, [new ChartSeries("views", [2])]));
+        _module.VerifyNotInvoke("update");
+
+        creating.SetVoidResult();
+
+        cut.WaitForAssertion(() => _module.VerifyInvoke("update"));
+        using var options = JsonDocument.Parse((string)_module.VerifyInvoke("update").Arguments[1]!);
+        Assert.Equal(2, options.RootElement.GetProperty("series")[0].GetProperty("data")[0].GetDouble());
+    }
+
+    [Fact]
     public void ARenderWithUnchangedParametersSendsNothing()
     {
         var series = new[] { new ChartSeries("views", [1, 2]) };

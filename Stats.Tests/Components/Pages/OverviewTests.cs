@@ -74,6 +74,19 @@ public sealed class OverviewTests : DashboardTestContext
     }
 
     [Fact]
+    public void ChartStartsAsStackedAreasAndCanBeSwitchedToBars()
+    {
+        Queries.Summary = Queries.SummaryOf([new(Queries.Today, "record-view", 1)]);
+        var cut = Render<Overview>();
+        Assert.Equal(ChartType.Area, cut.FindComponent<ApexChart>().Instance.Type);
+
+        cut.FindAll(".stats-chart-type button").Single(b => b.TextContent.Trim() == "Bars").Click();
+
+        Assert.Equal(ChartType.Bar, cut.FindComponent<ApexChart>().Instance.Type);
+        Assert.True(cut.FindComponent<ApexChart>().Instance.Stacked);
+    }
+
+    [Fact]
     public void ChartFollowsTheThemeModeTheLayoutCascades()
     {
         Queries.Summary = Queries.SummaryOf([new(Queries.Today, "record-view", 1)]);
