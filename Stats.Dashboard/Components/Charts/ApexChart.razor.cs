@@ -10,13 +10,14 @@ namespace Stats.Dashboard.Components.Charts;
 public sealed partial class ApexChart : IAsyncDisposable
 {
     /// <summary>The collocated module, imported relative to the document base.</summary>
-    internal const string ModulePath = "./Components/Charts/ApexChart.razor.js";
+    public const string ModulePath = "./Components/Charts/ApexChart.razor.js";
 
     private readonly string _generatedId = $"chart-{Guid.NewGuid():N}";
     private ElementReference _element;
     private IJSObjectReference? _module;
     private string? _sentOptions;
     private string? _failure;
+    private bool _creating;
     private bool _disposed;
 
     [Inject]
@@ -83,9 +84,19 @@ public sealed partial class ApexChart : IAsyncDisposable
                     return;
                 }
 
-                _sentOptions = BuildOptions();
-                await module.InvokeVoidAsync("create", Id, _element, _sentOptions);
+                // Kept before the chart exists, so that a dispose during the creation still destroys it
+                // (the browser runs the calls in order).
                 _module = module;
+                _sentOptions = BuildOptions();
+                _creating = true;
+                try
+                {
+                    await module.InvokeVoidAsync("create", Id, _element, _sentOptions);
+                }
+                finally
+                {
+                    _creating = false;
+                }
             }
 
             // Also after the first render: parameters may have changed while the chart was being created.
@@ -109,7 +120,7 @@ public sealed partial class ApexChart : IAsyncDisposable
 
     private async Task SendChangedOptionsAsync()
     {
-        if (_module is null || _disposed)
+        if (_module is null || _creating || _disposed)
         {
             return;
         }

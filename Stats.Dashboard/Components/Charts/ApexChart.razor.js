@@ -12,24 +12,33 @@ function apexCharts() {
 
 export async function create(id, element, optionsJson) {
   destroy(id);
-  const ApexCharts = apexCharts();
-  const chart = new ApexCharts(element, JSON.parse(optionsJson));
-  charts.set(id, chart);
+  const options = JSON.parse(optionsJson);
+  const chart = new (apexCharts())(element, options);
+  charts.set(id, { chart, element, type: options.chart.type });
   await chart.render();
 }
 
 export async function update(id, optionsJson) {
-  const chart = charts.get(id);
-  if (chart) {
-    // Merge, without redrawing from scratch, so that changed data animates from the previous paths.
-    await chart.updateOptions(JSON.parse(optionsJson), false, true);
+  const entry = charts.get(id);
+  if (!entry) {
+    return;
   }
+
+  const options = JSON.parse(optionsJson);
+  if (options.chart.type !== entry.type) {
+    // updateOptions merges, so options of the old type would linger: a new type gets a new chart.
+    await create(id, entry.element, optionsJson);
+    return;
+  }
+
+  // Merged without a full redraw, so that changed data animates from the previous paths.
+  await entry.chart.updateOptions(options, false, true);
 }
 
 export function destroy(id) {
-  const chart = charts.get(id);
-  if (chart) {
+  const entry = charts.get(id);
+  if (entry) {
     charts.delete(id);
-    chart.destroy();
+    entry.chart.destroy();
   }
 }

@@ -37,15 +37,21 @@ internal sealed record ApexOptions
 
     public ApexDataLabels DataLabels { get; init; } = new(Enabled: false);
 
-    public ApexStroke? Stroke { get; init; }
+    public required ApexStroke Stroke { get; init; }
 
-    public ApexFill? Fill { get; init; }
+    public required ApexFill Fill { get; init; }
 
     public required ApexGrid Grid { get; init; }
 
     public ApexLegend Legend { get; init; } = new(Position: "top", HorizontalAlign: "left");
 
     public ApexNoData NoData { get; init; } = new("No data");
+
+    /// <summary>Overrides for narrow screens, where the legend wraps over several lines.</summary>
+    public IReadOnlyList<ApexResponsive>? Responsive { get; init; }
+
+    /// <summary>The widest screen, in CSS pixels, that gets the <see cref="Responsive"/> overrides.</summary>
+    public const int NarrowScreen = 600;
 
     public string Serialize() => JsonSerializer.Serialize(this, s_json);
 
@@ -92,9 +98,22 @@ internal sealed record ApexOptions
             Title = title is null ? null : new ApexTitle(title, Align: "left"),
             Theme = new ApexTheme(mode),
             Tooltip = new ApexTooltip(mode, isDateTime ? new ApexTooltipX("dd MMM yyyy") : null),
-            Stroke = type is ChartType.Line or ChartType.Area ? new ApexStroke("smooth", Width: 2) : null,
-            Fill = type is ChartType.Area ? new ApexFill("solid", Opacity: stacked ? 0.55 : 0.3) : null,
+            Stroke = new ApexStroke("smooth", Width: type switch
+            {
+                ChartType.Line or ChartType.Area => 2,
+                ChartType.Bar => 0,
+                _ => 1,
+            }),
+            Fill = new ApexFill("solid", Opacity: type switch
+            {
+                ChartType.Area => stacked ? 0.55 : 0.3,
+                ChartType.Bar => 0.9,
+                _ => 1,
+            }),
             Grid = new ApexGrid(dark ? "rgba(255, 255, 255, 0.08)" : "#e5e9f0"),
+            Responsive = isPie
+                ? null
+                : [new ApexResponsive(NarrowScreen, new ApexResponsiveOptions(new ApexResponsiveChart(height + 100), new ApexLegend("bottom", "center")))],
         };
     }
 
@@ -150,3 +169,9 @@ internal sealed record ApexGrid(string BorderColor);
 internal sealed record ApexLegend(string Position, string HorizontalAlign);
 
 internal sealed record ApexNoData(string Text);
+
+internal sealed record ApexResponsive(int Breakpoint, ApexResponsiveOptions Options);
+
+internal sealed record ApexResponsiveOptions(ApexResponsiveChart Chart, ApexLegend Legend);
+
+internal sealed record ApexResponsiveChart(int Height);

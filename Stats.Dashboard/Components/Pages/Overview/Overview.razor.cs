@@ -97,7 +97,7 @@ public sealed partial class Overview : IDisposable
         {
             // Whatever the store throws, the page stays up and says so; the timer tries again.
             Logger.LogError(ex, "The overview could not be loaded.");
-            _error = ex.Message;
+            _error = $"{ex.GetType().Name}: {ex.Message}";
         }
         finally
         {

@@ -1,0 +1,95 @@
+using Bunit;
+using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Rendering;
+using MudBlazor;
+using MudBlazor.Extensions;
+using Stats.Dashboard.Components;
+using Stats.Dashboard.Components.Layout;
+
+namespace Stats.Tests.Components.Layout;
+
+public sealed class MainLayoutTests : DashboardTestContext
+{
+    [Fact]
+    public void NavigationDrawerLinksTheEightPanelsInOrder()
+    {
+        var cut = RenderLayout();
+
+        var links = cut.FindAll(".mud-drawer a.mud-nav-link");
+        Assert.Equal(
+            ["/", "/records", "/communities", "/users", "/circulation", "/sip-store", "/map", "/admin"],
+            links.Select(a => a.GetAttribute("href")));
+        Assert.Equal(
+            ["Overview", "Records", "Communities", "Users", "Circulation", "SIP store", "Map", "Admin"],
+            links.Select(a => a.TextContent.Trim()));
+    }
+
+    [Fact]
+    public void EveryPanelLinkHasAnIcon()
+    {
+        var cut = RenderLayout();
+
+        Assert.All(cut.FindAll(".mud-drawer a.mud-nav-link"), a => Assert.NotNull(a.QuerySelector("svg.mud-nav-link-icon")));
+    }
+
+    [Fact]
+    public void AppBarShowsTheProductName()
+    {
+        var cut = RenderLayout();
+
+        Assert.Equal("Stats", cut.Find(".mud-appbar .stats-product-name").TextContent.Trim());
+    }
+
+    [Fact]
+    public void ThemeToggleSwitchesToDarkModeAndCascadesItToThePage()
+    {
+        var cut = RenderLayout();
+        Assert.Equal("Light", cut.Find(".theme-probe").TextContent);
+
+        cut.Find("[data-testid='theme-toggle']").Click();
+
+        Assert.True(cut.FindComponent<MudThemeProvider>().Instance.GetState(x => x.IsDarkMode));
+        Assert.Equal("Dark", cut.Find(".theme-probe").TextContent);
+
+        cut.Find("[data-testid='theme-toggle']").Click();
+
+        Assert.False(cut.FindComponent<MudThemeProvider>().Instance.GetState(x => x.IsDarkMode));
+        Assert.Equal("Light", cut.Find(".theme-probe").TextContent);
+    }
+
+    [Fact]
+    public void MenuButtonTogglesTheDrawer()
+    {
+        var cut = RenderLayout();
+        // Whether the responsive drawer starts open depends on the screen width, which bUnit does not have.
+        var wasOpen = cut.FindComponent<MudDrawer>().Instance.GetState(x => x.Open);
+
+        cut.Find(".mud-appbar button[aria-label='Toggle navigation']").Click();
+        Assert.Equal(!wasOpen, cut.FindComponent<MudDrawer>().Instance.GetState(x => x.Open));
+
+        cut.Find(".mud-appbar button[aria-label='Toggle navigation']").Click();
+        Assert.Equal(wasOpen, cut.FindComponent<MudDrawer>().Instance.GetState(x => x.Open));
+    }
+
+    private IRenderedComponent<MainLayout> RenderLayout() =>
+        Render<MainLayout>(p => p.Add(l => l.Body, builder =>
+        {
+            builder.OpenComponent<ThemeProbe>(0);
+            builder.CloseComponent();
+        }));
+
+    /// <summary>Shows the theme mode the layout cascades to its pages.</summary>
+    private sealed class ThemeProbe : ComponentBase
+    {
+        [CascadingParameter]
+        private ThemeMode ThemeMode { get; set; }
+
+        protected override void BuildRenderTree(RenderTreeBuilder builder)
+        {
+            builder.OpenElement(0, "span");
+            builder.AddAttribute(1, "class", "theme-probe");
+            builder.AddContent(2, ThemeMode.ToString());
+            builder.CloseElement();
+        }
+    }
+}
