@@ -50,6 +50,12 @@ public sealed class StartupTasks(
                 {
                     logger.LogInformation("Demo seeding stopped with the dashboard.");
                 }
+                catch (Exception ex)
+                {
+                    // In the background nobody awaits this task: say what went wrong, or the dashboard just stays empty.
+                    logger.LogError(ex, "Demo seeding failed; run 'seed-demo' to try again.");
+                    throw;
+                }
             },
             cancellationToken);
     }
