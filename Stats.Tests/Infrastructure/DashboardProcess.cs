@@ -21,6 +21,51 @@ public static class DashboardProcess
 
     public static async Task<ProcessResult> RunAsync(IReadOnlyDictionary<string, string> environment, params string[] args)
     {
+        using var process = Process.Start(StartInfo(environment, args)) ?? throw new InvalidOperationException("The dashboard did not start.");
+        var output = process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
+        var error = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        timeout.CancelAfter(s_timeout);
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"dotnet Stats.Dashboard.dll {string.Join(' ', args)} did not exit within {s_timeout}.");
+        }
+
+        return new ProcessResult(process.ExitCode, await output, await error);
+    }
+
+    /// <summary>Starts the dashboard as a web server on a free loopback port and returns once it listens.</summary>
+    public static async Task<RunningDashboard> StartServerAsync(IReadOnlyDictionary<string, string> environment)
+    {
+        var process = Process.Start(StartInfo(environment, ["--urls", "http://127.0.0.1:0"]))
+            ?? throw new InvalidOperationException("The dashboard did not start.");
+        var error = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        timeout.CancelAfter(TimeSpan.FromMinutes(1));
+        var seen = new System.Text.StringBuilder();
+        while (await process.StandardOutput.ReadLineAsync(timeout.Token) is { } line)
+        {
+            seen.AppendLine(line);
+            // Program.cs prints "Stats dashboard: <urls>" once Kestrel has bound its port.
+            if (line.StartsWith("Stats dashboard: ", StringComparison.Ordinal))
+            {
+                var url = line["Stats dashboard: ".Length..].Split(' ', ',')[0];
+                _ = process.StandardOutput.ReadToEndAsync(CancellationToken.None);
+                return new RunningDashboard(process, new Uri(url));
+            }
+        }
+
+        process.Kill(entireProcessTree: true);
+        throw new InvalidOperationException($"The dashboard exited before listening.\n{seen}\n{await error}");
+    }
+
+    private static ProcessStartInfo StartInfo(IReadOnlyDictionary<string, string> environment, IEnumerable<string> args)
+    {
         var folder = AppContext.BaseDirectory;
         var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
         {
@@ -46,26 +91,34 @@ public static class DashboardProcess
             start.Environment[key] = value;
         }
 
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("The dashboard did not start.");
-        var output = process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
-        var error = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
-        timeout.CancelAfter(s_timeout);
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"dotnet Stats.Dashboard.dll {string.Join(' ', args)} did not exit within {s_timeout}.");
-        }
-
-        return new ProcessResult(process.ExitCode, await output, await error);
+        return start;
     }
 
     private static bool IsSetting(string name) =>
         name.StartsWith("Stats__", StringComparison.OrdinalIgnoreCase) ||
         name.StartsWith("Stats:", StringComparison.OrdinalIgnoreCase) ||
         name is "ASPNETCORE_ENVIRONMENT" or "DOTNET_ENVIRONMENT" or "ASPNETCORE_URLS";
+}
+
+/// <summary>A dashboard server process; disposing it kills it if it still runs.</summary>
+public sealed class RunningDashboard(Process process, Uri address) : IDisposable
+{
+    public Uri Address { get; } = address;
+
+    /// <summary>SIGKILL: no shutdown code runs, as in a crash or an out-of-memory kill.</summary>
+    public void KillHard()
+    {
+        process.Kill(entireProcessTree: true);
+        process.WaitForExit();
+    }
+
+    public void Dispose()
+    {
+        if (!process.HasExited)
+        {
+            KillHard();
+        }
+
+        process.Dispose();
+    }
 }

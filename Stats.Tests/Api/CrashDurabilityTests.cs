@@ -1,0 +1,91 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using Microsoft.EntityFrameworkCore;
+using Stats.Core.Data;
+using Stats.Core.Ingestion;
+using Stats.Tests.Infrastructure;
+
+namespace Stats.Tests.Api;
+
+/// <summary>An acknowledged event is durably stored before the acknowledgement leaves the server.</summary>
+public sealed class CrashDurabilityTests
+{
+    private static CancellationToken Cancellation => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task KillingTheServerMidStreamLosesNoAcknowledgedEvent()
+    {
+        using var folder = new TempFolder();
+        var settings = new Dictionary<string, string>
+        {
+            ["ASPNETCORE_ENVIRONMENT"] = "Production",
+            ["Stats__Database__DataFolder"] = folder.Path,
+        };
+        var created = await DashboardProcess.RunAsync(settings, "apikey", "create", "--name", "crash test", "--scope", "ingest");
+        Assert.True(created.ExitCode == 0, created.ToString());
+        var key = created.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)[^1];
+
+        var acknowledged = new ConcurrentBag<string>();
+        using (var server = await DashboardProcess.StartServerAsync(settings))
+        {
+            using var client = new HttpClient { BaseAddress = server.Address, Timeout = TimeSpan.FromSeconds(30) };
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(Cancellation);
+
+            // Four clients stream batches of events with ids; the server is killed while they are at it.
+            var clients = Enumerable.Range(0, 4).Select(c => Task.Run(() => StreamAsync(client, c, acknowledged, stop.Token), Cancellation)).ToList();
+            while (acknowledged.Count < 4_000)
+            {
+                await Task.Delay(20, Cancellation);
+            }
+
+            server.KillHard();
+            await stop.CancelAsync();
+            await Task.WhenAll(clients);
+        }
+
+        // Whatever was acknowledged is in the store, read back after the crash.
+        var contexts = new StatsDbContextFactory(DatabaseProvider.Sqlite, $"Data Source={Path.Combine(folder.Path, "stats.db")}");
+        await using var context = contexts.CreateDbContext();
+        var stored = (await context.RawEvents.Where(e => e.ClientIdHash != null).Select(e => e.ClientIdHash!.Value).ToListAsync(Cancellation)).ToHashSet();
+        var lost = acknowledged.Where(id => !stored.Contains(EventIngestor.ClientIdHash(id))).ToList();
+        Assert.True(lost.Count == 0, $"{lost.Count} of {acknowledged.Count} acknowledged events are missing, e.g. {string.Join(", ", lost.Take(5))}");
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+    }
+
+    private static async Task StreamAsync(HttpClient client, int clientNumber, ConcurrentBag<string> acknowledged, CancellationToken stop)
+    {
+        var start = new DateTime(2024, 6, 15, 0, 0, 0, DateTimeKind.Utc);
+        for (var batch = 0; !stop.IsCancellationRequested; batch++)
+        {
+            var ids = Enumerable.Range(0, 200).Select(i => $"c{clientNumber}-b{batch}-e{i}").ToList();
+            var body = new StringBuilder("[");
+            for (var i = 0; i < ids.Count; i++)
+            {
+                var at = start.AddSeconds((clientNumber * 1_000_000) + (batch * 200) + i);
+                body.Append(i == 0 ? "" : ",")
+                    .Append($$"""{"type":"record-view","timestamp":"{{at:O}}","recid":"rec-{{i % 50}}","id":"{{ids[i]}}","ip_address":"192.0.2.{{i % 200}}","user_agent":"Mozilla/5.0"}""");
+            }
+
+            body.Append(']');
+            try
+            {
+                using var response = await client.PostAsync(new Uri("/api/events", UriKind.Relative), new StringContent(body.ToString(), Encoding.UTF8, "application/json"), stop);
+                if (response.StatusCode == HttpStatusCode.OK)
+                {
+                    foreach (var id in ids)
+                    {
+                        acknowledged.Add(id);
+                    }
+                }
+            }
+            catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException or IOException)
+            {
+                // The server is gone: whatever did not get its 200 was not acknowledged.
+                return;
+            }
+        }
+    }
+}
