@@ -20,7 +20,9 @@ public static class IngestionServiceCollectionExtensions
             var path = ReferencePath.Resolve(sp.GetRequiredService<IOptions<GeoOptions>>().Value.DatabasePath);
             return new CountryResolver(File.Exists(path) ? path : null);
         });
+        builder.Services.AddOptions<PrivacyOptions>().BindConfiguration(PrivacyOptions.SectionName);
         builder.Services.AddSingleton<DailySaltStore>();
+        builder.Services.AddHostedService<SaltSweeper>();
         builder.Services.AddOptions<IngestionOptions>().BindConfiguration(IngestionOptions.SectionName);
         builder.Services.AddSingleton<EventWriter>();
         builder.Services.AddSingleton<EventIngestor>();

@@ -1,20 +1,39 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using Stats.Core.Data;
 
 namespace Stats.Core.Ingestion;
 
 /// <summary>
-/// The random salt of each UTC day, kept in the database so that every instance hashes alike, and
-/// created by whichever instance needs it first.
+/// The random salt of each UTC day, kept in the database so that every instance hashes alike, created by
+/// whichever instance needs it first, and destroyed once the day and its grace period are over, so that
+/// the day's hashes can never be recomputed (DOMAIN.md, "Privacy").
 /// </summary>
-public sealed class DailySaltStore(IDbContextFactory<StatsDbContext> contextFactory, TimeProvider clock)
+public sealed class DailySaltStore(IDbContextFactory<StatsDbContext> contextFactory, TimeProvider clock, IOptions<PrivacyOptions> options)
 {
     private readonly ConcurrentDictionary<DateOnly, byte[]> _cache = new();
+    private readonly ConcurrentDictionary<DateOnly, byte[]> _ephemeral = new();
+
+    /// <summary>Whether the salt of <paramref name="day"/> is past its lifetime: the end of the day plus the grace period.</summary>
+    public bool IsExpired(DateOnly day) =>
+        clock.GetUtcNow().UtcDateTime >= day.AddDays(1).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc) + options.Value.SaltGracePeriod;
 
     public async Task<byte[]> GetAsync(DateOnly day, CancellationToken cancellationToken = default)
     {
+        if (IsExpired(day))
+        {
+            // A late event (an import, a long backlog) for a day whose salt is gone gets a salt that lives in this
+            // process only: its visitors stay apart within the run, and nothing can link them to anything later.
+            if (_ephemeral.Count > 400)
+            {
+                _ephemeral.Clear();
+            }
+
+            return _ephemeral.GetOrAdd(day, _ => RandomNumberGenerator.GetBytes(32));
+        }
+
         if (_cache.TryGetValue(day, out var cached))
         {
             return cached;
@@ -54,6 +73,25 @@ public sealed class DailySaltStore(IDbContextFactory<StatsDbContext> contextFact
     /// <summary>The stored salt of a day. Exposed for the translation tests of every provider.</summary>
     internal static IQueryable<byte[]> SaltOf(StatsDbContext context, DateOnly day) =>
         context.DailySalts.AsNoTracking().Where(s => s.Day == day).Select(s => s.Salt);
+
+    /// <summary>Deletes every stored salt past its lifetime; returns the days destroyed.</summary>
+    public async Task<IReadOnlyList<DateOnly>> DestroyExpiredAsync(CancellationToken cancellationToken = default)
+    {
+        await using var context = await contextFactory.CreateDbContextAsync(cancellationToken);
+        var days = await context.DailySalts.Select(s => s.Day).ToListAsync(cancellationToken);
+        var expired = days.Where(IsExpired).ToList();
+        if (expired.Count > 0)
+        {
+            await context.DailySalts.Where(s => expired.Contains(s.Day)).ExecuteDeleteAsync(cancellationToken);
+        }
+
+        foreach (var day in _cache.Keys.Where(IsExpired))
+        {
+            _cache.TryRemove(day, out _);
+        }
+
+        return expired;
+    }
 
     private async Task<byte[]?> SaltWrittenMeanwhileAsync(DateOnly day, CancellationToken cancellationToken)
     {

@@ -17,6 +17,7 @@ public sealed class AppSettingsExampleTests
         { typeof(GeoOptions), GeoOptions.SectionName },
         { typeof(DemoDataOptions), DemoDataOptions.SectionName },
         { typeof(IngestionOptions), IngestionOptions.SectionName },
+        { typeof(PrivacyOptions), PrivacyOptions.SectionName },
     };
 
     [Theory]
@@ -50,6 +51,7 @@ public sealed class AppSettingsExampleTests
         Assert.Equivalent(new GeoOptions(), geo);
         Assert.Equivalent(new DemoDataOptions(), demo);
         Assert.Equivalent(new IngestionOptions(), ingestion);
+        Assert.Equivalent(new PrivacyOptions(), example.GetSection(PrivacyOptions.SectionName).Get<PrivacyOptions>());
     }
 
     private static string RepositoryRoot()

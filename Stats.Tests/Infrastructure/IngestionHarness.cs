@@ -15,7 +15,7 @@ public sealed class IngestionHarness : IAsyncDisposable
     {
         Store = store;
         Clock = new FakeTimeProvider(now ?? DefaultNow);
-        Salts = new DailySaltStore(store.Contexts, Clock);
+        Salts = new DailySaltStore(store.Contexts, Clock, Options.Create(new PrivacyOptions()));
         Writer = new EventWriter(store.Contexts, Clock, NullLogger<EventWriter>.Instance);
         Ingestor = new EventIngestor(Writer, ShippedReferenceData.Classifier, ShippedReferenceData.Countries, Salts,
             Options.Create(options ?? new IngestionOptions()), Clock);
