@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Stats.Core.Enrichment;
+using Stats.Core.Events;
 using Stats.Core.Ingestion;
 using Stats.Core.Queries;
 
@@ -24,6 +25,9 @@ public static class IngestionServiceCollectionExtensions
         builder.Services.AddSingleton<DailySaltStore>();
         builder.Services.AddHostedService<SaltSweeper>();
         builder.Services.AddOptions<IngestionOptions>().BindConfiguration(IngestionOptions.SectionName);
+        builder.Services.AddOptions<EventTypeOptions>().BindConfiguration(EventTypeOptions.SectionName).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<EventTypeOptions>, EventTypeOptionsValidator>();
+        builder.Services.AddSingleton<EventTypeRegistry>();
         builder.Services.AddSingleton<EventWriter>();
         builder.Services.AddSingleton<EventIngestor>();
         builder.Services.AddSingleton<IOverviewQueries, OverviewQueries>();

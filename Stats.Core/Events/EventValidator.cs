@@ -6,9 +6,10 @@ namespace Stats.Core.Events;
 public static class EventValidator
 {
     /// <summary>Readable reasons why the event cannot be stored; empty when it can.</summary>
-    public static IReadOnlyList<string> Validate(IncomingEvent e, DateTimeOffset now, TimeSpan maxFutureSkew)
+    /// <param name="definition">The definition of the event's type; null when the type is unknown.</param>
+    public static IReadOnlyList<string> Validate(IncomingEvent e, EventDefinition? definition, DateTimeOffset now, TimeSpan maxFutureSkew)
     {
-        if (EventCatalog.Find(e.Type) is not { } definition)
+        if (definition is null)
         {
             return [$"unknown event type '{e.Type}'"];
         }

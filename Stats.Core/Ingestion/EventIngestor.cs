@@ -21,6 +21,7 @@ public sealed record RejectedEvent(int Index, IReadOnlyList<string> Errors);
 /// </summary>
 public sealed class EventIngestor(
     EventWriter writer,
+    EventTypeRegistry types,
     UserAgentClassifier classifier,
     CountryResolver countries,
     DailySaltStore salts,
@@ -35,7 +36,8 @@ public sealed class EventIngestor(
         var rows = new List<RawEvent>(events.Count);
         for (var i = 0; i < events.Count; i++)
         {
-            var errors = EventValidator.Validate(events[i], now, options.Value.MaxFutureSkew);
+            var definition = await types.FindAsync(events[i].Type, cancellationToken);
+            var errors = EventValidator.Validate(events[i], definition, now, options.Value.MaxFutureSkew);
             if (errors.Count > 0)
             {
                 rejected.Add(new RejectedEvent(i, errors));
@@ -43,7 +45,7 @@ public sealed class EventIngestor(
             }
 
             valid.Add(events[i]);
-            rows.Add(await EnrichAsync(events[i], cancellationToken));
+            rows.Add(await EnrichAsync(events[i], definition!.Code, cancellationToken));
         }
 
         if (valid.Count == 0)
@@ -64,7 +66,7 @@ public sealed class EventIngestor(
     }
 
     /// <summary>Turns the identifying fields into flags, a country and salted hashes; keeps nothing else of them.</summary>
-    private async Task<RawEvent> EnrichAsync(IncomingEvent e, CancellationToken cancellationToken)
+    private async Task<RawEvent> EnrichAsync(IncomingEvent e, short typeCode, CancellationToken cancellationToken)
     {
         var timestamp = e.Timestamp.UtcDateTime;
         var traits = classifier.Classify(e.UserAgent);
@@ -83,7 +85,7 @@ public sealed class EventIngestor(
         var salt = visitor is null && session is null ? null : await salts.GetAsync(DateOnly.FromDateTime(timestamp), cancellationToken);
         return new RawEvent
         {
-            TypeId = EventCatalog.CodeOf(e.Type),
+            TypeId = typeCode,
             Timestamp = timestamp,
             Country = countries.CountryOf(e.IpAddress),
             Traits = traits,

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Configuration;
 using Stats.Core.Data;
 using Stats.Core.Demo;
 using Stats.Core.Enrichment;
+using Stats.Core.Events;
 using Stats.Core.Ingestion;
 
 namespace Stats.Tests.Docs;
@@ -18,6 +19,7 @@ public sealed class AppSettingsExampleTests
         { typeof(DemoDataOptions), DemoDataOptions.SectionName },
         { typeof(IngestionOptions), IngestionOptions.SectionName },
         { typeof(PrivacyOptions), PrivacyOptions.SectionName },
+        { typeof(EventTypeOptions), EventTypeOptions.SectionName },
     };
 
     [Theory]

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
+using Stats.Core.Events;
 using Stats.Core.Ingestion;
 
 namespace Stats.Tests.Infrastructure;
@@ -11,13 +12,14 @@ public sealed class IngestionHarness : IAsyncDisposable
     /// <summary>The clock's default "now": a fixed instant, so that nothing depends on when the tests run.</summary>
     public static readonly DateTimeOffset DefaultNow = new(2024, 6, 20, 9, 0, 0, TimeSpan.Zero);
 
-    public IngestionHarness(TestStore store, DateTimeOffset? now = null, IngestionOptions? options = null)
+    public IngestionHarness(TestStore store, DateTimeOffset? now = null, IngestionOptions? options = null, EventTypeOptions? types = null)
     {
         Store = store;
         Clock = new FakeTimeProvider(now ?? DefaultNow);
         Salts = new DailySaltStore(store.Contexts, Clock, Options.Create(new PrivacyOptions()));
         Writer = new EventWriter(store.Contexts, Clock, NullLogger<EventWriter>.Instance);
-        Ingestor = new EventIngestor(Writer, ShippedReferenceData.Classifier, ShippedReferenceData.Countries, Salts,
+        Types = new EventTypeRegistry(Options.Create(types ?? new EventTypeOptions()), store.Contexts);
+        Ingestor = new EventIngestor(Writer, Types, ShippedReferenceData.Classifier, ShippedReferenceData.Countries, Salts,
             Options.Create(options ?? new IngestionOptions()), Clock);
     }
 
@@ -28,6 +30,8 @@ public sealed class IngestionHarness : IAsyncDisposable
     public DailySaltStore Salts { get; }
 
     public EventWriter Writer { get; }
+
+    public EventTypeRegistry Types { get; }
 
     public EventIngestor Ingestor { get; }
 

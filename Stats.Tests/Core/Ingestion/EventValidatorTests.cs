@@ -7,7 +7,7 @@ public sealed class EventValidatorTests
 {
     private static readonly DateTimeOffset s_now = new(2024, 6, 20, 9, 0, 0, TimeSpan.Zero);
 
-    private static IReadOnlyList<string> Validate(IncomingEvent e) => EventValidator.Validate(e, s_now, TimeSpan.FromMinutes(5));
+    private static IReadOnlyList<string> Validate(IncomingEvent e) => EventValidator.Validate(e, EventCatalog.Find(e.Type), s_now, TimeSpan.FromMinutes(5));
 
     [Fact]
     public void AValidEventOfEveryBuiltInTypeHasNoErrors()
