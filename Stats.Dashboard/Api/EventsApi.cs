@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
+using Microsoft.OpenApi;
 using Stats.Core.Access;
 using Stats.Core.Ingestion;
 
@@ -25,7 +26,22 @@ public static class EventsApi
             .WithSummary("Ingest a batch of events (JSON array, or NDJSON with Content-Type application/x-ndjson).")
             .WithDescription("Needs an API key with the 'ingest' scope. Valid events are stored even when others of the batch are rejected; " +
                 "the answer is sent only once they are committed. Events with an 'id' are stored once however often they are sent.")
-            .Accepts<IReadOnlyList<Dictionary<string, object>>>("application/json", Ndjson)
+            // Documented by hand: Accepts() would also make routing refuse other content types with a bare 415,
+            // where a body that is not JSON deserves a problem details answer.
+            .AddOpenApiOperationTransformer((operation, _, _) =>
+            {
+                var batch = new OpenApiSchema { Type = JsonSchemaType.Array, Items = new OpenApiSchema { Type = JsonSchemaType.Object } };
+                operation.RequestBody = new OpenApiRequestBody
+                {
+                    Required = true,
+                    Content = new Dictionary<string, OpenApiMediaType>
+                    {
+                        ["application/json"] = new() { Schema = batch },
+                        [Ndjson] = new() { Schema = new OpenApiSchema { Type = JsonSchemaType.String, Description = "One event object per line." } },
+                    },
+                };
+                return Task.CompletedTask;
+            })
             .Produces<IngestResponse>()
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status401Unauthorized)

@@ -107,6 +107,20 @@ public sealed class EventsApiTests
         Assert.Equal(0, await StoredEventsAsync(dashboard));
     }
 
+    [Theory]
+    [InlineData("text/plain")]
+    [InlineData("application/x-www-form-urlencoded")]
+    public async Task ABodyOfAnotherContentTypeIsABadRequestWithProblemDetails(string contentType)
+    {
+        await using var dashboard = new DashboardFactory();
+        using var client = await ClientWithKeyAsync(dashboard, ApiScopes.Ingest);
+
+        using var response = await PostAsync(client, "hello", contentType);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+    }
+
     [Fact]
     public async Task WithoutAValidKeyTheAnswerIs401AndWithoutTheIngestScope403()
     {

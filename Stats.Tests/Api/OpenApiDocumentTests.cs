@@ -24,5 +24,11 @@ public sealed class OpenApiDocumentTests(DashboardFactory dashboard) : IClassFix
         Assert.True(document.Paths.TryGetValue("/healthz", out var health), "The document does not list /healthz.");
         Assert.NotNull(health.Operations);
         Assert.Contains(HttpMethod.Get, health.Operations.Keys);
+
+        Assert.True(document.Paths.TryGetValue("/api/events", out var events), "The document does not list /api/events.");
+        var post = events.Operations![HttpMethod.Post];
+        Assert.Equal(["application/json", "application/x-ndjson"], post.RequestBody!.Content!.Keys.Order(StringComparer.Ordinal));
+        Assert.Contains("413", post.Responses!.Keys);
+        Assert.Contains("503", post.Responses.Keys);
     }
 }
