@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using Stats.Core.Queries;
 using Stats.Dashboard;
 
 namespace Stats.Tests.Browser;
@@ -39,12 +40,41 @@ public sealed class DashboardServer : WebApplicationFactory<Program>, IAsyncLife
         builder.UseSetting("Stats:Demo:SeedWhenEmpty", "true");
         builder.UseSetting("Stats:Demo:Days", "35");
         builder.UseSetting("Stats:Demo:Records", "25");
+        builder.ConfigureServices(services =>
+        {
+            services.AddSingleton(OverviewQueries);
+            services.AddSingleton<IOverviewQueries>(sp => OverviewQueries.Wrap(ActivatorUtilities.CreateInstance<OverviewQueries>(sp)));
+        });
     }
+
+    /// <summary>Counts the overview queries the pages run.</summary>
+    public CountingOverviewQueries OverviewQueries { get; } = new();
 
     public override async ValueTask DisposeAsync()
     {
         await base.DisposeAsync();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         Directory.Delete(_folder, recursive: true);
+    }
+}
+
+/// <summary>Passes overview queries through and counts them.</summary>
+public sealed class CountingOverviewQueries : IOverviewQueries
+{
+    private IOverviewQueries? _inner;
+    private int _count;
+
+    public int Count => Volatile.Read(ref _count);
+
+    public IOverviewQueries Wrap(IOverviewQueries inner)
+    {
+        _inner = inner;
+        return this;
+    }
+
+    public Task<OverviewSummary> GetSummaryAsync(int days, CancellationToken cancellationToken = default)
+    {
+        Interlocked.Increment(ref _count);
+        return _inner!.GetSummaryAsync(days, cancellationToken);
     }
 }

@@ -35,6 +35,19 @@ public sealed class OverviewPageTests(DashboardServer server, BrowserSession bro
     }
 
     [Fact]
+    public async Task OneVisitRunsTheOverviewQueryOnceNotOncePerRenderMode()
+    {
+        var page = await browser.NewPageAsync();
+        var before = server.OverviewQueries.Count;
+
+        await page.GotoAsync(server.BaseAddress.ToString());
+        await Assertions.Expect(page.Locator(".stats-apexchart .apexcharts-series").First).ToBeAttachedAsync(new LocatorAssertionsToBeAttachedOptions { Timeout = 30_000 });
+        await page.WaitForTimeoutAsync(500);
+
+        Assert.Equal(1, server.OverviewQueries.Count - before);
+    }
+
+    [Fact]
     public async Task NavigationDrawerListsEveryPanel()
     {
         var page = await browser.NewPageAsync();

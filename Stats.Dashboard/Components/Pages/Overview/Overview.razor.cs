@@ -37,9 +37,25 @@ public sealed partial class Overview : IDisposable
     [CascadingParameter]
     private ThemeMode ThemeMode { get; set; }
 
+    /// <summary>
+    /// The summary the prerendered page showed, handed over to the interactive page so that one visit runs the
+    /// query once, not twice.
+    /// </summary>
+    [PersistentState]
+    public OverviewSummary? PrerenderedSummary { get; set; }
+
     private long EventsInWindow => _summary?.Counts.Sum(c => (long)c.Count) ?? 0;
 
-    protected override Task OnInitializedAsync() => LoadAsync();
+    protected override Task OnInitializedAsync()
+    {
+        if (PrerenderedSummary is { } handedOver)
+        {
+            Show(handedOver);
+            return Task.CompletedTask;
+        }
+
+        return LoadAsync();
+    }
 
     protected override void OnAfterRender(bool firstRender)
     {
@@ -83,10 +99,7 @@ public sealed partial class Overview : IDisposable
         _loading = true;
         try
         {
-            var summary = await Queries.GetSummaryAsync(WindowDays, _stopping.Token);
-            _summary = summary;
-            _chart = DailyTypeSeries.From(summary);
-            _updatedAt = Clock.GetUtcNow();
+            Show(await Queries.GetSummaryAsync(WindowDays, _stopping.Token));
             _error = null;
         }
         catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
@@ -103,6 +116,13 @@ public sealed partial class Overview : IDisposable
         {
             _loading = false;
         }
+    }
+
+    private void Show(OverviewSummary summary)
+    {
+        _summary = PrerenderedSummary = summary;
+        _chart = DailyTypeSeries.From(summary);
+        _updatedAt = Clock.GetUtcNow();
     }
 
     private static string FormatCount(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
