@@ -4,7 +4,9 @@ using System.Net.Http.Json;
 using System.Text;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Stats.Core.Access;
 using Stats.Core.Data;
 using Stats.Dashboard.Api;
@@ -226,6 +228,34 @@ public sealed class EventsApiTests
             Assert.False(Contains(bytes, RawIp), $"{Path.GetFileName(file)} holds the raw IP address");
             Assert.False(Contains(bytes, "DistinctiveAgent"), $"{Path.GetFileName(file)} holds the raw user agent");
         }
+    }
+
+    [Fact]
+    public async Task TheRawAddressAndUserAgentAppearInNoLogLineEvenAtTraceLevel()
+    {
+        var logs = new LogCollector();
+        await using var dashboard = new DashboardFactory(new Dictionary<string, string?>
+        {
+            ["Logging:LogLevel:Default"] = "Trace",
+            ["Logging:LogLevel:Microsoft.AspNetCore"] = "Trace",
+            ["Logging:LogLevel:Microsoft.EntityFrameworkCore"] = "Trace",
+        });
+        await using var logged = dashboard.WithWebHostBuilder(b => b.ConfigureLogging(l => l.AddProvider(logs)));
+        var (_, key) = await logged.Services.GetRequiredService<ApiKeyService>().CreateAsync("test", [ApiScopes.Ingest], Cancellation);
+        using var client = logged.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
+
+        // Accepted, rejected and malformed batches all go through the logging of the host, EF Core and the product.
+        using var accepted = await PostAsync(client, $"[{View("a", id: "e1")}, {View("a", id: "e1")}]");
+        using var rejected = await PostAsync(client, $$"""[{"type": "file-download", "timestamp": "2024-06-15T13:35:00Z", "ip_address": "{{RawIp}}", "user_agent": "{{RawUserAgent}}"}]""");
+        using var malformed = await PostAsync(client, $$"""[{"ip_address": "{{RawIp}}", "user_agent": "{{RawUserAgent}}" """);
+
+        Assert.Equal(HttpStatusCode.OK, accepted.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, rejected.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, malformed.StatusCode);
+        Assert.Contains(logs.Lines, l => l.Contains("RawEvents", StringComparison.Ordinal));
+        Assert.DoesNotContain(logs.Lines, l => l.Contains(RawIp, StringComparison.Ordinal) || l.Contains("DistinctiveAgent", StringComparison.Ordinal));
+        Assert.DoesNotContain(RawIp, await malformed.Content.ReadAsStringAsync(Cancellation), StringComparison.Ordinal);
     }
 
     private static async Task<(int Accepted, int Duplicates)> CountsAsync(HttpResponseMessage response)
