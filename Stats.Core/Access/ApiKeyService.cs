@@ -69,7 +69,7 @@ public sealed class ApiKeyService(IDbContextFactory<StatsDbContext> contextFacto
     public async Task<IReadOnlyList<ApiKeyInfo>> ListAsync(CancellationToken cancellationToken = default)
     {
         await using var context = await contextFactory.CreateDbContextAsync(cancellationToken);
-        var keys = await context.ApiKeys.AsNoTracking().OrderBy(k => k.Id).ToListAsync(cancellationToken);
+        var keys = await AllKeys(context).ToListAsync(cancellationToken);
         return [.. keys.Select(Info)];
     }
 
@@ -78,7 +78,7 @@ public sealed class ApiKeyService(IDbContextFactory<StatsDbContext> contextFacto
     {
         await using var context = await contextFactory.CreateDbContextAsync(cancellationToken);
         var id = int.TryParse(prefixOrId, out var parsed) ? parsed : -1;
-        var key = await context.ApiKeys.FirstOrDefaultAsync(k => k.Prefix == prefixOrId || k.Id == id, cancellationToken);
+        var key = await KeyByPrefixOrId(context, prefixOrId, id).FirstOrDefaultAsync(cancellationToken);
         if (key is null)
         {
             return false;
@@ -109,7 +109,7 @@ public sealed class ApiKeyService(IDbContextFactory<StatsDbContext> contextFacto
         if (!_cache.TryGetValue(cacheKey, out var cached) || cached.Until < now)
         {
             await using var context = await contextFactory.CreateDbContextAsync(cancellationToken);
-            var key = await context.ApiKeys.AsNoTracking().FirstOrDefaultAsync(k => k.Prefix == prefix, cancellationToken);
+            var key = await KeyByPrefix(context, prefix).FirstOrDefaultAsync(cancellationToken);
             var identity = key is not null && key.RevokedAt is null && CryptographicOperations.FixedTimeEquals(key.SecretHash, hash)
                 ? new ApiKeyIdentity(key.Id, key.Name, key.Prefix, key.Scopes.Split(' ', StringSplitOptions.RemoveEmptyEntries).ToHashSet(StringComparer.Ordinal))
                 : null;
@@ -124,6 +124,16 @@ public sealed class ApiKeyService(IDbContextFactory<StatsDbContext> contextFacto
 
         return cached.Identity;
     }
+
+    // The service's queries, one definition each, exposed for the translation tests of every provider.
+
+    internal static IQueryable<ApiKey> AllKeys(StatsDbContext context) => context.ApiKeys.AsNoTracking().OrderBy(k => k.Id);
+
+    internal static IQueryable<ApiKey> KeyByPrefix(StatsDbContext context, string prefix) =>
+        context.ApiKeys.AsNoTracking().Where(k => k.Prefix == prefix);
+
+    internal static IQueryable<ApiKey> KeyByPrefixOrId(StatsDbContext context, string prefix, int id) =>
+        context.ApiKeys.Where(k => k.Prefix == prefix || k.Id == id);
 
     private static ApiKeyInfo Info(ApiKey k) =>
         new(k.Id, k.Name, k.Prefix, k.Scopes.Split(' ', StringSplitOptions.RemoveEmptyEntries), k.CreatedAt, k.RevokedAt);

@@ -108,7 +108,7 @@ public sealed partial class EventTypeRegistry
     private async Task<IReadOnlyDictionary<string, EventDefinition>> LoadAsync(CancellationToken cancellationToken)
     {
         await using var context = await _contextFactory.CreateDbContextAsync(cancellationToken);
-        var stored = await context.EventTypes.ToDictionaryAsync(t => t.Name, t => t.Id, StringComparer.Ordinal, cancellationToken);
+        var stored = await StoredTypes(context).ToDictionaryAsync(t => t.Name, t => t.Id, StringComparer.Ordinal, cancellationToken);
         var next = (short)Math.Max(FirstCustomCode, stored.Values.DefaultIfEmpty((short)0).Max() + 1);
         foreach (var type in _custom.Where(t => !stored.ContainsKey(t.Name)))
         {
@@ -127,6 +127,8 @@ public sealed partial class EventTypeRegistry
                 t.Feeds),
             StringComparer.Ordinal);
     }
+
+    internal static IQueryable<EventType> StoredTypes(StatsDbContext context) => context.EventTypes.AsNoTracking();
 
     [GeneratedRegex("^[a-z][a-z0-9]*(-[a-z0-9]+)*$")]
     private static partial Regex TypeName();

@@ -78,11 +78,12 @@ public sealed class DailySaltStore(IDbContextFactory<StatsDbContext> contextFact
     public async Task<IReadOnlyList<DateOnly>> DestroyExpiredAsync(CancellationToken cancellationToken = default)
     {
         await using var context = await contextFactory.CreateDbContextAsync(cancellationToken);
-        var days = await context.DailySalts.Select(s => s.Day).ToListAsync(cancellationToken);
-        var expired = days.Where(IsExpired).ToList();
+        // A day is expired once its end plus the grace period has passed: every day up to the one before (now - grace).
+        var lastExpired = DateOnly.FromDateTime((clock.GetUtcNow() - options.Value.SaltGracePeriod).UtcDateTime).AddDays(-1);
+        var expired = await SaltsUpTo(context, lastExpired).Select(s => s.Day).ToListAsync(cancellationToken);
         if (expired.Count > 0)
         {
-            await context.DailySalts.Where(s => expired.Contains(s.Day)).ExecuteDeleteAsync(cancellationToken);
+            await SaltsUpTo(context, lastExpired).ExecuteDeleteAsync(cancellationToken);
         }
 
         foreach (var day in _cache.Keys.Where(IsExpired))
@@ -92,6 +93,9 @@ public sealed class DailySaltStore(IDbContextFactory<StatsDbContext> contextFact
 
         return expired;
     }
+
+    internal static IQueryable<DailySalt> SaltsUpTo(StatsDbContext context, DateOnly lastDay) =>
+        context.DailySalts.Where(s => s.Day <= lastDay);
 
     private async Task<byte[]?> SaltWrittenMeanwhileAsync(DateOnly day, CancellationToken cancellationToken)
     {

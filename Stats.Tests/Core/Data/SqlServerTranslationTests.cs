@@ -1,7 +1,9 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
+using Stats.Core.Access;
 using Stats.Core.Data;
+using Stats.Core.Events;
 using Stats.Core.Ingestion;
 using Stats.Core.Queries;
 
@@ -29,6 +31,11 @@ public sealed class SqlServerTranslationTests : IDisposable
         ["CatalogResolver.LabelIdOf"] = c => CatalogResolver.LabelIdOf(c, LabelKind.Location, "Archive Annex"),
         ["EventWriter.StoredClientIds"] = c => EventWriter.StoredClientIds(c, [1L, -5L]),
         ["EventWriter.DirtyDaysAmong"] = c => EventWriter.DirtyDaysAmong(c, [new DateOnly(2024, 6, 15), new DateOnly(2023, 1, 2)]),
+        ["DailySaltStore.SaltsUpTo"] = c => DailySaltStore.SaltsUpTo(c, new DateOnly(2024, 6, 15)),
+        ["ApiKeyService.AllKeys"] = ApiKeyService.AllKeys,
+        ["ApiKeyService.KeyByPrefix"] = c => ApiKeyService.KeyByPrefix(c, "abcdefghij"),
+        ["ApiKeyService.KeyByPrefixOrId"] = c => ApiKeyService.KeyByPrefixOrId(c, "abcdefghij", 3),
+        ["EventTypeRegistry.StoredTypes"] = EventTypeRegistry.StoredTypes,
         ["DailySaltStore.SaltOf"] = c => DailySaltStore.SaltOf(c, new DateOnly(2024, 6, 15)),
     };
 
