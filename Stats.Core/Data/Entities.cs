@@ -77,6 +77,9 @@ public sealed class Record
     /// <summary>When the record was published; null for a record only seen in usage events so far.</summary>
     public DateTime? PublishedAt { get; set; }
 
+    /// <summary>The time of the latest lifecycle event applied to the record.</summary>
+    public DateTime? UpdatedAt { get; set; }
+
     public DateTime? DeletedAt { get; set; }
 
     public List<Community> Communities { get; set; } = [];

@@ -87,6 +87,24 @@ internal sealed class CatalogResolver
         {
             var id = await RecordIdAsync(context, e.Recid!, e.ParentRecid, created, cancellationToken);
             var record = await RecordWithCommunities(context, id).FirstAsync(cancellationToken);
+            var timestamp = e.Timestamp.UtcDateTime;
+            if (e.Type == EventCatalog.RecordPublished && (record.PublishedAt is null || record.PublishedAt > timestamp))
+            {
+                record.PublishedAt = timestamp;
+            }
+
+            if (e.Type == EventCatalog.RecordDeleted)
+            {
+                record.DeletedAt = timestamp;
+            }
+
+            // Lifecycle events can arrive out of order (an import, a retry): an older one never overwrites a newer state.
+            if (record.UpdatedAt is { } updated && updated > timestamp)
+            {
+                continue;
+            }
+
+            record.UpdatedAt = timestamp;
             record.ParentExternalId = e.ParentRecid ?? record.ParentExternalId;
             record.OwnerId = e.OwnerId ?? record.OwnerId;
             record.Title = e.Title ?? record.Title;
@@ -96,13 +114,6 @@ internal sealed class CatalogResolver
                 record.AccessRight = access;
             }
 
-            var timestamp = e.Timestamp.UtcDateTime;
-            if (e.Type == EventCatalog.RecordPublished && (record.PublishedAt is null || record.PublishedAt > timestamp))
-            {
-                record.PublishedAt = timestamp;
-            }
-
-            record.DeletedAt = e.Type == EventCatalog.RecordDeleted ? timestamp : record.DeletedAt;
             if (e.Communities is { } communities)
             {
                 record.Communities.Clear();

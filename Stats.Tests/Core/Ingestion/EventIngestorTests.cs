@@ -205,6 +205,24 @@ public sealed class EventIngestorTests
 
     [Theory]
     [MemberData(nameof(StoreProviders.All), MemberType = typeof(StoreProviders))]
+    public async Task AnOlderLifecycleEventArrivingLateDoesNotOverwriteANewerState(DatabaseProvider provider)
+    {
+        await using var store = await TestStore.CreateAsync(provider);
+        await using var ingestion = new IngestionHarness(store);
+        await ingestion.IngestAsync(TestEvents.Lifecycle(EventCatalog.RecordUpdated, "rec-1", s_day.AddDays(2), owner: "owner-new", communities: ["ecology"], accessRight: "closed"));
+
+        await ingestion.IngestAsync(TestEvents.Published("rec-1", s_day, owner: "owner-old", communities: ["hep"], accessRight: "open"));
+
+        await using var context = store.CreateContext();
+        var record = await context.Records.Include(r => r.Communities).SingleAsync(Cancellation);
+        Assert.Equal(("owner-new", AccessRight.Closed), (record.OwnerId, record.AccessRight));
+        Assert.Equal(["ecology"], record.Communities.Select(c => c.ExternalId));
+        Assert.Equal(s_day.UtcDateTime, record.PublishedAt);
+        Assert.Equal(s_day.AddDays(2).UtcDateTime, record.UpdatedAt);
+    }
+
+    [Theory]
+    [MemberData(nameof(StoreProviders.All), MemberType = typeof(StoreProviders))]
     public async Task RejectsInvalidEventsWithReadableErrorsAndStoresTheValidOnesOfTheBatch(DatabaseProvider provider)
     {
         await using var store = await TestStore.CreateAsync(provider);

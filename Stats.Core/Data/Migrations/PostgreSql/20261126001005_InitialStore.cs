@@ -170,6 +170,7 @@ namespace Stats.Core.Data.Migrations.PostgreSql
                     ResourceType = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
                     AccessRight = table.Column<byte>(type: "smallint", nullable: false),
                     PublishedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    UpdatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
                     DeletedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true)
                 },
                 constraints: table =>

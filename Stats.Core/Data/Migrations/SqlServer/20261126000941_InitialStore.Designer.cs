@@ -12,7 +12,7 @@ using Stats.Core.Data;
 namespace Stats.Core.Data.Migrations.SqlServer
 {
     [DbContext(typeof(SqlServerStatsDbContext))]
-    [Migration("20261125235145_InitialStore")]
+    [Migration("20261126000941_InitialStore")]
     partial class InitialStore
     {
         /// <inheritdoc />
@@ -332,6 +332,9 @@ namespace Stats.Core.Data.Migrations.SqlServer
                     b.Property<string>("Title")
                         .HasMaxLength(512)
                         .HasColumnType("nvarchar(512)");
+
+                    b.Property<DateTime?>("UpdatedAt")
+                        .HasColumnType("datetime2");
 
                     b.HasKey("Id");
 

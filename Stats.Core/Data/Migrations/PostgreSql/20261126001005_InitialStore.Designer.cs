@@ -12,7 +12,7 @@ using Stats.Core.Data;
 namespace Stats.Core.Data.Migrations.PostgreSql
 {
     [DbContext(typeof(PostgreSqlStatsDbContext))]
-    [Migration("20261125235157_InitialStore")]
+    [Migration("20261126001005_InitialStore")]
     partial class InitialStore
     {
         /// <inheritdoc />
@@ -332,6 +332,9 @@ namespace Stats.Core.Data.Migrations.PostgreSql
                     b.Property<string>("Title")
                         .HasMaxLength(512)
                         .HasColumnType("character varying(512)");
+
+                    b.Property<DateTime?>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
 
                     b.HasKey("Id");
 

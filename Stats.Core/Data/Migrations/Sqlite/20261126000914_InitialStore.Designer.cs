@@ -11,7 +11,7 @@ using Stats.Core.Data;
 namespace Stats.Core.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteStatsDbContext))]
-    [Migration("20261125235132_InitialStore")]
+    [Migration("20261126000914_InitialStore")]
     partial class InitialStore
     {
         /// <inheritdoc />
@@ -312,6 +312,9 @@ namespace Stats.Core.Data.Migrations.Sqlite
 
                     b.Property<string>("Title")
                         .HasMaxLength(512)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("UpdatedAt")
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
