@@ -49,6 +49,13 @@ try
     }
 
     app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+
+    // Inside the page handlers: the API answers its errors with problem details (RFC 7807) before they see them.
+    app.UseWhen(IsApi, api =>
+    {
+        api.UseExceptionHandler();
+        api.UseStatusCodePages();
+    });
     app.UseAntiforgery();
     app.MapStaticAssets();
     app.MapOpenApi();
@@ -71,6 +78,8 @@ catch (OptionsValidationException ex)
     Console.Error.WriteLine($"Configuration error: {string.Join(" ", ex.Failures)}");
     return 1;
 }
+
+static bool IsApi(HttpContext context) => context.Request.Path.StartsWithSegments("/api");
 
 /// <summary>The entry point, visible to the test host.</summary>
 public partial class Program;
