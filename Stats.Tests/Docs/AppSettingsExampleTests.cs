@@ -3,6 +3,7 @@ using Microsoft.Extensions.Configuration;
 using Stats.Core.Data;
 using Stats.Core.Demo;
 using Stats.Core.Enrichment;
+using Stats.Core.Import;
 using Stats.Core.Ingestion;
 
 namespace Stats.Tests.Docs;
@@ -17,6 +18,7 @@ public sealed class AppSettingsExampleTests
         { typeof(GeoOptions), GeoOptions.SectionName },
         { typeof(DemoDataOptions), DemoDataOptions.SectionName },
         { typeof(IngestionOptions), IngestionOptions.SectionName },
+        { typeof(ImportOptions), ImportOptions.SectionName },
     };
 
     [Theory]
