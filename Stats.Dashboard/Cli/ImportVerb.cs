@@ -101,10 +101,10 @@ internal static class ImportVerb
             var shown = report.FirstBadLines;
             var more = report.BadLines > shown.Count ? ", ..." : "";
             text.AppendLine(CultureInfo.InvariantCulture,
-                $"    {report.File}: {(report.BadLines == 1 ? "line" : "lines")} {string.Join(", ", shown.Select(b => b.Number.ToString("N0", CultureInfo.InvariantCulture)))}{more}");
+                $"    {report.File}: {(report.BadLines == 1 ? "line" : "lines")} {string.Join(", ", shown.Select(b => b.Number.ToString(CultureInfo.InvariantCulture)))}{more}");
             foreach (var first in shown.GroupBy(b => b.Reason, StringComparer.Ordinal).Select(g => g.First()))
             {
-                text.AppendLine(CultureInfo.InvariantCulture, $"      line {first.Number:N0}: {first.Reason}");
+                text.AppendLine(CultureInfo.InvariantCulture, $"      line {first.Number}: {first.Reason}");
             }
         }
 
