@@ -99,14 +99,19 @@ public sealed class EventImporter(EventIngestor ingestor, RouteTable routes, Tim
     /// <summary>The deterministic id of a log line: its content and its number, so importing it again is a duplicate.</summary>
     internal static string LineId(long lineNumber, ReadOnlySpan<byte> line)
     {
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        Span<byte> number = stackalloc byte[8];
-        BinaryPrimitives.WriteInt64LittleEndian(number, lineNumber);
-        hash.AppendData(number);
-        hash.AppendData(line);
-        Span<byte> digest = stackalloc byte[32];
-        hash.GetHashAndReset(digest);
-        return "log:" + Convert.ToHexStringLower(digest[..16]);
+        var buffer = ArrayPool<byte>.Shared.Rent(line.Length + 8);
+        try
+        {
+            BinaryPrimitives.WriteInt64LittleEndian(buffer, lineNumber);
+            line.CopyTo(buffer.AsSpan(8));
+            Span<byte> digest = stackalloc byte[32];
+            SHA256.HashData(buffer.AsSpan(0, line.Length + 8), digest);
+            return "log:" + Convert.ToHexStringLower(digest[..16]);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 
     /// <summary>The state of one file's import: the batch being filled, the batch being committed, the report.</summary>

@@ -159,6 +159,7 @@ internal static class ImportVerb
     private sealed class ProgressDisplay(TextWriter output, bool interactive, TimeProvider clock, long totalBytes)
     {
         private static readonly TimeSpan s_redrawEvery = TimeSpan.FromMilliseconds(200);
+        private static readonly int s_maxWidth = TerminalWidth() - 1;
 
         private readonly long _started = clock.GetTimestamp();
         private long _lastDrawn;
@@ -167,8 +168,12 @@ internal static class ImportVerb
         private int _width;
         private string _label = "";
 
-        public void StartFile(string file, int number, int count) =>
-            _label = count > 1 ? $"[{number}/{count}] {Path.GetFileName(file)}" : Path.GetFileName(file);
+        public void StartFile(string file, int number, int count)
+        {
+            var name = Path.GetFileName(file);
+            name = name.Length > 24 ? name[..11] + ".." + name[^11..] : name;
+            _label = count > 1 ? $"[{number}/{count}] {name}" : name;
+        }
 
         public void Report(ImportProgress progress)
         {
@@ -181,11 +186,11 @@ internal static class ImportVerb
             var elapsed = Math.Max(clock.GetElapsedTime(_started).TotalSeconds, 0.001);
             var bytes = _bytesBefore + progress.BytesRead;
             var bytesPerSecond = bytes / elapsed;
-            var eta = bytesPerSecond > 0 && totalBytes > bytes ? TimeSpan.FromSeconds((totalBytes - bytes) / bytesPerSecond) : TimeSpan.Zero;
+            var eta = bytesPerSecond > 0 ? TimeSpan.FromSeconds(Math.Max(0, totalBytes - bytes) / bytesPerSecond) : (TimeSpan?)null;
             var percent = totalBytes > 0 ? Math.Min(100, 100.0 * bytes / totalBytes) : 100;
             Draw(string.Create(CultureInfo.InvariantCulture,
-                $"{_label}  {Bar(percent)} {percent,3:F0}%  {Megabytes(bytes)}/{Megabytes(totalBytes)} MB  " +
-                $"{(_eventsBefore + progress.Events) / elapsed,8:N0} events/s  ETA {(int)eta.TotalHours}:{eta:mm\\:ss}"));
+                $"{_label} {Bar(percent)} {percent,3:F0}% {Megabytes(bytes)}/{Megabytes(totalBytes)} MB " +
+                $"{(_eventsBefore + progress.Events) / elapsed:N0} events/s ETA {Duration(eta)}"));
         }
 
         public void EndFile(FileImportReport report, long size)
@@ -193,6 +198,12 @@ internal static class ImportVerb
             _bytesBefore += size;
             _eventsBefore += report.Imported + report.Duplicates;
             Clear();
+            if (report.Failure is not null && report.Lines == 0)
+            {
+                // Nothing was read: the reason on standard error says it all.
+                return;
+            }
+
             var outcome = report.Failure is not null ? $", stopped: {report.Failure}" : "";
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{report.File}: {report.Lines:N0} lines, {report.Imported:N0} events imported, {report.Duplicates:N0} duplicates, " +
@@ -210,17 +221,38 @@ internal static class ImportVerb
 
         private void Draw(string line)
         {
+            // A line wider than the terminal wraps, and '\r' then redraws only its last row.
+            line = line.Length > s_maxWidth ? line[..s_maxWidth] : line;
             output.Write("\r" + line.PadRight(_width));
             _width = Math.Max(_width, line.Length);
             output.Flush();
         }
 
+        private static int TerminalWidth()
+        {
+            try
+            {
+                return Console.WindowWidth > 20 ? Console.WindowWidth : 80;
+            }
+            catch (Exception ex) when (ex is IOException or PlatformNotSupportedException)
+            {
+                return 80;
+            }
+        }
+
         private static string Bar(double percent)
         {
-            const int Width = 20;
+            const int Width = 10;
             var filled = (int)(percent / 100 * Width);
             return "[" + new string('#', filled) + new string('.', Width - filled) + "]";
         }
+
+        private static string Duration(TimeSpan? duration) => duration switch
+        {
+            null => "?",
+            { TotalHours: >= 1 } t => $"{(int)t.TotalHours}:{t:mm\\:ss}",
+            { } t => $"{t.Minutes}:{t:ss}",
+        };
 
         private static string Megabytes(long bytes) => (bytes / 1024.0 / 1024.0).ToString("F1", CultureInfo.InvariantCulture);
     }
