@@ -29,6 +29,11 @@ public sealed class EventImporter(EventIngestor ingestor, RouteTable routes, Tim
         string path, ImportFormat format = ImportFormat.Auto, int batchSize = DefaultBatchSize, Action<ImportProgress>? progress = null,
         CancellationToken cancellationToken = default)
     {
+        if (Directory.Exists(path))
+        {
+            return new FileImportReport(path) { Failure = "a folder, not a file" };
+        }
+
         FileStream file;
         try
         {
@@ -36,8 +41,7 @@ public sealed class EventImporter(EventIngestor ingestor, RouteTable routes, Tim
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
         {
-            var report = new FileImportReport(path) { Failure = ex is UnauthorizedAccessException ? "permission denied" : ReasonOf(ex) };
-            return report;
+            return new FileImportReport(path) { Failure = ex is UnauthorizedAccessException ? "permission denied" : ReasonOf(ex) };
         }
 
         await using (file)
@@ -63,8 +67,9 @@ public sealed class EventImporter(EventIngestor ingestor, RouteTable routes, Tim
         }
         catch (Exception ex) when (ex is IOException or InvalidDataException)
         {
-            // The lines before the error were imported; the rest of the file is not.
-            run.Report.Failure = $"unreadable after line {run.Report.Lines:N0} ({ReasonOf(ex)})";
+            // The lines read before the error are imported; the rest of the file is not.
+            run.Report.Failure = run.Report.Lines == 0 ? ReasonOf(ex) : $"unreadable after line {run.Report.Lines} ({ReasonOf(ex)})";
+            await run.SendRestAsync(cancellationToken);
         }
         finally
         {
@@ -140,9 +145,15 @@ public sealed class EventImporter(EventIngestor ingestor, RouteTable routes, Tim
             }
             while (await lines.FillAsync(cancellationToken));
 
+            await SendRestAsync(cancellationToken);
+            progress?.Invoke(new ImportProgress(position(), Report.Lines, _events));
+        }
+
+        /// <summary>Sends what was read but not sent yet: the last, partial batch.</summary>
+        public async Task SendRestAsync(CancellationToken cancellationToken)
+        {
             ReadNdjsonChunk();
             await FlushAsync(cancellationToken);
-            progress?.Invoke(new ImportProgress(position(), Report.Lines, _events));
         }
 
         /// <summary>Waits for the batch being committed and accounts for it; called however the import ends.</summary>

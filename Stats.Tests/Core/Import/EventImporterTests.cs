@@ -240,6 +240,18 @@ public sealed class EventImporterTests
     }
 
     [Fact]
+    public async Task AFolderIsAFailure()
+    {
+        await using var store = await TestStore.CreateAsync(DatabaseProvider.Sqlite);
+        await using var ingestion = new IngestionHarness(store);
+        using var folder = new TempFolder();
+
+        var report = await Importer(ingestion).ImportFileAsync(folder.Path, cancellationToken: Cancellation);
+
+        Assert.Equal("a folder, not a file", report.Failure);
+    }
+
+    [Fact]
     public async Task ACorruptGzipFileIsAFailure()
     {
         await using var store = await TestStore.CreateAsync(DatabaseProvider.Sqlite);
@@ -250,7 +262,29 @@ public sealed class EventImporterTests
 
         var report = await Importer(ingestion).ImportFileAsync(path, cancellationToken: Cancellation);
 
-        Assert.Equal("unreadable after line 0 (not valid gzip data)", report.Failure);
+        Assert.Equal("not valid gzip data", report.Failure);
+    }
+
+    [Fact]
+    public async Task AGzipFileCorruptHalfwayKeepsTheLinesBeforeTheDamage()
+    {
+        await using var store = await TestStore.CreateAsync(DatabaseProvider.Sqlite);
+        await using var ingestion = new IngestionHarness(store);
+        using var folder = new TempFolder();
+        var path = WriteGzip(folder, "access.log.gz", Enumerable.Range(0, 20_000).Select(i =>
+            Combined($"GET /records/{i % 50} HTTP/1.1", at: new DateTimeOffset(2024, 6, 1, 0, 0, 0, TimeSpan.Zero).AddSeconds(i))));
+        var bytes = await File.ReadAllBytesAsync(path, Cancellation);
+        bytes.AsSpan(bytes.Length / 2, 64).Fill(0xff);
+        await File.WriteAllBytesAsync(path, bytes, Cancellation);
+
+        var report = await Importer(ingestion).ImportFileAsync(path, batchSize: 1_000, cancellationToken: Cancellation);
+
+        Assert.StartsWith("unreadable after line ", report.Failure, StringComparison.Ordinal);
+        Assert.EndsWith(" (not valid gzip data)", report.Failure, StringComparison.Ordinal);
+        Assert.InRange(report.Lines, 1, 19_999);
+        Assert.Equal(report.Lines, report.Imported + report.BadLines);
+        await using var context = store.CreateContext();
+        Assert.Equal(report.Imported, await context.RawEvents.CountAsync(Cancellation));
     }
 
     [Fact]
