@@ -29,7 +29,7 @@ internal static class CommandLine
     public const string ApiKey = "apikey";
     public const string Import = "import";
 
-    public const string Usage = """
+    public const string Usage = $$"""
         Usage: Stats.Dashboard [<verb> [options]] [--Stats:Section:Setting=value ...]
 
         Without a verb, runs the dashboard (web server, REST API).
@@ -45,7 +45,7 @@ internal static class CommandLine
           apikey list              List the keys (never their secrets).
           apikey revoke <prefix|id>
                                    Revoke a key.
-          import <file> [<file> ...] [--format auto|combined|ndjson] [--batch N]
+          {{ImportVerb.Usage}}
                                    Import historic usage: Apache/nginx access logs (combined or common
                                    format) and NDJSON event files, plain or .gz. URLs become events by the
                                    Stats:Import:Routes patterns; only GET/HEAD with status 200 or 304 count.
