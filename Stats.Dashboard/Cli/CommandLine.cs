@@ -27,8 +27,9 @@ internal static class CommandLine
     public const string Migrate = "migrate";
     public const string SeedDemo = "seed-demo";
     public const string ApiKey = "apikey";
+    public const string Import = "import";
 
-    public const string Usage = """
+    public const string Usage = $$"""
         Usage: Stats.Dashboard [<verb> [options]] [--Stats:Section:Setting=value ...]
 
         Without a verb, runs the dashboard (web server, REST API).
@@ -44,6 +45,13 @@ internal static class CommandLine
           apikey list              List the keys (never their secrets).
           apikey revoke <prefix|id>
                                    Revoke a key.
+          {{ImportVerb.Usage}}
+                                   Import historic usage: Apache/nginx access logs (combined or common
+                                   format) and NDJSON event files, plain or .gz. URLs become events by the
+                                   Stats:Import:Routes patterns; only GET/HEAD with status 200 or 304 count.
+                                   Importing a log again stores nothing twice.
+              --format F           auto (default: NDJSON when the first line starts with '{'), combined, ndjson.
+              --batch N            Events per batch handed to the ingestion (default 5000).
           help, --help, -h         Show this text.
 
         Settings are read from appsettings.json, environment variables (Stats__Database__Provider=...)
@@ -56,6 +64,7 @@ internal static class CommandLine
         [Migrate] = [],
         [SeedDemo] = ["--days", "--records", "--seed"],
         [ApiKey] = ["--name", "--scope"],
+        [Import] = ["--format", "--batch"],
     };
 
     public static Invocation Parse(string[] args)
@@ -133,6 +142,9 @@ internal static class CommandLine
             case ApiKey:
                 await services.GetRequiredService<StoreMigrator>().MigrateAsync(cancellation);
                 return await ApiKeyVerb.RunAsync(services.GetRequiredService<ApiKeyService>(), invocation, cancellation);
+
+            case Import:
+                return await ImportVerb.RunAsync(app, invocation, cancellation);
 
             default:
                 throw new InvalidOperationException($"Verb '{invocation.Verb}' has no handler.");

@@ -4,6 +4,7 @@ using Stats.Core.Data;
 using Stats.Core.Demo;
 using Stats.Core.Enrichment;
 using Stats.Core.Events;
+using Stats.Core.Import;
 using Stats.Core.Ingestion;
 
 namespace Stats.Tests.Docs;
@@ -20,6 +21,7 @@ public sealed class AppSettingsExampleTests
         { typeof(IngestionOptions), IngestionOptions.SectionName },
         { typeof(PrivacyOptions), PrivacyOptions.SectionName },
         { typeof(EventTypeOptions), EventTypeOptions.SectionName },
+        { typeof(ImportOptions), ImportOptions.SectionName },
     };
 
     [Theory]

@@ -1,0 +1,72 @@
+namespace Stats.Core.Import;
+
+/// <summary>The kinds of file the <c>import</c> verb reads.</summary>
+public enum ImportFormat
+{
+    /// <summary>Decided by the first non-empty line: NDJSON when it starts with <c>{</c>, an access log otherwise.</summary>
+    Auto,
+
+    /// <summary>Apache or nginx access log, combined or common format.</summary>
+    Combined,
+
+    /// <summary>One JSON event per line, with the fields of <c>POST /api/events</c>.</summary>
+    Ndjson,
+}
+
+/// <summary>How far the import of a file has come: bytes of the file read (compressed bytes for .gz), lines, events.</summary>
+public readonly record struct ImportProgress(long BytesRead, long Lines, long Events);
+
+/// <summary>A line that could not be imported, with why (never its content: it holds addresses and user agents).</summary>
+public readonly record struct BadLine(long Number, string Reason);
+
+/// <summary>What the import of one file did.</summary>
+public sealed class FileImportReport(string file)
+{
+    /// <summary>How many bad lines a report keeps the number of: the lowest ones.</summary>
+    public const int KeptBadLines = 10;
+
+    private readonly Dictionary<string, long> _skipped = new(StringComparer.Ordinal);
+    private readonly SortedList<long, string> _firstBadLines = [];
+
+    public string File { get; } = file;
+
+    /// <summary>The format read: the one asked for, or the one detected (<see cref="ImportFormat.Auto"/> for an empty file).</summary>
+    public ImportFormat Format { get; internal set; }
+
+    public long Lines { get; internal set; }
+
+    /// <summary>Events stored by this import.</summary>
+    public long Imported { get; internal set; }
+
+    /// <summary>Events already in the store (the same line imported before).</summary>
+    public long Duplicates { get; internal set; }
+
+    /// <summary>Requests that are not usage events, by reason ("status 404", "no route", "method POST").</summary>
+    public IReadOnlyDictionary<string, long> Skipped => _skipped;
+
+    public long SkippedTotal => _skipped.Values.Sum();
+
+    /// <summary>Lines that could not be read as a request or an event, or whose event the ingestion refused.</summary>
+    public long BadLines { get; private set; }
+
+    /// <summary>The first <see cref="KeptBadLines"/> bad lines, by line number.</summary>
+    public IReadOnlyList<BadLine> FirstBadLines => [.. _firstBadLines.Select(p => new BadLine(p.Key, p.Value))];
+
+    /// <summary>Why the file could not be read (to its end), or null.</summary>
+    public string? Failure { get; internal set; }
+
+    public TimeSpan Elapsed { get; internal set; }
+
+    internal void Skip(string reason) => _skipped[reason] = _skipped.GetValueOrDefault(reason) + 1;
+
+    internal void Bad(long line, string reason)
+    {
+        BadLines++;
+        // Batches are accounted out of line order (parsing runs ahead of commits): keep the lowest numbers.
+        _firstBadLines.TryAdd(line, reason);
+        if (_firstBadLines.Count > KeptBadLines)
+        {
+            _firstBadLines.RemoveAt(KeptBadLines);
+        }
+    }
+}
