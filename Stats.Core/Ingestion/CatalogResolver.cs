@@ -21,6 +21,7 @@ internal sealed class CatalogResolver
     public async Task<Additions> ResolveAsync(StatsDbContext context, IReadOnlyList<IncomingEvent> events, IReadOnlyList<RawEvent> rows, CancellationToken cancellationToken)
     {
         var created = new Additions();
+        await PrefetchAsync(context, events, created, cancellationToken);
         await ApplyLifecycleAsync(context, events, created, cancellationToken);
         for (var i = 0; i < events.Count; i++)
         {
@@ -54,6 +55,126 @@ internal sealed class CatalogResolver
         }
 
         return created;
+    }
+
+    /// <summary>
+    /// Looks up, and creates where missing, every record, community, label and file the events name that is not
+    /// cached yet: a few set queries and inserts per transaction instead of a round trip per new name. After this,
+    /// the per-event lookups below find everything in memory.
+    /// </summary>
+    private async Task PrefetchAsync(StatsDbContext context, IReadOnlyList<IncomingEvent> events, Additions created, CancellationToken cancellationToken)
+    {
+        var newRecords = new Dictionary<string, string?>(StringComparer.Ordinal);
+        var newCommunities = new HashSet<string>(StringComparer.Ordinal);
+        var newLabels = new HashSet<(LabelKind Kind, string Value)>();
+        foreach (var e in events)
+        {
+            if (!string.IsNullOrEmpty(e.Recid) && !_recordIds.ContainsKey(e.Recid))
+            {
+                newRecords.TryAdd(e.Recid, e.ParentRecid);
+            }
+
+            foreach (var community in (e.Communities ?? []).Append(e.Community))
+            {
+                if (!string.IsNullOrEmpty(community) && !_communityIds.ContainsKey(community))
+                {
+                    newCommunities.Add(community);
+                }
+            }
+
+            foreach (var label in LabelsOf(e))
+            {
+                if (!_labelIds.ContainsKey(label))
+                {
+                    newLabels.Add(label);
+                }
+            }
+        }
+
+        if (newRecords.Count > 0)
+        {
+            foreach (var found in await RecordIdsOf(context, [.. newRecords.Keys]).ToListAsync(cancellationToken))
+            {
+                created.Records[found.ExternalId] = found.Id;
+            }
+
+            var records = newRecords.Where(r => !created.Records.ContainsKey(r.Key))
+                .Select(r => new Record { ExternalId = r.Key, ParentExternalId = r.Value }).ToList();
+            context.Records.AddRange(records);
+            await context.SaveChangesAsync(cancellationToken);
+            records.ForEach(r => created.Records[r.ExternalId] = r.Id);
+        }
+
+        if (newCommunities.Count > 0)
+        {
+            foreach (var found in await CommunityIdsOf(context, [.. newCommunities]).ToListAsync(cancellationToken))
+            {
+                created.Communities[found.ExternalId] = found.Id;
+            }
+
+            var communities = newCommunities.Where(c => !created.Communities.ContainsKey(c)).Select(c => new Community { ExternalId = c }).ToList();
+            context.Communities.AddRange(communities);
+            await context.SaveChangesAsync(cancellationToken);
+            communities.ForEach(c => created.Communities[c.ExternalId] = c.Id);
+        }
+
+        if (newLabels.Count > 0)
+        {
+            foreach (var found in await LabelsAmong(context, [.. newLabels.Select(l => l.Value).Distinct()]).ToListAsync(cancellationToken))
+            {
+                if (newLabels.Contains((found.Kind, found.Value)))
+                {
+                    created.Labels[(found.Kind, found.Value)] = found.Id;
+                }
+            }
+
+            var labels = newLabels.Where(l => !created.Labels.ContainsKey(l)).Select(l => new Label { Kind = l.Kind, Value = l.Value }).ToList();
+            context.Labels.AddRange(labels);
+            await context.SaveChangesAsync(cancellationToken);
+            labels.ForEach(l => created.Labels[(l.Kind, l.Value)] = l.Id);
+        }
+
+        var newFiles = new Dictionary<(int RecordId, string Key), long?>();
+        foreach (var e in events.Where(e => !string.IsNullOrEmpty(e.Recid) && !string.IsNullOrEmpty(e.FileKey)))
+        {
+            var recordId = _recordIds.TryGetValue(e.Recid!, out var cached) ? cached : created.Records[e.Recid!];
+            if (!_fileIds.ContainsKey((recordId, e.FileKey!)))
+            {
+                newFiles.TryAdd((recordId, e.FileKey!), e.Size);
+            }
+        }
+
+        if (newFiles.Count > 0)
+        {
+            var recordIds = newFiles.Keys.Select(f => f.RecordId).Distinct().ToList();
+            var keys = newFiles.Keys.Select(f => f.Key).Distinct().ToList();
+            foreach (var found in await FilesAmong(context, recordIds, keys).ToListAsync(cancellationToken))
+            {
+                if (newFiles.ContainsKey((found.RecordId, found.Key)))
+                {
+                    created.Files[(found.RecordId, found.Key)] = found.Id;
+                }
+            }
+
+            var files = newFiles.Where(f => !created.Files.ContainsKey(f.Key))
+                .Select(f => new RecordFile { RecordId = f.Key.RecordId, Key = f.Key.Key, Size = f.Value }).ToList();
+            context.RecordFiles.AddRange(files);
+            await context.SaveChangesAsync(cancellationToken);
+            files.ForEach(f => created.Files[(f.RecordId, f.Key)] = f.Id);
+        }
+    }
+
+    /// <summary>The labels an event points at, by the kind each of its fields is.</summary>
+    private static IEnumerable<(LabelKind Kind, string Value)> LabelsOf(IncomingEvent e)
+    {
+        (LabelKind Kind, string? Value)[] labels = e.Type switch
+        {
+            EventCatalog.FeatureUsed => [(LabelKind.Feature, e.Feature)],
+            _ when e.Type.StartsWith("loan-", StringComparison.Ordinal) => [(LabelKind.Document, e.DocumentId), (LabelKind.Location, e.Location)],
+            _ when e.Type.StartsWith("sip-", StringComparison.Ordinal) => [(LabelKind.Sip, e.SipId), (LabelKind.Status, e.Status)],
+            _ => [],
+        };
+        return labels.Where(l => !string.IsNullOrEmpty(l.Value)).Select(l => (l.Kind, l.Value!));
     }
 
     /// <summary>Keeps what a committed transaction created.</summary>
@@ -236,6 +357,21 @@ internal sealed class CatalogResolver
 
     internal static IQueryable<int> LabelIdOf(StatsDbContext context, LabelKind kind, string value) =>
         context.Labels.Where(l => l.Kind == kind && l.Value == value).Select(l => l.Id);
+
+    internal static IQueryable<ExternalKey> RecordIdsOf(StatsDbContext context, IReadOnlyCollection<string> recids) =>
+        context.Records.Where(r => recids.Contains(r.ExternalId)).Select(r => new ExternalKey(r.ExternalId, r.Id));
+
+    internal static IQueryable<ExternalKey> CommunityIdsOf(StatsDbContext context, IReadOnlyCollection<string> externals) =>
+        context.Communities.Where(c => externals.Contains(c.ExternalId)).Select(c => new ExternalKey(c.ExternalId, c.Id));
+
+    internal static IQueryable<Label> LabelsAmong(StatsDbContext context, IReadOnlyCollection<string> values) =>
+        context.Labels.AsNoTracking().Where(l => values.Contains(l.Value));
+
+    /// <summary>Files of these records with these keys: a superset of the pairs wanted, which the caller filters.</summary>
+    internal static IQueryable<RecordFile> FilesAmong(StatsDbContext context, IReadOnlyCollection<int> recordIds, IReadOnlyCollection<string> keys) =>
+        context.RecordFiles.AsNoTracking().Where(f => recordIds.Contains(f.RecordId) && keys.Contains(f.Key));
+
+    internal sealed record ExternalKey(string ExternalId, int Id);
 
     /// <summary>Catalog ids created inside the current transaction.</summary>
     internal sealed class Additions

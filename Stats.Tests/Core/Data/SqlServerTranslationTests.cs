@@ -23,6 +23,10 @@ public sealed class SqlServerTranslationTests : IDisposable
     private static readonly Dictionary<string, Func<StatsDbContext, IQueryable>> s_queries = new(StringComparer.Ordinal)
     {
         ["OverviewQueries.EventsPerTypePerDay"] = c => OverviewQueries.EventsPerTypePerDay(c, new DateOnly(2024, 6, 1), new DateOnly(2024, 6, 30)),
+        ["CatalogResolver.RecordIdsOf"] = c => CatalogResolver.RecordIdsOf(c, ["abcd-1234", "efgh-5678"]),
+        ["CatalogResolver.CommunityIdsOf"] = c => CatalogResolver.CommunityIdsOf(c, ["hep", "climate"]),
+        ["CatalogResolver.LabelsAmong"] = c => CatalogResolver.LabelsAmong(c, ["Archive Annex", "doc-0001"]),
+        ["CatalogResolver.FilesAmong"] = c => CatalogResolver.FilesAmong(c, [7, 8], ["data.csv", "paper.pdf"]),
         ["CatalogResolver.RecordIdOf"] = c => CatalogResolver.RecordIdOf(c, "abcd-1234"),
         ["CatalogResolver.RecordWithCommunities"] = c => CatalogResolver.RecordWithCommunities(c, 7),
         ["CatalogResolver.CommunityById"] = c => CatalogResolver.CommunityById(c, 3),
