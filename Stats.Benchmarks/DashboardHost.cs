@@ -31,6 +31,7 @@ internal sealed class DashboardHost(string databasePath) : WebApplicationFactory
         {
             var settings = IngestionHost.StoreSettings(databasePath);
             settings["Stats:Demo:SeedWhenEmpty"] = "false";
+            settings["Logging:LogLevel:Default"] = "Warning";
             configuration.AddInMemoryCollection(settings);
         });
         builder.ConfigureLogging(logging => logging

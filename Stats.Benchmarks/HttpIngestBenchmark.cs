@@ -20,7 +20,8 @@ internal sealed record HttpRun(
     long RequestsPerS,
     double LatencyP50Ms,
     double LatencyP99Ms,
-    double MeanRequestKb);
+    double MeanRequestKb,
+    Cost Cost);
 
 /// <summary>
 /// <c>POST /api/events</c> on the real dashboard over loopback, with a real API key: batches from a few clients, and
@@ -49,10 +50,11 @@ internal static class HttpIngestBenchmark
         // One feed for both runs, so that timestamps keep advancing and event ids stay unique.
         var generator = new TrafficGenerator(seed: 2, ((warmupBatches + batchRequests) * (long)BatchEvents) + warmupSingles + singleRequests, end, TimeSpan.FromHours(47));
 
+        using var batchClient = Client(address, key, BatchClients);
+        Progress.Log($"http: warm-up: every file of the {TrafficGenerator.RecordCount:N0} records once, then {warmupBatches:N0} batches");
+        await DriveAsync(batchClient, [.. generator.CatalogSweep(BatchEvents).Select(EventJson.Array)], BatchClients);
         Progress.Log($"http: serializing {warmupBatches + batchRequests:N0} batches of {BatchEvents:N0} events");
         var batchBodies = Bodies(generator, warmupBatches + batchRequests, BatchEvents);
-        using var batchClient = Client(address, key, BatchClients);
-        Progress.Log($"http: warm-up with {warmupBatches:N0} batches");
         await DriveAsync(batchClient, batchBodies[..warmupBatches], BatchClients);
         Progress.Log($"http: {batchRequests:N0} batches of {BatchEvents:N0} events, {BatchClients} clients");
         var batches = Summarize(await DriveAsync(batchClient, batchBodies[warmupBatches..], BatchClients), BatchEvents, warmupBatches);
@@ -93,7 +95,7 @@ internal static class HttpIngestBenchmark
         return client;
     }
 
-    private sealed record Drive(int Requests, int Clients, long Accepted, long Duplicates, TimeSpan Elapsed, double[] LatenciesMs, long BodyBytes);
+    private sealed record Drive(int Requests, int Clients, long Accepted, long Duplicates, Cost Cost, double[] LatenciesMs, long BodyBytes);
 
     /// <summary>Sends every body once, <paramref name="clients"/> requests in flight at a time, and checks every answer.</summary>
     private static async Task<Drive> DriveAsync(HttpClient client, byte[][] bodies, int clients)
@@ -102,7 +104,7 @@ internal static class HttpIngestBenchmark
         var latencies = new double[bodies.Length];
         var next = -1;
         long accepted = 0, duplicates = 0;
-        var stopwatch = Stopwatch.StartNew();
+        var meter = CostMeter.Start();
         var senders = Enumerable.Range(0, clients).Select(_ => Task.Run(async () =>
         {
             int i;
@@ -131,8 +133,7 @@ internal static class HttpIngestBenchmark
             }
         }));
         await Task.WhenAll(senders);
-        stopwatch.Stop();
-        return new Drive(bodies.Length, clients, accepted, duplicates, stopwatch.Elapsed, latencies, bodies.Sum(b => (long)b.Length));
+        return new Drive(bodies.Length, clients, accepted, duplicates, meter.Stop(), latencies, bodies.Sum(b => (long)b.Length));
     }
 
     private static HttpRun Summarize(Drive drive, int eventsPerRequest, int warmupRequests)
@@ -144,11 +145,11 @@ internal static class HttpIngestBenchmark
         }
 
         var sorted = drive.LatenciesMs.Order().ToArray();
-        var seconds = drive.Elapsed.TotalSeconds;
+        var seconds = drive.Cost.Seconds;
         return new HttpRun(
-            drive.Requests, eventsPerRequest, events, drive.Clients, warmupRequests, drive.Accepted, drive.Duplicates, Math.Round(seconds, 2),
+            drive.Requests, eventsPerRequest, events, drive.Clients, warmupRequests, drive.Accepted, drive.Duplicates, seconds,
             (long)(events / seconds), (long)(drive.Requests / seconds), Math.Round(Percentile(sorted, 0.50), 2), Math.Round(Percentile(sorted, 0.99), 2),
-            Math.Round(drive.BodyBytes / 1024.0 / drive.Requests, 2));
+            Math.Round(drive.BodyBytes / 1024.0 / drive.Requests, 2), drive.Cost);
     }
 
     private static double Percentile(double[] sorted, double p) => sorted.Length == 0 ? 0 : sorted[Math.Min(sorted.Length - 1, (int)(p * sorted.Length))];

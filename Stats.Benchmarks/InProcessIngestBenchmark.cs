@@ -8,6 +8,7 @@ namespace Stats.Benchmarks;
 /// <summary>What the in-process ingestion run measured.</summary>
 internal sealed record IngestRun(
     long Events,
+    long CatalogWarmupEvents,
     long WarmupEvents,
     double WarmupSeconds,
     int BatchSize,
@@ -22,7 +23,8 @@ internal sealed record IngestRun(
     int Gen0Collections,
     int Gen1Collections,
     int Gen2Collections,
-    MemoryFigures Memory);
+    MemoryFigures Memory,
+    Cost Cost);
 
 /// <summary>Working set during the run, in MB: the process's high-water mark, the highest sample, and at the end.</summary>
 internal sealed record MemoryFigures(double PeakWorkingSetMb, double SampledPeakWorkingSetMb, double FinalWorkingSetMb, double GcHeapMb);
@@ -45,8 +47,14 @@ internal static class InProcessIngestBenchmark
         var generator = new TrafficGenerator(seed: 1, warmupEvents + events, end, TimeSpan.FromHours(47));
         var generatorNs = MeasureGenerator(end);
 
-        Progress.Log($"in-process: warm-up with {warmupEvents:N0} events (JIT, catalog of {TrafficGenerator.RecordCount:N0} records, salts)");
+        Progress.Log($"in-process: warm-up: every file of the {TrafficGenerator.RecordCount:N0} records once, then {warmupEvents:N0} events");
         var warmup = Stopwatch.StartNew();
+        var catalogWarmup = 0L;
+        foreach (var batch in generator.CatalogSweep(BatchSize))
+        {
+            catalogWarmup += (await ingestor.IngestAsync(batch)).Accepted;
+        }
+
         await IngestAsync(ingestor, generator, warmupEvents);
         warmup.Stop();
 
@@ -55,9 +63,9 @@ internal static class InProcessIngestBenchmark
         var gcBefore = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2));
         var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
         using var sampler = new MemorySampler();
-        var stopwatch = Stopwatch.StartNew();
+        var meter = CostMeter.Start();
         var (accepted, duplicates, rejected) = await IngestAsync(ingestor, generator, events);
-        stopwatch.Stop();
+        var cost = meter.Stop();
         var allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
         var memory = new MemoryFigures(
             Units.Mb(MemorySampler.ProcessPeakWorkingSet()), Units.Mb(sampler.Peak), Units.Mb(MemorySampler.CurrentWorkingSet()), Units.Mb(GC.GetGCMemoryInfo().HeapSizeBytes));
@@ -67,10 +75,10 @@ internal static class InProcessIngestBenchmark
         }
 
         return new IngestRun(
-            events, warmupEvents, Math.Round(warmup.Elapsed.TotalSeconds, 2), BatchSize, ConcurrentCallers, accepted, duplicates, rejected,
-            Math.Round(stopwatch.Elapsed.TotalSeconds, 2), (long)(events / stopwatch.Elapsed.TotalSeconds), generatorNs,
+            events, catalogWarmup, warmupEvents, Math.Round(warmup.Elapsed.TotalSeconds, 2), BatchSize, ConcurrentCallers, accepted, duplicates, rejected,
+            cost.Seconds, (long)(events / meter.Elapsed.TotalSeconds), generatorNs,
             Math.Round(allocated / (double)events), GC.CollectionCount(0) - gcBefore.Item1, GC.CollectionCount(1) - gcBefore.Item2,
-            GC.CollectionCount(2) - gcBefore.Item3, memory);
+            GC.CollectionCount(2) - gcBefore.Item3, memory, cost);
     }
 
     /// <summary>Feeds <paramref name="count"/> generated events to the ingestor; generation runs ahead on its own task.</summary>

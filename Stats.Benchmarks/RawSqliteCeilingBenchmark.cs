@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -7,7 +6,7 @@ using Stats.Core.Data;
 namespace Stats.Benchmarks;
 
 /// <summary>What the raw SQLite ceiling run measured.</summary>
-internal sealed record CeilingRun(long Rows, long WarmupRows, int RowsPerTransaction, int Transactions, double Seconds, long RowsPerS);
+internal sealed record CeilingRun(long Rows, long WarmupRows, int RowsPerTransaction, int Transactions, double Seconds, long RowsPerS, Cost Cost);
 
 /// <summary>
 /// The most a SQLite store can take on this machine: the rows ingestion produced, already enriched and keyed, inserted
@@ -50,12 +49,11 @@ internal static class RawSqliteCeilingBenchmark
         InsertRange(connection, command, parameters, rows, 0, warmupRows);
 
         Progress.Log($"ceiling: {rows.Count - warmupRows:N0} rows in transactions of {RowsPerTransaction:N0}");
-        var stopwatch = Stopwatch.StartNew();
+        var meter = CostMeter.Start();
         var transactions = InsertRange(connection, command, parameters, rows, warmupRows, rows.Count);
-        stopwatch.Stop();
+        var cost = meter.Stop();
         var measured = rows.Count - warmupRows;
-        return new CeilingRun(measured, warmupRows, RowsPerTransaction, transactions, Math.Round(stopwatch.Elapsed.TotalSeconds, 2),
-            (long)(measured / stopwatch.Elapsed.TotalSeconds));
+        return new CeilingRun(measured, warmupRows, RowsPerTransaction, transactions, cost.Seconds, (long)(measured / meter.Elapsed.TotalSeconds), cost);
     }
 
     private static int InsertRange(SqliteConnection connection, SqliteCommand command, SqliteParameter[] parameters, IReadOnlyList<RawEvent> rows, int from, int to)

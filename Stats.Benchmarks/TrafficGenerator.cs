@@ -94,6 +94,26 @@ internal sealed class TrafficGenerator
         _idPrefix = $"bench-{seed}-";
     }
 
+    /// <summary>
+    /// One download of every file of every record, at the start of the window: a warm-up that leaves the store's record
+    /// catalog complete, as it is on a repository that has been running for a while (first sight of a record costs a
+    /// catalog insert, once in the record's life).
+    /// </summary>
+    public IEnumerable<IncomingEvent[]> CatalogSweep(int batchSize) =>
+        _records
+            .SelectMany(r => r.Files.Select(f => new IncomingEvent
+            {
+                Type = EventCatalog.FileDownload,
+                Timestamp = _start,
+                IpAddress = _visitors[0].IpAddress,
+                UserAgent = _visitors[0].UserAgent,
+                Recid = r.Recid,
+                ParentRecid = r.ParentRecid,
+                FileKey = f.Key,
+                Size = f.Size,
+            }))
+            .Chunk(batchSize);
+
     /// <summary>The next events of the feed.</summary>
     public IncomingEvent[] Next(int count)
     {
