@@ -39,7 +39,8 @@ internal sealed class CostMeter
     /// <summary>Bytes this process caused to be written to storage (Linux <c>/proc/self/io</c>); null elsewhere.</summary>
     private static long? DiskWrittenBytes() => ProcFields("/proc/self/io", ':').TryGetValue("write_bytes", out var value) ? long.Parse(value, CultureInfo.InvariantCulture) : null;
 
-    private static double? HostLoad()
+    /// <summary>The host's 1-minute load average (Linux); null elsewhere.</summary>
+    public static double? HostLoad()
     {
         const string LoadAverage = "/proc/loadavg";
         return File.Exists(LoadAverage) ? double.Parse(File.ReadAllText(LoadAverage).Split(' ')[0], CultureInfo.InvariantCulture) : null;

@@ -42,7 +42,8 @@ internal sealed record MachineInfo(
     bool ProductJitOptimized,
     string Gc,
     string SqliteVersion,
-    string? TempFileSystem)
+    string? TempFileSystem,
+    double? HostLoad1mAtStart)
 {
     public static MachineInfo Collect(string tempFolder)
     {
@@ -52,7 +53,7 @@ internal sealed record MachineInfo(
         return new MachineInfo(
             Environment.ProcessorCount, CpuModel(), Math.Round(GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 1e9, 1),
             RuntimeInformation.OSDescription, RuntimeInformation.FrameworkDescription, RuntimeInformation.ProcessArchitecture.ToString(),
-            configuration, productOptimized, gc, SqliteLibraryVersion(), FileSystemOf(tempFolder));
+            configuration, productOptimized, gc, SqliteLibraryVersion(), FileSystemOf(tempFolder), CostMeter.HostLoad());
     }
 
     private static string SqliteLibraryVersion()
