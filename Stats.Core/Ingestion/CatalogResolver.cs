@@ -162,6 +162,9 @@ internal sealed class CatalogResolver
             await context.SaveChangesAsync(cancellationToken);
             files.ForEach(f => created.Files[(f.RecordId, f.Key)] = f.Id);
         }
+
+        // The writer's context lives for a whole group: what it tracks, every later SaveChanges scans.
+        context.ChangeTracker.Clear();
     }
 
     /// <summary>The labels an event points at, by the kind each of its fields is.</summary>
@@ -264,8 +267,7 @@ internal sealed class CatalogResolver
         {
             // A record seen in usage before its lifecycle event: a catalog stub, filled in when the record is published.
             var record = new Record { ExternalId = recid, ParentExternalId = parentRecid };
-            context.Records.Add(record);
-            await context.SaveChangesAsync(cancellationToken);
+            await InsertAsync(context, record, cancellationToken);
             id = record.Id;
         }
 
@@ -284,8 +286,7 @@ internal sealed class CatalogResolver
         if (id == 0)
         {
             var file = new RecordFile { RecordId = recordId, Key = key, Size = size };
-            context.RecordFiles.Add(file);
-            await context.SaveChangesAsync(cancellationToken);
+            await InsertAsync(context, file, cancellationToken);
             id = file.Id;
         }
 
@@ -304,8 +305,7 @@ internal sealed class CatalogResolver
         if (id == 0)
         {
             var community = new Community { ExternalId = external };
-            context.Communities.Add(community);
-            await context.SaveChangesAsync(cancellationToken);
+            await InsertAsync(context, community, cancellationToken);
             id = community.Id;
         }
 
@@ -329,13 +329,25 @@ internal sealed class CatalogResolver
         if (id == 0)
         {
             var label = new Label { Kind = kind, Value = value };
-            context.Labels.Add(label);
-            await context.SaveChangesAsync(cancellationToken);
+            await InsertAsync(context, label, cancellationToken);
             id = label.Id;
         }
 
         created.Labels[(kind, value)] = id;
         return id;
+    }
+
+    /// <summary>
+    /// Inserts a catalog row at once, so that its id is known, and stops tracking it: the writer's context lives for a
+    /// whole group, and every SaveChanges scans what the context tracks, so keeping thousands of new rows tracked made
+    /// a group full of first-seen records quadratic.
+    /// </summary>
+    private static async Task InsertAsync<T>(StatsDbContext context, T entity, CancellationToken cancellationToken)
+        where T : class
+    {
+        context.Add(entity);
+        await context.SaveChangesAsync(cancellationToken);
+        context.Entry(entity).State = EntityState.Detached;
     }
 
     // The lookups, one definition each, exposed for the translation tests of every provider.

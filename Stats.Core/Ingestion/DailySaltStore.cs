@@ -1,5 +1,7 @@
+using System.Buffers;
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
+using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Stats.Core.Data;
@@ -13,6 +15,9 @@ namespace Stats.Core.Ingestion;
 /// </summary>
 public sealed class DailySaltStore(IDbContextFactory<StatsDbContext> contextFactory, TimeProvider clock, IOptions<PrivacyOptions> options)
 {
+    [ThreadStatic]
+    private static (byte[] Salt, IncrementalHash Hmac)? s_keyedHmac;
+
     private readonly ConcurrentDictionary<DateOnly, byte[]> _cache = new();
     private readonly ConcurrentDictionary<DateOnly, byte[]> _ephemeral = new();
 
@@ -106,8 +111,27 @@ public sealed class DailySaltStore(IDbContextFactory<StatsDbContext> contextFact
     /// <summary>A 64-bit keyed hash: enough to tell visitors apart, useless without the day's salt.</summary>
     public static long Hash(byte[] salt, string value)
     {
+        // Keying an HMAC costs more than hashing a visitor key with it, and every event hashes twice: each thread keeps
+        // the HMAC of the salt it used last (today's, in steady state). IncrementalHash is not thread-safe, hence per thread.
+        var keyed = s_keyedHmac;
+        if (keyed is null || !ReferenceEquals(keyed.Value.Salt, salt))
+        {
+            keyed?.Hmac.Dispose();
+            keyed = (salt, IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, salt));
+            s_keyedHmac = keyed;
+        }
+
+        var length = Encoding.UTF8.GetByteCount(value);
+        byte[]? rented = null;
+        Span<byte> utf8 = length <= 1024 ? stackalloc byte[1024] : (rented = ArrayPool<byte>.Shared.Rent(length));
+        keyed.Value.Hmac.AppendData(utf8[..Encoding.UTF8.GetBytes(value, utf8)]);
+        if (rented is not null)
+        {
+            ArrayPool<byte>.Shared.Return(rented);
+        }
+
         Span<byte> digest = stackalloc byte[32];
-        HMACSHA256.HashData(salt, System.Text.Encoding.UTF8.GetBytes(value), digest);
+        keyed.Value.Hmac.GetHashAndReset(digest);
         return BitConverter.ToInt64(digest[..8]);
     }
 }

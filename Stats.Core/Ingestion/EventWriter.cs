@@ -174,9 +174,11 @@ public sealed class EventWriter : IAsyncDisposable
 
     // The writer's queries, one definition each, exposed for the translation tests of every provider.
 
+    // One collection parameter (json_each, OPENJSON, = ANY), not one parameter per hash: a group carries thousands of
+    // ids, and a statement with thousands of parameters costs more to build and prepare than the lookups themselves.
     internal static IQueryable<StoredClientId> StoredClientIds(StatsDbContext context, IReadOnlyCollection<long> hashes) =>
         context.RawEvents
-            .Where(e => e.ClientIdHash != null && hashes.Contains(e.ClientIdHash.Value))
+            .Where(e => e.ClientIdHash != null && EF.Parameter(hashes).Contains(e.ClientIdHash.Value))
             .Select(e => new StoredClientId(e.ClientIdHash!.Value, e.Timestamp));
 
     internal static IQueryable<DateOnly> DirtyDaysAmong(StatsDbContext context, IReadOnlyCollection<DateOnly> days) =>

@@ -1,5 +1,8 @@
+using System.Security.Cryptography;
+using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Stats.Core.Data;
+using Stats.Core.Ingestion;
 using Stats.Tests.Builders;
 using Stats.Tests.Infrastructure;
 
@@ -10,6 +13,32 @@ public sealed class DailySaltStoreTests
     private static readonly DateTimeOffset s_monday = new(2024, 6, 17, 10, 0, 0, TimeSpan.Zero);
 
     private static CancellationToken Cancellation => TestContext.Current.CancellationToken;
+
+    private static long Reference(byte[] salt, string value) => BitConverter.ToInt64(HMACSHA256.HashData(salt, Encoding.UTF8.GetBytes(value)), 0);
+
+    [Fact]
+    public void HashIsTheStartOfTheHmacSha256UnderEachSaltWhateverSaltWasUsedBefore()
+    {
+        byte[] monday = RandomNumberGenerator.GetBytes(32), tuesday = RandomNumberGenerator.GetBytes(32);
+        var longValue = "a|2001:db8::1|" + new string('é', 1_500);
+
+        foreach (var (salt, value) in new[] { (monday, "u|alice"), (tuesday, "u|alice"), (monday, "u|alice"), (tuesday, longValue), ([.. monday], "s|x") })
+        {
+            Assert.Equal(Reference(salt, value), DailySaltStore.Hash(salt, value));
+        }
+    }
+
+    [Fact]
+    public async Task HashIsTheSameOnEveryThread()
+    {
+        var salt = RandomNumberGenerator.GetBytes(32);
+        var values = Enumerable.Range(0, 2_000).Select(i => $"a|203.0.113.{i % 256}|agent {i}").ToArray();
+
+        var hashes = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(() => values.Select(v => DailySaltStore.Hash(salt, v)).ToArray())));
+
+        var expected = values.Select(v => Reference(salt, v)).ToArray();
+        Assert.All(hashes, h => Assert.Equal(expected, h));
+    }
 
     [Theory]
     [MemberData(nameof(StoreProviders.All), MemberType = typeof(StoreProviders))]

@@ -91,6 +91,32 @@ public sealed class EventIngestorTests
 
     [Theory]
     [MemberData(nameof(StoreProviders.All), MemberType = typeof(StoreProviders))]
+    public async Task ABatchOfFirstSeenRecordsAndFilesGetsOneCatalogRowEach(DatabaseProvider provider)
+    {
+        await using var store = await TestStore.CreateAsync(provider);
+        await using var ingestion = new IngestionHarness(store);
+        var downloads = Enumerable.Range(0, 60).SelectMany(r => new[]
+        {
+            TestEvents.Download($"rec-{r}", "data.csv", s_day.AddSeconds(r)),
+            TestEvents.Download($"rec-{r}", "paper.pdf", s_day.AddSeconds(r)),
+            TestEvents.Download($"rec-{r}", "data.csv", s_day.AddSeconds(r + 1)),
+        });
+
+        await ingestion.IngestAsync([TestEvents.Published("rec-7", s_day, communities: ["hep"]), .. downloads]);
+
+        await using var context = store.CreateContext();
+        var records = await context.Records.Include(r => r.Files).Include(r => r.Communities).ToListAsync(Cancellation);
+        Assert.Equal(60, records.Count);
+        Assert.All(records, r => Assert.Equal(["data.csv", "paper.pdf"], r.Files.Select(f => f.Key).Order(StringComparer.Ordinal)));
+        Assert.Equal(["hep"], records.Single(r => r.ExternalId == "rec-7").Communities.Select(c => c.ExternalId));
+        var fileIds = records.SelectMany(r => r.Files).ToDictionary(f => f.Id, f => f.RecordId);
+        var events = await context.RawEvents.Where(e => e.FileId != null).ToListAsync(Cancellation);
+        Assert.Equal(180, events.Count);
+        Assert.All(events, e => Assert.Equal(fileIds[e.FileId!.Value], e.RecordId));
+    }
+
+    [Theory]
+    [MemberData(nameof(StoreProviders.All), MemberType = typeof(StoreProviders))]
     public async Task StoresNoRawAddressUserAgentUserIdOrSessionIdAnywhere(DatabaseProvider provider)
     {
         await using var store = await TestStore.CreateAsync(provider);
@@ -268,6 +294,20 @@ public sealed class EventIngestorTests
             events.Select(e => (e.Traits, e.Country)));
         Assert.Null(events[3].VisitorHash);
         Assert.Null(events[3].SessionHash);
+    }
+
+    [Theory]
+    [InlineData("evt-1")]
+    [InlineData("ünïcödé-Ereignis-42")]
+    [InlineData(null)]
+    public void ClientIdHashIsTheStartOfTheSha256OfThePrefixedId(string? id)
+    {
+        // Ids past the stack buffer take the pooled-array path.
+        id ??= new string('x', 2_000);
+
+        var expected = BitConverter.ToInt64(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes("stats-event-id|" + id)), 0);
+
+        Assert.Equal(expected, EventIngestor.ClientIdHash(id));
     }
 
     private static async Task<List<long?>> SessionHashesAsync(StatsDbContext context, string recid)

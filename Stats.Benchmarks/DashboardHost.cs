@@ -1,0 +1,42 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Stats.Benchmarks;
+
+/// <summary>
+/// The real dashboard (its <c>Program</c>, every registration and middleware) on Kestrel over loopback, in the
+/// Production environment, on a fresh SQLite file. Logs go to standard error, warnings and worse only.
+/// </summary>
+internal sealed class DashboardHost(string databasePath) : WebApplicationFactory<Program>
+{
+    /// <summary>Starts Kestrel on a free loopback port and returns the address it listens on.</summary>
+    public Uri Start()
+    {
+        UseKestrel(0);
+        StartServer();
+        var addresses = Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses
+            ?? throw new InvalidOperationException("Kestrel reports no address.");
+        return new Uri(addresses.First());
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Production");
+        builder.ConfigureAppConfiguration((_, configuration) =>
+        {
+            var settings = IngestionHost.StoreSettings(databasePath);
+            settings["Stats:Demo:SeedWhenEmpty"] = "false";
+            settings["Logging:LogLevel:Default"] = "Warning";
+            configuration.AddInMemoryCollection(settings);
+        });
+        builder.ConfigureLogging(logging => logging
+            .ClearProviders()
+            .AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace)
+            .SetMinimumLevel(LogLevel.Warning));
+    }
+}

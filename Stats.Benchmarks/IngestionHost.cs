@@ -1,0 +1,53 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Stats.Core;
+using Stats.Core.Data;
+
+namespace Stats.Benchmarks;
+
+/// <summary>
+/// The product's store and ingestion services on one SQLite file, registered exactly as the dashboard registers them
+/// (<c>AddStatsStore</c>, <c>AddStatsIngestion</c>) and migrated as the dashboard migrates on start.
+/// </summary>
+internal sealed class IngestionHost : IAsyncDisposable
+{
+    private readonly IHost _host;
+
+    private IngestionHost(IHost host) => _host = host;
+
+    public IServiceProvider Services => _host.Services;
+
+    public static async Task<IngestionHost> StartAsync(string databasePath)
+    {
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = AppContext.BaseDirectory });
+        builder.Configuration.AddInMemoryCollection(StoreSettings(databasePath));
+        builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace).SetMinimumLevel(LogLevel.Warning);
+        builder.AddStatsStore();
+        builder.AddStatsIngestion();
+        var host = builder.Build();
+        await host.Services.GetRequiredService<StoreMigrator>().MigrateAsync();
+        return new IngestionHost(host);
+    }
+
+    /// <summary>The settings that put the store on <paramref name="databasePath"/>, as an operator would write them.</summary>
+    public static Dictionary<string, string?> StoreSettings(string databasePath) => new(StringComparer.OrdinalIgnoreCase)
+    {
+        [$"{DatabaseOptions.SectionName}:Provider"] = nameof(DatabaseProvider.Sqlite),
+        [$"{DatabaseOptions.SectionName}:ConnectionString"] = $"Data Source={databasePath}",
+    };
+
+    public async ValueTask DisposeAsync()
+    {
+        // Disposing the container stops the event writer after its last commit.
+        if (_host is IAsyncDisposable asyncDisposable)
+        {
+            await asyncDisposable.DisposeAsync();
+        }
+        else
+        {
+            _host.Dispose();
+        }
+    }
+}
