@@ -125,11 +125,12 @@ public sealed class EventWriter : IAsyncDisposable
     /// </summary>
     private static async Task<(List<(PendingBatch Batch, int Index)> Keep, WriteResult[] Results)> DropDuplicatesAsync(StatsDbContext context, List<PendingBatch> group)
     {
-        var hashes = group.SelectMany(b => b.Rows).Where(r => r.ClientIdHash is not null).Select(r => r.ClientIdHash!.Value).Distinct().ToList();
+        var withIds = group.SelectMany(b => b.Rows).Where(r => r.ClientIdHash is not null).ToList();
         var seen = new HashSet<(long, DateTime)>();
-        if (hashes.Count > 0)
+        if (withIds.Count > 0)
         {
-            var stored = await StoredClientIds(context, hashes).ToListAsync();
+            var hashes = withIds.Select(r => r.ClientIdHash!.Value).Distinct().ToList();
+            var stored = await StoredClientIds(context, withIds.Min(r => r.Timestamp), withIds.Max(r => r.Timestamp), hashes).ToListAsync();
             seen.UnionWith(stored.Select(s => (s.Hash, s.Timestamp)));
         }
 
@@ -176,9 +177,10 @@ public sealed class EventWriter : IAsyncDisposable
 
     // One collection parameter (json_each, OPENJSON, = ANY), not one parameter per hash: a group carries thousands of
     // ids, and a statement with thousands of parameters costs more to build and prepare than the lookups themselves.
-    internal static IQueryable<StoredClientId> StoredClientIds(StatsDbContext context, IReadOnlyCollection<long> hashes) =>
+    /// <summary>Stored client ids among <paramref name="hashes"/> in a time range: a range read of the (Timestamp, ClientIdHash) index.</summary>
+    internal static IQueryable<StoredClientId> StoredClientIds(StatsDbContext context, DateTime from, DateTime to, IReadOnlyCollection<long> hashes) =>
         context.RawEvents
-            .Where(e => e.ClientIdHash != null && EF.Parameter(hashes).Contains(e.ClientIdHash.Value))
+            .Where(e => e.Timestamp >= from && e.Timestamp <= to && e.ClientIdHash != null && EF.Parameter(hashes).Contains(e.ClientIdHash.Value))
             .Select(e => new StoredClientId(e.ClientIdHash!.Value, e.Timestamp));
 
     internal static IQueryable<DateOnly> DirtyDaysAmong(StatsDbContext context, IReadOnlyCollection<DateOnly> days) =>

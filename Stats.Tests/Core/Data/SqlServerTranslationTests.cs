@@ -33,7 +33,7 @@ public sealed class SqlServerTranslationTests : IDisposable
         ["CatalogResolver.CommunityIdOf"] = c => CatalogResolver.CommunityIdOf(c, "hep"),
         ["CatalogResolver.FileIdOf"] = c => CatalogResolver.FileIdOf(c, 7, "data.csv"),
         ["CatalogResolver.LabelIdOf"] = c => CatalogResolver.LabelIdOf(c, LabelKind.Location, "Archive Annex"),
-        ["EventWriter.StoredClientIds"] = c => EventWriter.StoredClientIds(c, [1L, -5L]),
+        ["EventWriter.StoredClientIds"] = c => EventWriter.StoredClientIds(c, new DateTime(2024, 6, 15, 0, 0, 0, DateTimeKind.Utc), new DateTime(2024, 6, 15, 1, 0, 0, DateTimeKind.Utc), [1L, -5L]),
         ["EventWriter.DirtyDaysAmong"] = c => EventWriter.DirtyDaysAmong(c, [new DateOnly(2024, 6, 15), new DateOnly(2023, 1, 2)]),
         ["DailySaltStore.SaltsUpTo"] = c => DailySaltStore.SaltsUpTo(c, new DateOnly(2024, 6, 15)),
         ["ApiKeyService.AllKeys"] = ApiKeyService.AllKeys,

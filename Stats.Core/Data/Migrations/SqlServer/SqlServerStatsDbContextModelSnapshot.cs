@@ -281,11 +281,9 @@ namespace Stats.Core.Data.Migrations.SqlServer
 
                     b.HasKey("Id");
 
-                    b.HasIndex("ClientIdHash", "Timestamp")
+                    b.HasIndex("Timestamp", "ClientIdHash")
                         .IsUnique()
                         .HasFilter("\"ClientIdHash\" IS NOT NULL");
-
-                    b.HasIndex("RecordId", "Timestamp");
 
                     b.HasIndex("Timestamp", "TypeId");
 

@@ -12,7 +12,7 @@ using Stats.Core.Data;
 namespace Stats.Core.Data.Migrations.SqlServer
 {
     [DbContext(typeof(SqlServerStatsDbContext))]
-    [Migration("20261126000941_InitialStore")]
+    [Migration("20261126005344_InitialStore")]
     partial class InitialStore
     {
         /// <inheritdoc />
@@ -284,11 +284,9 @@ namespace Stats.Core.Data.Migrations.SqlServer
 
                     b.HasKey("Id");
 
-                    b.HasIndex("ClientIdHash", "Timestamp")
+                    b.HasIndex("Timestamp", "ClientIdHash")
                         .IsUnique()
                         .HasFilter("\"ClientIdHash\" IS NOT NULL");
-
-                    b.HasIndex("RecordId", "Timestamp");
 
                     b.HasIndex("Timestamp", "TypeId");
 

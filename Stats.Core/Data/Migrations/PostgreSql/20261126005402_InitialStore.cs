@@ -305,16 +305,11 @@ namespace Stats.Core.Data.Migrations.PostgreSql
                 unique: true);
 
             migrationBuilder.CreateIndex(
-                name: "IX_RawEvents_ClientIdHash_Timestamp",
+                name: "IX_RawEvents_Timestamp_ClientIdHash",
                 table: "RawEvents",
-                columns: new[] { "ClientIdHash", "Timestamp" },
+                columns: new[] { "Timestamp", "ClientIdHash" },
                 unique: true,
                 filter: "\"ClientIdHash\" IS NOT NULL");
-
-            migrationBuilder.CreateIndex(
-                name: "IX_RawEvents_RecordId_Timestamp",
-                table: "RawEvents",
-                columns: new[] { "RecordId", "Timestamp" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_RawEvents_Timestamp_TypeId",

@@ -5,7 +5,7 @@ using Microsoft.EntityFrameworkCore.Migrations;
 
 #pragma warning disable CA1814 // Prefer jagged arrays over multidimensional
 
-namespace Stats.Core.Data.Migrations.Sqlite
+namespace Stats.Core.Data.Migrations.SqlServer
 {
     /// <inheritdoc />
     public partial class InitialStore : Migration
@@ -17,14 +17,14 @@ namespace Stats.Core.Data.Migrations.Sqlite
                 name: "AccessRules",
                 columns: table => new
                 {
-                    Id = table.Column<int>(type: "INTEGER", nullable: false)
-                        .Annotation("Sqlite:Autoincrement", true),
-                    PrincipalKind = table.Column<byte>(type: "INTEGER", nullable: false),
-                    Principal = table.Column<string>(type: "TEXT", maxLength: 256, nullable: false),
-                    Scope = table.Column<byte>(type: "INTEGER", nullable: false),
-                    ScopeValue = table.Column<string>(type: "TEXT", maxLength: 128, nullable: true),
-                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
-                    CreatedBy = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true)
+                    Id = table.Column<int>(type: "int", nullable: false)
+                        .Annotation("SqlServer:Identity", "1, 1"),
+                    PrincipalKind = table.Column<byte>(type: "tinyint", nullable: false),
+                    Principal = table.Column<string>(type: "nvarchar(256)", maxLength: 256, nullable: false),
+                    Scope = table.Column<byte>(type: "tinyint", nullable: false),
+                    ScopeValue = table.Column<string>(type: "nvarchar(128)", maxLength: 128, nullable: true),
+                    CreatedAt = table.Column<DateTime>(type: "datetime2", nullable: false),
+                    CreatedBy = table.Column<string>(type: "nvarchar(256)", maxLength: 256, nullable: true)
                 },
                 constraints: table =>
                 {
@@ -35,12 +35,12 @@ namespace Stats.Core.Data.Migrations.Sqlite
                 name: "AggregationRuns",
                 columns: table => new
                 {
-                    Id = table.Column<long>(type: "INTEGER", nullable: false)
-                        .Annotation("Sqlite:Autoincrement", true),
-                    StartedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
-                    FinishedAt = table.Column<DateTime>(type: "TEXT", nullable: true),
-                    DaysProcessed = table.Column<int>(type: "INTEGER", nullable: false),
-                    Error = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: true)
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("SqlServer:Identity", "1, 1"),
+                    StartedAt = table.Column<DateTime>(type: "datetime2", nullable: false),
+                    FinishedAt = table.Column<DateTime>(type: "datetime2", nullable: true),
+                    DaysProcessed = table.Column<int>(type: "int", nullable: false),
+                    Error = table.Column<string>(type: "nvarchar(2000)", maxLength: 2000, nullable: true)
                 },
                 constraints: table =>
                 {
@@ -51,15 +51,15 @@ namespace Stats.Core.Data.Migrations.Sqlite
                 name: "ApiKeys",
                 columns: table => new
                 {
-                    Id = table.Column<int>(type: "INTEGER", nullable: false)
-                        .Annotation("Sqlite:Autoincrement", true),
-                    Name = table.Column<string>(type: "TEXT", maxLength: 128, nullable: false),
-                    Prefix = table.Column<string>(type: "TEXT", unicode: false, maxLength: 16, nullable: false),
-                    SecretHash = table.Column<byte[]>(type: "BLOB", maxLength: 32, nullable: false),
-                    Scopes = table.Column<string>(type: "TEXT", unicode: false, maxLength: 256, nullable: false),
-                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
-                    LastUsedAt = table.Column<DateTime>(type: "TEXT", nullable: true),
-                    RevokedAt = table.Column<DateTime>(type: "TEXT", nullable: true)
+                    Id = table.Column<int>(type: "int", nullable: false)
+                        .Annotation("SqlServer:Identity", "1, 1"),
+                    Name = table.Column<string>(type: "nvarchar(128)", maxLength: 128, nullable: false),
+                    Prefix = table.Column<string>(type: "varchar(16)", unicode: false, maxLength: 16, nullable: false),
+                    SecretHash = table.Column<byte[]>(type: "varbinary(32)", maxLength: 32, nullable: false),
+                    Scopes = table.Column<string>(type: "varchar(256)", unicode: false, maxLength: 256, nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "datetime2", nullable: false),
+                    LastUsedAt = table.Column<DateTime>(type: "datetime2", nullable: true),
+                    RevokedAt = table.Column<DateTime>(type: "datetime2", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -70,10 +70,10 @@ namespace Stats.Core.Data.Migrations.Sqlite
                 name: "Communities",
                 columns: table => new
                 {
-                    Id = table.Column<int>(type: "INTEGER", nullable: false)
-                        .Annotation("Sqlite:Autoincrement", true),
-                    ExternalId = table.Column<string>(type: "TEXT", maxLength: 128, nullable: false),
-                    Name = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true)
+                    Id = table.Column<int>(type: "int", nullable: false)
+                        .Annotation("SqlServer:Identity", "1, 1"),
+                    ExternalId = table.Column<string>(type: "nvarchar(128)", maxLength: 128, nullable: false),
+                    Name = table.Column<string>(type: "nvarchar(256)", maxLength: 256, nullable: true)
                 },
                 constraints: table =>
                 {
@@ -84,9 +84,9 @@ namespace Stats.Core.Data.Migrations.Sqlite
                 name: "DailySalts",
                 columns: table => new
                 {
-                    Day = table.Column<DateOnly>(type: "TEXT", nullable: false),
-                    Salt = table.Column<byte[]>(type: "BLOB", maxLength: 32, nullable: false),
-                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
+                    Day = table.Column<DateOnly>(type: "date", nullable: false),
+                    Salt = table.Column<byte[]>(type: "varbinary(32)", maxLength: 32, nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "datetime2", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -97,8 +97,8 @@ namespace Stats.Core.Data.Migrations.Sqlite
                 name: "DirtyDays",
                 columns: table => new
                 {
-                    Day = table.Column<DateOnly>(type: "TEXT", nullable: false),
-                    MarkedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
+                    Day = table.Column<DateOnly>(type: "date", nullable: false),
+                    MarkedAt = table.Column<DateTime>(type: "datetime2", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -109,8 +109,8 @@ namespace Stats.Core.Data.Migrations.Sqlite
                 name: "EventTypes",
                 columns: table => new
                 {
-                    Id = table.Column<short>(type: "INTEGER", nullable: false),
-                    Name = table.Column<string>(type: "TEXT", unicode: false, maxLength: 64, nullable: false)
+                    Id = table.Column<short>(type: "smallint", nullable: false),
+                    Name = table.Column<string>(type: "varchar(64)", unicode: false, maxLength: 64, nullable: false)
                 },
                 constraints: table =>
                 {
@@ -121,10 +121,10 @@ namespace Stats.Core.Data.Migrations.Sqlite
                 name: "Labels",
                 columns: table => new
                 {
-                    Id = table.Column<int>(type: "INTEGER", nullable: false)
-                        .Annotation("Sqlite:Autoincrement", true),
-                    Kind = table.Column<byte>(type: "INTEGER", nullable: false),
-                    Value = table.Column<string>(type: "TEXT", maxLength: 256, nullable: false)
+                    Id = table.Column<int>(type: "int", nullable: false)
+                        .Annotation("SqlServer:Identity", "1, 1"),
+                    Kind = table.Column<byte>(type: "tinyint", nullable: false),
+                    Value = table.Column<string>(type: "nvarchar(256)", maxLength: 256, nullable: false)
                 },
                 constraints: table =>
                 {
@@ -135,21 +135,21 @@ namespace Stats.Core.Data.Migrations.Sqlite
                 name: "RawEvents",
                 columns: table => new
                 {
-                    Id = table.Column<long>(type: "INTEGER", nullable: false)
-                        .Annotation("Sqlite:Autoincrement", true),
-                    TypeId = table.Column<short>(type: "INTEGER", nullable: false),
-                    Timestamp = table.Column<DateTime>(type: "TEXT", nullable: false),
-                    RecordId = table.Column<int>(type: "INTEGER", nullable: true),
-                    FileId = table.Column<int>(type: "INTEGER", nullable: true),
-                    CommunityId = table.Column<int>(type: "INTEGER", nullable: true),
-                    SubjectId = table.Column<int>(type: "INTEGER", nullable: true),
-                    DetailId = table.Column<int>(type: "INTEGER", nullable: true),
-                    Country = table.Column<string>(type: "TEXT", unicode: false, fixedLength: true, maxLength: 2, nullable: true),
-                    Traits = table.Column<byte>(type: "INTEGER", nullable: false),
-                    VisitorHash = table.Column<long>(type: "INTEGER", nullable: true),
-                    SessionHash = table.Column<long>(type: "INTEGER", nullable: true),
-                    Amount = table.Column<long>(type: "INTEGER", nullable: true),
-                    ClientIdHash = table.Column<long>(type: "INTEGER", nullable: true)
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("SqlServer:Identity", "1, 1"),
+                    TypeId = table.Column<short>(type: "smallint", nullable: false),
+                    Timestamp = table.Column<DateTime>(type: "datetime2", nullable: false),
+                    RecordId = table.Column<int>(type: "int", nullable: true),
+                    FileId = table.Column<int>(type: "int", nullable: true),
+                    CommunityId = table.Column<int>(type: "int", nullable: true),
+                    SubjectId = table.Column<int>(type: "int", nullable: true),
+                    DetailId = table.Column<int>(type: "int", nullable: true),
+                    Country = table.Column<string>(type: "char(2)", unicode: false, fixedLength: true, maxLength: 2, nullable: true),
+                    Traits = table.Column<byte>(type: "tinyint", nullable: false),
+                    VisitorHash = table.Column<long>(type: "bigint", nullable: true),
+                    SessionHash = table.Column<long>(type: "bigint", nullable: true),
+                    Amount = table.Column<long>(type: "bigint", nullable: true),
+                    ClientIdHash = table.Column<long>(type: "bigint", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -160,17 +160,17 @@ namespace Stats.Core.Data.Migrations.Sqlite
                 name: "Records",
                 columns: table => new
                 {
-                    Id = table.Column<int>(type: "INTEGER", nullable: false)
-                        .Annotation("Sqlite:Autoincrement", true),
-                    ExternalId = table.Column<string>(type: "TEXT", maxLength: 128, nullable: false),
-                    ParentExternalId = table.Column<string>(type: "TEXT", maxLength: 128, nullable: true),
-                    OwnerId = table.Column<string>(type: "TEXT", maxLength: 128, nullable: true),
-                    Title = table.Column<string>(type: "TEXT", maxLength: 512, nullable: true),
-                    ResourceType = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
-                    AccessRight = table.Column<byte>(type: "INTEGER", nullable: false),
-                    PublishedAt = table.Column<DateTime>(type: "TEXT", nullable: true),
-                    UpdatedAt = table.Column<DateTime>(type: "TEXT", nullable: true),
-                    DeletedAt = table.Column<DateTime>(type: "TEXT", nullable: true)
+                    Id = table.Column<int>(type: "int", nullable: false)
+                        .Annotation("SqlServer:Identity", "1, 1"),
+                    ExternalId = table.Column<string>(type: "nvarchar(128)", maxLength: 128, nullable: false),
+                    ParentExternalId = table.Column<string>(type: "nvarchar(128)", maxLength: 128, nullable: true),
+                    OwnerId = table.Column<string>(type: "nvarchar(128)", maxLength: 128, nullable: true),
+                    Title = table.Column<string>(type: "nvarchar(512)", maxLength: 512, nullable: true),
+                    ResourceType = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: true),
+                    AccessRight = table.Column<byte>(type: "tinyint", nullable: false),
+                    PublishedAt = table.Column<DateTime>(type: "datetime2", nullable: true),
+                    UpdatedAt = table.Column<DateTime>(type: "datetime2", nullable: true),
+                    DeletedAt = table.Column<DateTime>(type: "datetime2", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -181,8 +181,8 @@ namespace Stats.Core.Data.Migrations.Sqlite
                 name: "RecordCommunities",
                 columns: table => new
                 {
-                    RecordId = table.Column<int>(type: "INTEGER", nullable: false),
-                    CommunityId = table.Column<int>(type: "INTEGER", nullable: false)
+                    RecordId = table.Column<int>(type: "int", nullable: false),
+                    CommunityId = table.Column<int>(type: "int", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -205,14 +205,14 @@ namespace Stats.Core.Data.Migrations.Sqlite
                 name: "RecordDailyStats",
                 columns: table => new
                 {
-                    Day = table.Column<DateOnly>(type: "TEXT", nullable: false),
-                    RecordId = table.Column<int>(type: "INTEGER", nullable: false),
-                    AccessMethod = table.Column<byte>(type: "INTEGER", nullable: false),
-                    Views = table.Column<int>(type: "INTEGER", nullable: false),
-                    UniqueViews = table.Column<int>(type: "INTEGER", nullable: false),
-                    Downloads = table.Column<int>(type: "INTEGER", nullable: false),
-                    UniqueDownloads = table.Column<int>(type: "INTEGER", nullable: false),
-                    Volume = table.Column<long>(type: "INTEGER", nullable: false)
+                    Day = table.Column<DateOnly>(type: "date", nullable: false),
+                    RecordId = table.Column<int>(type: "int", nullable: false),
+                    AccessMethod = table.Column<byte>(type: "tinyint", nullable: false),
+                    Views = table.Column<int>(type: "int", nullable: false),
+                    UniqueViews = table.Column<int>(type: "int", nullable: false),
+                    Downloads = table.Column<int>(type: "int", nullable: false),
+                    UniqueDownloads = table.Column<int>(type: "int", nullable: false),
+                    Volume = table.Column<long>(type: "bigint", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -229,11 +229,11 @@ namespace Stats.Core.Data.Migrations.Sqlite
                 name: "RecordFiles",
                 columns: table => new
                 {
-                    Id = table.Column<int>(type: "INTEGER", nullable: false)
-                        .Annotation("Sqlite:Autoincrement", true),
-                    RecordId = table.Column<int>(type: "INTEGER", nullable: false),
-                    Key = table.Column<string>(type: "TEXT", maxLength: 512, nullable: false),
-                    Size = table.Column<long>(type: "INTEGER", nullable: true)
+                    Id = table.Column<int>(type: "int", nullable: false)
+                        .Annotation("SqlServer:Identity", "1, 1"),
+                    RecordId = table.Column<int>(type: "int", nullable: false),
+                    Key = table.Column<string>(type: "nvarchar(512)", maxLength: 512, nullable: false),
+                    Size = table.Column<long>(type: "bigint", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -304,16 +304,11 @@ namespace Stats.Core.Data.Migrations.Sqlite
                 unique: true);
 
             migrationBuilder.CreateIndex(
-                name: "IX_RawEvents_ClientIdHash_Timestamp",
+                name: "IX_RawEvents_Timestamp_ClientIdHash",
                 table: "RawEvents",
-                columns: new[] { "ClientIdHash", "Timestamp" },
+                columns: new[] { "Timestamp", "ClientIdHash" },
                 unique: true,
                 filter: "\"ClientIdHash\" IS NOT NULL");
-
-            migrationBuilder.CreateIndex(
-                name: "IX_RawEvents_RecordId_Timestamp",
-                table: "RawEvents",
-                columns: new[] { "RecordId", "Timestamp" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_RawEvents_Timestamp_TypeId",

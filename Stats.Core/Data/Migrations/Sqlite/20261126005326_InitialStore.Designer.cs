@@ -11,7 +11,7 @@ using Stats.Core.Data;
 namespace Stats.Core.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteStatsDbContext))]
-    [Migration("20261126000914_InitialStore")]
+    [Migration("20261126005326_InitialStore")]
     partial class InitialStore
     {
         /// <inheritdoc />
@@ -267,11 +267,9 @@ namespace Stats.Core.Data.Migrations.Sqlite
 
                     b.HasKey("Id");
 
-                    b.HasIndex("ClientIdHash", "Timestamp")
+                    b.HasIndex("Timestamp", "ClientIdHash")
                         .IsUnique()
                         .HasFilter("\"ClientIdHash\" IS NOT NULL");
-
-                    b.HasIndex("RecordId", "Timestamp");
 
                     b.HasIndex("Timestamp", "TypeId");
 
