@@ -101,12 +101,21 @@ internal static class InProcessIngestBenchmark
         long accepted = 0, duplicates = 0, rejected = 0;
         var callers = Enumerable.Range(0, ConcurrentCallers).Select(_ => Task.Run(async () =>
         {
-            await foreach (var batch in batches.Reader.ReadAllAsync())
+            try
             {
-                var result = await ingestor.IngestAsync(batch);
-                Interlocked.Add(ref accepted, result.Accepted);
-                Interlocked.Add(ref duplicates, result.Duplicates);
-                Interlocked.Add(ref rejected, result.Rejected.Count);
+                await foreach (var batch in batches.Reader.ReadAllAsync())
+                {
+                    var result = await ingestor.IngestAsync(batch);
+                    Interlocked.Add(ref accepted, result.Accepted);
+                    Interlocked.Add(ref duplicates, result.Duplicates);
+                    Interlocked.Add(ref rejected, result.Rejected.Count);
+                }
+            }
+            catch (Exception ex)
+            {
+                // Stop the producer too, or it waits forever for room in the channel.
+                batches.Writer.TryComplete(ex);
+                throw;
             }
         }));
         await Task.WhenAll([producer, .. callers]);
