@@ -13,13 +13,14 @@ namespace Stats.Core.Ingestion;
 /// whichever instance needs it first, and destroyed once the day and its grace period are over, so that
 /// the day's hashes can never be recomputed (DOMAIN.md, "Privacy").
 /// </summary>
-public sealed class DailySaltStore(IDbContextFactory<StatsDbContext> contextFactory, TimeProvider clock, IOptions<PrivacyOptions> options)
+public sealed class DailySaltStore(IDbContextFactory<StatsDbContext> contextFactory, TimeProvider clock, IOptions<PrivacyOptions> options) : IDisposable
 {
     [ThreadStatic]
     private static (byte[] Salt, IncrementalHash Hmac)? s_keyedHmac;
 
     private readonly ConcurrentDictionary<DateOnly, byte[]> _cache = new();
     private readonly ConcurrentDictionary<DateOnly, byte[]> _ephemeral = new();
+    private readonly SemaphoreSlim _loading = new(1, 1);
 
     /// <summary>Whether the salt of <paramref name="day"/> is past its lifetime: the end of the day plus the grace period.</summary>
     public bool IsExpired(DateOnly day) =>
@@ -44,6 +45,34 @@ public sealed class DailySaltStore(IDbContextFactory<StatsDbContext> contextFact
             return cached;
         }
 
+        // One load at a time in this process: the concurrent first events of a new day wait for it, instead of all
+        // racing to insert the day's salt and all but one failing on its key.
+        await _loading.WaitAsync(cancellationToken);
+        try
+        {
+            if (_cache.TryGetValue(day, out cached))
+            {
+                return cached;
+            }
+
+            var salt = await LoadOrCreateAsync(day, cancellationToken);
+            if (_cache.Count > 8)
+            {
+                _cache.Clear();
+            }
+
+            return _cache.GetOrAdd(day, salt);
+        }
+        finally
+        {
+            _loading.Release();
+        }
+    }
+
+    public void Dispose() => _loading.Dispose();
+
+    private async Task<byte[]> LoadOrCreateAsync(DateOnly day, CancellationToken cancellationToken)
+    {
         await using var context = await contextFactory.CreateDbContextAsync(cancellationToken);
         var salt = await SaltOf(context, day).FirstOrDefaultAsync(cancellationToken);
         if (salt is null)
@@ -67,12 +96,7 @@ public sealed class DailySaltStore(IDbContextFactory<StatsDbContext> contextFact
             salt ??= context.DailySalts.Local.First(s => s.Day == day).Salt;
         }
 
-        if (_cache.Count > 8)
-        {
-            _cache.Clear();
-        }
-
-        return _cache.GetOrAdd(day, salt);
+        return salt;
     }
 
     /// <summary>The stored salt of a day. Exposed for the translation tests of every provider.</summary>
