@@ -34,6 +34,23 @@ public static class CounterRules
     public static readonly TimeSpan DoubleClickWindow = TimeSpan.FromSeconds(30);
 
     /// <summary>
+    /// Whether a click at <paramref name="timestampUtc"/> can be the kept second click of a double-click whose first
+    /// click fell on the previous UTC day: such a click changes the previous day's counts too.
+    /// </summary>
+    public static bool MayCloseDoubleClickOfPrecedingDay(DateTime timestampUtc) => timestampUtc.TimeOfDay <= DoubleClickWindow;
+
+    /// <summary>The UTC days whose counts an event at <paramref name="timestampUtc"/> can change: its own, and the day before near midnight.</summary>
+    public static IEnumerable<DateOnly> DaysAffectedBy(DateTime timestampUtc)
+    {
+        var day = DateOnly.FromDateTime(timestampUtc);
+        yield return day;
+        if (MayCloseDoubleClickOfPrecedingDay(timestampUtc))
+        {
+            yield return day.AddDays(-1);
+        }
+    }
+
+    /// <summary>
     /// Removes double-clicks: of two clicks on the same URL (the record page, or one file) by the same user at most
     /// 30 seconds apart, the first is removed and the second kept; chains repeat the rule between consecutive clicks
     /// ({0, 20, 45} keeps 45 only). Clicks whose user is unknown are never merged. Fixed, epoch-aligned buckets (what

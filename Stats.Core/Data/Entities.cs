@@ -40,6 +40,12 @@ public sealed class RawEvent
     /// <summary>A quantity: bytes downloaded, a SIP's size, an archive-size snapshot.</summary>
     public long? Amount { get; set; }
 
+    /// <summary>
+    /// For an event in the first 30 seconds of a UTC day only: the visitor hashed with the previous day's salt, so that
+    /// a double-click across midnight is recognised although the two days' salts differ (DOMAIN.md, "Counting rules").
+    /// </summary>
+    public long? PrecedingVisitorHash { get; set; }
+
     /// <summary>Hash of the client's own event id, when it sent one: a resent event is recognised, not stored twice.</summary>
     public long? ClientIdHash { get; set; }
 }
@@ -137,33 +143,12 @@ public enum LabelKind : byte
     Location = 3,
     Sip = 4,
     Status = 5,
-}
 
-/// <summary>Per record, per day and access method: the COUNTER metrics. Overwritten when a day is recomputed.</summary>
-public sealed class RecordDailyStat
-{
-    public DateOnly Day { get; set; }
+    /// <summary>A record's owner (owner_id), as aggregates name it.</summary>
+    Owner = 6,
 
-    public int RecordId { get; set; }
-
-    public AccessMethod AccessMethod { get; set; }
-
-    public int Views { get; set; }
-
-    public int UniqueViews { get; set; }
-
-    public int Downloads { get; set; }
-
-    public int UniqueDownloads { get; set; }
-
-    public long Volume { get; set; }
-}
-
-/// <summary>COUNTER's Access_Method: people, or scripted tools counted apart.</summary>
-public enum AccessMethod : byte
-{
-    Regular = 0,
-    Machine = 1,
+    /// <summary>The concept shared by all versions of a record (parent_recid, or the recid of a record without versions).</summary>
+    Concept = 7,
 }
 
 /// <summary>The random salt of one UTC day, shared by every instance and destroyed after the grace period.</summary>
@@ -227,26 +212,4 @@ public enum AccessScope : byte
     Everything = 1,
     Community = 2,
     Record = 3,
-}
-
-/// <summary>A day whose raw events changed since it was last aggregated.</summary>
-public sealed class DirtyDay
-{
-    public DateOnly Day { get; set; }
-
-    public DateTime MarkedAt { get; set; }
-}
-
-/// <summary>One run of the aggregation pipeline, kept so that admins can see its lag and failures.</summary>
-public sealed class AggregationRun
-{
-    public long Id { get; set; }
-
-    public DateTime StartedAt { get; set; }
-
-    public DateTime? FinishedAt { get; set; }
-
-    public int DaysProcessed { get; set; }
-
-    public string? Error { get; set; }
 }

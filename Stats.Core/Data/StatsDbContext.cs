@@ -32,7 +32,13 @@ public abstract class StatsDbContext(DbContextOptions options) : DbContext(optio
 
     public DbSet<Label> Labels => Set<Label>();
 
-    public DbSet<RecordDailyStat> RecordDailyStats => Set<RecordDailyStat>();
+    public DbSet<UsageDailyStat> UsageDailyStats => Set<UsageDailyStat>();
+
+    public DbSet<CountryDailyStat> CountryDailyStats => Set<CountryDailyStat>();
+
+    public DbSet<ActivityDailyStat> ActivityDailyStats => Set<ActivityDailyStat>();
+
+    public DbSet<SipOutcome> SipOutcomes => Set<SipOutcome>();
 
     public DbSet<DailySalt> DailySalts => Set<DailySalt>();
 
@@ -41,6 +47,10 @@ public abstract class StatsDbContext(DbContextOptions options) : DbContext(optio
     public DbSet<AccessRule> AccessRules => Set<AccessRule>();
 
     public DbSet<DirtyDay> DirtyDays => Set<DirtyDay>();
+
+    public DbSet<AggregatedDay> AggregatedDays => Set<AggregatedDay>();
+
+    public DbSet<AggregationLease> AggregationLeases => Set<AggregationLease>();
 
     public DbSet<AggregationRun> AggregationRuns => Set<AggregationRun>();
 

@@ -95,7 +95,11 @@ public sealed class EventIngestor(
 
         var visitor = CounterIdentity.VisitorKey(e.UserId, e.SessionId, e.IpAddress, e.UserAgent);
         var session = CounterIdentity.SessionKey(e.UserId, e.SessionId, e.IpAddress, e.UserAgent, timestamp);
-        var salt = visitor is null && session is null ? null : await salts.GetAsync(DateOnly.FromDateTime(timestamp), cancellationToken);
+        var day = DateOnly.FromDateTime(timestamp);
+        var salt = visitor is null && session is null ? null : await salts.GetAsync(day, cancellationToken);
+        var precedingSalt = visitor is not null && CounterRules.MayCloseDoubleClickOfPrecedingDay(timestamp)
+            ? await salts.GetAsync(day.AddDays(-1), cancellationToken)
+            : null;
         return new RawEvent
         {
             TypeId = typeCode,
@@ -104,6 +108,7 @@ public sealed class EventIngestor(
             Traits = traits,
             VisitorHash = visitor is null ? null : DailySaltStore.Hash(salt!, visitor),
             SessionHash = session is null ? null : DailySaltStore.Hash(salt!, session),
+            PrecedingVisitorHash = precedingSalt is null ? null : DailySaltStore.Hash(precedingSalt, visitor!),
             Amount = e.Type == EventCatalog.ArchiveSize ? e.Bytes : e.Size,
             ClientIdHash = e.Id is null ? null : ClientIdHash(e.Id),
         };

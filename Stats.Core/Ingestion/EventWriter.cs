@@ -1,6 +1,7 @@
 using System.Threading.Channels;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
+using Stats.Core.Aggregation;
 using Stats.Core.Data;
 
 namespace Stats.Core.Ingestion;
@@ -113,7 +114,8 @@ public sealed class EventWriter : IAsyncDisposable
 
         var created = await _catalog.ResolveAsync(context, events, rows, CancellationToken.None);
         await RawEventInserter.InsertAsync(context, rows, CancellationToken.None);
-        await MarkDirtyDaysAsync(context, rows);
+        // Every day an event lands on must be aggregated again, however old it is.
+        await DirtyDayMarks.MarkAsync(context, DirtyDayMarks.DaysAffectedBy(rows.Select(r => r.Timestamp)), _clock.GetUtcNow().UtcDateTime);
         await transaction.CommitAsync();
         _catalog.Publish(created);
         return results;
@@ -158,21 +160,6 @@ public sealed class EventWriter : IAsyncDisposable
         return (keep, results);
     }
 
-    /// <summary>Every day an event lands on must be aggregated again, however old it is.</summary>
-    private async Task MarkDirtyDaysAsync(StatsDbContext context, List<RawEvent> rows)
-    {
-        var days = rows.Select(r => DateOnly.FromDateTime(r.Timestamp)).Distinct().ToList();
-        if (days.Count == 0)
-        {
-            return;
-        }
-
-        var known = await DirtyDaysAmong(context, days).ToListAsync();
-        var now = _clock.GetUtcNow().UtcDateTime;
-        context.DirtyDays.AddRange(days.Except(known).Select(d => new DirtyDay { Day = d, MarkedAt = now }));
-        await context.SaveChangesAsync();
-    }
-
     // The writer's queries, one definition each, exposed for the translation tests of every provider.
 
     // One collection parameter (json_each, OPENJSON, = ANY), not one parameter per hash: a group carries thousands of
@@ -182,9 +169,6 @@ public sealed class EventWriter : IAsyncDisposable
         context.RawEvents
             .Where(e => e.Timestamp >= from && e.Timestamp <= to && e.ClientIdHash != null && EF.Parameter(hashes).Contains(e.ClientIdHash.Value))
             .Select(e => new StoredClientId(e.ClientIdHash!.Value, e.Timestamp));
-
-    internal static IQueryable<DateOnly> DirtyDaysAmong(StatsDbContext context, IReadOnlyCollection<DateOnly> days) =>
-        context.DirtyDays.Where(d => days.Contains(d.Day)).Select(d => d.Day);
 
     internal sealed record StoredClientId(long Hash, DateTime Timestamp);
 

@@ -16,9 +16,9 @@ namespace Stats.Core.Ingestion;
 internal static class RawEventInserter
 {
     private const string Columns = "\"TypeId\", \"Timestamp\", \"RecordId\", \"FileId\", \"CommunityId\", \"SubjectId\", \"DetailId\", " +
-        "\"Country\", \"Traits\", \"VisitorHash\", \"SessionHash\", \"Amount\", \"ClientIdHash\"";
+        "\"Country\", \"Traits\", \"VisitorHash\", \"SessionHash\", \"Amount\", \"ClientIdHash\", \"PrecedingVisitorHash\"";
 
-    private static readonly string[] s_sqliteParameters = ["$t", "$ts", "$r", "$f", "$c", "$s", "$d", "$co", "$tr", "$v", "$se", "$a", "$id"];
+    private static readonly string[] s_sqliteParameters = ["$t", "$ts", "$r", "$f", "$c", "$s", "$d", "$co", "$tr", "$v", "$se", "$a", "$id", "$pv"];
 
     public static async Task InsertAsync(StatsDbContext context, IReadOnlyList<RawEvent> rows, CancellationToken cancellationToken)
     {
@@ -64,6 +64,7 @@ internal static class RawEventInserter
             parameters[10].Value = (object?)row.SessionHash ?? DBNull.Value;
             parameters[11].Value = (object?)row.Amount ?? DBNull.Value;
             parameters[12].Value = (object?)row.ClientIdHash ?? DBNull.Value;
+            parameters[13].Value = (object?)row.PrecedingVisitorHash ?? DBNull.Value;
             await command.ExecuteNonQueryAsync(cancellationToken);
         }
     }
@@ -95,6 +96,7 @@ internal static class RawEventInserter
             await WriteNullableAsync(import, row.SessionHash, NpgsqlDbType.Bigint, cancellationToken);
             await WriteNullableAsync(import, row.Amount, NpgsqlDbType.Bigint, cancellationToken);
             await WriteNullableAsync(import, row.ClientIdHash, NpgsqlDbType.Bigint, cancellationToken);
+            await WriteNullableAsync(import, row.PrecedingVisitorHash, NpgsqlDbType.Bigint, cancellationToken);
         }
 
         await import.CompleteAsync(cancellationToken);

@@ -3,15 +3,53 @@ using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
 namespace Stats.Core.Data.Configurations;
 
-internal sealed class RecordDailyStatConfiguration : IEntityTypeConfiguration<RecordDailyStat>
+// Keys lead with what queries select by (scope and id, or activity and community) and end with the day, so that a
+// query over a period is one range read. The aggregator replaces whole days, hence the second index by day.
+
+internal sealed class UsageDailyStatConfiguration : IEntityTypeConfiguration<UsageDailyStat>
 {
-    public void Configure(EntityTypeBuilder<RecordDailyStat> builder)
+    public void Configure(EntityTypeBuilder<UsageDailyStat> builder)
     {
-        builder.ToTable("RecordDailyStats");
-        builder.HasKey(s => new { s.Day, s.RecordId, s.AccessMethod });
+        builder.ToTable("UsageDailyStats");
+        builder.HasKey(s => new { s.Scope, s.ScopeId, s.Day, s.AccessMethod });
+        builder.Property(s => s.Scope).HasConversion<byte>();
         builder.Property(s => s.AccessMethod).HasConversion<byte>();
-        builder.HasOne<Record>().WithMany().HasForeignKey(s => s.RecordId).OnDelete(DeleteBehavior.Cascade);
-        builder.HasIndex(s => new { s.RecordId, s.Day });
+        builder.HasIndex(s => s.Day);
+    }
+}
+
+internal sealed class CountryDailyStatConfiguration : IEntityTypeConfiguration<CountryDailyStat>
+{
+    public void Configure(EntityTypeBuilder<CountryDailyStat> builder)
+    {
+        builder.ToTable("CountryDailyStats");
+        builder.HasKey(s => new { s.Scope, s.ScopeId, s.Day, s.Country });
+        builder.Property(s => s.Scope).HasConversion<byte>();
+        builder.Property(s => s.Country).HasMaxLength(2).IsUnicode(false).IsFixedLength();
+        builder.HasIndex(s => s.Day);
+    }
+}
+
+internal sealed class ActivityDailyStatConfiguration : IEntityTypeConfiguration<ActivityDailyStat>
+{
+    public void Configure(EntityTypeBuilder<ActivityDailyStat> builder)
+    {
+        builder.ToTable("ActivityDailyStats");
+        builder.HasKey(s => new { s.Activity, s.CommunityId, s.Day, s.SubjectId, s.DetailId });
+        builder.Property(s => s.Activity).HasConversion<short>();
+        builder.HasIndex(s => s.Day);
+    }
+}
+
+internal sealed class SipOutcomeConfiguration : IEntityTypeConfiguration<SipOutcome>
+{
+    public void Configure(EntityTypeBuilder<SipOutcome> builder)
+    {
+        builder.ToTable("SipOutcomes");
+        builder.HasKey(s => s.SipId);
+        builder.Property(s => s.SipId).ValueGeneratedNever();
+        builder.HasIndex(s => s.CommunityId);
+        builder.HasIndex(s => s.CreatedAt);
     }
 }
 
@@ -24,11 +62,32 @@ internal sealed class DirtyDayConfiguration : IEntityTypeConfiguration<DirtyDay>
     }
 }
 
+internal sealed class AggregatedDayConfiguration : IEntityTypeConfiguration<AggregatedDay>
+{
+    public void Configure(EntityTypeBuilder<AggregatedDay> builder)
+    {
+        builder.ToTable("AggregatedDays");
+        builder.HasKey(d => d.Day);
+    }
+}
+
+internal sealed class AggregationLeaseConfiguration : IEntityTypeConfiguration<AggregationLease>
+{
+    public void Configure(EntityTypeBuilder<AggregationLease> builder)
+    {
+        builder.ToTable("AggregationLeases");
+        builder.HasKey(l => l.Name);
+        builder.Property(l => l.Name).HasMaxLength(64).IsUnicode(false);
+        builder.Property(l => l.Holder).HasMaxLength(256);
+    }
+}
+
 internal sealed class AggregationRunConfiguration : IEntityTypeConfiguration<AggregationRun>
 {
     public void Configure(EntityTypeBuilder<AggregationRun> builder)
     {
         builder.ToTable("AggregationRuns");
+        builder.Property(r => r.Holder).HasMaxLength(256);
         builder.Property(r => r.Error).HasMaxLength(2000);
         builder.HasIndex(r => r.StartedAt);
     }

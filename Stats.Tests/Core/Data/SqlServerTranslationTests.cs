@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
 using Stats.Core.Access;
+using Stats.Core.Aggregation;
 using Stats.Core.Data;
 using Stats.Core.Events;
 using Stats.Core.Ingestion;
@@ -34,7 +35,7 @@ public sealed class SqlServerTranslationTests : IDisposable
         ["CatalogResolver.FileIdOf"] = c => CatalogResolver.FileIdOf(c, 7, "data.csv"),
         ["CatalogResolver.LabelIdOf"] = c => CatalogResolver.LabelIdOf(c, LabelKind.Location, "Archive Annex"),
         ["EventWriter.StoredClientIds"] = c => EventWriter.StoredClientIds(c, new DateTime(2024, 6, 15, 0, 0, 0, DateTimeKind.Utc), new DateTime(2024, 6, 15, 1, 0, 0, DateTimeKind.Utc), [1L, -5L]),
-        ["EventWriter.DirtyDaysAmong"] = c => EventWriter.DirtyDaysAmong(c, [new DateOnly(2024, 6, 15), new DateOnly(2023, 1, 2)]),
+        ["DirtyDayMarks.DirtyDaysAmong"] = c => DirtyDayMarks.DirtyDaysAmong(c, [new DateOnly(2024, 6, 15), new DateOnly(2023, 1, 2)]),
         ["DailySaltStore.SaltsUpTo"] = c => DailySaltStore.SaltsUpTo(c, new DateOnly(2024, 6, 15)),
         ["ApiKeyService.AllKeys"] = ApiKeyService.AllKeys,
         ["ApiKeyService.KeyByPrefix"] = c => ApiKeyService.KeyByPrefix(c, "abcdefghij"),

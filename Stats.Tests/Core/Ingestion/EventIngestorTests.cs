@@ -224,9 +224,36 @@ public sealed class EventIngestorTests
 
         await using var context = store.CreateContext();
         var dirty = await context.DirtyDays.OrderBy(d => d.Day).ToListAsync(Cancellation);
-        Assert.Equal([new DateOnly(2023, 1, 2), new DateOnly(2024, 6, 15), new DateOnly(2024, 6, 16)], dirty.Select(d => d.Day));
-        Assert.Equal(firstBatchAt, dirty[0].MarkedAt);
-        Assert.Equal(firstBatchAt.AddHours(1), dirty[2].MarkedAt);
+        // A click at midnight can close a double-click of the day before: that day is marked too, with no events of its own.
+        Assert.Equal(
+            [(new DateOnly(2023, 1, 1), 0L), (new DateOnly(2023, 1, 2), 1L), (new DateOnly(2024, 6, 15), 2L), (new DateOnly(2024, 6, 16), 1L)],
+            dirty.Select(d => (d.Day, d.PendingEvents)));
+        Assert.Equal(firstBatchAt, dirty[1].MarkedAt);
+        Assert.Equal(firstBatchAt, dirty[2].MarkedAt);
+        Assert.Equal(firstBatchAt.AddHours(1), dirty[3].MarkedAt);
+        Assert.Equal(1, dirty[1].Version);
+        Assert.Equal(2, dirty[2].Version);
+    }
+
+    [Theory]
+    [MemberData(nameof(StoreProviders.All), MemberType = typeof(StoreProviders))]
+    public async Task AVisitorInTheFirstSecondsOfADayIsAlsoHashedWithThePreviousDaysSalt(DatabaseProvider provider)
+    {
+        await using var store = await TestStore.CreateAsync(provider);
+        await using var ingestion = new IngestionHarness(store);
+        var midnight = new DateTimeOffset(2024, 6, 16, 0, 0, 0, TimeSpan.Zero);
+
+        await ingestion.IngestAsync(
+            TestEvents.View("rec-1", midnight.AddSeconds(-10), userId: "u-1"),
+            TestEvents.View("rec-1", midnight.AddSeconds(10), userId: "u-1"),
+            TestEvents.View("rec-1", midnight.AddSeconds(31), userId: "u-1"));
+
+        await using var context = store.CreateContext();
+        var rows = await context.RawEvents.OrderBy(e => e.Timestamp).ToListAsync(Cancellation);
+        Assert.Null(rows[0].PrecedingVisitorHash);
+        Assert.Equal(rows[0].VisitorHash, rows[1].PrecedingVisitorHash);
+        Assert.NotEqual(rows[0].VisitorHash, rows[1].VisitorHash);
+        Assert.Null(rows[2].PrecedingVisitorHash);
     }
 
     [Theory]

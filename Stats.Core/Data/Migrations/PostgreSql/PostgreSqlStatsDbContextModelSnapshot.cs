@@ -74,6 +74,75 @@ namespace Stats.Core.Data.Migrations.PostgreSql
                     b.ToTable("AccessRules", (string)null);
                 });
 
+            modelBuilder.Entity("Stats.Core.Data.ActivityDailyStat", b =>
+                {
+                    b.Property<short>("Activity")
+                        .HasColumnType("smallint");
+
+                    b.Property<int>("CommunityId")
+                        .HasColumnType("integer");
+
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("date");
+
+                    b.Property<int>("SubjectId")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("DetailId")
+                        .HasColumnType("integer");
+
+                    b.Property<long>("Amount")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("Count")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Activity", "CommunityId", "Day", "SubjectId", "DetailId");
+
+                    b.HasIndex("Day");
+
+                    b.ToTable("ActivityDailyStats", (string)null);
+                });
+
+            modelBuilder.Entity("Stats.Core.Data.AggregatedDay", b =>
+                {
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("date");
+
+                    b.Property<DateTime>("AggregatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long>("Events")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTime?>("RawEventsPurgedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Day");
+
+                    b.ToTable("AggregatedDays", (string)null);
+                });
+
+            modelBuilder.Entity("Stats.Core.Data.AggregationLease", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(64)
+                        .IsUnicode(false)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<DateTime>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Holder")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("AggregationLeases", (string)null);
+                });
+
             modelBuilder.Entity("Stats.Core.Data.AggregationRun", b =>
                 {
                     b.Property<long>("Id")
@@ -89,8 +158,16 @@ namespace Stats.Core.Data.Migrations.PostgreSql
                         .HasMaxLength(2000)
                         .HasColumnType("character varying(2000)");
 
+                    b.Property<long>("EventsProcessed")
+                        .HasColumnType("bigint");
+
                     b.Property<DateTime?>("FinishedAt")
                         .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Holder")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
 
                     b.Property<DateTime>("StartedAt")
                         .HasColumnType("timestamp with time zone");
@@ -174,6 +251,42 @@ namespace Stats.Core.Data.Migrations.PostgreSql
                     b.ToTable("Communities", (string)null);
                 });
 
+            modelBuilder.Entity("Stats.Core.Data.CountryDailyStat", b =>
+                {
+                    b.Property<byte>("Scope")
+                        .HasColumnType("smallint");
+
+                    b.Property<int>("ScopeId")
+                        .HasColumnType("integer");
+
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("date");
+
+                    b.Property<string>("Country")
+                        .HasMaxLength(2)
+                        .IsUnicode(false)
+                        .HasColumnType("character(2)")
+                        .IsFixedLength();
+
+                    b.Property<int>("Downloads")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("UniqueDownloads")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("UniqueViews")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Views")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Scope", "ScopeId", "Day", "Country");
+
+                    b.HasIndex("Day");
+
+                    b.ToTable("CountryDailyStats", (string)null);
+                });
+
             modelBuilder.Entity("Stats.Core.Data.DailySalt", b =>
                 {
                     b.Property<DateOnly>("Day")
@@ -199,6 +312,12 @@ namespace Stats.Core.Data.Migrations.PostgreSql
 
                     b.Property<DateTime>("MarkedAt")
                         .HasColumnType("timestamp with time zone");
+
+                    b.Property<long>("PendingEvents")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("Version")
+                        .HasColumnType("bigint");
 
                     b.HasKey("Day");
 
@@ -257,6 +376,9 @@ namespace Stats.Core.Data.Migrations.PostgreSql
 
                     b.Property<int?>("FileId")
                         .HasColumnType("integer");
+
+                    b.Property<long?>("PrecedingVisitorHash")
+                        .HasColumnType("bigint");
 
                     b.Property<int?>("RecordId")
                         .HasColumnType("integer");
@@ -343,39 +465,6 @@ namespace Stats.Core.Data.Migrations.PostgreSql
                     b.ToTable("Records", (string)null);
                 });
 
-            modelBuilder.Entity("Stats.Core.Data.RecordDailyStat", b =>
-                {
-                    b.Property<DateOnly>("Day")
-                        .HasColumnType("date");
-
-                    b.Property<int>("RecordId")
-                        .HasColumnType("integer");
-
-                    b.Property<byte>("AccessMethod")
-                        .HasColumnType("smallint");
-
-                    b.Property<int>("Downloads")
-                        .HasColumnType("integer");
-
-                    b.Property<int>("UniqueDownloads")
-                        .HasColumnType("integer");
-
-                    b.Property<int>("UniqueViews")
-                        .HasColumnType("integer");
-
-                    b.Property<int>("Views")
-                        .HasColumnType("integer");
-
-                    b.Property<long>("Volume")
-                        .HasColumnType("bigint");
-
-                    b.HasKey("Day", "RecordId", "AccessMethod");
-
-                    b.HasIndex("RecordId", "Day");
-
-                    b.ToTable("RecordDailyStats", (string)null);
-                });
-
             modelBuilder.Entity("Stats.Core.Data.RecordFile", b =>
                 {
                     b.Property<int>("Id")
@@ -401,6 +490,83 @@ namespace Stats.Core.Data.Migrations.PostgreSql
                         .IsUnique();
 
                     b.ToTable("RecordFiles", (string)null);
+                });
+
+            modelBuilder.Entity("Stats.Core.Data.SipOutcome", b =>
+                {
+                    b.Property<int>("SipId")
+                        .HasColumnType("integer");
+
+                    b.Property<int?>("CommunityId")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime?>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime?>("ProcessedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int?>("RecordId")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime?>("SentAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long?>("Size")
+                        .HasColumnType("bigint");
+
+                    b.Property<bool?>("Succeeded")
+                        .HasColumnType("boolean");
+
+                    b.HasKey("SipId");
+
+                    b.HasIndex("CommunityId");
+
+                    b.HasIndex("CreatedAt");
+
+                    b.ToTable("SipOutcomes", (string)null);
+                });
+
+            modelBuilder.Entity("Stats.Core.Data.UsageDailyStat", b =>
+                {
+                    b.Property<byte>("Scope")
+                        .HasColumnType("smallint");
+
+                    b.Property<int>("ScopeId")
+                        .HasColumnType("integer");
+
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("date");
+
+                    b.Property<byte>("AccessMethod")
+                        .HasColumnType("smallint");
+
+                    b.Property<int>("Downloads")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Investigations")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("UniqueDownloads")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("UniqueInvestigations")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("UniqueViews")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Views")
+                        .HasColumnType("integer");
+
+                    b.Property<long>("Volume")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Scope", "ScopeId", "Day", "AccessMethod");
+
+                    b.HasIndex("Day");
+
+                    b.ToTable("UsageDailyStats", (string)null);
                 });
 
             modelBuilder.Entity("Stats.Core.Events.EventType", b =>
@@ -512,15 +678,6 @@ namespace Stats.Core.Data.Migrations.PostgreSql
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
 
-                    b.HasOne("Stats.Core.Data.Record", null)
-                        .WithMany()
-                        .HasForeignKey("RecordId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-                });
-
-            modelBuilder.Entity("Stats.Core.Data.RecordDailyStat", b =>
-                {
                     b.HasOne("Stats.Core.Data.Record", null)
                         .WithMany()
                         .HasForeignKey("RecordId")

@@ -74,6 +74,75 @@ namespace Stats.Core.Data.Migrations.SqlServer
                     b.ToTable("AccessRules", (string)null);
                 });
 
+            modelBuilder.Entity("Stats.Core.Data.ActivityDailyStat", b =>
+                {
+                    b.Property<short>("Activity")
+                        .HasColumnType("smallint");
+
+                    b.Property<int>("CommunityId")
+                        .HasColumnType("int");
+
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("date");
+
+                    b.Property<int>("SubjectId")
+                        .HasColumnType("int");
+
+                    b.Property<int>("DetailId")
+                        .HasColumnType("int");
+
+                    b.Property<long>("Amount")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("Count")
+                        .HasColumnType("int");
+
+                    b.HasKey("Activity", "CommunityId", "Day", "SubjectId", "DetailId");
+
+                    b.HasIndex("Day");
+
+                    b.ToTable("ActivityDailyStats", (string)null);
+                });
+
+            modelBuilder.Entity("Stats.Core.Data.AggregatedDay", b =>
+                {
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("date");
+
+                    b.Property<DateTime>("AggregatedAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<long>("Events")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTime?>("RawEventsPurgedAt")
+                        .HasColumnType("datetime2");
+
+                    b.HasKey("Day");
+
+                    b.ToTable("AggregatedDays", (string)null);
+                });
+
+            modelBuilder.Entity("Stats.Core.Data.AggregationLease", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(64)
+                        .IsUnicode(false)
+                        .HasColumnType("varchar(64)");
+
+                    b.Property<DateTime>("ExpiresAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<string>("Holder")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("nvarchar(256)");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("AggregationLeases", (string)null);
+                });
+
             modelBuilder.Entity("Stats.Core.Data.AggregationRun", b =>
                 {
                     b.Property<long>("Id")
@@ -89,8 +158,16 @@ namespace Stats.Core.Data.Migrations.SqlServer
                         .HasMaxLength(2000)
                         .HasColumnType("nvarchar(2000)");
 
+                    b.Property<long>("EventsProcessed")
+                        .HasColumnType("bigint");
+
                     b.Property<DateTime?>("FinishedAt")
                         .HasColumnType("datetime2");
+
+                    b.Property<string>("Holder")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("nvarchar(256)");
 
                     b.Property<DateTime>("StartedAt")
                         .HasColumnType("datetime2");
@@ -174,6 +251,42 @@ namespace Stats.Core.Data.Migrations.SqlServer
                     b.ToTable("Communities", (string)null);
                 });
 
+            modelBuilder.Entity("Stats.Core.Data.CountryDailyStat", b =>
+                {
+                    b.Property<byte>("Scope")
+                        .HasColumnType("tinyint");
+
+                    b.Property<int>("ScopeId")
+                        .HasColumnType("int");
+
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("date");
+
+                    b.Property<string>("Country")
+                        .HasMaxLength(2)
+                        .IsUnicode(false)
+                        .HasColumnType("char(2)")
+                        .IsFixedLength();
+
+                    b.Property<int>("Downloads")
+                        .HasColumnType("int");
+
+                    b.Property<int>("UniqueDownloads")
+                        .HasColumnType("int");
+
+                    b.Property<int>("UniqueViews")
+                        .HasColumnType("int");
+
+                    b.Property<int>("Views")
+                        .HasColumnType("int");
+
+                    b.HasKey("Scope", "ScopeId", "Day", "Country");
+
+                    b.HasIndex("Day");
+
+                    b.ToTable("CountryDailyStats", (string)null);
+                });
+
             modelBuilder.Entity("Stats.Core.Data.DailySalt", b =>
                 {
                     b.Property<DateOnly>("Day")
@@ -199,6 +312,12 @@ namespace Stats.Core.Data.Migrations.SqlServer
 
                     b.Property<DateTime>("MarkedAt")
                         .HasColumnType("datetime2");
+
+                    b.Property<long>("PendingEvents")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("Version")
+                        .HasColumnType("bigint");
 
                     b.HasKey("Day");
 
@@ -257,6 +376,9 @@ namespace Stats.Core.Data.Migrations.SqlServer
 
                     b.Property<int?>("FileId")
                         .HasColumnType("int");
+
+                    b.Property<long?>("PrecedingVisitorHash")
+                        .HasColumnType("bigint");
 
                     b.Property<int?>("RecordId")
                         .HasColumnType("int");
@@ -343,39 +465,6 @@ namespace Stats.Core.Data.Migrations.SqlServer
                     b.ToTable("Records", (string)null);
                 });
 
-            modelBuilder.Entity("Stats.Core.Data.RecordDailyStat", b =>
-                {
-                    b.Property<DateOnly>("Day")
-                        .HasColumnType("date");
-
-                    b.Property<int>("RecordId")
-                        .HasColumnType("int");
-
-                    b.Property<byte>("AccessMethod")
-                        .HasColumnType("tinyint");
-
-                    b.Property<int>("Downloads")
-                        .HasColumnType("int");
-
-                    b.Property<int>("UniqueDownloads")
-                        .HasColumnType("int");
-
-                    b.Property<int>("UniqueViews")
-                        .HasColumnType("int");
-
-                    b.Property<int>("Views")
-                        .HasColumnType("int");
-
-                    b.Property<long>("Volume")
-                        .HasColumnType("bigint");
-
-                    b.HasKey("Day", "RecordId", "AccessMethod");
-
-                    b.HasIndex("RecordId", "Day");
-
-                    b.ToTable("RecordDailyStats", (string)null);
-                });
-
             modelBuilder.Entity("Stats.Core.Data.RecordFile", b =>
                 {
                     b.Property<int>("Id")
@@ -401,6 +490,83 @@ namespace Stats.Core.Data.Migrations.SqlServer
                         .IsUnique();
 
                     b.ToTable("RecordFiles", (string)null);
+                });
+
+            modelBuilder.Entity("Stats.Core.Data.SipOutcome", b =>
+                {
+                    b.Property<int>("SipId")
+                        .HasColumnType("int");
+
+                    b.Property<int?>("CommunityId")
+                        .HasColumnType("int");
+
+                    b.Property<DateTime?>("CreatedAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<DateTime?>("ProcessedAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<int?>("RecordId")
+                        .HasColumnType("int");
+
+                    b.Property<DateTime?>("SentAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<long?>("Size")
+                        .HasColumnType("bigint");
+
+                    b.Property<bool?>("Succeeded")
+                        .HasColumnType("bit");
+
+                    b.HasKey("SipId");
+
+                    b.HasIndex("CommunityId");
+
+                    b.HasIndex("CreatedAt");
+
+                    b.ToTable("SipOutcomes", (string)null);
+                });
+
+            modelBuilder.Entity("Stats.Core.Data.UsageDailyStat", b =>
+                {
+                    b.Property<byte>("Scope")
+                        .HasColumnType("tinyint");
+
+                    b.Property<int>("ScopeId")
+                        .HasColumnType("int");
+
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("date");
+
+                    b.Property<byte>("AccessMethod")
+                        .HasColumnType("tinyint");
+
+                    b.Property<int>("Downloads")
+                        .HasColumnType("int");
+
+                    b.Property<int>("Investigations")
+                        .HasColumnType("int");
+
+                    b.Property<int>("UniqueDownloads")
+                        .HasColumnType("int");
+
+                    b.Property<int>("UniqueInvestigations")
+                        .HasColumnType("int");
+
+                    b.Property<int>("UniqueViews")
+                        .HasColumnType("int");
+
+                    b.Property<int>("Views")
+                        .HasColumnType("int");
+
+                    b.Property<long>("Volume")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Scope", "ScopeId", "Day", "AccessMethod");
+
+                    b.HasIndex("Day");
+
+                    b.ToTable("UsageDailyStats", (string)null);
                 });
 
             modelBuilder.Entity("Stats.Core.Events.EventType", b =>
@@ -512,15 +678,6 @@ namespace Stats.Core.Data.Migrations.SqlServer
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
 
-                    b.HasOne("Stats.Core.Data.Record", null)
-                        .WithMany()
-                        .HasForeignKey("RecordId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-                });
-
-            modelBuilder.Entity("Stats.Core.Data.RecordDailyStat", b =>
-                {
                     b.HasOne("Stats.Core.Data.Record", null)
                         .WithMany()
                         .HasForeignKey("RecordId")

@@ -67,6 +67,75 @@ namespace Stats.Core.Data.Migrations.Sqlite
                     b.ToTable("AccessRules", (string)null);
                 });
 
+            modelBuilder.Entity("Stats.Core.Data.ActivityDailyStat", b =>
+                {
+                    b.Property<short>("Activity")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("CommunityId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("SubjectId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("DetailId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Amount")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Count")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Activity", "CommunityId", "Day", "SubjectId", "DetailId");
+
+                    b.HasIndex("Day");
+
+                    b.ToTable("ActivityDailyStats", (string)null);
+                });
+
+            modelBuilder.Entity("Stats.Core.Data.AggregatedDay", b =>
+                {
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("AggregatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Events")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("RawEventsPurgedAt")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Day");
+
+                    b.ToTable("AggregatedDays", (string)null);
+                });
+
+            modelBuilder.Entity("Stats.Core.Data.AggregationLease", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(64)
+                        .IsUnicode(false)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("ExpiresAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Holder")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("AggregationLeases", (string)null);
+                });
+
             modelBuilder.Entity("Stats.Core.Data.AggregationRun", b =>
                 {
                     b.Property<long>("Id")
@@ -80,7 +149,15 @@ namespace Stats.Core.Data.Migrations.Sqlite
                         .HasMaxLength(2000)
                         .HasColumnType("TEXT");
 
+                    b.Property<long>("EventsProcessed")
+                        .HasColumnType("INTEGER");
+
                     b.Property<DateTime?>("FinishedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Holder")
+                        .IsRequired()
+                        .HasMaxLength(256)
                         .HasColumnType("TEXT");
 
                     b.Property<DateTime>("StartedAt")
@@ -161,6 +238,42 @@ namespace Stats.Core.Data.Migrations.Sqlite
                     b.ToTable("Communities", (string)null);
                 });
 
+            modelBuilder.Entity("Stats.Core.Data.CountryDailyStat", b =>
+                {
+                    b.Property<byte>("Scope")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ScopeId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Country")
+                        .HasMaxLength(2)
+                        .IsUnicode(false)
+                        .HasColumnType("TEXT")
+                        .IsFixedLength();
+
+                    b.Property<int>("Downloads")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("UniqueDownloads")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("UniqueViews")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Views")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Scope", "ScopeId", "Day", "Country");
+
+                    b.HasIndex("Day");
+
+                    b.ToTable("CountryDailyStats", (string)null);
+                });
+
             modelBuilder.Entity("Stats.Core.Data.DailySalt", b =>
                 {
                     b.Property<DateOnly>("Day")
@@ -186,6 +299,12 @@ namespace Stats.Core.Data.Migrations.Sqlite
 
                     b.Property<DateTime>("MarkedAt")
                         .HasColumnType("TEXT");
+
+                    b.Property<long>("PendingEvents")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Version")
+                        .HasColumnType("INTEGER");
 
                     b.HasKey("Day");
 
@@ -239,6 +358,9 @@ namespace Stats.Core.Data.Migrations.Sqlite
                         .HasColumnType("INTEGER");
 
                     b.Property<int?>("FileId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("PrecedingVisitorHash")
                         .HasColumnType("INTEGER");
 
                     b.Property<int?>("RecordId")
@@ -324,39 +446,6 @@ namespace Stats.Core.Data.Migrations.Sqlite
                     b.ToTable("Records", (string)null);
                 });
 
-            modelBuilder.Entity("Stats.Core.Data.RecordDailyStat", b =>
-                {
-                    b.Property<DateOnly>("Day")
-                        .HasColumnType("TEXT");
-
-                    b.Property<int>("RecordId")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<byte>("AccessMethod")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<int>("Downloads")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<int>("UniqueDownloads")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<int>("UniqueViews")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<int>("Views")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long>("Volume")
-                        .HasColumnType("INTEGER");
-
-                    b.HasKey("Day", "RecordId", "AccessMethod");
-
-                    b.HasIndex("RecordId", "Day");
-
-                    b.ToTable("RecordDailyStats", (string)null);
-                });
-
             modelBuilder.Entity("Stats.Core.Data.RecordFile", b =>
                 {
                     b.Property<int>("Id")
@@ -380,6 +469,83 @@ namespace Stats.Core.Data.Migrations.Sqlite
                         .IsUnique();
 
                     b.ToTable("RecordFiles", (string)null);
+                });
+
+            modelBuilder.Entity("Stats.Core.Data.SipOutcome", b =>
+                {
+                    b.Property<int>("SipId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("CommunityId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("ProcessedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("RecordId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("SentAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("Size")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool?>("Succeeded")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("SipId");
+
+                    b.HasIndex("CommunityId");
+
+                    b.HasIndex("CreatedAt");
+
+                    b.ToTable("SipOutcomes", (string)null);
+                });
+
+            modelBuilder.Entity("Stats.Core.Data.UsageDailyStat", b =>
+                {
+                    b.Property<byte>("Scope")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ScopeId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("TEXT");
+
+                    b.Property<byte>("AccessMethod")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Downloads")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Investigations")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("UniqueDownloads")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("UniqueInvestigations")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("UniqueViews")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Views")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Volume")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Scope", "ScopeId", "Day", "AccessMethod");
+
+                    b.HasIndex("Day");
+
+                    b.ToTable("UsageDailyStats", (string)null);
                 });
 
             modelBuilder.Entity("Stats.Core.Events.EventType", b =>
@@ -491,15 +657,6 @@ namespace Stats.Core.Data.Migrations.Sqlite
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
 
-                    b.HasOne("Stats.Core.Data.Record", null)
-                        .WithMany()
-                        .HasForeignKey("RecordId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-                });
-
-            modelBuilder.Entity("Stats.Core.Data.RecordDailyStat", b =>
-                {
                     b.HasOne("Stats.Core.Data.Record", null)
                         .WithMany()
                         .HasForeignKey("RecordId")

@@ -1,0 +1,224 @@
+namespace Stats.Core.Data;
+
+// The daily aggregates: recomputed from raw events one UTC day at a time and overwritten, never incremented
+// (DOMAIN.md, "Aggregation"). Every dashboard and API query reads these tables and the catalog, never raw events.
+
+/// <summary>COUNTER's Access_Method: people, or scripted tools counted apart.</summary>
+public enum AccessMethod : byte
+{
+    Regular = 0,
+    Machine = 1,
+}
+
+/// <summary>What a usage aggregate row is about.</summary>
+public enum StatScope : byte
+{
+    /// <summary>The whole repository; the scope id is 0.</summary>
+    Repository = 0,
+
+    /// <summary>One version of a record: the scope id is a <see cref="Record"/> id.</summary>
+    Record = 1,
+
+    /// <summary>All versions of a record: the scope id is a <see cref="Label"/> of kind <see cref="LabelKind.Concept"/>.</summary>
+    Concept = 2,
+
+    /// <summary>One file of a record: the scope id is a <see cref="RecordFile"/> id.</summary>
+    File = 3,
+
+    /// <summary>The records of a community: the scope id is a <see cref="Community"/> id.</summary>
+    Community = 4,
+
+    /// <summary>The records of one owner: the scope id is a <see cref="Label"/> of kind <see cref="LabelKind.Owner"/>.</summary>
+    Owner = 5,
+}
+
+/// <summary>
+/// The COUNTER metrics of one scope on one day for one access method. Robots are excluded and double-clicks
+/// removed. Views are the record page's (Investigations that are not Requests); downloads are file Requests;
+/// Investigations count both. Unique counts are distinct COUNTER sessions per item: for a file, per file; for a
+/// concept, per concept (one session viewing two versions counts once); for every wider scope, the sum over its
+/// records of their unique counts (COUNTER's unique items), which is exact because a session never spans two days.
+/// </summary>
+public sealed class UsageDailyStat
+{
+    public DateOnly Day { get; set; }
+
+    public StatScope Scope { get; set; }
+
+    public int ScopeId { get; set; }
+
+    public AccessMethod AccessMethod { get; set; }
+
+    public int Views { get; set; }
+
+    public int UniqueViews { get; set; }
+
+    public int Downloads { get; set; }
+
+    public int UniqueDownloads { get; set; }
+
+    /// <summary>COUNTER Total_Item_Investigations: views and downloads.</summary>
+    public int Investigations { get; set; }
+
+    /// <summary>COUNTER Unique_Item_Investigations.</summary>
+    public int UniqueInvestigations { get; set; }
+
+    /// <summary>Bytes downloaded.</summary>
+    public long Volume { get; set; }
+}
+
+/// <summary>Views and downloads of one scope on one day from one country (both access methods, robots excluded).</summary>
+public sealed class CountryDailyStat
+{
+    /// <summary>The country of clients whose address did not resolve to one (ISO 3166's "unknown or unspecified").</summary>
+    public const string Unknown = "ZZ";
+
+    public DateOnly Day { get; set; }
+
+    public StatScope Scope { get; set; }
+
+    public int ScopeId { get; set; }
+
+    /// <summary>ISO 3166 alpha-2, or <see cref="Unknown"/>.</summary>
+    public required string Country { get; set; }
+
+    public int Views { get; set; }
+
+    public int UniqueViews { get; set; }
+
+    public int Downloads { get; set; }
+
+    public int UniqueDownloads { get; set; }
+}
+
+/// <summary>The events that are counted, not COUNTER-processed: catalog growth, community features, circulation, SIP store.</summary>
+public enum Activity : short
+{
+    /// <summary>A record published. Subject: its owner (<see cref="LabelKind.Owner"/>); detail: its <see cref="AccessRight"/>.</summary>
+    NewRecord = 1,
+
+    NewSubmission = 2,
+
+    /// <summary>Subject: the feature (<see cref="LabelKind.Feature"/>).</summary>
+    FeatureUsed = 3,
+
+    /// <summary>Loans: subject the document, detail the location (labels; 0 when absent).</summary>
+    LoanCreated = 4,
+    LoanExtended = 5,
+    LoanReturned = 6,
+    LoanOverdue = 7,
+    LoanRequested = 8,
+
+    /// <summary>Amount: the SIPs' bytes.</summary>
+    SipCreated = 9,
+    SipSent = 10,
+    SipSucceeded = 11,
+    SipFailed = 12,
+
+    /// <summary>Amount: the day's last archive-size snapshot; count: the day's snapshots.</summary>
+    ArchiveSize = 13,
+}
+
+/// <summary>
+/// How often an <see cref="Activity"/> happened on one day, in one community or (community id 0) in the whole
+/// repository, broken down by a subject and a detail (0 when the activity has none).
+/// </summary>
+public sealed class ActivityDailyStat
+{
+    public DateOnly Day { get; set; }
+
+    public Activity Activity { get; set; }
+
+    /// <summary>A <see cref="Community"/> id, or 0 for the whole repository.</summary>
+    public int CommunityId { get; set; }
+
+    public int SubjectId { get; set; }
+
+    public int DetailId { get; set; }
+
+    public int Count { get; set; }
+
+    public long Amount { get; set; }
+}
+
+/// <summary>One archival package's path through the SIP store, rebuilt from its events by the aggregator.</summary>
+public sealed class SipOutcome
+{
+    /// <summary>The SIP's label (<see cref="LabelKind.Sip"/>).</summary>
+    public int SipId { get; set; }
+
+    public int? RecordId { get; set; }
+
+    public int? CommunityId { get; set; }
+
+    public DateTime? CreatedAt { get; set; }
+
+    public DateTime? SentAt { get; set; }
+
+    public DateTime? ProcessedAt { get; set; }
+
+    /// <summary>Null until Archivematica reported on it.</summary>
+    public bool? Succeeded { get; set; }
+
+    public long? Size { get; set; }
+}
+
+/// <summary>A day whose raw events changed since it was last aggregated.</summary>
+public sealed class DirtyDay
+{
+    public DateOnly Day { get; set; }
+
+    /// <summary>When the day first became dirty: the age of the backlog.</summary>
+    public DateTime MarkedAt { get; set; }
+
+    /// <summary>
+    /// Raised by every change to the day's events. The aggregator clears the mark only if the version is still the one
+    /// it saw before reading the events, so a change committed while it was working is never lost.
+    /// </summary>
+    public long Version { get; set; }
+
+    /// <summary>Events written to the day since it became dirty.</summary>
+    public long PendingEvents { get; set; }
+}
+
+/// <summary>A day the aggregator has processed: when, how many raw events, and whether retention has deleted them since.</summary>
+public sealed class AggregatedDay
+{
+    public DateOnly Day { get; set; }
+
+    public DateTime AggregatedAt { get; set; }
+
+    public long Events { get; set; }
+
+    /// <summary>Set once retention deleted the day's raw events: from then on the aggregates are all there is.</summary>
+    public DateTime? RawEventsPurgedAt { get; set; }
+}
+
+/// <summary>A lease in the store: whichever instance holds it may aggregate; it lapses if the holder stops renewing it.</summary>
+public sealed class AggregationLease
+{
+    public required string Name { get; set; }
+
+    public required string Holder { get; set; }
+
+    public DateTime ExpiresAt { get; set; }
+}
+
+/// <summary>One run of the aggregation pipeline, kept so that admins can see its lag and failures.</summary>
+public sealed class AggregationRun
+{
+    public long Id { get; set; }
+
+    /// <summary>The instance that ran it.</summary>
+    public required string Holder { get; set; }
+
+    public DateTime StartedAt { get; set; }
+
+    public DateTime? FinishedAt { get; set; }
+
+    public int DaysProcessed { get; set; }
+
+    public long EventsProcessed { get; set; }
+
+    public string? Error { get; set; }
+}
