@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Stats.Core.Data;
 
 namespace Stats.Core.Counting;
@@ -13,10 +14,13 @@ public readonly record struct UsageClick(
     long? Visitor,
     long? Session,
     EventTraits Traits,
-    long Bytes = 0)
+    long Bytes = 0,
+    string? Country = null)
 {
     /// <summary>A file download: a Request, and an Investigation too. Otherwise a view of the landing page.</summary>
     public bool IsDownload => FileId is not null;
+
+    public bool IsRobot => (Traits & EventTraits.Robot) != 0;
 
     public AccessMethod AccessMethod => (Traits & EventTraits.Machine) != 0 ? AccessMethod.Machine : AccessMethod.Regular;
 }
@@ -56,30 +60,65 @@ public static class CounterRules
     /// ({0, 20, 45} keeps 45 only). Clicks whose user is unknown are never merged. Fixed, epoch-aligned buckets (what
     /// invenio-stats does) would count {0:29, 0:31} as two: this is a sliding comparison of neighbours.
     /// </summary>
-    public static IEnumerable<UsageClick> RemoveDoubleClicks(IEnumerable<UsageClick> clicks)
+    /// <param name="clicks">The clicks to count.</param>
+    /// <param name="followers">
+    /// Clicks that are not counted here but can still remove one of <paramref name="clicks"/>: the first seconds of the
+    /// next day, so that a pair across midnight counts on the day of the kept click.
+    /// </param>
+    /// <returns>The kept clicks, in time order.</returns>
+    public static List<UsageClick> RemoveDoubleClicks(IEnumerable<UsageClick> clicks, IEnumerable<UsageClick>? followers = null)
     {
-        var known = new List<UsageClick>();
-        foreach (var click in clicks)
+        var ordered = clicks.ToArray();
+        if (!IsInTimeOrder(ordered))
         {
-            if (click.Visitor is null)
+            // Equal times of one user and URL are a double-click whichever comes first, so any order of ties will do.
+            Array.Sort(ordered, static (a, b) => a.Timestamp.CompareTo(b.Timestamp));
+        }
+
+        var removed = new bool[ordered.Length];
+        var latest = new Dictionary<(long Visitor, int RecordId, int FileId), int>();
+        for (var i = 0; i < ordered.Length; i++)
+        {
+            Follow(ordered[i], i);
+        }
+
+        foreach (var follower in (followers ?? []).OrderBy(c => c.Timestamp))
+        {
+            Follow(follower, -1);
+        }
+
+        var kept = new List<UsageClick>(ordered.Length);
+        for (var i = 0; i < ordered.Length; i++)
+        {
+            if (!removed[i])
             {
-                yield return click;
-            }
-            else
-            {
-                known.Add(click);
+                kept.Add(ordered[i]);
             }
         }
 
-        foreach (var sameUrlAndUser in known.GroupBy(c => (c.Visitor, c.RecordId, c.FileId)))
+        return kept;
+
+        void Follow(in UsageClick click, int index)
         {
-            var ordered = sameUrlAndUser.OrderBy(c => c.Timestamp).ToList();
-            for (var i = 0; i < ordered.Count; i++)
+            if (click.Visitor is not { } visitor)
             {
-                if (i + 1 == ordered.Count || ordered[i + 1].Timestamp - ordered[i].Timestamp > DoubleClickWindow)
-                {
-                    yield return ordered[i];
-                }
+                return;
+            }
+
+            ref var previous = ref CollectionsMarshal.GetValueRefOrAddDefault(latest, (visitor, click.RecordId, click.FileId ?? -1), out var exists);
+            if (exists && click.Timestamp - ordered[previous].Timestamp <= DoubleClickWindow)
+            {
+                removed[previous] = true;
+            }
+
+            if (index >= 0)
+            {
+                previous = index;
+            }
+            else
+            {
+                // Only the first click of the next day can close a pair of this day: later ones pair with it, not with us.
+                latest.Remove((visitor, click.RecordId, click.FileId ?? -1));
             }
         }
     }
@@ -90,24 +129,27 @@ public static class CounterRules
     /// </summary>
     public static IReadOnlyDictionary<(int RecordId, AccessMethod AccessMethod), CounterMetrics> Count(IEnumerable<UsageClick> clicks)
     {
-        var kept = RemoveDoubleClicks(clicks.Where(c => (c.Traits & EventTraits.Robot) == 0));
-        var result = new Dictionary<(int, AccessMethod), CounterMetrics>();
-        foreach (var item in kept.GroupBy(c => (c.RecordId, c.AccessMethod)))
+        var tally = new UsageTally<(int, AccessMethod)>();
+        foreach (var click in RemoveDoubleClicks(clicks.Where(c => !c.IsRobot)))
         {
-            var clicksOfItem = item.ToList();
-            var downloads = clicksOfItem.Where(c => c.IsDownload).ToList();
-            result[item.Key] = new CounterMetrics(
-                TotalInvestigations: clicksOfItem.Count,
-                UniqueInvestigations: UniqueSessions(clicksOfItem),
-                TotalRequests: downloads.Count,
-                UniqueRequests: UniqueSessions(downloads),
-                Volume: downloads.Sum(c => c.Bytes));
+            tally.Add((click.RecordId, click.AccessMethod), click);
         }
 
-        return result;
+        return tally.Metrics.ToDictionary(
+            m => m.Key,
+            m => new CounterMetrics(m.Value.Investigations, m.Value.UniqueInvestigations, m.Value.Downloads, m.Value.UniqueDownloads, m.Value.Volume));
     }
 
-    /// <summary>Distinct sessions among the clicks of one item; each click without a session is a session of its own.</summary>
-    private static int UniqueSessions(List<UsageClick> clicks) =>
-        clicks.Where(c => c.Session is not null).Select(c => c.Session).Distinct().Count() + clicks.Count(c => c.Session is null);
+    private static bool IsInTimeOrder(UsageClick[] clicks)
+    {
+        for (var i = 1; i < clicks.Length; i++)
+        {
+            if (clicks[i].Timestamp < clicks[i - 1].Timestamp)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
 }

@@ -1,4 +1,5 @@
 using Stats.Core.Access;
+using Stats.Core.Aggregation;
 using Stats.Core.Data;
 using Stats.Core.Demo;
 
@@ -28,6 +29,7 @@ internal static class CommandLine
     public const string SeedDemo = "seed-demo";
     public const string ApiKey = "apikey";
     public const string Import = "import";
+    public const string Aggregate = "aggregate";
 
     public const string Usage = $$"""
         Usage: Stats.Dashboard [<verb> [options]] [--Stats:Section:Setting=value ...]
@@ -52,6 +54,9 @@ internal static class CommandLine
                                    Importing a log again stores nothing twice.
               --format F           auto (default: NDJSON when the first line starts with '{'), combined, ndjson.
               --batch N            Events per batch handed to the ingestion (default 5000).
+          {{AggregateVerb.Usage}}
+                                   Aggregate now: every day whose raw events changed, or with --from/--to
+                                   every day of that range (UTC dates), changed or not. Prints each day.
           help, --help, -h         Show this text.
 
         Settings are read from appsettings.json, environment variables (Stats__Database__Provider=...)
@@ -65,6 +70,7 @@ internal static class CommandLine
         [SeedDemo] = ["--days", "--records", "--seed"],
         [ApiKey] = ["--name", "--scope"],
         [Import] = ["--format", "--batch"],
+        [Aggregate] = ["--from", "--to"],
     };
 
     public static Invocation Parse(string[] args)
@@ -137,6 +143,7 @@ internal static class CommandLine
                 await services.GetRequiredService<StoreMigrator>().MigrateAsync(cancellation);
                 var result = await services.GetRequiredService<DemoSeeder>().SeedAsync(new DemoOptions { Days = days, Records = records, RandomSeed = seed }, cancellation);
                 Console.WriteLine($"Seeded {result.Records} records in {result.Communities} communities and {result.Events} events ({result.Elapsed.TotalSeconds:F1} s).");
+                AggregateVerb.Print(await services.GetRequiredService<AggregationRunner>().RunAsync(cancellation));
                 return 0;
 
             case ApiKey:
@@ -145,6 +152,9 @@ internal static class CommandLine
 
             case Import:
                 return await ImportVerb.RunAsync(app, invocation, cancellation);
+
+            case Aggregate:
+                return await AggregateVerb.RunAsync(services, invocation, cancellation);
 
             default:
                 throw new InvalidOperationException($"Verb '{invocation.Verb}' has no handler.");

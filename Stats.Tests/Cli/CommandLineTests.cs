@@ -86,7 +86,47 @@ public sealed class CommandLineTests
         Assert.Equal(10, await context.Records.CountAsync(Cancellation));
         var usage = await context.RawEvents.CountAsync(e => e.TypeId == EventCatalog.CodeOf(EventCatalog.RecordView), Cancellation);
         Assert.True(usage > 0, "seed-demo wrote no record views.");
-        Assert.True(await context.DirtyDays.AnyAsync(Cancellation), "seed-demo marked no day for aggregation.");
+        // The verb aggregates what it wrote: numbers are there at once, nothing is left waiting.
+        Assert.Contains("Aggregated ", result.StandardOutput, StringComparison.Ordinal);
+        Assert.False(await context.DirtyDays.AnyAsync(Cancellation), "seed-demo left days unaggregated.");
+        var views = await context.UsageDailyStats.Where(s => s.Scope == StatScope.Repository).SumAsync(s => s.Views, Cancellation);
+        Assert.InRange(views, 1, usage);
+    }
+
+    [Fact]
+    public async Task AggregateRecomputesAForcedRangeAndPrintsEachDay()
+    {
+        using var folder = new TempFolder();
+        var file = folder.Combine("stats.db");
+        var seeded = await DashboardProcess.RunAsync(SqliteSettings(file), "seed-demo", "--days", "2", "--records", "5");
+        Assert.True(seeded.ExitCode == 0, seeded.ToString());
+        await using var context = new StatsDbContextFactory(DatabaseProvider.Sqlite, $"Data Source={file}").CreateDbContext();
+        var lastDay = await context.AggregatedDays.MaxAsync(d => d.Day, Cancellation);
+        var before = await context.UsageDailyStats.Where(s => s.Day == lastDay).SumAsync(s => s.Views, Cancellation);
+
+        var result = await DashboardProcess.RunAsync(SqliteSettings(file), "aggregate", "--from", $"{lastDay:yyyy-MM-dd}", "--to", $"{lastDay:yyyy-MM-dd}");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains($"{lastDay:yyyy-MM-dd} ", result.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("Aggregated 1 day(s)", result.StandardOutput, StringComparison.Ordinal);
+        Assert.Equal(before, await context.UsageDailyStats.Where(s => s.Day == lastDay).SumAsync(s => s.Views, Cancellation));
+
+        var nothing = await DashboardProcess.RunAsync(SqliteSettings(file), "aggregate");
+        Assert.True(nothing.ExitCode == 0, nothing.ToString());
+        Assert.Contains("Nothing to aggregate", nothing.StandardOutput, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("--from", "2024-13-01")]
+    [InlineData("--to", "yesterday")]
+    public async Task AggregateRejectsADateThatIsNotADay(string option, string value)
+    {
+        using var folder = new TempFolder();
+
+        var result = await DashboardProcess.RunAsync(SqliteSettings(folder.Combine("stats.db")), "aggregate", option, value);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains(value, result.StandardError, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using System.Reflection;
 using Microsoft.Extensions.Configuration;
+using Stats.Core.Aggregation;
 using Stats.Core.Data;
 using Stats.Core.Demo;
 using Stats.Core.Enrichment;
@@ -22,6 +23,7 @@ public sealed class AppSettingsExampleTests
         { typeof(PrivacyOptions), PrivacyOptions.SectionName },
         { typeof(EventTypeOptions), EventTypeOptions.SectionName },
         { typeof(ImportOptions), ImportOptions.SectionName },
+        { typeof(AggregationOptions), AggregationOptions.SectionName },
     };
 
     [Theory]
@@ -56,6 +58,7 @@ public sealed class AppSettingsExampleTests
         Assert.Equivalent(new DemoDataOptions(), demo);
         Assert.Equivalent(new IngestionOptions(), ingestion);
         Assert.Equivalent(new PrivacyOptions(), example.GetSection(PrivacyOptions.SectionName).Get<PrivacyOptions>());
+        Assert.Equivalent(new AggregationOptions(), example.GetSection(AggregationOptions.SectionName).Get<AggregationOptions>());
     }
 
     private static string RepositoryRoot()

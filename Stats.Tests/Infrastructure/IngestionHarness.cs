@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
+using Stats.Core.Aggregation;
 using Stats.Core.Events;
 using Stats.Core.Ingestion;
 
@@ -21,6 +22,7 @@ public sealed class IngestionHarness : IAsyncDisposable
         Types = new EventTypeRegistry(Options.Create(types ?? new EventTypeOptions()), store.Contexts);
         Ingestor = new EventIngestor(Writer, Types, ShippedReferenceData.Classifier, ShippedReferenceData.Countries, Salts,
             Options.Create(options ?? new IngestionOptions()), Clock);
+        Aggregator = CreateAggregator();
     }
 
     public TestStore Store { get; }
@@ -34,6 +36,23 @@ public sealed class IngestionHarness : IAsyncDisposable
     public EventTypeRegistry Types { get; }
 
     public EventIngestor Ingestor { get; }
+
+    /// <summary>The aggregator over the same store and clock.</summary>
+    public AggregationRunner Aggregator { get; }
+
+    /// <summary>Another aggregator over the same store: another instance, as far as the lease is concerned.</summary>
+    public AggregationRunner CreateAggregator(AggregationOptions? options = null) =>
+        new(Store.Contexts, Clock, Options.Create(options ?? new AggregationOptions()), new AggregationMetrics(new TestMeterFactory()),
+            NullLogger<AggregationRunner>.Instance);
+
+    /// <summary>Aggregates every dirty day, and fails the test if the run failed.</summary>
+    public async Task<AggregationReport> AggregateAsync()
+    {
+        var report = await Aggregator.RunAsync(TestContext.Current.CancellationToken);
+        Assert.True(report.LeaseAcquired, "The aggregator did not get the lease.");
+        Assert.True(report.Error is null, report.Error);
+        return report;
+    }
 
     /// <summary>Ingests a batch, as the API would.</summary>
     public Task<IngestResult> IngestAsync(params IncomingEvent[] events) =>

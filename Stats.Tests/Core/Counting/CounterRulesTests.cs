@@ -40,7 +40,7 @@ public sealed class CounterRulesTests
             View(20, visitor: 5), Download(s_noon.AddSeconds(21), visitor: 5),
         ];
 
-        Assert.Equal(clicks.Length, CounterRules.RemoveDoubleClicks(clicks).Count());
+        Assert.Equal(clicks.Length, CounterRules.RemoveDoubleClicks(clicks).Count);
     }
 
     [Fact]
@@ -48,7 +48,7 @@ public sealed class CounterRulesTests
     {
         var clicks = new[] { View(0) with { Visitor = null }, View(1) with { Visitor = null } };
 
-        Assert.Equal(2, CounterRules.RemoveDoubleClicks(clicks).Count());
+        Assert.Equal(2, CounterRules.RemoveDoubleClicks(clicks).Count);
     }
 
     [Fact]

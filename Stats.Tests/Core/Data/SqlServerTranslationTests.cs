@@ -41,6 +41,16 @@ public sealed class SqlServerTranslationTests : IDisposable
         ["ApiKeyService.KeyByPrefix"] = c => ApiKeyService.KeyByPrefix(c, "abcdefghij"),
         ["ApiKeyService.KeyByPrefixOrId"] = c => ApiKeyService.KeyByPrefixOrId(c, "abcdefghij", 3),
         ["EventTypeRegistry.StoredTypes"] = EventTypeRegistry.StoredTypes,
+        ["CatalogSnapshot.RecordRows"] = CatalogSnapshot.RecordRows,
+        ["CatalogSnapshot.Memberships"] = CatalogSnapshot.Memberships,
+        ["CatalogSnapshot.LabelsOfKind"] = c => CatalogSnapshot.LabelsOfKind(c, LabelKind.Owner, ["alice", "bob"]),
+        ["CatalogSnapshot.AllLabelsOfKind"] = c => CatalogSnapshot.AllLabelsOfKind(c, LabelKind.Status),
+        ["DailyAggregator.DayState"] = c => DailyAggregator.DayState(c, new DateOnly(2024, 6, 15)),
+        ["DailyAggregator.SipOutcomesAmong"] = c => DailyAggregator.SipOutcomesAmong(c, [3, 4]),
+        ["AggregationRunner.DirtyMarks"] = AggregationRunner.DirtyMarks,
+        ["AggregationRunner.Lease"] = AggregationRunner.Lease,
+        ["PipelineMonitor.Runs"] = PipelineMonitor.Runs,
+        ["PipelineMonitor.BacklogOf"] = PipelineMonitor.BacklogOf,
         ["DailySaltStore.SaltOf"] = c => DailySaltStore.SaltOf(c, new DateOnly(2024, 6, 15)),
     };
 

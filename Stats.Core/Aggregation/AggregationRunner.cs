@@ -1,0 +1,190 @@
+using System.Diagnostics;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Stats.Core.Data;
+
+namespace Stats.Core.Aggregation;
+
+/// <summary>What one aggregation run did; when another instance held the lease, nothing, and who held it.</summary>
+public sealed record AggregationReport(
+    bool LeaseAcquired,
+    string? LeaseHolder,
+    DateTime? LeaseExpiresAt,
+    IReadOnlyList<DayReport> Days,
+    TimeSpan Elapsed,
+    string? Error)
+{
+    public long Events => Days.Sum(d => d.Events);
+}
+
+/// <summary>
+/// Runs the aggregator: takes the lease in the store (so that two instances never aggregate at once), recomputes
+/// the dirty days (newest first: today's numbers matter most) or a forced range, and records the run.
+/// </summary>
+public sealed class AggregationRunner(
+    IDbContextFactory<StatsDbContext> contextFactory,
+    TimeProvider clock,
+    IOptions<AggregationOptions> options,
+    AggregationMetrics metrics,
+    ILogger<AggregationRunner> logger)
+{
+    public const string LeaseName = "aggregator";
+
+    /// <summary>This instance, as the lease and the run history name it.</summary>
+    public string Holder { get; } = $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid().ToString("N")[..8]}";
+
+    /// <summary>Raised after every run that wrote aggregates: what changed, for whoever shows numbers.</summary>
+    public event Action<AggregationReport>? Aggregated;
+
+    /// <summary>Recomputes every dirty day.</summary>
+    public Task<AggregationReport> RunAsync(CancellationToken cancellationToken = default) => RunAsync(null, cancellationToken);
+
+    /// <summary>Recomputes every day of <paramref name="forced"/> (dirty or not), or every dirty day when it is null.</summary>
+    public async Task<AggregationReport> RunAsync((DateOnly From, DateOnly To)? forced, CancellationToken cancellationToken = default)
+    {
+        var watch = Stopwatch.StartNew();
+        var startedAt = Now;
+        await using (var context = await contextFactory.CreateDbContextAsync(cancellationToken))
+        {
+            if (!await TryTakeLeaseAsync(context, cancellationToken))
+            {
+                var lease = await Lease(context).FirstOrDefaultAsync(cancellationToken);
+                return new AggregationReport(false, lease?.Holder, lease?.ExpiresAt, [], watch.Elapsed, null);
+            }
+        }
+
+        var days = new List<DayReport>();
+        string? error = null;
+        try
+        {
+            var catalog = new CatalogSnapshot();
+            foreach (var (day, version) in await DaysToAggregateAsync(forced, cancellationToken))
+            {
+                await using var context = await contextFactory.CreateDbContextAsync(cancellationToken);
+                if (!await TryTakeLeaseAsync(context, cancellationToken))
+                {
+                    throw new InvalidOperationException("The aggregation lease was lost (this instance stalled for longer than Stats:Aggregation:LeaseDuration).");
+                }
+
+                var report = await DailyAggregator.AggregateAsync(context, catalog, day, version, Now, cancellationToken);
+                days.Add(report);
+                metrics.DayAggregated(report);
+            }
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            error = ex.GetType().Name + ": " + ex.Message;
+            metrics.RunFailed();
+            logger.LogError(ex, "Aggregation failed after {Days} day(s).", days.Count);
+        }
+        finally
+        {
+            await FinishAsync(startedAt, days, error);
+        }
+
+        var result = new AggregationReport(true, Holder, null, days, watch.Elapsed, error);
+        if (days.Count > 0)
+        {
+            Aggregated?.Invoke(result);
+        }
+
+        return result;
+    }
+
+    private DateTime Now => clock.GetUtcNow().UtcDateTime;
+
+    private async Task<List<(DateOnly Day, long? Version)>> DaysToAggregateAsync((DateOnly From, DateOnly To)? forced, CancellationToken cancellationToken)
+    {
+        await using var context = await contextFactory.CreateDbContextAsync(cancellationToken);
+        var marks = await DirtyMarks(context).ToListAsync(cancellationToken);
+        if (forced is not { } range)
+        {
+            return [.. marks.Select(m => (m.Day, (long?)m.Version))];
+        }
+
+        var versions = marks.ToDictionary(m => m.Day, m => m.Version);
+        var days = new List<(DateOnly, long?)>();
+        for (var day = range.To; day >= range.From; day = day.AddDays(-1))
+        {
+            days.Add((day, versions.TryGetValue(day, out var v) ? v : null));
+        }
+
+        return days;
+    }
+
+    /// <summary>Takes the lease, or renews it when this instance holds it; false when another instance holds it.</summary>
+    private async Task<bool> TryTakeLeaseAsync(StatsDbContext context, CancellationToken cancellationToken)
+    {
+        var now = Now;
+        var until = now + options.Value.LeaseDuration;
+        var holder = Holder;
+        // One conditional update: whichever instance's statement runs first takes an expired lease; the other's matches nothing.
+        var taken = await context.AggregationLeases
+            .Where(l => l.Name == LeaseName && (l.Holder == holder || l.ExpiresAt < now))
+            .ExecuteUpdateAsync(u => u.SetProperty(l => l.Holder, holder).SetProperty(l => l.ExpiresAt, until), cancellationToken);
+        if (taken == 1)
+        {
+            return true;
+        }
+
+        if (await context.AggregationLeases.AnyAsync(l => l.Name == LeaseName, cancellationToken))
+        {
+            return false;
+        }
+
+        try
+        {
+            context.AggregationLeases.Add(new AggregationLease { Name = LeaseName, Holder = holder, ExpiresAt = until });
+            await context.SaveChangesAsync(cancellationToken);
+            return true;
+        }
+        catch (DbUpdateException)
+        {
+            // Another instance created the lease first.
+            return false;
+        }
+    }
+
+    /// <summary>Records the run (when it did something or failed), releases the lease and trims the run history.</summary>
+    private async Task FinishAsync(DateTime startedAt, List<DayReport> days, string? error)
+    {
+        try
+        {
+            await using var context = await contextFactory.CreateDbContextAsync(CancellationToken.None);
+            var now = Now;
+            if (days.Count > 0 || error is not null)
+            {
+                context.AggregationRuns.Add(new AggregationRun
+                {
+                    Holder = Holder,
+                    StartedAt = startedAt,
+                    FinishedAt = now,
+                    DaysProcessed = days.Count,
+                    EventsProcessed = days.Sum(d => d.Events),
+                    Error = error is { Length: > 2000 } ? error[..2000] : error,
+                });
+                await context.SaveChangesAsync(CancellationToken.None);
+                var horizon = now - options.Value.RunHistory;
+                await context.AggregationRuns.Where(r => r.StartedAt < horizon).ExecuteDeleteAsync(CancellationToken.None);
+            }
+
+            var holder = Holder;
+            await context.AggregationLeases.Where(l => l.Name == LeaseName && l.Holder == holder)
+                .ExecuteUpdateAsync(u => u.SetProperty(l => l.ExpiresAt, now), CancellationToken.None);
+        }
+        catch (Exception ex)
+        {
+            // The lease lapses by itself; the next run records itself.
+            logger.LogWarning("The aggregation run could not be recorded: {Error}", ex.GetType().Name + ": " + ex.Message);
+        }
+    }
+
+    // The runner's queries, exposed for the translation tests of every provider.
+
+    internal static IQueryable<DirtyDay> DirtyMarks(StatsDbContext context) =>
+        context.DirtyDays.AsNoTracking().OrderByDescending(d => d.Day);
+
+    internal static IQueryable<AggregationLease> Lease(StatsDbContext context) =>
+        context.AggregationLeases.AsNoTracking().Where(l => l.Name == LeaseName);
+}

@@ -1,0 +1,265 @@
+using Stats.Core.Counting;
+using Stats.Core.Data;
+using Stats.Core.Events;
+
+namespace Stats.Core.Aggregation;
+
+/// <summary>
+/// Everything one UTC day's raw events add up to: the rows the aggregator writes for that day. Pure computation over
+/// the day's events and a catalog snapshot; the COUNTER rules come from <see cref="CounterRules"/> and
+/// <see cref="UsageTally{TKey}"/>, nowhere else.
+/// </summary>
+internal sealed class DayTotals
+{
+    private static readonly short s_view = EventCatalog.CodeOf(EventCatalog.RecordView);
+    private static readonly short s_download = EventCatalog.CodeOf(EventCatalog.FileDownload);
+    private static readonly Dictionary<short, Activity> s_activities = new()
+    {
+        [EventCatalog.CodeOf(EventCatalog.SubmissionCreated)] = Activity.NewSubmission,
+        [EventCatalog.CodeOf(EventCatalog.FeatureUsed)] = Activity.FeatureUsed,
+        [EventCatalog.CodeOf(EventCatalog.LoanCreated)] = Activity.LoanCreated,
+        [EventCatalog.CodeOf(EventCatalog.LoanExtended)] = Activity.LoanExtended,
+        [EventCatalog.CodeOf(EventCatalog.LoanReturned)] = Activity.LoanReturned,
+        [EventCatalog.CodeOf(EventCatalog.LoanOverdue)] = Activity.LoanOverdue,
+        [EventCatalog.CodeOf(EventCatalog.LoanRequested)] = Activity.LoanRequested,
+        [EventCatalog.CodeOf(EventCatalog.SipCreated)] = Activity.SipCreated,
+        [EventCatalog.CodeOf(EventCatalog.SipSent)] = Activity.SipSent,
+    };
+
+    private static readonly short s_published = EventCatalog.CodeOf(EventCatalog.RecordPublished);
+    private static readonly short s_sipProcessed = EventCatalog.CodeOf(EventCatalog.SipProcessed);
+    private static readonly short s_archiveSize = EventCatalog.CodeOf(EventCatalog.ArchiveSize);
+
+    private DayTotals(DateOnly day) => Day = day;
+
+    public DateOnly Day { get; }
+
+    public List<UsageDailyStat> Usage { get; } = [];
+
+    public List<CountryDailyStat> Countries { get; } = [];
+
+    public List<ActivityDailyStat> Activities { get; } = [];
+
+    /// <summary>What the day's SIP events say about each SIP, by SIP label.</summary>
+    public Dictionary<int, SipFacts> Sips { get; } = [];
+
+    /// <summary>The records whose concept and owner need labels before <see cref="Compute"/> can name them.</summary>
+    public static (IEnumerable<string> Concepts, IEnumerable<string> Owners) LabelsNeeded(IEnumerable<RecordFacts> records)
+    {
+        var list = records.ToList();
+        return (list.Select(r => r.Concept), list.Where(r => r.Owner is not null).Select(r => r.Owner!));
+    }
+
+    public static DayTotals Compute(DateOnly day, List<DayEvent> events, List<UsageClick> followers, CatalogSnapshot catalog)
+    {
+        var totals = new DayTotals(day);
+        var clicks = new List<UsageClick>();
+        var activities = new Dictionary<(Activity, int Community, int Subject, int Detail), (int Count, long Amount)>();
+        var newRecords = new HashSet<int>();
+        var archiveSnapshots = new Dictionary<int, (int Count, long Last)>();
+        foreach (var e in events)
+        {
+            if ((e.TypeId == s_view || e.TypeId == s_download) && e.RecordId is { } recordId)
+            {
+                if ((e.Traits & EventTraits.Robot) == 0)
+                {
+                    clicks.Add(new UsageClick(
+                        e.Timestamp, recordId, e.TypeId == s_download ? e.FileId : null, e.VisitorHash, e.SessionHash, e.Traits, e.Amount ?? 0, e.Country));
+                }
+            }
+            else if (e.TypeId == s_published && e.RecordId is { } published)
+            {
+                // A record is new on the day of its first publication only, however often it is published again.
+                if (catalog.Record(published) is { } facts && facts.PublishedOn == day && newRecords.Add(published))
+                {
+                    var owner = facts.Owner is null ? 0 : catalog.LabelId(LabelKind.Owner, facts.Owner);
+                    foreach (var community in WithRepository(facts.Communities))
+                    {
+                        Tally(activities, (Activity.NewRecord, community, owner, (int)facts.AccessRight), 0);
+                    }
+                }
+            }
+            else if (e.TypeId == s_archiveSize)
+            {
+                // Events come in time order: the last snapshot of the day wins.
+                archiveSnapshots.TryGetValue(e.CommunityId ?? 0, out var snapshots);
+                archiveSnapshots[e.CommunityId ?? 0] = (snapshots.Count + 1, e.Amount ?? 0);
+            }
+            else if (s_activities.TryGetValue(e.TypeId, out var activity) || e.TypeId == s_sipProcessed)
+            {
+                if (e.TypeId == s_sipProcessed)
+                {
+                    activity = catalog.LabelValue(e.DetailId ?? 0) == "succeeded" ? Activity.SipSucceeded : Activity.SipFailed;
+                }
+
+                CountActivity(totals, catalog, activities, activity, e);
+            }
+        }
+
+        foreach (var (community, (count, bytes)) in archiveSnapshots)
+        {
+            totals.Activities.Add(new ActivityDailyStat { Day = day, Activity = Activity.ArchiveSize, CommunityId = community, Count = count, Amount = bytes });
+        }
+
+        foreach (var ((activity, community, subject, detail), (count, amount)) in activities)
+        {
+            totals.Activities.Add(new ActivityDailyStat
+            {
+                Day = day, Activity = activity, CommunityId = community, SubjectId = subject, DetailId = detail, Count = count, Amount = amount,
+            });
+        }
+
+        totals.CountUsage(CounterRules.RemoveDoubleClicks(clicks, followers.Where(f => !f.IsRobot)), catalog);
+        return totals;
+    }
+
+    private static void CountActivity(
+        DayTotals totals, CatalogSnapshot catalog, Dictionary<(Activity, int, int, int), (int, long)> activities, Activity activity, DayEvent e)
+    {
+        var record = e.RecordId is { } id ? catalog.Record(id) : null;
+        int[] communities = e.CommunityId is { } c ? [c] : record?.Communities ?? [];
+        switch (activity)
+        {
+            case Activity.LoanCreated or Activity.LoanExtended or Activity.LoanReturned or Activity.LoanOverdue or Activity.LoanRequested:
+                Tally(activities, (activity, 0, e.SubjectId ?? 0, e.DetailId ?? 0), 0);
+                return;
+            case Activity.FeatureUsed:
+                foreach (var community in WithRepository(communities))
+                {
+                    Tally(activities, (activity, community, e.SubjectId ?? 0, 0), 0);
+                }
+
+                return;
+            default:
+                var amount = activity == Activity.SipCreated ? e.Amount ?? 0 : 0;
+                foreach (var community in WithRepository(communities))
+                {
+                    Tally(activities, (activity, community, 0, 0), amount);
+                }
+
+                if (e.SubjectId is { } sip)
+                {
+                    totals.Sips.TryGetValue(sip, out var facts);
+                    totals.Sips[sip] = facts.With(activity, e, communities.Length > 0 ? communities[0] : null);
+                }
+
+                return;
+        }
+    }
+
+    private static void Tally(Dictionary<(Activity, int, int, int), (int Count, long Amount)> activities, (Activity, int, int, int) key, long amount)
+    {
+        activities.TryGetValue(key, out var value);
+        activities[key] = (value.Count + 1, value.Amount + amount);
+    }
+
+    private static IEnumerable<int> WithRepository(int[] communities) => communities.Prepend(0).Distinct();
+
+    private void CountUsage(List<UsageClick> kept, CatalogSnapshot catalog)
+    {
+        var records = new UsageTally<(int, AccessMethod)>();
+        var concepts = new UsageTally<(int, AccessMethod)>();
+        var files = new UsageTally<(int, AccessMethod)>();
+        var countries = new UsageTally<(int, string)>();
+        foreach (var click in kept)
+        {
+            var facts = catalog.Record(click.RecordId);
+            records.Add((click.RecordId, click.AccessMethod), click);
+            if (facts is not null)
+            {
+                concepts.Add((catalog.LabelId(LabelKind.Concept, facts.Concept), click.AccessMethod), click);
+            }
+
+            if (click.FileId is { } file)
+            {
+                files.Add((file, click.AccessMethod), click);
+            }
+
+            countries.Add((click.RecordId, click.Country ?? CountryDailyStat.Unknown), click);
+        }
+
+        // Unique items add up over wider scopes: a session's unique view of a record is one per record.
+        var wide = new Dictionary<(StatScope, int, AccessMethod), UsageMetrics>();
+        foreach (var ((recordId, method), metrics) in records.Metrics)
+        {
+            AddUsage(StatScope.Record, recordId, method, metrics);
+            Widen(wide, (StatScope.Repository, 0, method), metrics);
+            if (catalog.Record(recordId) is { } facts)
+            {
+                foreach (var community in facts.Communities)
+                {
+                    Widen(wide, (StatScope.Community, community, method), metrics);
+                }
+
+                if (facts.Owner is not null)
+                {
+                    Widen(wide, (StatScope.Owner, catalog.LabelId(LabelKind.Owner, facts.Owner), method), metrics);
+                }
+            }
+        }
+
+        foreach (var ((conceptId, method), metrics) in concepts.Metrics)
+        {
+            AddUsage(StatScope.Concept, conceptId, method, metrics);
+        }
+
+        foreach (var ((fileId, method), metrics) in files.Metrics)
+        {
+            AddUsage(StatScope.File, fileId, method, metrics);
+        }
+
+        foreach (var ((scope, id, method), metrics) in wide)
+        {
+            AddUsage(scope, id, method, metrics);
+        }
+
+        var wideCountries = new Dictionary<(StatScope, int, string), UsageMetrics>();
+        foreach (var ((recordId, country), metrics) in countries.Metrics)
+        {
+            AddCountry(StatScope.Record, recordId, country, metrics);
+            Widen(wideCountries, (StatScope.Repository, 0, country), metrics);
+            foreach (var community in catalog.Record(recordId)?.Communities ?? [])
+            {
+                Widen(wideCountries, (StatScope.Community, community, country), metrics);
+            }
+        }
+
+        foreach (var ((scope, id, country), metrics) in wideCountries)
+        {
+            AddCountry(scope, id, country, metrics);
+        }
+    }
+
+    private static void Widen<TKey>(Dictionary<TKey, UsageMetrics> wide, TKey key, UsageMetrics metrics)
+        where TKey : notnull
+    {
+        wide.TryGetValue(key, out var sum);
+        sum.Add(metrics);
+        wide[key] = sum;
+    }
+
+    private void AddUsage(StatScope scope, int id, AccessMethod method, UsageMetrics m) => Usage.Add(new UsageDailyStat
+    {
+        Day = Day, Scope = scope, ScopeId = id, AccessMethod = method,
+        Views = m.Views, UniqueViews = m.UniqueViews, Downloads = m.Downloads, UniqueDownloads = m.UniqueDownloads,
+        Investigations = m.Investigations, UniqueInvestigations = m.UniqueInvestigations, Volume = m.Volume,
+    });
+
+    private void AddCountry(StatScope scope, int id, string country, UsageMetrics m) => Countries.Add(new CountryDailyStat
+    {
+        Day = Day, Scope = scope, ScopeId = id, Country = country,
+        Views = m.Views, UniqueViews = m.UniqueViews, Downloads = m.Downloads, UniqueDownloads = m.UniqueDownloads,
+    });
+}
+
+/// <summary>What one day's events say about one SIP; merged into its <see cref="SipOutcome"/>.</summary>
+internal readonly record struct SipFacts(int? RecordId, int? CommunityId, DateTime? CreatedAt, DateTime? SentAt, DateTime? ProcessedAt, bool? Succeeded, long? Size)
+{
+    public SipFacts With(Activity activity, DayEvent e, int? community) => activity switch
+    {
+        Activity.SipCreated => this with { CreatedAt = CreatedAt ?? e.Timestamp, Size = e.Amount ?? Size, RecordId = e.RecordId ?? RecordId, CommunityId = community ?? CommunityId },
+        Activity.SipSent => this with { SentAt = e.Timestamp, RecordId = e.RecordId ?? RecordId, CommunityId = community ?? CommunityId },
+        // Processed again (a retry after a failure): the latest report is the outcome.
+        _ => this with { ProcessedAt = e.Timestamp, Succeeded = activity == Activity.SipSucceeded, RecordId = e.RecordId ?? RecordId, CommunityId = community ?? CommunityId },
+    };
+}

@@ -1,0 +1,64 @@
+using Microsoft.EntityFrameworkCore;
+using Stats.Core.Data;
+
+namespace Stats.Core.Aggregation;
+
+/// <summary>A finished aggregation run.</summary>
+public sealed record RunSummary(DateTime StartedAt, DateTime? FinishedAt, string Holder, int Days, long Events, string? Error)
+{
+    public TimeSpan? Duration => FinishedAt - StartedAt;
+}
+
+/// <summary>What waits for the aggregator: dirty days, the events written to them, and since when.</summary>
+public sealed record Backlog(int Days, long Events, DateOnly? OldestDay, DateTime? WaitingSince, TimeSpan? Age);
+
+/// <summary>The pipeline's health as admins see it ("counters frozen" must be visible, DOMAIN.md).</summary>
+public sealed record PipelineStatus(
+    DateTime CheckedAt,
+    RunSummary? LastRun,
+    RunSummary? LastSuccess,
+    RunSummary? LastFailure,
+    Backlog Backlog,
+    string? LeaseHolder,
+    DateTime? LeaseExpiresAt,
+    int AggregatedDays);
+
+/// <summary>Reads the pipeline's state from the store.</summary>
+public sealed class PipelineMonitor(IDbContextFactory<StatsDbContext> contextFactory, TimeProvider clock, AggregationMetrics metrics)
+{
+    public async Task<PipelineStatus> GetStatusAsync(CancellationToken cancellationToken = default)
+    {
+        await using var context = await contextFactory.CreateDbContextAsync(cancellationToken);
+        var now = clock.GetUtcNow().UtcDateTime;
+        var lastRun = await Runs(context).FirstOrDefaultAsync(cancellationToken);
+        var lastSuccess = await Runs(context).Where(r => r.Error == null).FirstOrDefaultAsync(cancellationToken);
+        var lastFailure = await Runs(context).Where(r => r.Error != null).FirstOrDefaultAsync(cancellationToken);
+        var backlog = await BacklogOf(context).FirstOrDefaultAsync(cancellationToken);
+        var lease = await AggregationRunner.Lease(context).FirstOrDefaultAsync(cancellationToken);
+        var aggregatedDays = await context.AggregatedDays.CountAsync(cancellationToken);
+        var status = new PipelineStatus(
+            now,
+            lastRun,
+            lastSuccess,
+            lastFailure,
+            backlog is null
+                ? new Backlog(0, 0, null, null, null)
+                : new Backlog(backlog.Days, backlog.Events, backlog.OldestDay, backlog.WaitingSince, now - backlog.WaitingSince),
+            lease is not null && lease.ExpiresAt > now ? lease.Holder : null,
+            lease is not null && lease.ExpiresAt > now ? lease.ExpiresAt : null,
+            aggregatedDays);
+        metrics.Observe(status);
+        return status;
+    }
+
+    // The monitor's queries, exposed for the translation tests of every provider.
+
+    internal static IQueryable<RunSummary> Runs(StatsDbContext context) =>
+        context.AggregationRuns.OrderByDescending(r => r.StartedAt)
+            .Select(r => new RunSummary(r.StartedAt, r.FinishedAt, r.Holder, r.DaysProcessed, r.EventsProcessed, r.Error));
+
+    internal static IQueryable<BacklogRow> BacklogOf(StatsDbContext context) =>
+        context.DirtyDays.GroupBy(d => 1).Select(g => new BacklogRow(g.Count(), g.Sum(d => d.PendingEvents), g.Min(d => d.Day), g.Min(d => d.MarkedAt)));
+
+    internal sealed record BacklogRow(int Days, long Events, DateOnly OldestDay, DateTime WaitingSince);
+}

@@ -1,0 +1,72 @@
+using System.Globalization;
+using System.Text;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Stats.Core.Access;
+using Stats.Core.Aggregation;
+
+namespace Stats.Dashboard.Api;
+
+/// <summary>The aggregation pipeline's health for admins: its lag and failures ("counters frozen", DOMAIN.md).</summary>
+public static class PipelineApi
+{
+    public static IEndpointRouteBuilder MapPipelineApi(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/api/admin/pipeline", GetStatusAsync)
+            .WithName("PipelineStatus")
+            .WithTags("Admin")
+            .WithSummary("Last aggregation run, last success and failure, backlog (dirty days, events waiting, oldest), lease. Needs an admin API key.");
+        app.MapGet("/metrics", GetMetricsAsync)
+            .WithName("Metrics")
+            .WithTags("Admin")
+            .WithSummary("The pipeline's state in Prometheus text format. Needs an admin API key (a bearer token in the scrape config).");
+        return app;
+    }
+
+    internal static async Task<Results<Ok<PipelineStatus>, ProblemHttpResult>> GetStatusAsync(
+        HttpContext http, ApiKeyService keys, PipelineMonitor monitor, CancellationToken cancellationToken)
+    {
+        var (_, denied) = await ApiKeyAuthentication.RequireScopeAsync(http, keys, ApiScopes.Admin);
+        if (denied is ProblemHttpResult problem)
+        {
+            return problem;
+        }
+
+        return TypedResults.Ok(await monitor.GetStatusAsync(cancellationToken));
+    }
+
+    internal static async Task<Results<ContentHttpResult, ProblemHttpResult>> GetMetricsAsync(
+        HttpContext http, ApiKeyService keys, PipelineMonitor monitor, CancellationToken cancellationToken)
+    {
+        var (_, denied) = await ApiKeyAuthentication.RequireScopeAsync(http, keys, ApiScopes.Admin);
+        if (denied is ProblemHttpResult problem)
+        {
+            return problem;
+        }
+
+        var status = await monitor.GetStatusAsync(cancellationToken);
+        return TypedResults.Text(PrometheusText(status), "text/plain; version=0.0.4", Encoding.UTF8);
+    }
+
+    /// <summary>The status as Prometheus gauges; ages are relative to the time of the scrape.</summary>
+    internal static string PrometheusText(PipelineStatus status)
+    {
+        var text = new StringBuilder();
+        Gauge("stats_aggregation_backlog_days", "Days whose raw events changed since they were last aggregated.", status.Backlog.Days);
+        Gauge("stats_aggregation_backlog_events", "Raw events written to days waiting to be aggregated.", status.Backlog.Events);
+        Gauge("stats_aggregation_backlog_age_seconds", "How long the oldest waiting day has waited (0 without backlog).", status.Backlog.Age?.TotalSeconds ?? 0);
+        Gauge("stats_aggregation_last_success_age_seconds", "Seconds since the last successful run finished (-1 if none).", Age(status.LastSuccess?.FinishedAt));
+        Gauge("stats_aggregation_last_run_duration_seconds", "Duration of the last run that did work.", status.LastRun?.Duration?.TotalSeconds ?? 0);
+        Gauge("stats_aggregation_last_run_failed", "1 if the last run that did work failed.", status.LastRun?.Error is null ? 0 : 1);
+        Gauge("stats_aggregation_aggregated_days", "Days that have aggregates.", status.AggregatedDays);
+        return text.ToString();
+
+        double Age(DateTime? at) => at is { } value ? (status.CheckedAt - value).TotalSeconds : -1;
+
+        void Gauge(string name, string help, double value)
+        {
+            text.Append("# HELP ").Append(name).Append(' ').Append(help).Append('\n');
+            text.Append("# TYPE ").Append(name).Append(" gauge\n");
+            text.Append(name).Append(' ').Append(value.ToString("0.###", CultureInfo.InvariantCulture)).Append('\n');
+        }
+    }
+}

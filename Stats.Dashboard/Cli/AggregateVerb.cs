@@ -1,0 +1,100 @@
+using System.Globalization;
+using Stats.Core.Aggregation;
+using Stats.Core.Data;
+
+namespace Stats.Dashboard.Cli;
+
+/// <summary><c>aggregate [--from yyyy-MM-dd --to yyyy-MM-dd]</c>: runs the aggregator now and prints what it did.</summary>
+internal static class AggregateVerb
+{
+    public const string Usage = "aggregate [--from yyyy-MM-dd] [--to yyyy-MM-dd]";
+
+    /// <summary>How long to wait for another instance's run to finish before giving up.</summary>
+    private static readonly TimeSpan s_leaseWait = TimeSpan.FromSeconds(30);
+
+    public static async Task<int> RunAsync(IServiceProvider services, Invocation invocation, CancellationToken cancellationToken)
+    {
+        if (!TryParseRange(invocation, out var range, out var error))
+        {
+            Console.Error.WriteLine(error);
+            return 2;
+        }
+
+        await services.GetRequiredService<StoreMigrator>().MigrateAsync(cancellationToken);
+        var runner = services.GetRequiredService<AggregationRunner>();
+        var report = await runner.RunAsync(range, cancellationToken);
+        var waited = TimeSpan.Zero;
+        while (!report.LeaseAcquired && waited < s_leaseWait)
+        {
+            await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
+            waited += TimeSpan.FromSeconds(1);
+            report = await runner.RunAsync(range, cancellationToken);
+        }
+
+        if (!report.LeaseAcquired)
+        {
+            Console.Error.WriteLine($"Another instance is aggregating ({report.LeaseHolder}, lease until {report.LeaseExpiresAt:u}); try again later.");
+            return 1;
+        }
+
+        Print(report);
+        if (report.Error is not null)
+        {
+            Console.Error.WriteLine($"Aggregation failed: {report.Error}");
+            return 1;
+        }
+
+        return 0;
+    }
+
+    /// <summary>One line per day, then the total: what an operator checks after an import or a fix.</summary>
+    public static void Print(AggregationReport report)
+    {
+        foreach (var day in report.Days.OrderBy(d => d.Day))
+        {
+            Console.WriteLine(day.Skipped is null
+                ? FormattableString.Invariant($"{day.Day:yyyy-MM-dd}  {day.Events,10:N0} events  {day.Elapsed.TotalMilliseconds,8:F0} ms")
+                : FormattableString.Invariant($"{day.Day:yyyy-MM-dd}  skipped: {day.Skipped}"));
+        }
+
+        var rate = report.Elapsed.TotalSeconds > 0 ? report.Events / report.Elapsed.TotalSeconds : 0;
+        Console.WriteLine(report.Days.Count == 0
+            ? "Nothing to aggregate: no day has changed since it was last aggregated."
+            : FormattableString.Invariant($"Aggregated {report.Days.Count} day(s), {report.Events:N0} raw events in {report.Elapsed.TotalSeconds:F1} s ({rate:N0} events/s)."));
+    }
+
+    private static bool TryParseRange(Invocation invocation, out (DateOnly From, DateOnly To)? range, out string? error)
+    {
+        range = null;
+        error = null;
+        var from = invocation.Option("--from");
+        var to = invocation.Option("--to");
+        if (from is null && to is null)
+        {
+            return true;
+        }
+
+        foreach (var text in new[] { from, to }.OfType<string>())
+        {
+            if (!TryDay(text, out _))
+            {
+                error = $"--from and --to take a UTC date as yyyy-MM-dd, not '{text}'.";
+                return false;
+            }
+        }
+
+        TryDay(from ?? to!, out var first);
+        TryDay(to ?? from!, out var last);
+        if (last < first)
+        {
+            error = $"--to ({last:yyyy-MM-dd}) is before --from ({first:yyyy-MM-dd}).";
+            return false;
+        }
+
+        range = (first, last);
+        return true;
+    }
+
+    private static bool TryDay(string text, out DateOnly day) =>
+        DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out day);
+}

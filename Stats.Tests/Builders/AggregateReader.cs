@@ -1,0 +1,56 @@
+using Microsoft.EntityFrameworkCore;
+using Stats.Core.Data;
+
+namespace Stats.Tests.Builders;
+
+/// <summary>Reads aggregates back by the names tests use (recid, community id, parent recid).</summary>
+public static class AggregateReader
+{
+    /// <summary>The usage row of a record on a day (regular access unless asked), or an empty row when there is none.</summary>
+    public static async Task<UsageDailyStat> RecordAsync(StatsDbContext context, string recid, DateOnly day, AccessMethod method = AccessMethod.Regular)
+    {
+        var id = await context.Records.Where(r => r.ExternalId == recid).Select(r => r.Id).SingleAsync();
+        return await UsageAsync(context, StatScope.Record, id, day, method);
+    }
+
+    public static async Task<UsageDailyStat> ConceptAsync(StatsDbContext context, string parentRecid, DateOnly day)
+    {
+        var id = await context.Labels.Where(l => l.Kind == LabelKind.Concept && l.Value == parentRecid).Select(l => l.Id).SingleAsync();
+        return await UsageAsync(context, StatScope.Concept, id, day, AccessMethod.Regular);
+    }
+
+    public static async Task<UsageDailyStat> CommunityAsync(StatsDbContext context, string community, DateOnly day)
+    {
+        var id = await context.Communities.Where(c => c.ExternalId == community).Select(c => c.Id).SingleAsync();
+        return await UsageAsync(context, StatScope.Community, id, day, AccessMethod.Regular);
+    }
+
+    public static async Task<UsageDailyStat> OwnerAsync(StatsDbContext context, string owner, DateOnly day)
+    {
+        var id = await context.Labels.Where(l => l.Kind == LabelKind.Owner && l.Value == owner).Select(l => l.Id).SingleAsync();
+        return await UsageAsync(context, StatScope.Owner, id, day, AccessMethod.Regular);
+    }
+
+    public static Task<UsageDailyStat> RepositoryAsync(StatsDbContext context, DateOnly day, AccessMethod method = AccessMethod.Regular) =>
+        UsageAsync(context, StatScope.Repository, 0, day, method);
+
+    public static async Task<UsageDailyStat> UsageAsync(StatsDbContext context, StatScope scope, int id, DateOnly day, AccessMethod method) =>
+        await context.UsageDailyStats.AsNoTracking().SingleOrDefaultAsync(s => s.Scope == scope && s.ScopeId == id && s.Day == day && s.AccessMethod == method)
+        ?? new UsageDailyStat { Day = day, Scope = scope, ScopeId = id, AccessMethod = method };
+
+    /// <summary>Every aggregate row of the store, as comparable text: for "nothing changed" assertions.</summary>
+    public static async Task<List<string>> EverythingAsync(StatsDbContext context)
+    {
+        var usage = await context.UsageDailyStats.AsNoTracking().ToListAsync();
+        var countries = await context.CountryDailyStats.AsNoTracking().ToListAsync();
+        var activities = await context.ActivityDailyStats.AsNoTracking().ToListAsync();
+        var sips = await context.SipOutcomes.AsNoTracking().ToListAsync();
+        return
+        [
+            .. usage.Select(u => $"usage {u.Day} {u.Scope} {u.ScopeId} {u.AccessMethod}: {u.Views} {u.UniqueViews} {u.Downloads} {u.UniqueDownloads} {u.Investigations} {u.UniqueInvestigations} {u.Volume}"),
+            .. countries.Select(c => $"country {c.Day} {c.Scope} {c.ScopeId} {c.Country}: {c.Views} {c.UniqueViews} {c.Downloads} {c.UniqueDownloads}"),
+            .. activities.Select(a => $"activity {a.Day} {a.Activity} {a.CommunityId} {a.SubjectId} {a.DetailId}: {a.Count} {a.Amount}"),
+            .. sips.Select(s => $"sip {s.SipId} {s.RecordId} {s.CommunityId} {s.CreatedAt:O} {s.SentAt:O} {s.ProcessedAt:O} {s.Succeeded} {s.Size}"),
+        ];
+    }
+}
