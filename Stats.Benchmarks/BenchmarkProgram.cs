@@ -16,9 +16,11 @@ internal static class BenchmarkProgram
     private const long QuickEvents = 200_000;
 
     private const string Usage = """
-        usage: dotnet run -c Release --project Stats.Benchmarks -- [--events N] [--quick]
-          --events N   events ingested in process (default 5,000,000; the HTTP runs scale with it)
-          --quick      a short smoke run (200,000 events unless --events says otherwise)
+        usage: dotnet run -c Release --project Stats.Benchmarks -- [--suite ingestion|aggregation] [--events N] [--quick]
+          --suite S    ingestion (default): ingestion throughput and memory;
+                       aggregation: aggregation throughput and /api/stats latency on stores of 1 and 10 million events
+          --events N   ingestion: events ingested in process (default 5,000,000; the HTTP runs scale with it)
+          --quick      a short smoke run (ingestion: 200,000 events; aggregation: stores of 100,000 and 1,000,000 events)
         """;
 
     private static readonly JsonSerializerOptions s_json = new()
@@ -30,7 +32,7 @@ internal static class BenchmarkProgram
 
     public static async Task<int> Main(string[] args)
     {
-        if (!TryParse(args, out var events, out var quick))
+        if (!TryParse(args, out var events, out var quick, out var suite))
         {
             Console.Error.WriteLine(Usage);
             return 2;
@@ -41,7 +43,8 @@ internal static class BenchmarkProgram
         Console.SetOut(Console.Error);
         try
         {
-            report.WriteLine(JsonSerializer.Serialize(await RunAsync(events, quick), s_json));
+            object result = suite == "aggregation" ? await RunAggregationAsync(quick) : await RunAsync(events, quick);
+            report.WriteLine(JsonSerializer.Serialize(result, s_json));
             return 0;
         }
         catch (Exception ex)
@@ -97,16 +100,47 @@ internal static class BenchmarkProgram
             machine, settings, new Runs(ceiling, ingest, batches, singles, Math.Round(total.Elapsed.TotalSeconds, 1)));
     }
 
-    private static bool TryParse(string[] args, out long events, out bool quick)
+    private static async Task<AggregationReport> RunAggregationAsync(bool quick)
+    {
+        var total = Stopwatch.StartNew();
+        using var scratch = new ScratchFolder();
+        var machine = MachineInfo.Collect(scratch.Path);
+        if (machine.BuildConfiguration != "Release" || !machine.ProductJitOptimized)
+        {
+            Progress.Log($"warning: built as {machine.BuildConfiguration}; the figures mean something only in Release (-c Release)");
+        }
+
+        long[] sizes = quick ? [100_000, 1_000_000] : [1_000_000, 10_000_000];
+        var end = DateTimeOffset.UtcNow.AddMinutes(-2);
+        var stores = new List<AggregationStoreRun>();
+        foreach (var size in sizes)
+        {
+            var path = scratch.Database($"aggregation-{size}");
+            Progress.Log($"aggregation: building a store of {size:N0} events over {AggregationBenchmark.Days} days");
+            var (ingestSeconds, popular) = await AggregationBenchmark.BuildStoreAsync(path, size, end);
+            var aggregation = await AggregationBenchmark.RunAsync(path, size, ingestSeconds);
+            var latency = await StatsLatencyBenchmark.RunAsync(path, popular);
+            stores.Add(new AggregationStoreRun(aggregation, latency));
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        }
+
+        return AggregationReport.From(stores, machine, Math.Round(total.Elapsed.TotalSeconds, 1));
+    }
+
+    private static bool TryParse(string[] args, out long events, out bool quick, out string suite)
     {
         long? requested = null;
         quick = false;
+        suite = "ingestion";
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
             {
                 case "--quick":
                     quick = true;
+                    break;
+                case "--suite" when i + 1 < args.Length && args[i + 1] is "ingestion" or "aggregation":
+                    suite = args[++i];
                     break;
                 case "--events" when i + 1 < args.Length && long.TryParse(args[i + 1], NumberStyles.AllowThousands, CultureInfo.InvariantCulture, out var n) && n >= 10_000:
                     requested = n;

@@ -19,13 +19,20 @@ internal sealed class IngestionHost : IAsyncDisposable
 
     public IServiceProvider Services => _host.Services;
 
-    public static async Task<IngestionHost> StartAsync(string databasePath)
+    public static async Task<IngestionHost> StartAsync(string databasePath, bool aggregation = false)
     {
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = AppContext.BaseDirectory });
         builder.Configuration.AddInMemoryCollection(StoreSettings(databasePath));
         builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace).SetMinimumLevel(LogLevel.Warning);
         builder.AddStatsStore();
         builder.AddStatsIngestion();
+        if (aggregation)
+        {
+            // The runner only: the benchmark calls it itself, not on the background schedule.
+            builder.Configuration["Stats:Aggregation:Enabled"] = "false";
+            builder.AddStatsAggregation();
+        }
+
         var host = builder.Build();
         await host.Services.GetRequiredService<StoreMigrator>().MigrateAsync();
         return new IngestionHost(host);

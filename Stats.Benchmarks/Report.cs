@@ -95,3 +95,40 @@ internal static class Units
 {
     public static double Mb(long bytes) => Math.Round(bytes / (1024.0 * 1024.0), 1);
 }
+
+/// <summary>One store of the aggregation suite: its aggregation run and the API's latency on it.</summary>
+internal sealed record AggregationStoreRun(AggregationRun Aggregation, IReadOnlyList<LatencyFigures> Latency);
+
+/// <summary>The JSON document of the aggregation suite: the headline figures and targets first.</summary>
+internal sealed record AggregationReport(
+    IReadOnlyList<TargetCheck> Targets,
+    IReadOnlyList<AggregationStoreRun> Stores,
+    MachineInfo Machine,
+    double TotalSeconds)
+{
+    public static AggregationReport From(List<AggregationStoreRun> stores, MachineInfo machine, double totalSeconds)
+    {
+        var targets = new List<TargetCheck>();
+        foreach (var store in stores)
+        {
+            var size = $"{store.Aggregation.Events / 1_000_000.0:0.#}M";
+            targets.Add(new($"aggregation_events_per_s_{size}", ">= 500000", store.Aggregation.AggregationEventsPerS, store.Aggregation.AggregationEventsPerS >= 500_000));
+            targets.Add(new($"aggregation_vs_raw_group_by_{size}", "report", store.Aggregation.AggregationVsGroupBy, true));
+            var record = store.Latency.Single(l => l.Query == "record");
+            var community = store.Latency.Single(l => l.Query == "community_two_years");
+            targets.Add(new($"record_p95_ms_{size}", "< 20", record.P95Ms, record.P95Ms < 20));
+            targets.Add(new($"community_two_years_p95_ms_{size}", "< 100", community.P95Ms, community.P95Ms < 100));
+        }
+
+        if (stores.Count == 2)
+        {
+            foreach (var query in stores[0].Latency.Select(l => l.Query))
+            {
+                var ratio = Math.Round(stores[1].Latency.Single(l => l.Query == query).P50Ms / stores[0].Latency.Single(l => l.Query == query).P50Ms, 2);
+                targets.Add(new($"{query}_p50_larger_vs_smaller_store", "<= 1.5", ratio, ratio <= 1.5));
+            }
+        }
+
+        return new AggregationReport(targets, stores, machine, totalSeconds);
+    }
+}

@@ -114,6 +114,42 @@ internal sealed class TrafficGenerator
             }))
             .Chunk(batchSize);
 
+    /// <summary>Communities the records are published in: a few large ones and a long tail.</summary>
+    public const int CommunityCount = 40;
+
+    /// <summary>
+    /// The publication of every record at the start of the window, by one of ~2,000 owners, in one or two communities
+    /// (community 0 holds about a fifth of the records), with a mix of access rights: what community and owner
+    /// aggregates need.
+    /// </summary>
+    public IEnumerable<IncomingEvent[]> Publications(int batchSize)
+    {
+        var random = new Random(3);
+        string[] access = ["open", "open", "open", "embargoed", "restricted", "closed"];
+        return _records
+            .Select(r =>
+            {
+                var first = Skewed(random, CommunityCount, 2.5);
+                string[] communities = random.NextDouble() < 0.3 ? [$"community-{first}", $"community-{random.Next(CommunityCount)}"] : [$"community-{first}"];
+                return new IncomingEvent
+                {
+                    Type = EventCatalog.RecordPublished,
+                    Timestamp = _start,
+                    Recid = r.Recid,
+                    ParentRecid = r.ParentRecid,
+                    OwnerId = $"owner-{Skewed(random, 2_000, 2.0)}",
+                    Communities = [.. communities.Distinct(StringComparer.Ordinal)],
+                    AccessRight = access[random.Next(access.Length)],
+                    Title = $"Record {r.Recid}",
+                    ResourceType = "dataset",
+                };
+            })
+            .Chunk(batchSize);
+    }
+
+    /// <summary>The recid of the most popular record (index 0 of the skewed choice).</summary>
+    public string MostPopularRecid => _records[0].Recid;
+
     /// <summary>The next events of the feed.</summary>
     public IncomingEvent[] Next(int count)
     {
@@ -154,7 +190,9 @@ internal sealed class TrafficGenerator
     }
 
     /// <summary>An index in [0, count) where low indexes are much more likely: popular records, busy visitors.</summary>
-    private int Skewed(int count, double exponent) => Math.Min(count - 1, (int)(count * Math.Pow(_random.NextDouble(), exponent)));
+    private int Skewed(int count, double exponent) => Skewed(_random, count, exponent);
+
+    private static int Skewed(Random random, int count, double exponent) => Math.Min(count - 1, (int)(count * Math.Pow(random.NextDouble(), exponent)));
 
     private static SimulatedRecord[] CreateRecords(Random random, int count)
     {

@@ -31,6 +31,10 @@ public sealed class AggregationRunner(
 {
     public const string LeaseName = "aggregator";
 
+    /// <summary>Days written in one transaction at most, and raw events behind them: bounds the time a commit holds the store.</summary>
+    private const int MaxGroupDays = 64;
+    private const long MaxGroupEvents = 200_000;
+
     /// <summary>This instance, as the lease and the run history name it.</summary>
     public string Holder { get; } = $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid().ToString("N")[..8]}";
 
@@ -59,18 +63,25 @@ public sealed class AggregationRunner(
         try
         {
             var catalog = new CatalogSnapshot();
-            foreach (var (day, version) in await DaysToAggregateAsync(forced, cancellationToken))
+            var group = new List<DayWork>();
+            await using var context = await contextFactory.CreateDbContextAsync(cancellationToken);
+            var toAggregate = await DaysToAggregateAsync(forced, cancellationToken);
+            var states = await DailyAggregator.DayStates(context, [.. toAggregate.Select(d => d.Day)]).ToDictionaryAsync(d => d.Day, cancellationToken);
+            foreach (var (day, version) in toAggregate)
             {
-                await using var context = await contextFactory.CreateDbContextAsync(cancellationToken);
-                if (!await TryTakeLeaseAsync(context, cancellationToken))
+                if (group.Count == 0 && !await TryTakeLeaseAsync(context, cancellationToken))
                 {
                     throw new InvalidOperationException("The aggregation lease was lost (this instance stalled for longer than Stats:Aggregation:LeaseDuration).");
                 }
 
-                var report = await DailyAggregator.AggregateAsync(context, catalog, day, version, Now, cancellationToken);
-                days.Add(report);
-                metrics.DayAggregated(report);
+                group.Add(await DailyAggregator.ComputeAsync(context, catalog, day, version, states.GetValueOrDefault(day), cancellationToken));
+                if (group.Count >= MaxGroupDays || group.Sum(d => d.Events) >= MaxGroupEvents)
+                {
+                    await WriteGroupAsync(context, group, days, cancellationToken);
+                }
             }
+
+            await WriteGroupAsync(context, group, days, cancellationToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
@@ -93,6 +104,23 @@ public sealed class AggregationRunner(
     }
 
     private DateTime Now => clock.GetUtcNow().UtcDateTime;
+
+    /// <summary>Writes computed days together: small days share one commit, a busy day has its own.</summary>
+    private async Task WriteGroupAsync(StatsDbContext context, List<DayWork> group, List<DayReport> days, CancellationToken cancellationToken)
+    {
+        if (group.Count == 0)
+        {
+            return;
+        }
+
+        foreach (var report in await DailyAggregator.WriteAsync(context, group, Now, cancellationToken))
+        {
+            days.Add(report);
+            metrics.DayAggregated(report);
+        }
+
+        group.Clear();
+    }
 
     private async Task<List<(DateOnly Day, long? Version)>> DaysToAggregateAsync((DateOnly From, DateOnly To)? forced, CancellationToken cancellationToken)
     {

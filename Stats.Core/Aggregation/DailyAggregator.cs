@@ -5,6 +5,9 @@ using Stats.Core.Events;
 
 namespace Stats.Core.Aggregation;
 
+/// <summary>A day computed and ready to be written; without totals when it is skipped.</summary>
+internal sealed record DayWork(DateOnly Day, long? MarkVersion, AggregatedDay? State, DayTotals? Totals, long Events, TimeSpan Elapsed, string? Skipped);
+
 /// <summary>What aggregating one day did.</summary>
 public sealed record DayReport(DateOnly Day, long Events, TimeSpan Elapsed, string? Skipped = null);
 
@@ -16,20 +19,27 @@ internal static class DailyAggregator
 {
     private static readonly short s_sipProcessed = EventCatalog.CodeOf(EventCatalog.SipProcessed);
 
-    /// <summary>
-    /// Aggregates <paramref name="day"/>. With <paramref name="markVersion"/>, the day's dirty mark is cleared only if
-    /// nothing changed the day since that version was read (before its events were).
-    /// </summary>
+    /// <summary>Aggregates one day in a transaction of its own.</summary>
     public static async Task<DayReport> AggregateAsync(
         StatsDbContext context, CatalogSnapshot catalog, DateOnly day, long? markVersion, DateTime now, CancellationToken cancellationToken)
     {
+        var state = await DayStates(context, [day]).FirstOrDefaultAsync(cancellationToken);
+        var work = await ComputeAsync(context, catalog, day, markVersion, state, cancellationToken);
+        return (await WriteAsync(context, [work], now, cancellationToken))[0];
+    }
+
+    /// <summary>
+    /// Reads <paramref name="day"/>'s raw events and computes its aggregates, outside any transaction: ingestion keeps
+    /// writing meanwhile. <paramref name="markVersion"/> is the version of the day's dirty mark read before the events.
+    /// </summary>
+    public static async Task<DayWork> ComputeAsync(
+        StatsDbContext context, CatalogSnapshot catalog, DateOnly day, long? markVersion, AggregatedDay? state, CancellationToken cancellationToken)
+    {
         var watch = Stopwatch.StartNew();
-        var state = await DayState(context, day).FirstOrDefaultAsync(cancellationToken);
         if (state?.RawEventsPurgedAt is not null)
         {
             // Retention deleted the day's raw events: recomputing would replace full counts with whatever came late.
-            await ClearMarkAsync(context, day, markVersion, cancellationToken);
-            return new DayReport(day, 0, watch.Elapsed, "raw events already deleted by retention; aggregates kept");
+            return new DayWork(day, markVersion, state, null, 0, watch.Elapsed, "raw events already deleted by retention; aggregates kept");
         }
 
         var events = await RawDayReader.ReadDayAsync(context, day, cancellationToken);
@@ -45,33 +55,52 @@ internal static class DailyAggregator
         }
 
         var totals = DayTotals.Compute(day, events, followers, catalog);
+        return new DayWork(day, markVersion, state, totals, events.Count, watch.Elapsed, null);
+    }
 
+    /// <summary>
+    /// Overwrites the aggregates of the computed days in one transaction (one commit for many small days) and clears
+    /// their dirty marks, each only if its version is still the one read before the day's events were.
+    /// </summary>
+    public static async Task<List<DayReport>> WriteAsync(StatsDbContext context, IReadOnlyList<DayWork> days, DateTime now, CancellationToken cancellationToken)
+    {
+        var watch = Stopwatch.StartNew();
+        var computed = days.Where(d => d.Totals is not null).ToList();
+        var dayList = computed.Select(d => d.Day).ToList();
         await using var transaction = await context.Database.BeginTransactionAsync(cancellationToken);
-        await context.UsageDailyStats.Where(s => s.Day == day).ExecuteDeleteAsync(cancellationToken);
-        await context.CountryDailyStats.Where(s => s.Day == day).ExecuteDeleteAsync(cancellationToken);
-        await context.ActivityDailyStats.Where(s => s.Day == day).ExecuteDeleteAsync(cancellationToken);
-        context.ChangeTracker.AutoDetectChangesEnabled = false;
-        context.UsageDailyStats.AddRange(totals.Usage);
-        context.CountryDailyStats.AddRange(totals.Countries);
-        context.ActivityDailyStats.AddRange(totals.Activities);
-        await MergeSipsAsync(context, totals, cancellationToken);
-        if (state is null)
+        if (computed.Count > 0)
         {
-            context.AggregatedDays.Add(new AggregatedDay { Day = day, AggregatedAt = now, Events = events.Count });
-        }
-        else
-        {
-            state.AggregatedAt = now;
-            state.Events = events.Count;
-            context.AggregatedDays.Update(state);
+            await context.UsageDailyStats.Where(s => dayList.Contains(s.Day)).ExecuteDeleteAsync(cancellationToken);
+            await context.CountryDailyStats.Where(s => dayList.Contains(s.Day)).ExecuteDeleteAsync(cancellationToken);
+            await context.ActivityDailyStats.Where(s => dayList.Contains(s.Day)).ExecuteDeleteAsync(cancellationToken);
+            await AggregateInserter.InsertAsync(context, [.. computed.Select(d => d.Totals!)], cancellationToken);
+            foreach (var work in computed)
+            {
+                await MergeSipsAsync(context, work.Totals!, cancellationToken);
+                if (work.State is { } state)
+                {
+                    state.AggregatedAt = now;
+                    state.Events = work.Events;
+                    context.AggregatedDays.Update(state);
+                }
+                else
+                {
+                    context.AggregatedDays.Add(new AggregatedDay { Day = work.Day, AggregatedAt = now, Events = work.Events });
+                }
+            }
+
+            await context.SaveChangesAsync(cancellationToken);
+            context.ChangeTracker.Clear();
         }
 
-        await context.SaveChangesAsync(cancellationToken);
-        await ClearMarkAsync(context, day, markVersion, cancellationToken);
+        foreach (var work in days)
+        {
+            await ClearMarkAsync(context, work.Day, work.MarkVersion, cancellationToken);
+        }
+
         await transaction.CommitAsync(cancellationToken);
-        context.ChangeTracker.Clear();
-        context.ChangeTracker.AutoDetectChangesEnabled = true;
-        return new DayReport(day, events.Count, watch.Elapsed);
+        var share = watch.Elapsed / Math.Max(1, days.Count);
+        return [.. days.Select(d => new DayReport(d.Day, d.Events, d.Elapsed + share, d.Skipped))];
     }
 
     private static async Task MergeSipsAsync(StatsDbContext context, DayTotals totals, CancellationToken cancellationToken)
@@ -81,18 +110,21 @@ internal static class DailyAggregator
             return;
         }
 
-        var ids = totals.Sips.Keys.ToList();
-        var known = await SipOutcomesAmong(context, ids).ToDictionaryAsync(s => s.SipId, cancellationToken);
+        // An earlier day of the same transaction may have touched the SIP already: that version is the current one.
+        var known = context.SipOutcomes.Local.Where(s => totals.Sips.ContainsKey(s.SipId)).ToDictionary(s => s.SipId);
+        var ids = totals.Sips.Keys.Where(id => !known.ContainsKey(id)).ToList();
+        foreach (var stored in await SipOutcomesAmong(context, ids).ToListAsync(cancellationToken))
+        {
+            known[stored.SipId] = stored;
+            context.SipOutcomes.Attach(stored);
+        }
+
         foreach (var (id, facts) in totals.Sips)
         {
             if (!known.TryGetValue(id, out var outcome))
             {
                 outcome = new SipOutcome { SipId = id };
                 context.SipOutcomes.Add(outcome);
-            }
-            else
-            {
-                context.SipOutcomes.Update(outcome);
             }
 
             outcome.RecordId = facts.RecordId ?? outcome.RecordId;
@@ -121,8 +153,8 @@ internal static class DailyAggregator
 
     // The aggregator's queries, exposed for the translation tests of every provider.
 
-    internal static IQueryable<AggregatedDay> DayState(StatsDbContext context, DateOnly day) =>
-        context.AggregatedDays.AsNoTracking().Where(d => d.Day == day);
+    internal static IQueryable<AggregatedDay> DayStates(StatsDbContext context, IReadOnlyCollection<DateOnly> days) =>
+        context.AggregatedDays.AsNoTracking().Where(d => days.Contains(d.Day));
 
     internal static IQueryable<SipOutcome> SipOutcomesAmong(StatsDbContext context, IReadOnlyCollection<int> ids) =>
         context.SipOutcomes.AsNoTracking().Where(s => ids.Contains(s.SipId));

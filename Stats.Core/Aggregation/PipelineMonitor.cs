@@ -30,9 +30,9 @@ public sealed class PipelineMonitor(IDbContextFactory<StatsDbContext> contextFac
     {
         await using var context = await contextFactory.CreateDbContextAsync(cancellationToken);
         var now = clock.GetUtcNow().UtcDateTime;
-        var lastRun = await Runs(context).FirstOrDefaultAsync(cancellationToken);
-        var lastSuccess = await Runs(context).Where(r => r.Error == null).FirstOrDefaultAsync(cancellationToken);
-        var lastFailure = await Runs(context).Where(r => r.Error != null).FirstOrDefaultAsync(cancellationToken);
+        var lastRun = await Runs(context, failed: null).FirstOrDefaultAsync(cancellationToken);
+        var lastSuccess = await Runs(context, failed: false).FirstOrDefaultAsync(cancellationToken);
+        var lastFailure = await Runs(context, failed: true).FirstOrDefaultAsync(cancellationToken);
         var backlog = await BacklogOf(context).FirstOrDefaultAsync(cancellationToken);
         var lease = await AggregationRunner.Lease(context).FirstOrDefaultAsync(cancellationToken);
         var aggregatedDays = await context.AggregatedDays.CountAsync(cancellationToken);
@@ -53,8 +53,10 @@ public sealed class PipelineMonitor(IDbContextFactory<StatsDbContext> contextFac
 
     // The monitor's queries, exposed for the translation tests of every provider.
 
-    internal static IQueryable<RunSummary> Runs(StatsDbContext context) =>
-        context.AggregationRuns.OrderByDescending(r => r.StartedAt)
+    /// <summary>Runs, latest first: all of them, or only the failed or the successful ones.</summary>
+    internal static IQueryable<RunSummary> Runs(StatsDbContext context, bool? failed) =>
+        context.AggregationRuns.Where(r => failed == null || (failed == true ? r.Error != null : r.Error == null))
+            .OrderByDescending(r => r.StartedAt)
             .Select(r => new RunSummary(r.StartedAt, r.FinishedAt, r.Holder, r.DaysProcessed, r.EventsProcessed, r.Error));
 
     internal static IQueryable<BacklogRow> BacklogOf(StatsDbContext context) =>

@@ -1,0 +1,84 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+
+namespace Stats.Benchmarks;
+
+/// <summary>Latency of one kind of <c>POST /api/stats</c> call, in milliseconds.</summary>
+internal sealed record LatencyFigures(string Query, int Requests, double P50Ms, double P95Ms, double MaxMs);
+
+/// <summary>
+/// <c>POST /api/stats</c> latency against the real dashboard on an aggregated store, one request at a time after a
+/// warm-up: a record (this version, views), a community over two years (views per month), and the overview (the
+/// repository's summary and daily histogram over 30 days).
+/// </summary>
+internal static class StatsLatencyBenchmark
+{
+    private const int Warmup = 30;
+    private const int Requests = 300;
+
+    public static async Task<IReadOnlyList<LatencyFigures>> RunAsync(string databasePath, string recid)
+    {
+        await using var dashboard = new DashboardHost(databasePath);
+        var address = dashboard.Start();
+        using var client = new HttpClient { BaseAddress = address };
+        var today = DateTime.UtcNow.Date;
+        var twoYearsAgo = today.AddDays(-AggregationBenchmark.Days + 1);
+        var monthAgo = today.AddDays(-29);
+        var queries = new (string Name, string Body)[]
+        {
+            ("record", Body(("v", "record-view", new() { ["recid"] = recid }))),
+            ("community_two_years", Body(("c", "community-views-histogram", new()
+            {
+                ["community"] = "community-0", ["start_date"] = Day(twoYearsAgo), ["end_date"] = Day(today), ["interval"] = "month",
+            }))),
+            ("overview", Body(
+                ("s", "repository-summary", new() { ["start_date"] = Day(monthAgo), ["end_date"] = Day(today) }),
+                ("h", "repository-histogram", new() { ["start_date"] = Day(monthAgo), ["end_date"] = Day(today), ["interval"] = "day" }))),
+        };
+
+        var figures = new List<LatencyFigures>();
+        foreach (var (name, body) in queries)
+        {
+            Progress.Log($"latency: {name}");
+            for (var i = 0; i < Warmup; i++)
+            {
+                await PostAsync(client, body);
+            }
+
+            var times = new double[Requests];
+            for (var i = 0; i < Requests; i++)
+            {
+                var watch = Stopwatch.StartNew();
+                await PostAsync(client, body);
+                times[i] = watch.Elapsed.TotalMilliseconds;
+            }
+
+            Array.Sort(times);
+            figures.Add(new LatencyFigures(name, Requests, Round(times[Requests / 2]), Round(times[(int)(Requests * 0.95)]), Round(times[^1])));
+        }
+
+        return figures;
+    }
+
+    private static async Task PostAsync(HttpClient client, string body)
+    {
+        using var content = new StringContent(body, Encoding.UTF8, "application/json");
+        using var response = await client.PostAsync(new Uri("/api/stats", UriKind.Relative), content);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new InvalidOperationException($"POST /api/stats answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+        }
+
+        await response.Content.ReadAsByteArrayAsync();
+    }
+
+    /// <summary>An invenio-stats request body: result names to stats and their parameters.</summary>
+    private static string Body(params (string Key, string Stat, Dictionary<string, string> Params)[] queries) =>
+        JsonSerializer.Serialize(queries.ToDictionary(q => q.Key, q => new { stat = q.Stat, @params = q.Params }));
+
+    private static string Day(DateTime day) => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+
+    private static double Round(double value) => Math.Round(value, 2);
+}

@@ -1,0 +1,117 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
+using Npgsql;
+using NpgsqlTypes;
+using Stats.Core.Data;
+
+namespace Stats.Core.Aggregation;
+
+/// <summary>
+/// Writes days' aggregate rows inside the aggregator's transaction by the fastest path each provider has (one
+/// prepared statement on SQLite, binary COPY on PostgreSQL, EF Core elsewhere): a busy day has tens of thousands of
+/// rows, and change tracking would cost more than computing them. Column lists and entity configurations must agree:
+/// the aggregation tests read every row back through EF on both providers.
+/// </summary>
+internal static class AggregateInserter
+{
+    private static readonly Column<UsageDailyStat>[] s_usage =
+    [
+        new("Day", s => s.Day, NpgsqlDbType.Date),
+        new("Scope", s => (short)s.Scope, NpgsqlDbType.Smallint),
+        new("ScopeId", s => s.ScopeId, NpgsqlDbType.Integer),
+        new("AccessMethod", s => (short)s.AccessMethod, NpgsqlDbType.Smallint),
+        new("Views", s => s.Views, NpgsqlDbType.Integer),
+        new("UniqueViews", s => s.UniqueViews, NpgsqlDbType.Integer),
+        new("Downloads", s => s.Downloads, NpgsqlDbType.Integer),
+        new("UniqueDownloads", s => s.UniqueDownloads, NpgsqlDbType.Integer),
+        new("Investigations", s => s.Investigations, NpgsqlDbType.Integer),
+        new("UniqueInvestigations", s => s.UniqueInvestigations, NpgsqlDbType.Integer),
+        new("Volume", s => s.Volume, NpgsqlDbType.Bigint),
+    ];
+
+    private static readonly Column<CountryDailyStat>[] s_countries =
+    [
+        new("Day", s => s.Day, NpgsqlDbType.Date),
+        new("Scope", s => (short)s.Scope, NpgsqlDbType.Smallint),
+        new("ScopeId", s => s.ScopeId, NpgsqlDbType.Integer),
+        new("Country", s => s.Country, NpgsqlDbType.Char),
+        new("Views", s => s.Views, NpgsqlDbType.Integer),
+        new("UniqueViews", s => s.UniqueViews, NpgsqlDbType.Integer),
+        new("Downloads", s => s.Downloads, NpgsqlDbType.Integer),
+        new("UniqueDownloads", s => s.UniqueDownloads, NpgsqlDbType.Integer),
+    ];
+
+    private static readonly Column<ActivityDailyStat>[] s_activities =
+    [
+        new("Day", s => s.Day, NpgsqlDbType.Date),
+        new("Activity", s => (short)s.Activity, NpgsqlDbType.Smallint),
+        new("CommunityId", s => s.CommunityId, NpgsqlDbType.Integer),
+        new("SubjectId", s => s.SubjectId, NpgsqlDbType.Integer),
+        new("DetailId", s => s.DetailId, NpgsqlDbType.Integer),
+        new("Count", s => s.Count, NpgsqlDbType.Integer),
+        new("Amount", s => s.Amount, NpgsqlDbType.Bigint),
+    ];
+
+    public static async Task InsertAsync(StatsDbContext context, IReadOnlyList<DayTotals> days, CancellationToken cancellationToken)
+    {
+        var usage = days.SelectMany(d => d.Usage).ToList();
+        var countries = days.SelectMany(d => d.Countries).ToList();
+        var activities = days.SelectMany(d => d.Activities).ToList();
+        if (context.Provider is not (DatabaseProvider.Sqlite or DatabaseProvider.PostgreSql))
+        {
+            context.UsageDailyStats.AddRange(usage);
+            context.CountryDailyStats.AddRange(countries);
+            context.ActivityDailyStats.AddRange(activities);
+            await context.SaveChangesAsync(cancellationToken);
+            return;
+        }
+
+        await InsertAsync(context, "UsageDailyStats", s_usage, usage, cancellationToken);
+        await InsertAsync(context, "CountryDailyStats", s_countries, countries, cancellationToken);
+        await InsertAsync(context, "ActivityDailyStats", s_activities, activities, cancellationToken);
+    }
+
+    private static async Task InsertAsync<T>(StatsDbContext context, string table, Column<T>[] columns, List<T> rows, CancellationToken cancellationToken)
+    {
+        if (rows.Count == 0)
+        {
+            return;
+        }
+
+        var names = string.Join(", ", columns.Select(c => $"\"{c.Name}\""));
+        if (context.Database.GetDbConnection() is NpgsqlConnection npgsql)
+        {
+            await using var import = await npgsql.BeginBinaryImportAsync($"COPY \"{table}\" ({names}) FROM STDIN (FORMAT BINARY)", cancellationToken);
+            foreach (var row in rows)
+            {
+                await import.StartRowAsync(cancellationToken);
+                foreach (var column in columns)
+                {
+                    await import.WriteAsync(column.Value(row), column.PgType, cancellationToken);
+                }
+            }
+
+            await import.CompleteAsync(cancellationToken);
+            return;
+        }
+
+        var connection = (SqliteConnection)context.Database.GetDbConnection();
+        await using var command = connection.CreateCommand();
+        command.Transaction = (SqliteTransaction?)context.Database.CurrentTransaction?.GetDbTransaction();
+        command.CommandText = $"INSERT INTO \"{table}\" ({names}) VALUES ({string.Join(", ", columns.Select((_, i) => "$p" + i))})";
+        var parameters = columns.Select((_, i) => command.Parameters.Add(new SqliteParameter { ParameterName = "$p" + i })).ToArray();
+        command.Prepare();
+        foreach (var row in rows)
+        {
+            for (var i = 0; i < columns.Length; i++)
+            {
+                parameters[i].Value = columns[i].Value(row);
+            }
+
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+    }
+
+    private sealed record Column<T>(string Name, Func<T, object> Value, NpgsqlDbType PgType);
+}
