@@ -17,6 +17,9 @@ internal sealed record Invocation(
 {
     public static Invocation Fail(string verb, string error) => new(verb, [], new Dictionary<string, IReadOnlyList<string>>(), [], error);
 
+    /// <summary>The verb's flags that were given (options without a value, such as <c>--dry-run</c>).</summary>
+    public IReadOnlySet<string> Flags { get; init; } = new HashSet<string>(StringComparer.Ordinal);
+
     public string? Option(string name) => Options.TryGetValue(name, out var values) ? values[^1] : null;
 }
 
@@ -28,6 +31,11 @@ internal static class CommandLine
     public const string SeedDemo = "seed-demo";
     public const string ApiKey = "apikey";
     public const string Import = "import";
+    public const string Purge = "purge";
+    public const string EraseUser = "erase-user";
+
+    /// <summary>The flag of the verbs that can show what they would do without doing it.</summary>
+    public const string DryRun = "--dry-run";
 
     public const string Usage = $$"""
         Usage: Stats.Dashboard [<verb> [options]] [--Stats:Section:Setting=value ...]
@@ -52,6 +60,14 @@ internal static class CommandLine
                                    Importing a log again stores nothing twice.
               --format F           auto (default: NDJSON when the first line starts with '{'), combined, ndjson.
               --batch N            Events per batch handed to the ingestion (default 5000).
+          {{PurgeVerb.Usage}}        Delete now the raw events of aggregated days older than the retention
+                                   period (Stats:Retention:RawEventMaxAgeDays); days not aggregated yet are
+                                   kept. Prints the events deleted per day and a total.
+          {{EraseUserVerb.Usage}}
+                                   Delete every raw event of one user id (GDPR erasure) on the days that still
+                                   have a salt, and mark those days for re-aggregation. Prints the days searched,
+                                   the days not searchable (salt destroyed: no personal data) and the events deleted.
+              --dry-run            Only count: print what would be deleted, delete nothing.
           help, --help, -h         Show this text.
 
         Settings are read from appsettings.json, environment variables (Stats__Database__Provider=...)
@@ -65,6 +81,15 @@ internal static class CommandLine
         [SeedDemo] = ["--days", "--records", "--seed"],
         [ApiKey] = ["--name", "--scope"],
         [Import] = ["--format", "--batch"],
+        [Purge] = [],
+        [EraseUser] = [],
+    };
+
+    /// <summary>Each verb's options that take no value.</summary>
+    private static readonly Dictionary<string, string[]> s_verbFlags = new(StringComparer.Ordinal)
+    {
+        [Purge] = [DryRun],
+        [EraseUser] = [DryRun],
     };
 
     public static Invocation Parse(string[] args)
@@ -85,7 +110,9 @@ internal static class CommandLine
             return Invocation.Fail(verb, $"Unknown verb '{verb}'.");
         }
 
+        var flags = s_verbFlags.GetValueOrDefault(verb) ?? [];
         var options = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
+        var given = new HashSet<string>(StringComparer.Ordinal);
         var words = new List<string>();
         var hostArgs = new List<string>();
         for (var i = 1; i < args.Length; i++)
@@ -98,6 +125,10 @@ internal static class CommandLine
                 }
 
                 options[args[i]] = [.. options.GetValueOrDefault(args[i]) ?? [], args[++i]];
+            }
+            else if (flags.Contains(args[i]))
+            {
+                given.Add(args[i]);
             }
             else if (args[i].StartsWith('-'))
             {
@@ -113,7 +144,7 @@ internal static class CommandLine
             }
         }
 
-        return new Invocation(verb, words, options, [.. hostArgs]);
+        return new Invocation(verb, words, options, [.. hostArgs]) { Flags = given };
     }
 
     public static async Task<int> RunAsync(WebApplication app, Invocation invocation)
@@ -145,6 +176,12 @@ internal static class CommandLine
 
             case Import:
                 return await ImportVerb.RunAsync(app, invocation, cancellation);
+
+            case Purge:
+                return await PurgeVerb.RunAsync(services, invocation, cancellation);
+
+            case EraseUser:
+                return await EraseUserVerb.RunAsync(services, invocation, cancellation);
 
             default:
                 throw new InvalidOperationException($"Verb '{invocation.Verb}' has no handler.");

@@ -6,6 +6,7 @@ using Stats.Core.Enrichment;
 using Stats.Core.Events;
 using Stats.Core.Import;
 using Stats.Core.Ingestion;
+using Stats.Core.Retention;
 
 namespace Stats.Tests.Docs;
 
@@ -22,6 +23,7 @@ public sealed class AppSettingsExampleTests
         { typeof(PrivacyOptions), PrivacyOptions.SectionName },
         { typeof(EventTypeOptions), EventTypeOptions.SectionName },
         { typeof(ImportOptions), ImportOptions.SectionName },
+        { typeof(RetentionOptions), RetentionOptions.SectionName },
     };
 
     [Theory]
@@ -56,6 +58,7 @@ public sealed class AppSettingsExampleTests
         Assert.Equivalent(new DemoDataOptions(), demo);
         Assert.Equivalent(new IngestionOptions(), ingestion);
         Assert.Equivalent(new PrivacyOptions(), example.GetSection(PrivacyOptions.SectionName).Get<PrivacyOptions>());
+        Assert.Equivalent(new RetentionOptions(), example.GetSection(RetentionOptions.SectionName).Get<RetentionOptions>());
     }
 
     private static string RepositoryRoot()
