@@ -1,3 +1,4 @@
+using System.Globalization;
 using Stats.Core.Counting;
 using Stats.Core.Ingestion;
 using Stats.Core.Retention;
@@ -46,14 +47,16 @@ public static class EventValidator
             // aggregator recount its day from that event alone. The day before also counts for an event just after
             // midnight, which can close a double-click of that day.
             var timestamp = e.Timestamp.UtcDateTime;
-            var period = $"the retention period ({retention.RawEventMaxAgeDays} days): raw events of days before {horizon:yyyy-MM-dd} are not kept";
-            if (DateOnly.FromDateTime(timestamp) < horizon)
+            var day = DateOnly.FromDateTime(timestamp);
+            string At() => timestamp.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+            string Period() => $"the retention period ({retention.RawEventMaxAgeDays} days): raw events of days before {horizon:yyyy-MM-dd} are not kept";
+            if (day < horizon)
             {
-                errors.Add($"field 'timestamp' {timestamp:yyyy-MM-ddTHH:mm:ssZ} is older than {period}, so it could never be counted correctly");
+                errors.Add($"field 'timestamp' {At()} is older than {Period()}, so it could never be counted correctly");
             }
-            else if (CounterRules.DaysAffectedBy(timestamp).Min() < horizon)
+            else if (day == horizon && CounterRules.MayCloseDoubleClickOfPrecedingDay(timestamp))
             {
-                errors.Add($"field 'timestamp' {timestamp:yyyy-MM-ddTHH:mm:ssZ} can close a double-click of {horizon.AddDays(-1):yyyy-MM-dd}, a day older than {period}");
+                errors.Add($"field 'timestamp' {At()} can close a double-click of {horizon.AddDays(-1):yyyy-MM-dd}, a day older than {Period()}");
             }
         }
 
