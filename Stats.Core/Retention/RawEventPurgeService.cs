@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -28,7 +29,7 @@ public sealed class RawEventPurgeService(RawEventPurger purger, IOptions<Retenti
                 var result = await purger.PurgeAsync(dryRun: false, stoppingToken);
                 if (result.Days.Count > 0)
                 {
-                    logger.LogInformation("Retention deleted {Events} raw events of {Days} aggregated day(s) before {Horizon}.", result.Events, result.Days.Count, result.Horizon);
+                    logger.LogInformation("Retention deleted {Events} raw events of {Days} aggregated day(s) before {Horizon}.", result.Events, result.Days.Count, result.Horizon?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
                 }
             }
             catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
