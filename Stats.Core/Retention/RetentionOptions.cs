@@ -7,6 +7,9 @@ public sealed class RetentionOptions
 {
     public const string SectionName = "Stats:Retention";
 
+    /// <summary>A hundred years: longer is "forever", which is 0.</summary>
+    private const int MaxDays = 36_500;
+
     /// <summary>
     /// Raw events of UTC days more than this many days before today are deleted once their day is aggregated, and
     /// ingestion refuses events that old. 0 keeps raw events forever. Whole days, because retention works on whole UTC days.
@@ -33,9 +36,9 @@ public sealed class RetentionOptions
     public IReadOnlyList<string> Validate()
     {
         var errors = new List<string>();
-        if (RawEventMaxAgeDays < 0)
+        if (RawEventMaxAgeDays is < 0 or > MaxDays)
         {
-            errors.Add($"{SectionName}:RawEventMaxAgeDays is {RawEventMaxAgeDays}, but it must be 0 (keep raw events forever) or a number of days.");
+            errors.Add($"{SectionName}:RawEventMaxAgeDays is {RawEventMaxAgeDays}, but it must be 0 (keep raw events forever) or a number of days up to {MaxDays}.");
         }
 
         if (PurgeBatchSize < 1)

@@ -38,4 +38,12 @@ public sealed class RetentionOptionsTests
             e => Assert.StartsWith("Stats:Retention:PurgeBatchSize is 0", e, StringComparison.Ordinal),
             e => Assert.StartsWith("Stats:Retention:PurgeInterval is 00:00:00", e, StringComparison.Ordinal));
     }
+
+    [Fact]
+    public void MoreThanAHundredYearsIsRefusedRatherThanOverflowingTheCalendar()
+    {
+        Assert.Equal(
+            ["Stats:Retention:RawEventMaxAgeDays is 40000, but it must be 0 (keep raw events forever) or a number of days up to 36500."],
+            new RetentionOptions { RawEventMaxAgeDays = 40_000 }.Validate());
+    }
 }
