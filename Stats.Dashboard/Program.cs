@@ -28,6 +28,7 @@ try
     builder.AddStatsStore();
     builder.AddStatsIngestion();
     builder.AddStatsAggregation();
+    builder.AddStatsRetention();
     builder.AddDemoData();
     builder.Services.AddRazorComponents().AddInteractiveServerComponents();
     builder.Services.AddMudServices();
@@ -62,7 +63,8 @@ try
     app.MapOpenApi();
     app.MapHealthApi();
     app.MapEventsApi();
-    app.MapPipelineApi();
+    app.MapAdminApi();
+    app.MapMetricsApi();
     app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 
     app.Lifetime.ApplicationStarted.Register(() =>

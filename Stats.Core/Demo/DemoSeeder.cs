@@ -1,8 +1,10 @@
 using System.Diagnostics;
 using System.Net;
+using Microsoft.Extensions.Options;
 using Stats.Core.Enrichment;
 using Stats.Core.Events;
 using Stats.Core.Ingestion;
+using Stats.Core.Retention;
 
 namespace Stats.Core.Demo;
 
@@ -25,7 +27,7 @@ public sealed record DemoResult(int Records, int Communities, long Events, TimeS
 /// tail, visitors from many countries, some robots and scripts, library loans and archival packages.
 /// Usage is generated newest day first, so that a dashboard started on an empty store fills from the top.
 /// </summary>
-public sealed class DemoSeeder(EventIngestor ingestor, CountryResolver countries, TimeProvider clock)
+public sealed class DemoSeeder(EventIngestor ingestor, CountryResolver countries, IOptions<RetentionOptions> retention, TimeProvider clock)
 {
     private const int BatchSize = 5_000;
 
@@ -73,9 +75,12 @@ public sealed class DemoSeeder(EventIngestor ingestor, CountryResolver countries
         var stopwatch = Stopwatch.StartNew();
         var random = new Random(options.RandomSeed);
         var today = clock.GetUtcNow().UtcDateTime.Date;
-        var start = today.AddDays(-options.Days + 1);
+        // Ingestion rejects events before the retention horizon (and just after its midnight): the whole demo, record
+        // publications included, keeps to the days after it.
+        var oldest = retention.Value.HorizonAt(clock.GetUtcNow()) is { } horizon ? horizon.AddDays(1).ToDateTime(TimeOnly.MinValue) : DateTime.MinValue;
+        var start = Later(today.AddDays(-options.Days + 1), oldest);
         var visitors = CreateVisitors(random, 4_000);
-        var records = CreateRecords(random, options.Records, start, today);
+        var records = CreateRecords(random, options.Records, start, today, oldest);
         long written = 0;
 
         var batch = new List<IncomingEvent>(BatchSize);
@@ -269,13 +274,15 @@ public sealed class DemoSeeder(EventIngestor ingestor, CountryResolver countries
         }
     }
 
-    private static List<DemoRecord> CreateRecords(Random random, int count, DateTime start, DateTime today)
+    private static DateTime Later(DateTime a, DateTime b) => a > b ? a : b;
+
+    private static List<DemoRecord> CreateRecords(Random random, int count, DateTime start, DateTime today, DateTime oldest)
     {
         var owners = Enumerable.Range(1, Math.Max(5, count / 5)).Select(i => $"user-{i:D3}").ToArray();
         string[] accessRights = ["open", "open", "open", "open", "open", "open", "open", "embargoed", "restricted", "closed"];
         string[] resourceTypes = ["dataset", "publication", "software", "image", "presentation"];
         var records = new List<DemoRecord>(count);
-        var historyStart = start.AddDays(-365);
+        var historyStart = Later(start.AddDays(-365), oldest);
         for (var i = 0; i < count; i++)
         {
             // Older records are more numerous (the catalog predates the statistics); a few per week are new.

@@ -6,6 +6,7 @@ using Stats.Core.Counting;
 using Stats.Core.Data;
 using Stats.Core.Enrichment;
 using Stats.Core.Events;
+using Stats.Core.Retention;
 
 namespace Stats.Core.Ingestion;
 
@@ -27,6 +28,7 @@ public sealed class EventIngestor(
     CountryResolver countries,
     DailySaltStore salts,
     IOptions<IngestionOptions> options,
+    IOptions<RetentionOptions> retention,
     TimeProvider clock)
 {
     public async Task<IngestResult> IngestAsync(IReadOnlyList<IncomingEvent> events, CancellationToken cancellationToken = default)
@@ -38,7 +40,7 @@ public sealed class EventIngestor(
         for (var i = 0; i < events.Count; i++)
         {
             var definition = await types.FindAsync(events[i].Type, cancellationToken);
-            var errors = EventValidator.Validate(events[i], definition, now, options.Value.MaxFutureSkew);
+            var errors = EventValidator.Validate(events[i], definition, now, options.Value.MaxFutureSkew, retention.Value);
             if (errors.Count > 0)
             {
                 rejected.Add(new RejectedEvent(i, errors));

@@ -9,12 +9,9 @@ namespace Stats.Dashboard.Api;
 /// <summary>The aggregation pipeline's health for admins: its lag and failures ("counters frozen", DOMAIN.md).</summary>
 public static class PipelineApi
 {
-    public static IEndpointRouteBuilder MapPipelineApi(this IEndpointRouteBuilder app)
+    /// <summary>Maps <c>/metrics</c>; the status itself is <c>GET /api/admin/pipeline</c> (see <see cref="AdminApi"/>).</summary>
+    public static IEndpointRouteBuilder MapMetricsApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/admin/pipeline", GetStatusAsync)
-            .WithName("PipelineStatus")
-            .WithTags("Admin")
-            .WithSummary("Last aggregation run, last success and failure, backlog (dirty days, events waiting, oldest), lease. Needs an admin API key.");
         app.MapGet("/metrics", GetMetricsAsync)
             .WithName("Metrics")
             .WithTags("Admin")

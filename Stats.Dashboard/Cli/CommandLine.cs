@@ -18,6 +18,9 @@ internal sealed record Invocation(
 {
     public static Invocation Fail(string verb, string error) => new(verb, [], new Dictionary<string, IReadOnlyList<string>>(), [], error);
 
+    /// <summary>The verb's flags that were given (options without a value, such as <c>--dry-run</c>).</summary>
+    public IReadOnlySet<string> Flags { get; init; } = new HashSet<string>(StringComparer.Ordinal);
+
     public string? Option(string name) => Options.TryGetValue(name, out var values) ? values[^1] : null;
 }
 
@@ -30,6 +33,11 @@ internal static class CommandLine
     public const string ApiKey = "apikey";
     public const string Import = "import";
     public const string Aggregate = "aggregate";
+    public const string Purge = "purge";
+    public const string EraseUser = "erase-user";
+
+    /// <summary>The flag of the verbs that can show what they would do without doing it.</summary>
+    public const string DryRun = "--dry-run";
 
     public const string Usage = $$"""
         Usage: Stats.Dashboard [<verb> [options]] [--Stats:Section:Setting=value ...]
@@ -57,6 +65,14 @@ internal static class CommandLine
           {{AggregateVerb.Usage}}
                                    Aggregate now: every day whose raw events changed, or with --from/--to
                                    every day of that range (UTC dates), changed or not. Prints each day.
+          {{PurgeVerb.Usage}}        Delete now the raw events of aggregated days older than the retention
+                                   period (Stats:Retention:RawEventMaxAgeDays); days not aggregated yet are
+                                   kept. Prints the events deleted per day and a total.
+          {{EraseUserVerb.Usage}}
+                                   Delete every raw event of one user id (GDPR erasure) on the days that still
+                                   have a salt, and mark those days for re-aggregation. Prints the days searched,
+                                   the days not searchable (salt destroyed: no personal data) and the events deleted.
+              --dry-run            Only count: print what would be deleted, delete nothing.
           help, --help, -h         Show this text.
 
         Settings are read from appsettings.json, environment variables (Stats__Database__Provider=...)
@@ -71,6 +87,15 @@ internal static class CommandLine
         [ApiKey] = ["--name", "--scope"],
         [Import] = ["--format", "--batch"],
         [Aggregate] = ["--from", "--to"],
+        [Purge] = [],
+        [EraseUser] = [],
+    };
+
+    /// <summary>Each verb's options that take no value.</summary>
+    private static readonly Dictionary<string, string[]> s_verbFlags = new(StringComparer.Ordinal)
+    {
+        [Purge] = [DryRun],
+        [EraseUser] = [DryRun],
     };
 
     public static Invocation Parse(string[] args)
@@ -91,7 +116,9 @@ internal static class CommandLine
             return Invocation.Fail(verb, $"Unknown verb '{verb}'.");
         }
 
+        var flags = s_verbFlags.GetValueOrDefault(verb) ?? [];
         var options = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
+        var given = new HashSet<string>(StringComparer.Ordinal);
         var words = new List<string>();
         var hostArgs = new List<string>();
         for (var i = 1; i < args.Length; i++)
@@ -104,6 +131,10 @@ internal static class CommandLine
                 }
 
                 options[args[i]] = [.. options.GetValueOrDefault(args[i]) ?? [], args[++i]];
+            }
+            else if (flags.Contains(args[i]))
+            {
+                given.Add(args[i]);
             }
             else if (args[i].StartsWith('-'))
             {
@@ -119,7 +150,7 @@ internal static class CommandLine
             }
         }
 
-        return new Invocation(verb, words, options, [.. hostArgs]);
+        return new Invocation(verb, words, options, [.. hostArgs]) { Flags = given };
     }
 
     public static async Task<int> RunAsync(WebApplication app, Invocation invocation)
@@ -155,6 +186,11 @@ internal static class CommandLine
 
             case Aggregate:
                 return await AggregateVerb.RunAsync(services, invocation, cancellation);
+            case Purge:
+                return await PurgeVerb.RunAsync(services, invocation, cancellation);
+
+            case EraseUser:
+                return await EraseUserVerb.RunAsync(services, invocation, cancellation);
 
             default:
                 throw new InvalidOperationException($"Verb '{invocation.Verb}' has no handler.");

@@ -176,5 +176,7 @@ public sealed class ImportVerbTests
     {
         ["Stats__Database__Provider"] = "Sqlite",
         ["Stats__Database__ConnectionString"] = $"Data Source={file}",
+        // The samples are logs of 2024: retention (on by default) would reject them as too old.
+        ["Stats__Retention__RawEventMaxAgeDays"] = "0",
     };
 }

@@ -7,6 +7,7 @@ using Stats.Core.Enrichment;
 using Stats.Core.Events;
 using Stats.Core.Import;
 using Stats.Core.Ingestion;
+using Stats.Core.Retention;
 
 namespace Stats.Tests.Docs;
 
@@ -24,6 +25,7 @@ public sealed class AppSettingsExampleTests
         { typeof(EventTypeOptions), EventTypeOptions.SectionName },
         { typeof(ImportOptions), ImportOptions.SectionName },
         { typeof(AggregationOptions), AggregationOptions.SectionName },
+        { typeof(RetentionOptions), RetentionOptions.SectionName },
     };
 
     [Theory]
@@ -59,6 +61,7 @@ public sealed class AppSettingsExampleTests
         Assert.Equivalent(new IngestionOptions(), ingestion);
         Assert.Equivalent(new PrivacyOptions(), example.GetSection(PrivacyOptions.SectionName).Get<PrivacyOptions>());
         Assert.Equivalent(new AggregationOptions(), example.GetSection(AggregationOptions.SectionName).Get<AggregationOptions>());
+        Assert.Equivalent(new RetentionOptions(), example.GetSection(RetentionOptions.SectionName).Get<RetentionOptions>());
     }
 
     private static string RepositoryRoot()

@@ -51,6 +51,8 @@ public sealed class DashboardFactory : WebApplicationFactory<Program>, IAsyncLif
                 ["Stats:Database:Provider"] = "Sqlite",
                 ["Stats:Database:ConnectionString"] = $"Data Source={DatabasePath}",
                 ["Stats:Demo:SeedWhenEmpty"] = "false",
+                // Tests send events of fixed dates, years old by now: retention would reject them. Retention tests turn it on.
+                ["Stats:Retention:RawEventMaxAgeDays"] = "0",
             };
             foreach (var (key, value) in _settings)
             {

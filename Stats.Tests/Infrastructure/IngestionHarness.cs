@@ -4,6 +4,7 @@ using Microsoft.Extensions.Time.Testing;
 using Stats.Core.Aggregation;
 using Stats.Core.Events;
 using Stats.Core.Ingestion;
+using Stats.Core.Retention;
 
 namespace Stats.Tests.Infrastructure;
 
@@ -13,7 +14,9 @@ public sealed class IngestionHarness : IAsyncDisposable
     /// <summary>The clock's default "now": a fixed instant, so that nothing depends on when the tests run.</summary>
     public static readonly DateTimeOffset DefaultNow = new(2024, 6, 20, 9, 0, 0, TimeSpan.Zero);
 
-    public IngestionHarness(TestStore store, DateTimeOffset? now = null, IngestionOptions? options = null, EventTypeOptions? types = null)
+    /// <param name="retention">Off unless given: most tests ingest fixed dates of any age and are not about retention.</param>
+    public IngestionHarness(
+        TestStore store, DateTimeOffset? now = null, IngestionOptions? options = null, EventTypeOptions? types = null, RetentionOptions? retention = null)
     {
         Store = store;
         Clock = new FakeTimeProvider(now ?? DefaultNow);
@@ -21,7 +24,7 @@ public sealed class IngestionHarness : IAsyncDisposable
         Writer = new EventWriter(store.Contexts, Clock, NullLogger<EventWriter>.Instance);
         Types = new EventTypeRegistry(Options.Create(types ?? new EventTypeOptions()), store.Contexts);
         Ingestor = new EventIngestor(Writer, Types, ShippedReferenceData.Classifier, ShippedReferenceData.Countries, Salts,
-            Options.Create(options ?? new IngestionOptions()), Clock);
+            Options.Create(options ?? new IngestionOptions()), Options.Create(retention ?? new RetentionOptions { RawEventMaxAgeDays = 0 }), Clock);
         Aggregator = CreateAggregator();
     }
 

@@ -7,6 +7,7 @@ using Stats.Core.Data;
 using Stats.Core.Events;
 using Stats.Core.Ingestion;
 using Stats.Core.Queries;
+using Stats.Core.Retention;
 
 namespace Stats.Tests.Core.Data;
 
@@ -54,6 +55,14 @@ public sealed class SqlServerTranslationTests : IDisposable
         ["PipelineMonitor.Runs(succeeded)"] = c => PipelineMonitor.Runs(c, failed: false),
         ["PipelineMonitor.BacklogOf"] = PipelineMonitor.BacklogOf,
         ["DailySaltStore.SaltOf"] = c => DailySaltStore.SaltOf(c, new DateOnly(2024, 6, 15)),
+        ["RawEventPurger.AggregatedDaysBefore"] = c => RawEventPurger.AggregatedDaysBefore(c, new DateOnly(2024, 1, 1)),
+        ["RawEventPurger.DirtyDaysBefore"] = c => RawEventPurger.DirtyDaysBefore(c, new DateOnly(2024, 1, 1)),
+        ["RawEventPurger.PurgeableDay"] = c => RawEventPurger.PurgeableDay(c, new DateOnly(2023, 12, 31)),
+        ["RawEventPurger.EventsBetween"] = c => RawEventPurger.EventsBetween(c, new DateTime(2023, 12, 31, 0, 0, 0, DateTimeKind.Utc), new DateTime(2024, 1, 1, 0, 0, 0, DateTimeKind.Utc)),
+        ["RawEventPurger.SliceEnd"] = c => RawEventPurger.SliceEnd(c, new DateTime(2023, 12, 31, 0, 0, 0, DateTimeKind.Utc), new DateTime(2024, 1, 1, 0, 0, 0, DateTimeKind.Utc), 10_000),
+        ["UserErasure.StoredSalts"] = UserErasure.StoredSalts,
+        ["UserErasure.DaysWithRawEvents"] = UserErasure.DaysWithRawEvents,
+        ["UserErasure.EventsOfVisitor"] = c => UserErasure.EventsOfVisitor(c, new DateOnly(2024, 6, 15), -42L),
     };
 
     [Theory]

@@ -1,0 +1,139 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Stats.Core.Data;
+
+namespace Stats.Core.Retention;
+
+/// <summary>The raw events of one day that a purge deleted, or that a dry run would delete.</summary>
+public sealed record PurgedDay(DateOnly Day, long Events);
+
+/// <summary>
+/// What a purge did (or, for a dry run, would do): the days whose raw events it deleted, and the days past the
+/// horizon it left alone because they are not aggregated (never, or not since their last change).
+/// </summary>
+public sealed record PurgeResult(bool DryRun, DateOnly? Horizon, IReadOnlyList<PurgedDay> Days, IReadOnlyList<DateOnly> NotAggregated)
+{
+    /// <summary>Raw events deleted, or that would be.</summary>
+    public long Events => Days.Sum(d => d.Events);
+}
+
+/// <summary>
+/// Retention: deletes the raw events of UTC days before the horizon (today minus <see cref="RetentionOptions.RawEventMaxAgeDays"/>),
+/// but only of days the aggregator has processed and that have not changed since, so nothing is deleted before it is
+/// counted (DOMAIN.md, "Aggregation"). Aggregates are never touched. A day is deleted in slices of at most
+/// <see cref="RetentionOptions.PurgeBatchSize"/> events, one transaction each, each range-reading the (Timestamp, TypeId) index.
+/// </summary>
+public sealed class RawEventPurger(IDbContextFactory<StatsDbContext> contextFactory, IOptions<RetentionOptions> options, TimeProvider clock)
+{
+    /// <summary>Purges every day that may be purged now; with <paramref name="dryRun"/>, only counts what it would delete.</summary>
+    public async Task<PurgeResult> PurgeAsync(bool dryRun, CancellationToken cancellationToken = default)
+    {
+        var settings = options.Value;
+        var now = clock.GetUtcNow();
+        if (settings.HorizonAt(now) is not { } horizon)
+        {
+            return new PurgeResult(dryRun, null, [], []);
+        }
+
+        List<DateOnly> aggregated;
+        SortedSet<DateOnly> notAggregated;
+        await using (var context = await contextFactory.CreateDbContextAsync(cancellationToken))
+        {
+            aggregated = await AggregatedDaysBefore(context, horizon).ToListAsync(cancellationToken);
+            notAggregated = [.. await DirtyDaysBefore(context, horizon).ToListAsync(cancellationToken)];
+        }
+
+        var days = new List<PurgedDay>();
+        foreach (var day in aggregated.Where(d => !notAggregated.Contains(d)))
+        {
+            var events = dryRun
+                ? await CountAsync(day, cancellationToken)
+                : await PurgeDayAsync(day, settings.PurgeBatchSize, now.UtcDateTime, cancellationToken);
+            if (events is null)
+            {
+                // It changed since the list was read: the aggregator has to see it again first.
+                notAggregated.Add(day);
+                continue;
+            }
+
+            days.Add(new PurgedDay(day, events.Value));
+        }
+
+        return new PurgeResult(dryRun, horizon, days, [.. notAggregated]);
+    }
+
+    private async Task<long?> CountAsync(DateOnly day, CancellationToken cancellationToken)
+    {
+        var (start, end) = Bounds(day);
+        await using var context = await contextFactory.CreateDbContextAsync(cancellationToken);
+        return await EventsBetween(context, start, end).LongCountAsync(cancellationToken);
+    }
+
+    /// <summary>Deletes a day's raw events slice by slice; null when the day stopped being purgeable before it was done.</summary>
+    private async Task<long?> PurgeDayAsync(DateOnly day, int batchSize, DateTime now, CancellationToken cancellationToken)
+    {
+        var (cursor, end) = Bounds(day);
+        long deleted = 0;
+        while (true)
+        {
+            await using var context = await contextFactory.CreateDbContextAsync(cancellationToken);
+            await using var transaction = await context.Database.BeginTransactionAsync(cancellationToken);
+            // Checked in the deleting transaction, not only when the days were listed: an import or an erasure may have
+            // changed the day since, and its events must be aggregated before they are deleted.
+            if (!await PurgeableDay(context, day).AnyAsync(cancellationToken))
+            {
+                return null;
+            }
+
+            var sliceEnd = await SliceEnd(context, cursor, end, batchSize).FirstOrDefaultAsync(cancellationToken) ?? end;
+            if (sliceEnd == cursor)
+            {
+                // More than a batch of events at one instant: take that instant whole, or the slice would be empty.
+                sliceEnd = await EventsBetween(context, cursor, end).Where(e => e.Timestamp > cursor).MinAsync(e => (DateTime?)e.Timestamp, cancellationToken) ?? end;
+            }
+
+            deleted += await EventsBetween(context, cursor, sliceEnd).ExecuteDeleteAsync(cancellationToken);
+            if (sliceEnd == end)
+            {
+                await context.AggregatedDays.Where(d => d.Day == day)
+                    .ExecuteUpdateAsync(u => u.SetProperty(d => d.RawEventsPurgedAt, now), cancellationToken);
+            }
+
+            await transaction.CommitAsync(cancellationToken);
+            if (sliceEnd == end)
+            {
+                return deleted;
+            }
+
+            cursor = sliceEnd;
+        }
+    }
+
+    private static (DateTime Start, DateTime End) Bounds(DateOnly day) =>
+        (day.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc), day.AddDays(1).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc));
+
+    // The purger's queries, one definition each, exposed for the translation tests of every provider.
+
+    /// <summary>Aggregated days before the horizon whose raw events are still there, oldest first.</summary>
+    internal static IQueryable<DateOnly> AggregatedDaysBefore(StatsDbContext context, DateOnly horizon) =>
+        context.AggregatedDays.Where(d => d.Day < horizon && d.RawEventsPurgedAt == null).OrderBy(d => d.Day).Select(d => d.Day);
+
+    /// <summary>Days before the horizon waiting for the aggregator (never aggregated, or changed since).</summary>
+    internal static IQueryable<DateOnly> DirtyDaysBefore(StatsDbContext context, DateOnly horizon) =>
+        context.DirtyDays.Where(d => d.Day < horizon).OrderBy(d => d.Day).Select(d => d.Day);
+
+    /// <summary>The day, if it is aggregated and unchanged since.</summary>
+    internal static IQueryable<DateOnly> PurgeableDay(StatsDbContext context, DateOnly day) =>
+        context.AggregatedDays.Where(a => a.Day == day && !context.DirtyDays.Any(d => d.Day == day)).Select(a => a.Day);
+
+    /// <summary>Raw events in [<paramref name="from"/>, <paramref name="to"/>): a range read of the (Timestamp, TypeId) index.</summary>
+    internal static IQueryable<RawEvent> EventsBetween(StatsDbContext context, DateTime from, DateTime to) =>
+        context.RawEvents.Where(e => e.Timestamp >= from && e.Timestamp < to);
+
+    /// <summary>
+    /// Where a slice of at most <paramref name="batchSize"/> events starting at <paramref name="from"/> ends: the time of the
+    /// next event after them, which the slice excludes. Empty when fewer are left before <paramref name="to"/>.
+    /// </summary>
+    internal static IQueryable<DateTime?> SliceEnd(StatsDbContext context, DateTime from, DateTime to, int batchSize) =>
+        EventsBetween(context, from, to).OrderBy(e => e.Timestamp).Select(e => (DateTime?)e.Timestamp).Skip(batchSize);
+}

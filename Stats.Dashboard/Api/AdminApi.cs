@@ -1,0 +1,113 @@
+using System.Data.Common;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using Stats.Core.Access;
+using Stats.Core.Retention;
+
+namespace Stats.Dashboard.Api;
+
+/// <summary>The body of <c>POST /api/admin/erase-user</c>.</summary>
+public sealed record EraseUserRequest(
+    [property: JsonPropertyName("user_id")] string? UserId,
+    [property: JsonPropertyName("dry_run")] bool DryRun = false);
+
+/// <summary>One day searched for the user's raw events.</summary>
+public sealed record ErasedDayResponse(
+    [property: JsonPropertyName("day")] DateOnly Day,
+    [property: JsonPropertyName("events")] long Events);
+
+/// <summary>What an erasure did; see <see cref="ErasureResult"/>.</summary>
+public sealed record EraseUserResponse(
+    [property: JsonPropertyName("dry_run")] bool DryRun,
+    [property: JsonPropertyName("events_deleted")] long EventsDeleted,
+    [property: JsonPropertyName("days_searched")] IReadOnlyList<ErasedDayResponse> DaysSearched,
+    [property: JsonPropertyName("days_not_searchable")] IReadOnlyList<DateOnly> DaysNotSearchable,
+    [property: JsonPropertyName("note")] string Note);
+
+/// <summary><c>/api/admin/…</c>: what admins do through the API, with a key of the <c>admin</c> scope.</summary>
+public static class AdminApi
+{
+    public static RouteGroupBuilder MapAdminApi(this IEndpointRouteBuilder app)
+    {
+        var admin = app.MapGroup("/api/admin")
+            .WithTags("Admin")
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .DisableAntiforgery();
+
+        admin.MapPost("/erase-user", EraseUserAsync)
+            .WithName("EraseUser")
+            .WithSummary("Delete every raw event of one user id (GDPR erasure).")
+            .WithDescription("Body: {\"user_id\": \"...\", \"dry_run\": false}. Searches every day that still has a salt, deletes the " +
+                "user's raw events there and marks those days for re-aggregation. Days without a salt cannot be searched: their hashes " +
+                "can no longer be linked to anyone. With dry_run, only counts.")
+            .Accepts<EraseUserRequest>("application/json")
+            .Produces<EraseUserResponse>()
+            .ProducesProblem(StatusCodes.Status400BadRequest);
+
+        admin.MapGet("/pipeline", PipelineApi.GetStatusAsync)
+            .WithName("PipelineStatus")
+            .WithSummary("The aggregation pipeline: last run, last success and failure, backlog (dirty days, events waiting, oldest), lease.");
+        return admin;
+    }
+
+    internal static async Task<IResult> EraseUserAsync(HttpContext http, ApiKeyService keys, UserErasure erasure, ILogger<EraseUserRequest> logger)
+    {
+        var (identity, denied) = await ApiKeyAuthentication.RequireScopeAsync(http, keys, ApiScopes.Admin);
+        if (denied is not null)
+        {
+            return denied;
+        }
+
+        // Read here rather than bound by the framework: the key is checked first, and a bad body gets problem details.
+        EraseUserRequest? request;
+        try
+        {
+            request = await JsonSerializer.DeserializeAsync<EraseUserRequest>(http.Request.Body, cancellationToken: http.RequestAborted);
+        }
+        catch (JsonException ex)
+        {
+            return BadRequest($"The body is not a JSON object like {{\"user_id\": \"...\"}}: {ex.Message}");
+        }
+
+        if (string.IsNullOrWhiteSpace(request?.UserId))
+        {
+            return BadRequest("Field 'user_id' is required: the id of the user whose raw events are erased.");
+        }
+
+        ErasureResult result;
+        try
+        {
+            result = await erasure.EraseAsync(request.UserId, request.DryRun, http.RequestAborted);
+        }
+        catch (Exception ex) when (ex is DbException or DbUpdateException or TimeoutException)
+        {
+            return TypedResults.Problem(
+                statusCode: StatusCodes.Status503ServiceUnavailable,
+                title: "The store is unavailable",
+                detail: "The erasure did not finish: days already done stay done. Send the same request again.");
+        }
+
+        // Never the user id: the log would keep what the erasure removes.
+        logger.LogInformation(
+            "User erasure{DryRun} by API key '{Key}': {Events} raw events on {Days} searchable day(s).",
+            result.DryRun ? " (dry run)" : "", identity!.Name, result.Events, result.DaysSearched.Count);
+        return TypedResults.Ok(new EraseUserResponse(
+            result.DryRun,
+            result.Events,
+            [.. result.DaysSearched.Select(d => new ErasedDayResponse(d.Day, d.Events))],
+            result.DaysNotSearchable,
+            ErasureNote));
+    }
+
+    /// <summary>What the two lists of days mean, for whoever reads the answer (an auditor, a data protection officer).</summary>
+    internal const string ErasureNote =
+        "Days searched still have a salt: the user's raw events on them are deleted and the days are re-aggregated. " +
+        "Days not searchable have no salt any more: their visitor hashes cannot be linked to anyone, so they hold no personal data of the user. " +
+        "Aggregates hold counts only.";
+
+    private static ProblemHttpResult BadRequest(string detail) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "The request is not a valid erasure", detail: detail);
+}

@@ -1,0 +1,34 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Stats.Core.Data;
+using Stats.Core.Demo;
+using Stats.Core.Retention;
+using Stats.Tests.Infrastructure;
+
+namespace Stats.Tests.Core.Demo;
+
+public sealed class DemoSeederTests
+{
+    private static CancellationToken Cancellation => TestContext.Current.CancellationToken;
+
+    [Theory]
+    [MemberData(nameof(StoreProviders.All), MemberType = typeof(StoreProviders))]
+    public async Task TheDemoKeepsWithinTheRetentionPeriodSoNoPublicationIsRejected(DatabaseProvider provider)
+    {
+        await using var store = await TestStore.CreateAsync(provider);
+        // 2024-06-20 keeping 10 days: the horizon is 06-10, and the demo starts the day after, 06-11. Late in the day, because
+        // the demo publishes records at any time of today, and ingestion rejects what lies in the future.
+        var retention = new RetentionOptions { RawEventMaxAgeDays = 10 };
+        await using var ingestion = new IngestionHarness(store, now: new DateTimeOffset(2024, 6, 20, 23, 55, 0, TimeSpan.Zero), retention: retention);
+        var seeder = new DemoSeeder(ingestion.Ingestor, ShippedReferenceData.Countries, Options.Create(retention), ingestion.Clock);
+
+        var result = await seeder.SeedAsync(new DemoOptions { Days = 60, Records = 12 }, Cancellation);
+
+        await using var context = store.CreateContext();
+        Assert.Equal(new DateOnly(2024, 6, 11), DateOnly.FromDateTime(await context.RawEvents.MinAsync(e => e.Timestamp, Cancellation)));
+        var records = await context.Records.ToListAsync(Cancellation);
+        Assert.Equal(12, records.Count);
+        Assert.All(records, r => Assert.NotNull(r.PublishedAt));
+        Assert.Equal(result.Events, await context.RawEvents.LongCountAsync(Cancellation));
+    }
+}
