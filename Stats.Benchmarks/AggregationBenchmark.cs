@@ -19,6 +19,8 @@ internal sealed record AggregationRun(
     double AggregationVsGroupBy,
     int DaysAggregated,
     long AggregateRows,
+    double ComputingSeconds,
+    double WritingSeconds,
     Cost AggregationCost);
 
 /// <summary>
@@ -85,10 +87,12 @@ internal static class AggregationBenchmark
 
         var eventsPerS = (long)(report.Events / meter.Elapsed.TotalSeconds);
         var groupByPerS = (long)(rawRows / groupBy.TotalSeconds);
-        Progress.Log($"aggregation: {eventsPerS:N0} events/s ({report.Days.Count} days, {aggregateRows:N0} aggregate rows)");
+        Progress.Log($"aggregation: {eventsPerS:N0} events/s ({report.Days.Count} days, {aggregateRows:N0} aggregate rows; " +
+            $"computing {report.Days.Sum(d => d.Computing.TotalSeconds):F1} s, writing {report.Days.Sum(d => d.Writing.TotalSeconds):F1} s)");
         return new AggregationRun(
             events, Days, Math.Round(ingestSeconds, 1), groupByPerS, Math.Round(groupBy.TotalSeconds, 2), eventsPerS, cost.Seconds,
-            Math.Round(eventsPerS / (double)groupByPerS, 3), report.Days.Count, aggregateRows, cost);
+            Math.Round(eventsPerS / (double)groupByPerS, 3), report.Days.Count, aggregateRows,
+            Math.Round(report.Days.Sum(d => d.Computing.TotalSeconds), 2), Math.Round(report.Days.Sum(d => d.Writing.TotalSeconds), 2), cost);
     }
 
     /// <summary>

@@ -43,6 +43,8 @@ internal sealed class IngestionHost : IAsyncDisposable
     {
         [$"{DatabaseOptions.SectionName}:Provider"] = nameof(DatabaseProvider.Sqlite),
         [$"{DatabaseOptions.SectionName}:ConnectionString"] = $"Data Source={databasePath}",
+        // The aggregation suite writes two years of history: keep every raw event.
+        ["Stats:Retention:RawEventMaxAgeDays"] = "0",
     };
 
     public async ValueTask DisposeAsync()

@@ -14,6 +14,12 @@ internal sealed class ScratchFolder : IDisposable
     {
         // Pooled SQLite connections keep their files open: close them before the files go.
         SqliteConnection.ClearAllPools();
+        if (Environment.GetEnvironmentVariable("STATS_BENCH_KEEP") == "1")
+        {
+            Progress.Log($"kept the stores in {Path} (STATS_BENCH_KEEP=1)");
+            return;
+        }
+
         Directory.Delete(Path, recursive: true);
     }
 }

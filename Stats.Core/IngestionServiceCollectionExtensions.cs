@@ -5,6 +5,7 @@ using Stats.Core.Enrichment;
 using Stats.Core.Events;
 using Stats.Core.Ingestion;
 using Stats.Core.Queries;
+using Stats.Core.Retention;
 
 namespace Stats.Core;
 
@@ -25,6 +26,9 @@ public static class IngestionServiceCollectionExtensions
         builder.Services.AddSingleton<DailySaltStore>();
         builder.Services.AddHostedService<SaltSweeper>();
         builder.Services.AddOptions<IngestionOptions>().BindConfiguration(IngestionOptions.SectionName);
+        // Ingestion rejects events older than the retention horizon, so the settings are bound here, not only with the purger.
+        builder.Services.AddOptions<RetentionOptions>().BindConfiguration(RetentionOptions.SectionName).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<RetentionOptions>, RetentionOptionsValidator>();
         builder.Services.AddOptions<EventTypeOptions>().BindConfiguration(EventTypeOptions.SectionName).ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<EventTypeOptions>, EventTypeOptionsValidator>();
         builder.Services.AddSingleton<EventTypeRegistry>();

@@ -55,9 +55,12 @@ internal static class AggregateInserter
 
     public static async Task InsertAsync(StatsDbContext context, IReadOnlyList<DayTotals> days, CancellationToken cancellationToken)
     {
-        var usage = days.SelectMany(d => d.Usage).ToList();
-        var countries = days.SelectMany(d => d.Countries).ToList();
-        var activities = days.SelectMany(d => d.Activities).ToList();
+        // In key order: consecutive rows land on the same pages of the key index, which is what an insert costs.
+        var usage = days.SelectMany(d => d.Usage).OrderBy(s => s.Scope).ThenBy(s => s.ScopeId).ThenBy(s => s.Day).ThenBy(s => s.AccessMethod).ToList();
+        var countries = days.SelectMany(d => d.Countries)
+            .OrderBy(s => s.Scope).ThenBy(s => s.ScopeId).ThenBy(s => s.Day).ThenBy(s => s.Country, StringComparer.Ordinal).ToList();
+        var activities = days.SelectMany(d => d.Activities)
+            .OrderBy(s => s.Activity).ThenBy(s => s.CommunityId).ThenBy(s => s.Day).ThenBy(s => s.SubjectId).ThenBy(s => s.DetailId).ToList();
         if (context.Provider is not (DatabaseProvider.Sqlite or DatabaseProvider.PostgreSql))
         {
             context.UsageDailyStats.AddRange(usage);

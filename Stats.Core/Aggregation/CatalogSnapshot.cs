@@ -40,6 +40,7 @@ internal sealed class CatalogSnapshot
                 ? await Memberships(context).ToListAsync(cancellationToken)
                 : await Memberships(context).Where(m => missing.Contains(m.RecordId)).ToListAsync(cancellationToken))
             .ToLookup(m => m.RecordId, m => m.CommunityId);
+        var first = _records.Count == 0;
         foreach (var r in rows)
         {
             _records[r.Id] = new RecordFacts(
@@ -49,10 +50,18 @@ internal sealed class CatalogSnapshot
                 r.PublishedAt is { } published ? DateOnly.FromDateTime(published) : null,
                 [.. memberships[r.Id]]);
         }
+
+        // Every concept and owner label the records need, created together: one commit, not one per day that meets a new record.
+        var loaded = rows.Select(r => _records[r.Id]).ToList();
+        await EnsureLabelsAsync(context, LabelKind.Concept, loaded.Select(r => r.Concept), preload: first, cancellationToken);
+        await EnsureLabelsAsync(context, LabelKind.Owner, loaded.Where(r => r.Owner is not null).Select(r => r.Owner!), preload: first, cancellationToken);
     }
 
-    /// <summary>Makes sure every label among <paramref name="values"/> exists, creating the missing ones.</summary>
-    public async Task EnsureLabelsAsync(StatsDbContext context, LabelKind kind, IEnumerable<string> values, CancellationToken cancellationToken)
+    /// <summary>
+    /// Makes sure every label among <paramref name="values"/> exists, creating the missing ones; with
+    /// <paramref name="preload"/>, reads every label of the kind first.
+    /// </summary>
+    public async Task EnsureLabelsAsync(StatsDbContext context, LabelKind kind, IEnumerable<string> values, bool preload, CancellationToken cancellationToken)
     {
         var missing = values.Where(v => !_labelIds.ContainsKey((kind, v))).Distinct(StringComparer.Ordinal).ToList();
         if (missing.Count == 0)
@@ -60,9 +69,11 @@ internal sealed class CatalogSnapshot
             return;
         }
 
-        foreach (var found in await LabelsOfKind(context, kind, missing).ToListAsync(cancellationToken))
+        // With the whole catalog at hand, reading every label of the kind is one query instead of a list of thousands.
+        var found = preload ? AllLabelsOfKind(context, kind) : LabelsOfKind(context, kind, missing);
+        foreach (var label in await found.ToListAsync(cancellationToken))
         {
-            Remember(found);
+            Remember(label);
         }
 
         var created = missing.Where(v => !_labelIds.ContainsKey((kind, v))).Select(v => new Label { Kind = kind, Value = v }).ToList();

@@ -9,7 +9,12 @@ namespace Stats.Core.Aggregation;
 internal sealed record DayWork(DateOnly Day, long? MarkVersion, AggregatedDay? State, DayTotals? Totals, long Events, TimeSpan Elapsed, string? Skipped);
 
 /// <summary>What aggregating one day did.</summary>
-public sealed record DayReport(DateOnly Day, long Events, TimeSpan Elapsed, string? Skipped = null);
+/// <param name="Computing">Reading the raw events and counting them.</param>
+/// <param name="Writing">The day's share of writing its group's aggregates.</param>
+public sealed record DayReport(DateOnly Day, long Events, TimeSpan Computing, TimeSpan Writing, string? Skipped = null)
+{
+    public TimeSpan Elapsed => Computing + Writing;
+}
 
 /// <summary>
 /// Recomputes one UTC day from its raw events and overwrites that day's aggregates in one transaction, so that a
@@ -45,10 +50,6 @@ internal static class DailyAggregator
         var events = await RawDayReader.ReadDayAsync(context, day, cancellationToken);
         var followers = await RawDayReader.ReadFollowersAsync(context, day, cancellationToken);
         await catalog.EnsureRecordsAsync(context, events.Where(e => e.RecordId is not null).Select(e => e.RecordId!.Value), cancellationToken);
-        var records = events.Where(e => e.RecordId is not null).Select(e => e.RecordId!.Value).Distinct().Select(catalog.Record).OfType<RecordFacts>().ToList();
-        var (concepts, owners) = DayTotals.LabelsNeeded(records);
-        await catalog.EnsureLabelsAsync(context, LabelKind.Concept, concepts, cancellationToken);
-        await catalog.EnsureLabelsAsync(context, LabelKind.Owner, owners, cancellationToken);
         if (events.Any(e => e.TypeId == s_sipProcessed && e.DetailId is { } status && catalog.LabelValue(status) is null))
         {
             await catalog.LoadLabelsAsync(context, LabelKind.Status, cancellationToken);
@@ -100,7 +101,7 @@ internal static class DailyAggregator
 
         await transaction.CommitAsync(cancellationToken);
         var share = watch.Elapsed / Math.Max(1, days.Count);
-        return [.. days.Select(d => new DayReport(d.Day, d.Events, d.Elapsed + share, d.Skipped))];
+        return [.. days.Select(d => new DayReport(d.Day, d.Events, d.Elapsed, share, d.Skipped))];
     }
 
     private static async Task MergeSipsAsync(StatsDbContext context, DayTotals totals, CancellationToken cancellationToken)

@@ -43,13 +43,6 @@ internal sealed class DayTotals
     /// <summary>What the day's SIP events say about each SIP, by SIP label.</summary>
     public Dictionary<int, SipFacts> Sips { get; } = [];
 
-    /// <summary>The records whose concept and owner need labels before <see cref="Compute"/> can name them.</summary>
-    public static (IEnumerable<string> Concepts, IEnumerable<string> Owners) LabelsNeeded(IEnumerable<RecordFacts> records)
-    {
-        var list = records.ToList();
-        return (list.Select(r => r.Concept), list.Where(r => r.Owner is not null).Select(r => r.Owner!));
-    }
-
     public static DayTotals Compute(DateOnly day, List<DayEvent> events, List<UsageClick> followers, CatalogSnapshot catalog)
     {
         var totals = new DayTotals(day);
