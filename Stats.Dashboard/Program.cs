@@ -27,6 +27,7 @@ try
     var builder = WebApplication.CreateBuilder(invocation.HostArgs);
     builder.AddStatsStore();
     builder.AddStatsIngestion();
+    builder.AddStatsQueries();
     builder.AddDemoData();
     builder.Services.AddRazorComponents().AddInteractiveServerComponents();
     builder.Services.AddMudServices();
@@ -61,6 +62,7 @@ try
     app.MapOpenApi();
     app.MapHealthApi();
     app.MapEventsApi();
+    app.MapStatsApi();
     app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 
     app.Lifetime.ApplicationStarted.Register(() =>
