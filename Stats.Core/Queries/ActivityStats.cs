@@ -46,10 +46,11 @@ public sealed class ActivityStats(IDbContextFactory<StatsDbContext> contexts, Ti
         var communityId = await CommunityIdAsync(context, community, cancellationToken);
         var owners = await TopSubjects(context, Activity.NewRecord, communityId, period.From, period.To, size).ToListAsync(cancellationToken);
         var ownerIds = owners.Select(o => o.Value).ToList();
-        var usage = owners.Count == 0
+        var records = owners.Count == 0
             ? []
-            : await UsageOfOwnersInCommunity(context, ownerIds, communityId, period.From, period.To, method)
-                .ToDictionaryAsync(u => u.OwnerId, StringComparer.Ordinal, cancellationToken);
+            : await UsageOfOwnersInCommunity(context, ownerIds, communityId, period.From, period.To, method).ToListAsync(cancellationToken);
+        var usage = records.GroupBy(r => r.OwnerId, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => new OwnerUsage(g.Key, g.Sum(r => r.Views), g.Sum(r => r.Downloads)), StringComparer.Ordinal);
         return new TopUploaders(community, [.. owners.Select(o => usage.TryGetValue(o.Value, out var u)
             ? new Uploader(o.Value, o.Count, u.Views, u.Downloads)
             : new Uploader(o.Value, o.Count, 0, 0))]);
@@ -191,20 +192,19 @@ public sealed class ActivityStats(IDbContextFactory<StatsDbContext> contexts, Ti
             .GroupBy(r => r.AccessRight)
             .Select(g => new AccessRightCount(g.Key, g.LongCount()));
 
-    /// <summary>Views and downloads of the records of some owners in a community, per owner.</summary>
+    /// <summary>
+    /// Views and downloads of each record of some owners in a community: per record, two correlated range reads (see
+    /// <see cref="UsageStats.TopRecords"/>). Summed per owner by the caller: SQL Server cannot aggregate over subqueries.
+    /// </summary>
     internal static IQueryable<OwnerUsage> UsageOfOwnersInCommunity(
         StatsDbContext context, IReadOnlyCollection<string> ownerIds, int communityId, DateOnly from, DateOnly to, AccessMethod? method)
     {
-        var rows = context.UsageDailyStats.Where(s => s.Scope == StatScope.Record && s.Day >= from && s.Day <= to);
-        if (method is { } only)
-        {
-            rows = rows.Where(s => s.AccessMethod == only);
-        }
-
+        var rows = UsageStats.RecordRows(context, from, to, method);
         return UsageStats.InCommunity(context.Records.Where(r => r.OwnerId != null && ownerIds.Contains(r.OwnerId)), communityId)
-            .Join(rows, r => r.Id, s => s.ScopeId, (r, s) => new { OwnerId = r.OwnerId!, s.Views, s.Downloads })
-            .GroupBy(x => x.OwnerId)
-            .Select(g => new OwnerUsage(g.Key, g.Sum(x => (long)x.Views), g.Sum(x => (long)x.Downloads)));
+            .Select(r => new OwnerUsage(
+                r.OwnerId!,
+                rows.Where(s => s.ScopeId == r.Id).Sum(s => (long)s.Views),
+                rows.Where(s => s.ScopeId == r.Id).Sum(s => (long)s.Downloads)));
     }
 
     /// <summary>The five circulation counts per document or location (0: none), most loaned first, with the label's value.</summary>

@@ -90,7 +90,7 @@ public sealed class UsageStats(IDbContextFactory<StatsDbContext> contexts, TimeP
         }
 
         var ranked = await TopRecords(context, candidates, metric, period.From, period.To, method, size).ToListAsync(cancellationToken);
-        return new RecordRanking(MetricName(metric), ranked);
+        return new RecordRanking(MetricName(metric), [.. ranked.Where(r => r.Value > 0)]);
     }
 
     /// <summary>All-time usage of many records at once, in one query; ids without usage (or unknown) get zeros.</summary>
@@ -218,26 +218,26 @@ public sealed class UsageStats(IDbContextFactory<StatsDbContext> contexts, TimeP
             .Select(x => new CountryBucket(x.Country, x.Views, x.UniqueViews, x.Downloads, x.UniqueDownloads));
 
     /// <summary>
-    /// Candidates joined to their own rows (a range read per record, which the planner can drive from a small set such as
-    /// a community's records), summed per record, highest first.
+    /// Each candidate's sum as a correlated subquery: one range read of the key per record, driven by the candidates (a
+    /// community's or an owner's records). A join would let the planner scan every record's rows of the period instead.
+    /// Records without usage sort last with 0; callers drop them.
     /// </summary>
     internal static IQueryable<RankedRecord> TopRecords(
         StatsDbContext context, IQueryable<Record> candidates, UsageMetric metric, DateOnly from, DateOnly to, AccessMethod? method, int size)
     {
-        var rows = context.UsageDailyStats.Where(s => s.Scope == StatScope.Record && s.Day >= from && s.Day <= to);
-        if (method is { } only)
-        {
-            rows = rows.Where(s => s.AccessMethod == only);
-        }
-
+        var values = RecordRows(context, from, to, method).Select(MetricOf(metric));
         return candidates
-            .Join(rows.Select(MetricOf(metric)), r => r.Id, v => v.ScopeId, (r, v) => new { r.Id, r.ExternalId, r.Title, v.Value })
-            .GroupBy(x => new { x.Id, x.ExternalId, x.Title })
-            .Select(g => new { g.Key.ExternalId, g.Key.Title, Value = g.Sum(x => (long)x.Value) })
-            .Where(x => x.Value > 0)
+            .Select(r => new { r.ExternalId, r.Title, Value = values.Where(v => v.ScopeId == r.Id).Sum(v => (long)v.Value) })
             .OrderByDescending(x => x.Value).ThenBy(x => x.ExternalId)
             .Take(size)
             .Select(x => new RankedRecord(x.ExternalId, x.Title, x.Value));
+    }
+
+    /// <summary>The rows of every record in a period (to be narrowed to one record by a correlated condition).</summary>
+    internal static IQueryable<UsageDailyStat> RecordRows(StatsDbContext context, DateOnly from, DateOnly to, AccessMethod? method)
+    {
+        var rows = context.UsageDailyStats.Where(s => s.Scope == StatScope.Record && s.Day >= from && s.Day <= to);
+        return method is { } only ? rows.Where(s => s.AccessMethod == only) : rows;
     }
 
     internal static IQueryable<RecordUsageRow> UsageOfRecords(StatsDbContext context, IReadOnlyCollection<string> recids, DateOnly from, DateOnly to) =>
