@@ -21,7 +21,6 @@ public sealed class SipStoreStats(IDbContextFactory<StatsDbContext> contexts, Ti
         var totals = (await ActivityStats.ActivityRangeTotals(context, Activity.SipCreated, Activity.SipFailed, communityId, period.From, period.To)
             .ToListAsync(cancellationToken)).ToDictionary(t => t.Activity, t => t.Count);
 
-        var outcomes = Outcomes(context, communityId);
         var recordsWithSips = await RecordsWithSips(context, communityId, End(period)).LongCountAsync(cancellationToken);
         var records = communityId == 0
             ? await context.Records.LongCountAsync(r => r.DeletedAt == null, cancellationToken)
