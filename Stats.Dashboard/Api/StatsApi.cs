@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.OpenApi;
 using Stats.Core.Queries;
 
@@ -114,9 +115,13 @@ public static class StatsApi
         TypedResults.Ok(registry.All.Select(s => new StatDescription(s.Name, s.Description, s.Parameters)).ToList());
 
     internal static async Task<Results<Ok<IReadOnlyDictionary<string, RecordUsage>>, ProblemHttpResult>> RecordsAsync(
-        HttpRequest request, UsageStats usage, CancellationToken cancellationToken)
+        UsageStats usage,
+        [FromQuery(Name = "recid")] string[]? recid,
+        [FromQuery(Name = StatParameters.StartDate)] string? startDate,
+        [FromQuery(Name = StatParameters.EndDate)] string? endDate,
+        CancellationToken cancellationToken)
     {
-        var recids = request.Query["recid"].Where(r => !string.IsNullOrWhiteSpace(r)).Select(r => r!.Trim()).Distinct(StringComparer.Ordinal).ToList();
+        var recids = (recid ?? []).Where(r => !string.IsNullOrWhiteSpace(r)).Select(r => r.Trim()).Distinct(StringComparer.Ordinal).ToList();
         if (recids.Count == 0)
         {
             return BadQuery("No record", "Name the records: /api/stats/records?recid=a&recid=b.", query: null);
@@ -132,8 +137,8 @@ public static class StatsApi
         {
             period = new StatParameters(new Dictionary<string, string>(StringComparer.Ordinal)
             {
-                [StatParameters.StartDate] = request.Query[StatParameters.StartDate].ToString(),
-                [StatParameters.EndDate] = request.Query[StatParameters.EndDate].ToString(),
+                [StatParameters.StartDate] = startDate ?? "",
+                [StatParameters.EndDate] = endDate ?? "",
             }).Period();
         }
         catch (StatQueryException ex)
