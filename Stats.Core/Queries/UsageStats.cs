@@ -93,7 +93,7 @@ public sealed class UsageStats(IDbContextFactory<StatsDbContext> contexts, TimeP
         return new RecordRanking(MetricName(metric), [.. ranked.Where(r => r.Value > 0)]);
     }
 
-    /// <summary>All-time usage of many records at once, in one query; ids without usage (or unknown) get zeros.</summary>
+    /// <summary>Usage of many records over the period, in one query; ids without usage (or unknown) get zeros.</summary>
     public async Task<IReadOnlyDictionary<string, RecordUsage>> RecordsAsync(IReadOnlyCollection<string> recids, Period period, CancellationToken cancellationToken = default)
     {
         await using var context = await contexts.CreateDbContextAsync(cancellationToken);
