@@ -29,6 +29,7 @@ try
     builder.AddStatsIngestion();
     builder.AddStatsAggregation();
     builder.AddStatsRetention();
+    builder.AddStatsQueries();
     builder.AddDemoData();
     builder.Services.AddRazorComponents().AddInteractiveServerComponents();
     builder.Services.AddMudServices();
@@ -65,6 +66,7 @@ try
     app.MapEventsApi();
     app.MapAdminApi();
     app.MapMetricsApi();
+    app.MapStatsApi();
     app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 
     app.Lifetime.ApplicationStarted.Register(() =>

@@ -30,5 +30,13 @@ public sealed class OpenApiDocumentTests(DashboardFactory dashboard) : IClassFix
         Assert.Equal(["application/json", "application/x-ndjson"], post.RequestBody!.Content!.Keys.Order(StringComparer.Ordinal));
         Assert.Contains("413", post.Responses!.Keys);
         Assert.Contains("503", post.Responses.Keys);
+
+        Assert.True(document.Paths.TryGetValue("/api/stats", out var stats), "The document does not list /api/stats.");
+        Assert.Equal([HttpMethod.Get, HttpMethod.Post], stats.Operations!.Keys.OrderBy(m => m.Method, StringComparer.Ordinal));
+        var query = stats.Operations[HttpMethod.Post];
+        Assert.Equal(["application/json"], query.RequestBody!.Content!.Keys);
+        Assert.Contains("400", query.Responses!.Keys);
+        Assert.True(document.Paths.TryGetValue("/api/stats/records", out var records), "The document does not list /api/stats/records.");
+        Assert.Equal(["recid", "start_date", "end_date"], records.Operations![HttpMethod.Get].Parameters!.Select(p => p.Name));
     }
 }

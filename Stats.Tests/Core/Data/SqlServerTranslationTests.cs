@@ -19,6 +19,9 @@ public sealed class SqlServerTranslationTests : IDisposable
 {
     private readonly StatsDbContext _context = new StatsDbContextFactory(DatabaseProvider.SqlServer, "Server=unused;Database=stats").CreateDbContext();
 
+    private static readonly DateOnly s_from = new(2024, 6, 1);
+    private static readonly DateOnly s_to = new(2024, 6, 30);
+
     public static TheoryData<string> Queries => [.. s_queries.Keys];
 
     // Every query builder of the product, by name; the arguments are arbitrary.
@@ -63,6 +66,32 @@ public sealed class SqlServerTranslationTests : IDisposable
         ["UserErasure.StoredSalts"] = UserErasure.StoredSalts,
         ["UserErasure.DaysWithRawEvents"] = UserErasure.DaysWithRawEvents,
         ["UserErasure.EventsOfVisitor"] = c => UserErasure.EventsOfVisitor(c, new DateOnly(2024, 6, 15), -42L),
+        ["UsageStats.ScopeIdOf"] = c => UsageStats.ScopeIdOf(c, StatScope.Concept, "concept-1"),
+        ["UsageStats.UsageRows"] = c => UsageStats.UsageRows(c, StatScope.Owner, 7, s_from, s_to, AccessMethod.Regular),
+        ["UsageStats.RecordRows"] = c => UsageStats.RecordRows(c, s_from, s_to, AccessMethod.Machine),
+        ["UsageStats.InCommunity"] = c => UsageStats.InCommunity(c.Records, 3),
+        ["UsageStats.UsageTotals"] = c => UsageStats.UsageTotals(c, StatScope.Record, 7, s_from, s_to, AccessMethod.Machine),
+        ["UsageStats.UsagePerDay"] = c => UsageStats.UsagePerDay(c, StatScope.Community, 3, s_from, s_to, null),
+        ["UsageStats.DownloadsPerFile"] = c => UsageStats.DownloadsPerFile(c, 7, s_from, s_to, AccessMethod.Regular),
+        ["UsageStats.UsagePerCountry"] = c => UsageStats.UsagePerCountry(c, StatScope.Repository, 0, s_from, s_to),
+        ["UsageStats.TopRecords"] = c => UsageStats.TopRecords(c, UsageStats.InCommunity(c.Records.Where(r => r.DeletedAt == null), 3), UsageMetric.UniqueDownloads, s_from, s_to, AccessMethod.Regular, 10),
+        ["UsageStats.UsageOfRecords"] = c => UsageStats.UsageOfRecords(c, ["abcd-1234", "efgh-5678"], s_from, s_to),
+        ["ActivityStats.ActivityRows"] = c => ActivityStats.ActivityRows(c, Activity.FeatureUsed, 3, s_from, s_to),
+        ["ActivityStats.ActivityRangeRows"] = c => ActivityStats.ActivityRangeRows(c, Activity.LoanCreated, Activity.LoanRequested, 0, s_from, s_to),
+        ["ActivityStats.ActivityTotal"] = c => ActivityStats.ActivityTotal(c, Activity.NewRecord, 3, s_from, s_to),
+        ["ActivityStats.ActivityPerDay"] = c => ActivityStats.ActivityPerDay(c, Activity.NewSubmission, 3, s_from, s_to),
+        ["ActivityStats.ActivityRangeTotals"] = c => ActivityStats.ActivityRangeTotals(c, Activity.SipCreated, Activity.SipFailed, 0, s_from, s_to),
+        ["ActivityStats.ActivityRangePerDay"] = c => ActivityStats.ActivityRangePerDay(c, Activity.LoanCreated, Activity.LoanRequested, 0, s_from, s_to),
+        ["ActivityStats.TopSubjects"] = c => ActivityStats.TopSubjects(c, Activity.FeatureUsed, 3, s_from, s_to, 10),
+        ["ActivityStats.CountsPerDetail"] = c => ActivityStats.CountsPerDetail(c, Activity.NewRecord, 3, s_from, s_to),
+        ["ActivityStats.RecordsPerAccessRight"] = c => ActivityStats.RecordsPerAccessRight(c, 3),
+        ["ActivityStats.UsageOfOwnersInCommunity"] = c => ActivityStats.UsageOfOwnersInCommunity(c, ["owner-7", "owner-8"], 3, s_from, s_to, null),
+        ["ActivityStats.CirculationPer"] = c => ActivityStats.CirculationPer(c, s => s.DetailId, s_from, s_to, 10),
+        ["SipStoreStats.RecordsWithSips"] = c => SipStoreStats.RecordsWithSips(c, 3, new DateTime(2024, 7, 1, 0, 0, 0, DateTimeKind.Utc)),
+        ["SipStoreStats.ProcessingTimes"] = c => SipStoreStats.ProcessingTimes(c, 0, new DateTime(2024, 6, 1, 0, 0, 0, DateTimeKind.Utc), new DateTime(2024, 7, 1, 0, 0, 0, DateTimeKind.Utc)),
+        ["SipStoreStats.FailedSips"] = c => SipStoreStats.FailedSips(c, 3, null, new DateTime(2024, 7, 1, 0, 0, 0, DateTimeKind.Utc), 100),
+        ["SipStoreStats.ArchiveSizePerDay"] = c => SipStoreStats.ArchiveSizePerDay(c, 0, s_from, s_to),
+        ["SipStoreStats.LatestArchiveSize"] = c => SipStoreStats.LatestArchiveSize(c, 3, s_to),
     };
 
     [Theory]
@@ -83,6 +112,16 @@ public sealed class SqlServerTranslationTests : IDisposable
         Assert.Contains("GROUP BY", sql, StringComparison.Ordinal);
         Assert.Contains("CONVERT(date, [r].[Timestamp])", sql, StringComparison.Ordinal);
         Assert.Contains("COUNT(*)", sql, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void UsageRangeReadsFilterOnTheWholeKeyAndSumInTheDatabase()
+    {
+        var sql = UsageStats.UsageTotals(_context, StatScope.Record, 7, s_from, s_to, null).ToQueryString();
+
+        Assert.Contains("WHERE [u].[Scope] = @scope AND [u].[ScopeId] = @id AND [u].[Day] >= @from AND [u].[Day] <= @to", sql, StringComparison.Ordinal);
+        Assert.Contains("SUM(CAST([u].[Views] AS bigint))", sql, StringComparison.Ordinal);
+        Assert.Contains("GROUP BY [u].[ScopeId]", sql, StringComparison.Ordinal);
     }
 
     [Fact]

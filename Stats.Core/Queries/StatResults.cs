@@ -1,0 +1,159 @@
+namespace Stats.Core.Queries;
+
+// What the stats answer. Property names become snake_case in JSON (invenio-stats' convention): see StatJson.
+
+/// <summary>All usage metrics of a scope: COUNTER views (investigations that are not requests), downloads (requests), bytes.</summary>
+public sealed record UsageCounts(long Views, long UniqueViews, long Downloads, long UniqueDownloads, long DataVolume) : IMetrics<UsageCounts>
+{
+    public static UsageCounts Zero { get; } = new(0, 0, 0, 0, 0);
+
+    public static UsageCounts Add(UsageCounts left, UsageCounts right) => new(
+        left.Views + right.Views, left.UniqueViews + right.UniqueViews, left.Downloads + right.Downloads,
+        left.UniqueDownloads + right.UniqueDownloads, left.DataVolume + right.DataVolume);
+
+    public ViewCounts ToViews() => new(Views, UniqueViews);
+
+    public DownloadCounts ToDownloads() => new(Downloads, UniqueDownloads, DataVolume);
+}
+
+public sealed record ViewCounts(long Views, long UniqueViews) : IMetrics<ViewCounts>
+{
+    public static ViewCounts Zero { get; } = new(0, 0);
+
+    public static ViewCounts Add(ViewCounts left, ViewCounts right) => new(left.Views + right.Views, left.UniqueViews + right.UniqueViews);
+}
+
+public sealed record DownloadCounts(long Downloads, long UniqueDownloads, long DataVolume) : IMetrics<DownloadCounts>
+{
+    public static DownloadCounts Zero { get; } = new(0, 0, 0);
+
+    public static DownloadCounts Add(DownloadCounts left, DownloadCounts right) =>
+        new(left.Downloads + right.Downloads, left.UniqueDownloads + right.UniqueDownloads, left.DataVolume + right.DataVolume);
+}
+
+/// <summary>Records published.</summary>
+public sealed record NewRecordCount(long NewRecords) : IMetrics<NewRecordCount>
+{
+    public static NewRecordCount Zero { get; } = new(0);
+
+    public static NewRecordCount Add(NewRecordCount left, NewRecordCount right) => new(left.NewRecords + right.NewRecords);
+}
+
+/// <summary>Deposits offered to a community.</summary>
+public sealed record SubmissionCount(long NewSubmissions) : IMetrics<SubmissionCount>
+{
+    public static SubmissionCount Zero { get; } = new(0);
+
+    public static SubmissionCount Add(SubmissionCount left, SubmissionCount right) => new(left.NewSubmissions + right.NewSubmissions);
+}
+
+/// <summary>The repository's usage and growth.</summary>
+public sealed record RepositoryCounts(long Views, long UniqueViews, long Downloads, long UniqueDownloads, long DataVolume, long NewRecords)
+    : IMetrics<RepositoryCounts>
+{
+    public static RepositoryCounts Zero { get; } = new(0, 0, 0, 0, 0, 0);
+
+    public static RepositoryCounts Add(RepositoryCounts left, RepositoryCounts right) => new(
+        left.Views + right.Views, left.UniqueViews + right.UniqueViews, left.Downloads + right.Downloads,
+        left.UniqueDownloads + right.UniqueDownloads, left.DataVolume + right.DataVolume, left.NewRecords + right.NewRecords);
+}
+
+/// <summary>Library circulation: loans created, renewed (loan-extended), returned, overdue, requested.</summary>
+public sealed record CirculationCounts(long Loans, long Renewals, long Returns, long Overdue, long Requests) : IMetrics<CirculationCounts>
+{
+    public static CirculationCounts Zero { get; } = new(0, 0, 0, 0, 0);
+
+    public static CirculationCounts Add(CirculationCounts left, CirculationCounts right) => new(
+        left.Loans + right.Loans, left.Renewals + right.Renewals, left.Returns + right.Returns,
+        left.Overdue + right.Overdue, left.Requests + right.Requests);
+}
+
+/// <summary>The SIP store's size at the end of a period: a snapshot, so a later one replaces an earlier one instead of adding up.</summary>
+public sealed record ArchiveSize(long Bytes) : IMetrics<ArchiveSize>
+{
+    public static ArchiveSize Zero { get; } = new(0);
+
+    public static ArchiveSize Add(ArchiveSize left, ArchiveSize right) => right;
+}
+
+public sealed record RecordViews(string Recid, long Views, long UniqueViews);
+
+public sealed record ConceptViews(string ParentRecid, long Views, long UniqueViews);
+
+public sealed record RecordDownloads(string Recid, long Downloads, long UniqueDownloads, long DataVolume);
+
+public sealed record ConceptDownloads(string ParentRecid, long Downloads, long UniqueDownloads, long DataVolume);
+
+public sealed record FileDownloadBucket(string Key, long Downloads, long UniqueDownloads, long DataVolume);
+
+/// <summary>Downloads per file of a record, most downloaded first.</summary>
+public sealed record FileDownloads(string Recid, IReadOnlyList<FileDownloadBucket> Buckets);
+
+public sealed record CommunityViews(string Community, long Views, long UniqueViews);
+
+public sealed record CommunityDownloads(string Community, long Downloads, long UniqueDownloads, long DataVolume);
+
+public sealed record CommunityNewRecords(string Community, long NewRecords);
+
+public sealed record CommunityNewSubmissions(string Community, long NewSubmissions);
+
+public sealed record RankedRecord(string Recid, string? Title, long Value);
+
+/// <summary>Records ranked by a metric over a period, highest first (ties by recid).</summary>
+public sealed record RecordRanking(string Metric, IReadOnlyList<RankedRecord> Records);
+
+/// <summary>An owner's records published in a community over the period, and their usage in that period.</summary>
+public sealed record Uploader(string OwnerId, long NewRecords, long Views, long Downloads);
+
+public sealed record TopUploaders(string Community, IReadOnlyList<Uploader> Uploaders);
+
+/// <summary>Records of the catalog with an access right today, and records published with it in the period.</summary>
+public sealed record AccessRightBucket(string AccessRight, long Records, long NewRecords);
+
+public sealed record CommunityAccessRights(string Community, IReadOnlyList<AccessRightBucket> Buckets);
+
+public sealed record FeatureBucket(string Feature, long Count);
+
+public sealed record CommunityFeatures(string Community, IReadOnlyList<FeatureBucket> Buckets);
+
+public sealed record UserStats(string OwnerId, long Views, long UniqueViews, long Downloads, long UniqueDownloads, long DataVolume);
+
+public sealed record CountryBucket(string Country, long Views, long UniqueViews, long Downloads, long UniqueDownloads);
+
+/// <summary>Usage per country ("ZZ" = unknown), most viewed first.</summary>
+public sealed record CountryStats(IReadOnlyList<CountryBucket> Buckets);
+
+public sealed record RepositorySummary(
+    long Views, long UniqueViews, long Downloads, long UniqueDownloads, long DataVolume, long NewRecords, long Records, long Communities);
+
+/// <summary>Circulation of one document or location (null key: loans without a location).</summary>
+public sealed record CirculationBucket(string? Key, long Loans, long Renewals, long Returns, long Overdue, long Requests);
+
+public sealed record CirculationBreakdown(IReadOnlyList<CirculationBucket> Buckets);
+
+/// <summary>The SIP store over a period; delays are from sent to processed, in seconds, null without processed SIPs.</summary>
+public sealed record SipStoreSummary(
+    long SipsCreated,
+    long SipsSent,
+    long SipsSucceeded,
+    long SipsFailed,
+    long RecordsWithSips,
+    long Records,
+    double RecordsWithSipsPercentage,
+    double? AverageDelaySeconds,
+    double? P95DelaySeconds,
+    long? ArchiveSize);
+
+public sealed record SipFailure(string SipId, string? Recid, DateTime? ProcessedAt);
+
+public sealed record SipFailures(IReadOnlyList<SipFailure> Buckets);
+
+/// <summary>The usage of one record for the batch endpoint.</summary>
+public sealed record RecordUsage(
+    [property: System.Text.Json.Serialization.JsonPropertyName("views")] long Views,
+    [property: System.Text.Json.Serialization.JsonPropertyName("unique_views")] long UniqueViews,
+    [property: System.Text.Json.Serialization.JsonPropertyName("downloads")] long Downloads,
+    [property: System.Text.Json.Serialization.JsonPropertyName("unique_downloads")] long UniqueDownloads)
+{
+    public static RecordUsage Zero { get; } = new(0, 0, 0, 0);
+}

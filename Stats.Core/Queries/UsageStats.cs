@@ -1,0 +1,274 @@
+using System.Linq.Expressions;
+using Microsoft.EntityFrameworkCore;
+using Stats.Core.Data;
+using Stats.Core.Ingestion;
+
+namespace Stats.Core.Queries;
+
+/// <summary>Usage of one scope on one day, summed over the access methods asked for.</summary>
+public sealed record DailyUsage(DateOnly Day, UsageCounts Counts);
+
+/// <summary>
+/// COUNTER usage read from <see cref="UsageDailyStat"/> and <see cref="CountryDailyStat"/>: every query is a range read of
+/// one scope's key (scope, scope id, day), summed by the database. An external id that is not in the catalog has no usage:
+/// its stats are zeros, not an error, as in invenio-stats (a record may be viewed before its first event arrives).
+/// </summary>
+public sealed class UsageStats(IDbContextFactory<StatsDbContext> contexts, TimeProvider clock)
+{
+    /// <summary>Totals of a scope named by its external id (recid, parent_recid, community id, owner_id; ignored for the repository).</summary>
+    public async Task<UsageCounts> TotalsAsync(StatScope scope, string? key, Period period, AccessMethod? method, CancellationToken cancellationToken = default)
+    {
+        await using var context = await contexts.CreateDbContextAsync(cancellationToken);
+        var id = await ScopeIdAsync(context, scope, key, cancellationToken);
+        if (id is null)
+        {
+            return UsageCounts.Zero;
+        }
+
+        return await UsageTotals(context, scope, id.Value, period.From, period.To, method).FirstOrDefaultAsync(cancellationToken) ?? UsageCounts.Zero;
+    }
+
+    /// <summary>
+    /// A histogram of a scope. Without a start date it starts on the scope's first day with data (and has no bucket when
+    /// there is none); without an end date it ends today.
+    /// </summary>
+    public async Task<Histogram<T>> HistogramAsync<T>(
+        StatScope scope, string? key, Period period, Interval interval, AccessMethod? method, Func<UsageCounts, T> select,
+        CancellationToken cancellationToken = default)
+        where T : IMetrics<T>
+    {
+        await using var context = await contexts.CreateDbContextAsync(cancellationToken);
+        var id = await ScopeIdAsync(context, scope, key, cancellationToken);
+        var days = id is null ? [] : await DailyHistoryAsync(context, scope, id.Value, period, method, cancellationToken);
+        return Build(days.Select(d => (d.Day, select(d.Counts))), period, interval, Today());
+    }
+
+    /// <summary>Downloads per file of a record over the period.</summary>
+    public async Task<FileDownloads> FileDownloadsAsync(string recid, Period period, AccessMethod? method, CancellationToken cancellationToken = default)
+    {
+        await using var context = await contexts.CreateDbContextAsync(cancellationToken);
+        var recordId = await CatalogResolver.RecordIdOf(context, recid).FirstOrDefaultAsync(cancellationToken);
+        var files = recordId == 0 ? [] : await DownloadsPerFile(context, recordId, period.From, period.To, method).ToListAsync(cancellationToken);
+        return new FileDownloads(recid, files);
+    }
+
+    /// <summary>A histogram of one file's downloads.</summary>
+    public async Task<Histogram<DownloadCounts>> FileDownloadHistogramAsync(
+        string recid, string fileKey, Period period, Interval interval, AccessMethod? method, CancellationToken cancellationToken = default)
+    {
+        await using var context = await contexts.CreateDbContextAsync(cancellationToken);
+        var recordId = await CatalogResolver.RecordIdOf(context, recid).FirstOrDefaultAsync(cancellationToken);
+        var fileId = recordId == 0 ? 0 : await CatalogResolver.FileIdOf(context, recordId, fileKey).FirstOrDefaultAsync(cancellationToken);
+        var days = fileId == 0 ? [] : await DailyHistoryAsync(context, StatScope.File, fileId, period, method, cancellationToken);
+        return Build(days.Select(d => (d.Day, d.Counts.ToDownloads())), period, interval, Today());
+    }
+
+    /// <summary>Views and downloads per country of the repository, a record or a community.</summary>
+    public async Task<CountryStats> CountriesAsync(StatScope scope, string? key, Period period, CancellationToken cancellationToken = default)
+    {
+        await using var context = await contexts.CreateDbContextAsync(cancellationToken);
+        var id = await ScopeIdAsync(context, scope, key, cancellationToken);
+        var buckets = id is null ? [] : await UsagePerCountry(context, scope, id.Value, period.From, period.To).ToListAsync(cancellationToken);
+        return new CountryStats(buckets);
+    }
+
+    /// <summary>The live records most used over the period, optionally only those of a community or of an owner.</summary>
+    public async Task<RecordRanking> TopRecordsAsync(
+        RecordSet set, UsageMetric metric, Period period, AccessMethod? method, int size, CancellationToken cancellationToken = default)
+    {
+        await using var context = await contexts.CreateDbContextAsync(cancellationToken);
+        var candidates = context.Records.Where(r => r.DeletedAt == null);
+        if (set.Community is { } community)
+        {
+            var communityId = await CatalogResolver.CommunityIdOf(context, community).FirstOrDefaultAsync(cancellationToken);
+            candidates = InCommunity(candidates, communityId);
+        }
+
+        if (set.OwnerId is { } owner)
+        {
+            candidates = candidates.Where(r => r.OwnerId == owner);
+        }
+
+        var ranked = await TopRecords(context, candidates, metric, period.From, period.To, method, size).ToListAsync(cancellationToken);
+        return new RecordRanking(MetricName(metric), [.. ranked.Where(r => r.Value > 0)]);
+    }
+
+    /// <summary>Usage of many records over the period, in one query; ids without usage (or unknown) get zeros.</summary>
+    public async Task<IReadOnlyDictionary<string, RecordUsage>> RecordsAsync(IReadOnlyCollection<string> recids, Period period, CancellationToken cancellationToken = default)
+    {
+        await using var context = await contexts.CreateDbContextAsync(cancellationToken);
+        var found = await UsageOfRecords(context, recids, period.From, period.To).ToDictionaryAsync(r => r.Recid, r => r.Usage, StringComparer.Ordinal, cancellationToken);
+        var result = new Dictionary<string, RecordUsage>(StringComparer.Ordinal);
+        foreach (var recid in recids)
+        {
+            result[recid] = found.GetValueOrDefault(recid) ?? RecordUsage.Zero;
+        }
+
+        return result;
+    }
+
+    internal static async Task<int?> ScopeIdAsync(StatsDbContext context, StatScope scope, string? key, CancellationToken cancellationToken)
+    {
+        if (scope == StatScope.Repository)
+        {
+            return 0;
+        }
+
+        ArgumentNullException.ThrowIfNull(key);
+        var id = await ScopeIdOf(context, scope, key).FirstOrDefaultAsync(cancellationToken);
+        return id == 0 ? null : id;
+    }
+
+    internal static async Task<List<DailyUsage>> DailyHistoryAsync(
+        StatsDbContext context, StatScope scope, int id, Period period, AccessMethod? method, CancellationToken cancellationToken) =>
+        await UsagePerDay(context, scope, id, period.From, period.To, method).ToListAsync(cancellationToken);
+
+    /// <summary>Buckets a daily series: an open start begins at the first day with data, an open end at today.</summary>
+    internal static Histogram<T> Build<T>(IEnumerable<(DateOnly Day, T Values)> days, Period period, Interval interval, DateOnly today)
+        where T : IMetrics<T>
+    {
+        var series = days.OrderBy(d => d.Day).ToList();
+        if (period.Start is null && series.Count == 0)
+        {
+            return new Histogram<T>(Histograms.Name(interval), []);
+        }
+
+        return Histograms.Build(series, period.Start ?? series[0].Day, period.End ?? today, interval);
+    }
+
+    internal static IQueryable<Record> InCommunity(IQueryable<Record> records, int communityId) =>
+        records.Where(r => r.Communities.Any(c => c.Id == communityId));
+
+    private DateOnly Today() => DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+
+    internal static string MetricName(UsageMetric metric) => metric switch
+    {
+        UsageMetric.Views => "views",
+        UsageMetric.UniqueViews => "unique_views",
+        UsageMetric.Downloads => "downloads",
+        UsageMetric.UniqueDownloads => "unique_downloads",
+        _ => throw new ArgumentOutOfRangeException(nameof(metric), metric, null),
+    };
+
+    // The query builders below are what EF translates; each is listed in SqlServerTranslationTests.
+
+    /// <summary>The internal id of a scope's external id (none for an unknown one).</summary>
+    internal static IQueryable<int> ScopeIdOf(StatsDbContext context, StatScope scope, string key) => scope switch
+    {
+        StatScope.Record => CatalogResolver.RecordIdOf(context, key),
+        StatScope.Concept => CatalogResolver.LabelIdOf(context, LabelKind.Concept, key),
+        StatScope.Community => CatalogResolver.CommunityIdOf(context, key),
+        StatScope.Owner => CatalogResolver.LabelIdOf(context, LabelKind.Owner, key),
+        _ => throw new ArgumentOutOfRangeException(nameof(scope), scope, "Files are named by their record and key."),
+    };
+
+    /// <summary>The rows of one scope in a period: a range read of the primary key.</summary>
+    internal static IQueryable<UsageDailyStat> UsageRows(StatsDbContext context, StatScope scope, int id, DateOnly from, DateOnly to, AccessMethod? method)
+    {
+        var rows = context.UsageDailyStats.Where(s => s.Scope == scope && s.ScopeId == id && s.Day >= from && s.Day <= to);
+        return method is { } only ? rows.Where(s => s.AccessMethod == only) : rows;
+    }
+
+    /// <summary>One row of sums, or none when the scope has no rows in the period.</summary>
+    internal static IQueryable<UsageCounts> UsageTotals(StatsDbContext context, StatScope scope, int id, DateOnly from, DateOnly to, AccessMethod? method) =>
+        UsageRows(context, scope, id, from, to, method)
+            .GroupBy(s => s.ScopeId)
+            .Select(g => new UsageCounts(
+                g.Sum(s => (long)s.Views), g.Sum(s => (long)s.UniqueViews), g.Sum(s => (long)s.Downloads),
+                g.Sum(s => (long)s.UniqueDownloads), g.Sum(s => s.Volume)));
+
+    /// <summary>Sums per day (the access methods added up); the histogram buckets them in memory.</summary>
+    internal static IQueryable<DailyUsage> UsagePerDay(StatsDbContext context, StatScope scope, int id, DateOnly from, DateOnly to, AccessMethod? method) =>
+        UsageRows(context, scope, id, from, to, method)
+            .GroupBy(s => s.Day)
+            .Select(g => new DailyUsage(g.Key, new UsageCounts(
+                g.Sum(s => (long)s.Views), g.Sum(s => (long)s.UniqueViews), g.Sum(s => (long)s.Downloads),
+                g.Sum(s => (long)s.UniqueDownloads), g.Sum(s => s.Volume))));
+
+    internal static IQueryable<FileDownloadBucket> DownloadsPerFile(StatsDbContext context, int recordId, DateOnly from, DateOnly to, AccessMethod? method)
+    {
+        var rows = context.UsageDailyStats.Where(s => s.Scope == StatScope.File && s.Day >= from && s.Day <= to);
+        if (method is { } only)
+        {
+            rows = rows.Where(s => s.AccessMethod == only);
+        }
+
+        return context.RecordFiles
+            .Where(f => f.RecordId == recordId)
+            .Join(rows, f => f.Id, s => s.ScopeId, (f, s) => new { f.Key, s.Downloads, s.UniqueDownloads, s.Volume })
+            .GroupBy(x => x.Key)
+            .Select(g => new { Key = g.Key, Downloads = g.Sum(x => (long)x.Downloads), UniqueDownloads = g.Sum(x => (long)x.UniqueDownloads), Volume = g.Sum(x => x.Volume) })
+            .OrderByDescending(x => x.Downloads).ThenBy(x => x.Key)
+            .Select(x => new FileDownloadBucket(x.Key, x.Downloads, x.UniqueDownloads, x.Volume));
+    }
+
+    internal static IQueryable<CountryBucket> UsagePerCountry(StatsDbContext context, StatScope scope, int id, DateOnly from, DateOnly to) =>
+        context.CountryDailyStats
+            .Where(s => s.Scope == scope && s.ScopeId == id && s.Day >= from && s.Day <= to)
+            .GroupBy(s => s.Country)
+            .Select(g => new
+            {
+                Country = g.Key,
+                Views = g.Sum(s => (long)s.Views),
+                UniqueViews = g.Sum(s => (long)s.UniqueViews),
+                Downloads = g.Sum(s => (long)s.Downloads),
+                UniqueDownloads = g.Sum(s => (long)s.UniqueDownloads),
+            })
+            .OrderByDescending(x => x.Views).ThenByDescending(x => x.Downloads).ThenBy(x => x.Country)
+            .Select(x => new CountryBucket(x.Country, x.Views, x.UniqueViews, x.Downloads, x.UniqueDownloads));
+
+    /// <summary>
+    /// Each candidate's sum as a correlated subquery: one range read of the key per record, driven by the candidates (a
+    /// community's or an owner's records). A join would let the planner scan every record's rows of the period instead.
+    /// Records without usage sort last with 0; callers drop them.
+    /// </summary>
+    internal static IQueryable<RankedRecord> TopRecords(
+        StatsDbContext context, IQueryable<Record> candidates, UsageMetric metric, DateOnly from, DateOnly to, AccessMethod? method, int size)
+    {
+        var values = RecordRows(context, from, to, method).Select(MetricOf(metric));
+        return candidates
+            .Select(r => new { r.ExternalId, r.Title, Value = values.Where(v => v.ScopeId == r.Id).Sum(v => (long)v.Value) })
+            .OrderByDescending(x => x.Value).ThenBy(x => x.ExternalId)
+            .Take(size)
+            .Select(x => new RankedRecord(x.ExternalId, x.Title, x.Value));
+    }
+
+    /// <summary>The rows of every record in a period (to be narrowed to one record by a correlated condition).</summary>
+    internal static IQueryable<UsageDailyStat> RecordRows(StatsDbContext context, DateOnly from, DateOnly to, AccessMethod? method)
+    {
+        var rows = context.UsageDailyStats.Where(s => s.Scope == StatScope.Record && s.Day >= from && s.Day <= to);
+        return method is { } only ? rows.Where(s => s.AccessMethod == only) : rows;
+    }
+
+    internal static IQueryable<RecordUsageRow> UsageOfRecords(StatsDbContext context, IReadOnlyCollection<string> recids, DateOnly from, DateOnly to) =>
+        context.Records
+            .Where(r => recids.Contains(r.ExternalId))
+            .Join(
+                context.UsageDailyStats.Where(s => s.Scope == StatScope.Record && s.Day >= from && s.Day <= to),
+                r => r.Id, s => s.ScopeId, (r, s) => new { r.ExternalId, s.Views, s.UniqueViews, s.Downloads, s.UniqueDownloads })
+            .GroupBy(x => x.ExternalId)
+            .Select(g => new RecordUsageRow(g.Key, new RecordUsage(
+                g.Sum(x => (long)x.Views), g.Sum(x => (long)x.UniqueViews), g.Sum(x => (long)x.Downloads), g.Sum(x => (long)x.UniqueDownloads))));
+
+    private static Expression<Func<UsageDailyStat, ScopeValue>> MetricOf(UsageMetric metric) => metric switch
+    {
+        UsageMetric.Views => s => new ScopeValue { ScopeId = s.ScopeId, Value = s.Views },
+        UsageMetric.UniqueViews => s => new ScopeValue { ScopeId = s.ScopeId, Value = s.UniqueViews },
+        UsageMetric.Downloads => s => new ScopeValue { ScopeId = s.ScopeId, Value = s.Downloads },
+        UsageMetric.UniqueDownloads => s => new ScopeValue { ScopeId = s.ScopeId, Value = s.UniqueDownloads },
+        _ => throw new ArgumentOutOfRangeException(nameof(metric), metric, null),
+    };
+
+    internal sealed record RecordUsageRow(string Recid, RecordUsage Usage);
+
+    /// <summary>One metric of one row; a member-initialised class, so that EF can keep composing the query after it.</summary>
+    internal sealed class ScopeValue
+    {
+        public int ScopeId { get; init; }
+
+        public int Value { get; init; }
+    }
+}
+
+/// <summary>Which records a ranking considers: all of them, a community's, an owner's.</summary>
+public readonly record struct RecordSet(string? Community = null, string? OwnerId = null);

@@ -1,0 +1,18 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Stats.Core.Queries;
+
+namespace Stats.Core;
+
+public static class QueryServiceCollectionExtensions
+{
+    /// <summary>Registers the stats the query API answers (read from the daily aggregates and the catalog) and their registry.</summary>
+    public static IHostApplicationBuilder AddStatsQueries(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton<UsageStats>();
+        builder.Services.AddSingleton<ActivityStats>();
+        builder.Services.AddSingleton<SipStoreStats>();
+        builder.Services.AddSingleton<StatRegistry>();
+        return builder;
+    }
+}
