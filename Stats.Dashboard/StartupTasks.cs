@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using Stats.Core.Aggregation;
 using Stats.Core.Data;
 using Stats.Core.Demo;
 
@@ -10,12 +11,13 @@ public sealed class StartupTasks(
     StoreMigrator migrator,
     IDbContextFactory<StatsDbContext> contextFactory,
     DemoSeeder seeder,
+    AggregationRunner aggregator,
     IOptions<DatabaseOptions> database,
     IOptions<DemoDataOptions> demo,
     IHostEnvironment environment,
     ILogger<StartupTasks> logger)
 {
-    /// <summary>The background demo seed, when one runs (tests wait for it).</summary>
+    /// <summary>The background demo seed and its aggregation, when one runs (tests wait for it).</summary>
     public Task DemoSeed { get; private set; } = Task.CompletedTask;
 
     public async Task RunAsync(CancellationToken cancellationToken)
@@ -44,7 +46,11 @@ public sealed class StartupTasks(
                 try
                 {
                     var result = await seeder.SeedAsync(new DemoOptions { Days = demo.Value.Days, Records = demo.Value.Records }, cancellationToken);
-                    logger.LogInformation("Demo data ready: {Events} events for {Records} records in {Seconds:F1} s.", result.Events, result.Records, result.Elapsed.TotalSeconds);
+                    // The background aggregator has been counting the newest days meanwhile; this finishes the rest now.
+                    var aggregated = await aggregator.RunAsync(cancellationToken);
+                    logger.LogInformation(
+                        "Demo data ready: {Events} events for {Records} records in {Seconds:F1} s; {Days} day(s) aggregated at the end.",
+                        result.Events, result.Records, result.Elapsed.TotalSeconds, aggregated.Days.Count);
                 }
                 catch (OperationCanceledException)
                 {

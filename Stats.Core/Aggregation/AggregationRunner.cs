@@ -31,9 +31,13 @@ public sealed class AggregationRunner(
 {
     public const string LeaseName = "aggregator";
 
-    /// <summary>Days written in one transaction at most, and raw events behind them: bounds the time a commit holds the store.</summary>
-    private const int MaxGroupDays = 64;
-    private const long MaxGroupEvents = 200_000;
+    /// <summary>
+    /// Days written in one transaction at most, and aggregate rows: a commit writes every page its rows touched, and
+    /// rows land all over the key indexes, so fewer and larger commits write much less; the row bound keeps the memory
+    /// of a group (~100 MB) and the time it holds the store's write lock (seconds) in check.
+    /// </summary>
+    private const int MaxGroupDays = 366;
+    private const long MaxGroupRows = 1_000_000;
 
     /// <summary>This instance, as the lease and the run history name it.</summary>
     public string Holder { get; } = $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid().ToString("N")[..8]}";
@@ -75,7 +79,7 @@ public sealed class AggregationRunner(
                 }
 
                 group.Add(await DailyAggregator.ComputeAsync(context, catalog, day, version, states.GetValueOrDefault(day), cancellationToken));
-                if (group.Count >= MaxGroupDays || group.Sum(d => d.Events) >= MaxGroupEvents)
+                if (group.Count >= MaxGroupDays || group.Sum(d => d.Rows) >= MaxGroupRows)
                 {
                     await WriteGroupAsync(context, group, days, cancellationToken);
                 }

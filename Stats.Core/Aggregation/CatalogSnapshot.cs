@@ -4,7 +4,8 @@ using Stats.Core.Data;
 namespace Stats.Core.Aggregation;
 
 /// <summary>What the aggregator needs to know about a record to count it in wider scopes.</summary>
-internal sealed record RecordFacts(string Concept, string? Owner, AccessRight AccessRight, DateOnly? PublishedOn, int[] Communities);
+/// <param name="Concept">The parent_recid of a record that is a version of a concept; null for a record without versions, which is its own concept.</param>
+internal sealed record RecordFacts(string? Concept, string? Owner, AccessRight AccessRight, DateOnly? PublishedOn, int[] Communities);
 
 /// <summary>
 /// The catalog as one aggregation run sees it: records with their concept, owner and communities, and the labels
@@ -44,7 +45,7 @@ internal sealed class CatalogSnapshot
         foreach (var r in rows)
         {
             _records[r.Id] = new RecordFacts(
-                r.ParentExternalId ?? r.ExternalId,
+                r.ParentExternalId,
                 r.OwnerId,
                 r.AccessRight,
                 r.PublishedAt is { } published ? DateOnly.FromDateTime(published) : null,
@@ -53,7 +54,7 @@ internal sealed class CatalogSnapshot
 
         // Every concept and owner label the records need, created together: one commit, not one per day that meets a new record.
         var loaded = rows.Select(r => _records[r.Id]).ToList();
-        await EnsureLabelsAsync(context, LabelKind.Concept, loaded.Select(r => r.Concept), preload: first, cancellationToken);
+        await EnsureLabelsAsync(context, LabelKind.Concept, loaded.Where(r => r.Concept is not null).Select(r => r.Concept!), preload: first, cancellationToken);
         await EnsureLabelsAsync(context, LabelKind.Owner, loaded.Where(r => r.Owner is not null).Select(r => r.Owner!), preload: first, cancellationToken);
     }
 

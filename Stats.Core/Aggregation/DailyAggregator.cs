@@ -6,7 +6,11 @@ using Stats.Core.Events;
 namespace Stats.Core.Aggregation;
 
 /// <summary>A day computed and ready to be written; without totals when it is skipped.</summary>
-internal sealed record DayWork(DateOnly Day, long? MarkVersion, AggregatedDay? State, DayTotals? Totals, long Events, TimeSpan Elapsed, string? Skipped);
+internal sealed record DayWork(DateOnly Day, long? MarkVersion, AggregatedDay? State, DayTotals? Totals, long Events, TimeSpan Elapsed, string? Skipped)
+{
+    /// <summary>Aggregate rows to write.</summary>
+    public long Rows => Totals is null ? 0 : Totals.Usage.Count + Totals.Countries.Count + Totals.Activities.Count;
+}
 
 /// <summary>What aggregating one day did.</summary>
 /// <param name="Computing">Reading the raw events and counting them.</param>

@@ -158,9 +158,10 @@ internal sealed class DayTotals
         {
             var facts = catalog.Record(click.RecordId);
             records.Add((click.RecordId, click.AccessMethod), click);
-            if (facts is not null)
+            // A record without versions is its own concept: its record rows say it all, a copy would only cost writes.
+            if (facts?.Concept is { } concept)
             {
-                concepts.Add((catalog.LabelId(LabelKind.Concept, facts.Concept), click.AccessMethod), click);
+                concepts.Add((catalog.LabelId(LabelKind.Concept, concept), click.AccessMethod), click);
             }
 
             if (click.FileId is { } file)

@@ -33,7 +33,7 @@ public sealed class PipelineMonitor(IDbContextFactory<StatsDbContext> contextFac
         var lastRun = await Runs(context, failed: null).FirstOrDefaultAsync(cancellationToken);
         var lastSuccess = await Runs(context, failed: false).FirstOrDefaultAsync(cancellationToken);
         var lastFailure = await Runs(context, failed: true).FirstOrDefaultAsync(cancellationToken);
-        var backlog = await BacklogOf(context).FirstOrDefaultAsync(cancellationToken);
+        var backlog = await BacklogAsync(context, now, cancellationToken);
         var lease = await AggregationRunner.Lease(context).FirstOrDefaultAsync(cancellationToken);
         var aggregatedDays = await context.AggregatedDays.CountAsync(cancellationToken);
         var status = new PipelineStatus(
@@ -41,14 +41,27 @@ public sealed class PipelineMonitor(IDbContextFactory<StatsDbContext> contextFac
             lastRun,
             lastSuccess,
             lastFailure,
-            backlog is null
-                ? new Backlog(0, 0, null, null, null)
-                : new Backlog(backlog.Days, backlog.Events, backlog.OldestDay, backlog.WaitingSince, now - backlog.WaitingSince),
+            backlog,
             lease is not null && lease.ExpiresAt > now ? lease.Holder : null,
             lease is not null && lease.ExpiresAt > now ? lease.ExpiresAt : null,
             aggregatedDays);
         metrics.Observe(status);
         return status;
+    }
+
+    /// <summary>The dirty days: a handful of rows, read with a few aggregate queries.</summary>
+    private static async Task<Backlog> BacklogAsync(StatsDbContext context, DateTime now, CancellationToken cancellationToken)
+    {
+        var days = await context.DirtyDays.CountAsync(cancellationToken);
+        if (days == 0)
+        {
+            return new Backlog(0, 0, null, null, null);
+        }
+
+        var events = await context.DirtyDays.SumAsync(d => d.PendingEvents, cancellationToken);
+        var oldest = await context.DirtyDays.MinAsync(d => d.Day, cancellationToken);
+        var since = await context.DirtyDays.MinAsync(d => d.MarkedAt, cancellationToken);
+        return new Backlog(days, events, oldest, since, now - since);
     }
 
     // The monitor's queries, exposed for the translation tests of every provider.
@@ -59,8 +72,4 @@ public sealed class PipelineMonitor(IDbContextFactory<StatsDbContext> contextFac
             .OrderByDescending(r => r.StartedAt)
             .Select(r => new RunSummary(r.StartedAt, r.FinishedAt, r.Holder, r.DaysProcessed, r.EventsProcessed, r.Error));
 
-    internal static IQueryable<BacklogRow> BacklogOf(StatsDbContext context) =>
-        context.DirtyDays.GroupBy(d => 1).Select(g => new BacklogRow(g.Count(), g.Sum(d => d.PendingEvents), g.Min(d => d.Day), g.Min(d => d.MarkedAt)));
-
-    internal sealed record BacklogRow(int Days, long Events, DateOnly OldestDay, DateTime WaitingSince);
 }

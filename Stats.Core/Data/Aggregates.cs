@@ -19,7 +19,10 @@ public enum StatScope : byte
     /// <summary>One version of a record: the scope id is a <see cref="Record"/> id.</summary>
     Record = 1,
 
-    /// <summary>All versions of a record: the scope id is a <see cref="Label"/> of kind <see cref="LabelKind.Concept"/>.</summary>
+    /// <summary>
+    /// All versions of a record: the scope id is a <see cref="Label"/> of kind <see cref="LabelKind.Concept"/>. Only
+    /// records with a parent_recid have concept rows; a record without versions is its own concept (its record rows).
+    /// </summary>
     Concept = 2,
 
     /// <summary>One file of a record: the scope id is a <see cref="RecordFile"/> id.</summary>

@@ -1,12 +1,13 @@
 using Microsoft.EntityFrameworkCore;
 using Stats.Core.Data;
+using Stats.Core.Events;
 
 namespace Stats.Core.Queries;
 
-/// <summary>Events of one type on one day.</summary>
+/// <summary>How often something of one event type was counted on one day (after robots and double-clicks for usage).</summary>
 public sealed record DailyTypeCount(DateOnly Day, string Type, int Count);
 
-/// <summary>What the Overview page shows: events per type per day over a window, and the size of the catalog.</summary>
+/// <summary>What the Overview page shows: counts per event type per day over a window, and the size of the store.</summary>
 public sealed record OverviewSummary(
     DateOnly From,
     DateOnly To,
@@ -27,8 +28,26 @@ public interface IOverviewQueries
     Task<OverviewSummary> GetSummaryAsync(int days, CancellationToken cancellationToken = default);
 }
 
+/// <summary>The Overview from the daily aggregates, like every other read of the dashboard: never from raw events.</summary>
 public sealed class OverviewQueries(IDbContextFactory<StatsDbContext> contextFactory, TimeProvider clock) : IOverviewQueries
 {
+    /// <summary>The event type each counted activity stands for.</summary>
+    private static readonly Dictionary<Activity, string> s_activityTypes = new()
+    {
+        [Activity.NewRecord] = EventCatalog.RecordPublished,
+        [Activity.NewSubmission] = EventCatalog.SubmissionCreated,
+        [Activity.FeatureUsed] = EventCatalog.FeatureUsed,
+        [Activity.LoanCreated] = EventCatalog.LoanCreated,
+        [Activity.LoanExtended] = EventCatalog.LoanExtended,
+        [Activity.LoanReturned] = EventCatalog.LoanReturned,
+        [Activity.LoanOverdue] = EventCatalog.LoanOverdue,
+        [Activity.LoanRequested] = EventCatalog.LoanRequested,
+        [Activity.SipCreated] = EventCatalog.SipCreated,
+        [Activity.SipSent] = EventCatalog.SipSent,
+        [Activity.SipSucceeded] = EventCatalog.SipProcessed,
+        [Activity.SipFailed] = EventCatalog.SipProcessed,
+    };
+
     public async Task<OverviewSummary> GetSummaryAsync(int days, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(days, 1);
@@ -36,25 +55,60 @@ public sealed class OverviewQueries(IDbContextFactory<StatsDbContext> contextFac
         var from = to.AddDays(1 - days);
         await using var context = await contextFactory.CreateDbContextAsync(cancellationToken);
 
-        var counts = await EventsPerTypePerDay(context, from, to).ToListAsync(cancellationToken);
-        var totalEvents = await context.RawEvents.LongCountAsync(cancellationToken);
+        var counts = await CountsPerTypePerDayAsync(context, from, to, cancellationToken);
+        var totalEvents = await AggregatedEvents(context).SumAsync(cancellationToken);
         var records = await context.Records.CountAsync(r => r.DeletedAt == null, cancellationToken);
         var communities = await context.Communities.CountAsync(cancellationToken);
         return new OverviewSummary(from, to, counts, totalEvents, records, communities);
     }
 
-    /// <summary>Counts raw events per UTC day and type. Exposed for the translation tests of every provider.</summary>
-    internal static IQueryable<DailyTypeCount> EventsPerTypePerDay(StatsDbContext context, DateOnly from, DateOnly to)
+    /// <summary>Views, downloads and the repository-wide activities per day, as counts per event type, ordered by day and type.</summary>
+    internal static async Task<List<DailyTypeCount>> CountsPerTypePerDayAsync(StatsDbContext context, DateOnly from, DateOnly to, CancellationToken cancellationToken)
     {
-        var start = from.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
-        var end = to.AddDays(1).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
-        return context.RawEvents
-            .Where(e => e.Timestamp >= start && e.Timestamp < end)
-            .GroupBy(e => new { Day = e.Timestamp.Date, e.TypeId })
-            .Select(g => new { g.Key.Day, g.Key.TypeId, Count = g.Count() })
-            .Join(context.EventTypes, g => g.TypeId, t => t.Id, (g, t) => new { g.Day, t.Name, g.Count })
-            // Ordered before the record is built: EF cannot see through a constructor to order by its properties.
-            .OrderBy(c => c.Day).ThenBy(c => c.Name)
-            .Select(c => new DailyTypeCount(DateOnly.FromDateTime(c.Day), c.Name, c.Count));
+        var counts = new List<DailyTypeCount>();
+        foreach (var usage in await UsagePerDay(context, from, to).ToListAsync(cancellationToken))
+        {
+            counts.Add(new DailyTypeCount(usage.Day, EventCatalog.RecordView, usage.Views));
+            counts.Add(new DailyTypeCount(usage.Day, EventCatalog.FileDownload, usage.Downloads));
+        }
+
+        foreach (var activity in await ActivitiesPerDay(context, from, to).ToListAsync(cancellationToken))
+        {
+            if (s_activityTypes.TryGetValue(activity.Activity, out var type))
+            {
+                counts.Add(new DailyTypeCount(activity.Day, type, activity.Count));
+            }
+        }
+
+        return
+        [
+            .. counts.Where(c => c.Count > 0)
+                .GroupBy(c => (c.Day, c.Type))
+                .Select(g => new DailyTypeCount(g.Key.Day, g.Key.Type, g.Sum(c => c.Count)))
+                .OrderBy(c => c.Day).ThenBy(c => c.Type, StringComparer.Ordinal),
+        ];
     }
+
+    // The Overview's queries, exposed for the translation tests of every provider.
+
+    /// <summary>The repository's views and downloads per day, both access methods.</summary>
+    internal static IQueryable<DailyUsage> UsagePerDay(StatsDbContext context, DateOnly from, DateOnly to) =>
+        context.UsageDailyStats
+            .Where(s => s.Scope == StatScope.Repository && s.ScopeId == 0 && s.Day >= from && s.Day <= to)
+            .GroupBy(s => s.Day)
+            .Select(g => new DailyUsage(g.Key, g.Sum(s => s.Views), g.Sum(s => s.Downloads)));
+
+    /// <summary>Repository-wide activities per day (community 0), whatever their subject and detail.</summary>
+    internal static IQueryable<DailyActivity> ActivitiesPerDay(StatsDbContext context, DateOnly from, DateOnly to) =>
+        context.ActivityDailyStats
+            .Where(s => s.CommunityId == 0 && s.Activity != Activity.ArchiveSize && s.Day >= from && s.Day <= to)
+            .GroupBy(s => new { s.Day, s.Activity })
+            .Select(g => new DailyActivity(g.Key.Day, g.Key.Activity, g.Sum(s => s.Count)));
+
+    /// <summary>Raw events behind the aggregates, per aggregated day.</summary>
+    internal static IQueryable<long> AggregatedEvents(StatsDbContext context) => context.AggregatedDays.Select(d => d.Events);
+
+    internal sealed record DailyUsage(DateOnly Day, int Views, int Downloads);
+
+    internal sealed record DailyActivity(DateOnly Day, Activity Activity, int Count);
 }

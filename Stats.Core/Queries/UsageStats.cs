@@ -19,13 +19,12 @@ public sealed class UsageStats(IDbContextFactory<StatsDbContext> contexts, TimeP
     public async Task<UsageCounts> TotalsAsync(StatScope scope, string? key, Period period, AccessMethod? method, CancellationToken cancellationToken = default)
     {
         await using var context = await contexts.CreateDbContextAsync(cancellationToken);
-        var id = await ScopeIdAsync(context, scope, key, cancellationToken);
-        if (id is null)
+        if (await ScopeIdAsync(context, scope, key, cancellationToken) is not { } target)
         {
             return UsageCounts.Zero;
         }
 
-        return await UsageTotals(context, scope, id.Value, period.From, period.To, method).FirstOrDefaultAsync(cancellationToken) ?? UsageCounts.Zero;
+        return await UsageTotals(context, target.Scope, target.Id, period.From, period.To, method).FirstOrDefaultAsync(cancellationToken) ?? UsageCounts.Zero;
     }
 
     /// <summary>
@@ -38,8 +37,8 @@ public sealed class UsageStats(IDbContextFactory<StatsDbContext> contexts, TimeP
         where T : IMetrics<T>
     {
         await using var context = await contexts.CreateDbContextAsync(cancellationToken);
-        var id = await ScopeIdAsync(context, scope, key, cancellationToken);
-        var days = id is null ? [] : await DailyHistoryAsync(context, scope, id.Value, period, method, cancellationToken);
+        var target = await ScopeIdAsync(context, scope, key, cancellationToken);
+        var days = target is not { } t ? [] : await DailyHistoryAsync(context, t.Scope, t.Id, period, method, cancellationToken);
         return Build(days.Select(d => (d.Day, select(d.Counts))), period, interval, Today());
     }
 
@@ -67,8 +66,8 @@ public sealed class UsageStats(IDbContextFactory<StatsDbContext> contexts, TimeP
     public async Task<CountryStats> CountriesAsync(StatScope scope, string? key, Period period, CancellationToken cancellationToken = default)
     {
         await using var context = await contexts.CreateDbContextAsync(cancellationToken);
-        var id = await ScopeIdAsync(context, scope, key, cancellationToken);
-        var buckets = id is null ? [] : await UsagePerCountry(context, scope, id.Value, period.From, period.To).ToListAsync(cancellationToken);
+        var target = await ScopeIdAsync(context, scope, key, cancellationToken);
+        var buckets = target is not { } t ? [] : await UsagePerCountry(context, t.Scope, t.Id, period.From, period.To).ToListAsync(cancellationToken);
         return new CountryStats(buckets);
     }
 
@@ -107,16 +106,26 @@ public sealed class UsageStats(IDbContextFactory<StatsDbContext> contexts, TimeP
         return result;
     }
 
-    internal static async Task<int?> ScopeIdAsync(StatsDbContext context, StatScope scope, string? key, CancellationToken cancellationToken)
+    /// <summary>
+    /// The scope and internal id to read for an external id, or null for an unknown one. A record without versions is
+    /// its own concept: the aggregator writes no concept rows for it, so its all-versions numbers are its record rows.
+    /// </summary>
+    internal static async Task<(StatScope Scope, int Id)?> ScopeIdAsync(StatsDbContext context, StatScope scope, string? key, CancellationToken cancellationToken)
     {
         if (scope == StatScope.Repository)
         {
-            return 0;
+            return (scope, 0);
         }
 
         ArgumentNullException.ThrowIfNull(key);
         var id = await ScopeIdOf(context, scope, key).FirstOrDefaultAsync(cancellationToken);
-        return id == 0 ? null : id;
+        if (id != 0)
+        {
+            return (scope, id);
+        }
+
+        var record = scope == StatScope.Concept ? await CatalogResolver.RecordIdOf(context, key).FirstOrDefaultAsync(cancellationToken) : 0;
+        return record == 0 ? null : (StatScope.Record, record);
     }
 
     internal static async Task<List<DailyUsage>> DailyHistoryAsync(

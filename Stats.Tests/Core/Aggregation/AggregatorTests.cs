@@ -43,6 +43,25 @@ public sealed class AggregatorTests
 
     [Theory]
     [MemberData(nameof(StoreProviders.All), MemberType = typeof(StoreProviders))]
+    public async Task ARecordWithoutVersionsIsItsOwnConceptWithoutRowsOfItsOwn(DatabaseProvider provider)
+    {
+        await using var store = await TestStore.CreateAsync(provider);
+        await using var ingestion = new IngestionHarness(store);
+        await ingestion.IngestAsync(
+            TestEvents.Published("solo", s_noon.AddDays(-10)),
+            TestEvents.View("solo", s_noon, sessionId: "s-1"),
+            TestEvents.View("solo", s_noon.AddMinutes(5), sessionId: "s-2"));
+
+        await ingestion.AggregateAsync();
+
+        await using var context = store.CreateContext();
+        Assert.Empty(await context.UsageDailyStats.Where(s => s.Scope == StatScope.Concept).ToListAsync(Cancellation));
+        var allVersions = await TestStats.Registry(store).RunAsync<Stats.Core.Queries.ConceptViews>("record-view-all-versions", ("parent_recid", "solo"));
+        Assert.Equal((2L, 2L), (allVersions.Views, allVersions.UniqueViews));
+    }
+
+    [Theory]
+    [MemberData(nameof(StoreProviders.All), MemberType = typeof(StoreProviders))]
     public async Task WiderScopesAddUpTheirRecordsAndFilesCountPerFile(DatabaseProvider provider)
     {
         await using var store = await TestStore.CreateAsync(provider);
@@ -289,10 +308,11 @@ public sealed class AggregatorTests
         var repository = rows.Where(r => r.Scope == StatScope.Repository).ToDictionary(r => (r.Day, r.AccessMethod), r => (r.Views, r.UniqueDownloads, r.Volume));
         Assert.Equal(records.OrderBy(r => r.Key), repository.OrderBy(r => r.Key));
         // All versions never show less than one version.
-        var conceptOf = await context.Records.ToDictionaryAsync(r => r.Id, r => r.ParentExternalId ?? r.ExternalId, Cancellation);
+        var conceptOf = await context.Records.Where(r => r.ParentExternalId != null).ToDictionaryAsync(r => r.Id, r => r.ParentExternalId!, Cancellation);
         var conceptIds = await context.Labels.Where(l => l.Kind == LabelKind.Concept).ToDictionaryAsync(l => l.Value, l => l.Id, Cancellation);
         var concepts = rows.Where(r => r.Scope == StatScope.Concept).ToDictionary(r => (r.ScopeId, r.Day, r.AccessMethod));
-        Assert.All(rows.Where(r => r.Scope == StatScope.Record), r =>
+        Assert.NotEmpty(concepts);
+        Assert.All(rows.Where(r => r.Scope == StatScope.Record && conceptOf.ContainsKey(r.ScopeId)), r =>
         {
             var concept = concepts[(conceptIds[conceptOf[r.ScopeId]], r.Day, r.AccessMethod)];
             Assert.True(concept.UniqueViews >= r.UniqueViews && concept.UniqueDownloads >= r.UniqueDownloads && concept.Downloads >= r.Downloads);

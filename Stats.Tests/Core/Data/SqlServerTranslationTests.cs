@@ -27,7 +27,9 @@ public sealed class SqlServerTranslationTests : IDisposable
     // Every query builder of the product, by name; the arguments are arbitrary.
     private static readonly Dictionary<string, Func<StatsDbContext, IQueryable>> s_queries = new(StringComparer.Ordinal)
     {
-        ["OverviewQueries.EventsPerTypePerDay"] = c => OverviewQueries.EventsPerTypePerDay(c, new DateOnly(2024, 6, 1), new DateOnly(2024, 6, 30)),
+        ["OverviewQueries.UsagePerDay"] = c => OverviewQueries.UsagePerDay(c, new DateOnly(2024, 6, 1), new DateOnly(2024, 6, 30)),
+        ["OverviewQueries.ActivitiesPerDay"] = c => OverviewQueries.ActivitiesPerDay(c, new DateOnly(2024, 6, 1), new DateOnly(2024, 6, 30)),
+        ["OverviewQueries.AggregatedEvents"] = OverviewQueries.AggregatedEvents,
         ["CatalogResolver.RecordIdsOf"] = c => CatalogResolver.RecordIdsOf(c, ["abcd-1234", "efgh-5678"]),
         ["CatalogResolver.CommunityIdsOf"] = c => CatalogResolver.CommunityIdsOf(c, ["hep", "climate"]),
         ["CatalogResolver.LabelsAmong"] = c => CatalogResolver.LabelsAmong(c, ["Archive Annex", "doc-0001"]),
@@ -56,7 +58,6 @@ public sealed class SqlServerTranslationTests : IDisposable
         ["PipelineMonitor.Runs(all)"] = c => PipelineMonitor.Runs(c, failed: null),
         ["PipelineMonitor.Runs(failed)"] = c => PipelineMonitor.Runs(c, failed: true),
         ["PipelineMonitor.Runs(succeeded)"] = c => PipelineMonitor.Runs(c, failed: false),
-        ["PipelineMonitor.BacklogOf"] = PipelineMonitor.BacklogOf,
         ["DailySaltStore.SaltOf"] = c => DailySaltStore.SaltOf(c, new DateOnly(2024, 6, 15)),
         ["RawEventPurger.AggregatedDaysBefore"] = c => RawEventPurger.AggregatedDaysBefore(c, new DateOnly(2024, 1, 1)),
         ["RawEventPurger.DirtyDaysBefore"] = c => RawEventPurger.DirtyDaysBefore(c, new DateOnly(2024, 1, 1)),
@@ -105,13 +106,13 @@ public sealed class SqlServerTranslationTests : IDisposable
     }
 
     [Fact]
-    public void EventsPerTypePerDayGroupsByTheDateOfTheTimestampOnTheServer()
+    public void TheOverviewSumsTheRepositoryRowsPerDayOnTheServer()
     {
-        var sql = OverviewQueries.EventsPerTypePerDay(_context, new DateOnly(2024, 6, 1), new DateOnly(2024, 6, 30)).ToQueryString();
+        var sql = OverviewQueries.UsagePerDay(_context, new DateOnly(2024, 6, 1), new DateOnly(2024, 6, 30)).ToQueryString();
 
-        Assert.Contains("GROUP BY", sql, StringComparison.Ordinal);
-        Assert.Contains("CONVERT(date, [r].[Timestamp])", sql, StringComparison.Ordinal);
-        Assert.Contains("COUNT(*)", sql, StringComparison.Ordinal);
+        Assert.Contains("GROUP BY [u].[Day]", sql, StringComparison.Ordinal);
+        Assert.Contains("SUM([u].[Views])", sql, StringComparison.Ordinal);
+        Assert.DoesNotContain("RawEvents", sql, StringComparison.Ordinal);
     }
 
     [Fact]

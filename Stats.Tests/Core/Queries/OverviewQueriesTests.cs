@@ -24,15 +24,34 @@ public sealed class OverviewQueriesTests
 
     [Theory]
     [MemberData(nameof(StoreProviders.All), MemberType = typeof(StoreProviders))]
-    public async Task EventsPerTypePerDayCountsEachUtcDayAndTypeOfTheWindow(DatabaseProvider provider)
+    public async Task CountsPerTypeComeFromTheAggregatesOfEachUtcDayOfTheWindow(DatabaseProvider provider)
     {
         await using var store = await TestStore.CreateAsync(provider);
         await IngestWeekAsync(store);
         await using var context = store.CreateContext();
 
-        var counts = await OverviewQueries.EventsPerTypePerDay(context, new DateOnly(2024, 6, 10), new DateOnly(2024, 6, 12)).ToListAsync(Cancellation);
+        var counts = await OverviewQueries.CountsPerTypePerDayAsync(context, new DateOnly(2024, 6, 10), new DateOnly(2024, 6, 12), Cancellation);
 
         Assert.Equal(s_expectedWindow, counts);
+    }
+
+    [Theory]
+    [MemberData(nameof(StoreProviders.All), MemberType = typeof(StoreProviders))]
+    public async Task EventsNotAggregatedYetDoNotShow(DatabaseProvider provider)
+    {
+        await using var store = await TestStore.CreateAsync(provider);
+        await using var ingestion = new IngestionHarness(store);
+        await ingestion.IngestAsync(TestEvents.View("rec-1", new DateTimeOffset(2024, 6, 12, 8, 0, 0, TimeSpan.Zero)));
+        var queries = new OverviewQueries(store.Contexts, new FakeTimeProvider(new DateTimeOffset(2024, 6, 12, 15, 0, 0, TimeSpan.Zero)));
+
+        var before = await queries.GetSummaryAsync(3, Cancellation);
+        await ingestion.AggregateAsync();
+        var after = await queries.GetSummaryAsync(3, Cancellation);
+
+        Assert.Empty(before.Counts);
+        Assert.Equal(0, before.TotalEvents);
+        Assert.Equal([new DailyTypeCount(new DateOnly(2024, 6, 12), EventCatalog.RecordView, 1)], after.Counts);
+        Assert.Equal(1, after.TotalEvents);
     }
 
     [Theory]
@@ -72,5 +91,6 @@ public sealed class OverviewQueriesTests
             TestEvents.View("rec-1", new DateTimeOffset(2024, 6, 12, 10, 0, 0, TimeSpan.FromHours(2))),
             TestEvents.View("rec-1", Utc(13, 0)));
         Assert.Empty(result.Rejected);
+        await ingestion.AggregateAsync();
     }
 }
