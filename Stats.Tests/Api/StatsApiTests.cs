@@ -13,6 +13,8 @@ namespace Stats.Tests.Api;
 public sealed class StatsApiTests(DashboardFactory dashboard) : IClassFixture<DashboardFactory>
 {
     private static readonly DateOnly s_jun10 = new(2024, 6, 10);
+    private static readonly int[] s_hours = [12, 13, 14, 15];
+    private static readonly int[] s_minutes = [10, 20, 30];
 
     private static CancellationToken Cancellation => TestContext.Current.CancellationToken;
 
@@ -36,6 +38,42 @@ public sealed class StatsApiTests(DashboardFactory dashboard) : IClassFixture<Da
     {
         using var document = JsonDocument.Parse(await response.Content.ReadAsStringAsync(Cancellation));
         return document.RootElement.Clone();
+    }
+
+    [Fact]
+    public async Task EventsSentInAreCountedTheCounterWayOnceAggregated()
+    {
+        // invenio-stats' own case: 12 downloads of a 9000-byte file by one logged-in user over four hours, a robot's
+        // download, and a version of the same concept viewed in the same session as the first version.
+        var downloads = from hour in s_hours
+                        from minute in s_minutes
+                        select TestEvents.Download("e2e-1", "data.bin", new DateTimeOffset(2024, 6, 15, hour, minute, 0, TimeSpan.Zero), size: 9000, userId: "e2e-user");
+        var ingested = await dashboard.Services.GetRequiredService<Stats.Core.Ingestion.EventIngestor>().IngestAsync(
+            [
+                TestEvents.Published("e2e-1", new DateTimeOffset(2024, 6, 1, 9, 0, 0, TimeSpan.Zero), parentRecid: "e2e-concept"),
+                TestEvents.Published("e2e-2", new DateTimeOffset(2024, 6, 2, 9, 0, 0, TimeSpan.Zero), parentRecid: "e2e-concept"),
+                .. downloads,
+                TestEvents.Download("e2e-1", "data.bin", new DateTimeOffset(2024, 6, 15, 16, 0, 0, TimeSpan.Zero), userAgent: "Googlebot/2.1 (+http://www.google.com/bot.html)"),
+                TestEvents.View("e2e-1", new DateTimeOffset(2024, 6, 15, 17, 0, 0, TimeSpan.Zero), sessionId: "e2e-s"),
+                TestEvents.View("e2e-2", new DateTimeOffset(2024, 6, 15, 17, 1, 0, TimeSpan.Zero), sessionId: "e2e-s"),
+            ],
+            Cancellation);
+        Assert.Empty(ingested.Rejected);
+        var aggregated = await dashboard.Services.GetRequiredService<Stats.Core.Aggregation.AggregationRunner>().RunAsync(Cancellation);
+        Assert.Null(aggregated.Error);
+
+        var (status, _, body) = await PostAsync("""
+            {"d": {"stat": "record-download", "params": {"recid": "e2e-1"}},
+             "v": {"stat": "record-view", "params": {"recid": "e2e-1"}},
+             "all": {"stat": "record-view-all-versions", "params": {"parent_recid": "e2e-concept"}}}
+            """);
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        var d = body.GetProperty("d");
+        Assert.Equal((12, 4, 108_000L), (d.GetProperty("downloads").GetInt32(), d.GetProperty("unique_downloads").GetInt32(), d.GetProperty("data_volume").GetInt64()));
+        Assert.Equal((1, 1), (body.GetProperty("v").GetProperty("views").GetInt32(), body.GetProperty("v").GetProperty("unique_views").GetInt32()));
+        var all = body.GetProperty("all");
+        Assert.Equal((2, 1), (all.GetProperty("views").GetInt32(), all.GetProperty("unique_views").GetInt32()));
     }
 
     [Fact]
