@@ -73,11 +73,6 @@ public sealed class AggregationRunner(
             var states = await DailyAggregator.DayStates(context, [.. toAggregate.Select(d => d.Day)]).ToDictionaryAsync(d => d.Day, cancellationToken);
             foreach (var (day, version) in toAggregate)
             {
-                if (group.Count == 0 && !await TryTakeLeaseAsync(context, cancellationToken))
-                {
-                    throw new InvalidOperationException("The aggregation lease was lost (this instance stalled for longer than Stats:Aggregation:LeaseDuration).");
-                }
-
                 group.Add(await DailyAggregator.ComputeAsync(context, catalog, day, version, states.GetValueOrDefault(day), cancellationToken));
                 if (group.Count >= MaxGroupDays || group.Sum(d => d.Rows) >= MaxGroupRows)
                 {
@@ -115,6 +110,12 @@ public sealed class AggregationRunner(
         if (group.Count == 0)
         {
             return;
+        }
+
+        // Renewed before every write: an instance that stalled past its lease must not write over its successor's work.
+        if (!await TryTakeLeaseAsync(context, cancellationToken))
+        {
+            throw new InvalidOperationException("The aggregation lease was lost (this instance stalled for longer than Stats:Aggregation:LeaseDuration).");
         }
 
         foreach (var report in await DailyAggregator.WriteAsync(context, group, Now, cancellationToken))
