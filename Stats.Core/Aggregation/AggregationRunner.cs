@@ -27,6 +27,7 @@ public sealed class AggregationRunner(
     TimeProvider clock,
     IOptions<AggregationOptions> options,
     AggregationMetrics metrics,
+    AggregateChangeNotifier notifier,
     ILogger<AggregationRunner> logger)
 {
     public const string LeaseName = "aggregator";
@@ -41,9 +42,6 @@ public sealed class AggregationRunner(
 
     /// <summary>This instance, as the lease and the run history name it.</summary>
     public string Holder { get; } = $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid().ToString("N")[..8]}";
-
-    /// <summary>Raised after every run that wrote aggregates: what changed, for whoever shows numbers.</summary>
-    public event Action<AggregationReport>? Aggregated;
 
     /// <summary>Recomputes every dirty day.</summary>
     public Task<AggregationReport> RunAsync(CancellationToken cancellationToken = default) => RunAsync(null, cancellationToken);
@@ -96,7 +94,7 @@ public sealed class AggregationRunner(
         var result = new AggregationReport(true, Holder, null, days, watch.Elapsed, error);
         if (days.Count > 0)
         {
-            Aggregated?.Invoke(result);
+            notifier.Publish(new AggregatesChanged([.. days.Select(d => d.Day)]));
         }
 
         return result;
@@ -152,9 +150,9 @@ public sealed class AggregationRunner(
         var now = Now;
         var until = now + options.Value.LeaseDuration;
         var holder = Holder;
-        // One conditional update: whichever instance's statement runs first takes an expired lease; the other's matches nothing.
+        // One conditional update: whichever instance's statement runs first takes an expired or released lease; the other's matches nothing.
         var taken = await context.AggregationLeases
-            .Where(l => l.Name == LeaseName && (l.Holder == holder || l.ExpiresAt < now))
+            .Where(l => l.Name == LeaseName && (l.Holder == holder || l.ExpiresAt <= now))
             .ExecuteUpdateAsync(u => u.SetProperty(l => l.Holder, holder).SetProperty(l => l.ExpiresAt, until), cancellationToken);
         if (taken == 1)
         {

@@ -2,14 +2,17 @@ using Bunit;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using MudBlazor;
+using Microsoft.Extensions.Logging.Abstractions;
 using MudBlazor.Services;
+using Stats.Core.Aggregation;
 using Stats.Core.Queries;
 
 namespace Stats.Tests.Components;
 
 /// <summary>
 /// The one bUnit setup of the dashboard's component tests: loose JS interop (MudBlazor's own calls need no
-/// answers), MudBlazor services without transitions, a fake clock and a fake <see cref="IOverviewQueries"/>.
+/// answers), MudBlazor services without transitions, a fake clock, a fake <see cref="IOverviewQueries"/> and an
+/// <see cref="AggregateChangeNotifier"/> the test publishes on.
 /// A test that checks JS calls switches the interop to strict itself.
 /// </summary>
 public abstract class DashboardTestContext : BunitContext
@@ -28,7 +31,11 @@ public abstract class DashboardTestContext : BunitContext
         });
         Services.AddSingleton<TimeProvider>(Clock);
         Services.AddSingleton<IOverviewQueries>(Queries);
+        Services.AddSingleton(Changes);
     }
+
+    /// <summary>What the aggregator would publish after writing.</summary>
+    protected AggregateChangeNotifier Changes { get; } = new(NullLogger<AggregateChangeNotifier>.Instance);
 
     protected FakeTimeProvider Clock { get; } = new(Now);
 

@@ -40,13 +40,16 @@ public sealed class IngestionHarness : IAsyncDisposable
 
     public EventIngestor Ingestor { get; }
 
+    /// <summary>What the harness's aggregators publish after writing.</summary>
+    public AggregateChangeNotifier Notifier { get; } = new(NullLogger<AggregateChangeNotifier>.Instance);
+
     /// <summary>The aggregator over the same store and clock.</summary>
     public AggregationRunner Aggregator { get; }
 
     /// <summary>Another aggregator over the same store: another instance, as far as the lease is concerned.</summary>
     public AggregationRunner CreateAggregator(AggregationOptions? options = null) =>
         new(Store.Contexts, Clock, Options.Create(options ?? new AggregationOptions()), new AggregationMetrics(new TestMeterFactory()),
-            NullLogger<AggregationRunner>.Instance);
+            Notifier, NullLogger<AggregationRunner>.Instance);
 
     /// <summary>Aggregates every dirty day, and fails the test if the run failed.</summary>
     public async Task<AggregationReport> AggregateAsync()

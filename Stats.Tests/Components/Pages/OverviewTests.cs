@@ -1,4 +1,5 @@
 using Bunit;
+using Stats.Core.Aggregation;
 using Stats.Core.Queries;
 using Stats.Dashboard.Components;
 using Stats.Dashboard.Components.Charts;
@@ -181,6 +182,42 @@ public sealed class OverviewTests : DashboardTestContext
         Clock.Advance(TimeSpan.FromSeconds(1));
         cut.WaitForAssertion(() => Assert.Equal("7", TotalOf(cut, "communities")));
         Assert.Equal(2, Queries.Calls);
+    }
+
+    [Fact]
+    public void OverviewReloadsAsSoonAsTheAggregatorRewritesADayOfItsWindow()
+    {
+        var cut = Render<Overview>();
+        Queries.Summary = Queries.SummaryOf([], records: 12);
+
+        Changes.Publish(new AggregatesChanged([Queries.Today.AddDays(-40)]));
+        Assert.Equal(1, Queries.Calls);
+
+        Changes.Publish(new AggregatesChanged([Queries.Today.AddDays(-40), Queries.Today.AddDays(-29)]));
+        cut.WaitForAssertion(() => Assert.Equal("12", TotalOf(cut, "records")));
+        Assert.Equal(2, Queries.Calls);
+    }
+
+    [Fact]
+    public void OverviewReloadsWhenAnotherInstanceAggregatedDaysItCannotName()
+    {
+        var cut = Render<Overview>();
+        Queries.Summary = Queries.SummaryOf([], communities: 4);
+
+        Changes.Publish(new AggregatesChanged(null));
+
+        cut.WaitForAssertion(() => Assert.Equal("4", TotalOf(cut, "communities")));
+    }
+
+    [Fact]
+    public async Task OverviewStopsListeningToTheAggregatorOnceItIsClosed()
+    {
+        Render<Overview>();
+
+        await DisposeComponentsAsync();
+        Changes.Publish(new AggregatesChanged([Queries.Today]));
+
+        Assert.Equal(1, Queries.Calls);
     }
 
     [Fact]

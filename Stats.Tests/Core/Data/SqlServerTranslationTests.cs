@@ -55,6 +55,7 @@ public sealed class SqlServerTranslationTests : IDisposable
         ["DailyAggregator.SipOutcomesAmong"] = c => DailyAggregator.SipOutcomesAmong(c, [3, 4]),
         ["AggregationRunner.DirtyMarks"] = AggregationRunner.DirtyMarks,
         ["AggregationRunner.Lease"] = AggregationRunner.Lease,
+        ["AggregateChangeWatcher.LatestRunOfOthers"] = c => AggregateChangeWatcher.LatestRunOfOthers(c, "host/1/abcd"),
         ["PipelineMonitor.Runs(all)"] = c => PipelineMonitor.Runs(c, failed: null),
         ["PipelineMonitor.Runs(failed)"] = c => PipelineMonitor.Runs(c, failed: true),
         ["PipelineMonitor.Runs(succeeded)"] = c => PipelineMonitor.Runs(c, failed: false),

@@ -1,13 +1,15 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Components;
+using Stats.Core.Aggregation;
 using Stats.Core.Queries;
 using Stats.Dashboard.Components.Charts;
 
 namespace Stats.Dashboard.Components.Pages.Overview;
 
 /// <summary>
-/// The home page: totals of the store and the events per type per day of the last <see cref="WindowDays"/> days.
-/// It reloads every <see cref="RefreshInterval"/> while it is open, and on demand.
+/// The home page: totals of the store and the counts per type per day of the last <see cref="WindowDays"/> days.
+/// It reloads as soon as the aggregator rewrites a day of its window, every <see cref="RefreshInterval"/> while it is
+/// open (today turns into tomorrow), and on demand.
 /// </summary>
 public sealed partial class Overview : IDisposable
 {
@@ -17,6 +19,7 @@ public sealed partial class Overview : IDisposable
 
     private readonly CancellationTokenSource _stopping = new();
     private PeriodicTimer? _timer;
+    private IDisposable? _changes;
     private OverviewSummary? _summary;
     private DailyTypeSeries? _chart;
     private ChartType _chartType = ChartType.Area;
@@ -30,6 +33,9 @@ public sealed partial class Overview : IDisposable
 
     [Inject]
     private TimeProvider Clock { get; set; } = default!;
+
+    [Inject]
+    private AggregateChangeNotifier Changes { get; set; } = default!;
 
     [Inject]
     private ILogger<Overview> Logger { get; set; } = default!;
@@ -62,6 +68,7 @@ public sealed partial class Overview : IDisposable
         // Only once interactive (no timer during prerendering): the task ends when the page is disposed.
         if (firstRender)
         {
+            _changes = Changes.Subscribe(OnAggregatesChanged);
             _ = RefreshPeriodicallyAsync();
         }
     }
@@ -87,6 +94,21 @@ public sealed partial class Overview : IDisposable
         {
             // The page was closed.
         }
+    }
+
+    /// <summary>Called on the aggregator's thread: hands the reload to the page's renderer.</summary>
+    private void OnAggregatesChanged(AggregatesChanged change)
+    {
+        if (_disposed || (_summary is { } shown && !change.Touches(shown.From, shown.To)))
+        {
+            return;
+        }
+
+        _ = InvokeAsync(async () =>
+        {
+            await LoadAsync();
+            StateHasChanged();
+        });
     }
 
     private async Task LoadAsync()
@@ -132,6 +154,7 @@ public sealed partial class Overview : IDisposable
     public void Dispose()
     {
         _disposed = true;
+        _changes?.Dispose();
         _stopping.Cancel();
         _timer?.Dispose();
         _stopping.Dispose();
