@@ -69,6 +69,7 @@ public sealed class PipelineApiTests : IClassFixture<DashboardFactory>
         Assert.True(lastRun.GetProperty("days").GetInt32() >= 1, after.RootElement.ToString());
         Assert.Equal(JsonValueKind.Null, lastRun.GetProperty("error").ValueKind);
         Assert.Equal(lastRun.GetProperty("startedAt").GetString(), after.RootElement.GetProperty("lastSuccess").GetProperty("startedAt").GetString());
+        Assert.EndsWith("Z", lastRun.GetProperty("finishedAt").GetString(), StringComparison.Ordinal);
 
         var metrics = await admin.GetStringAsync(new Uri("/metrics", UriKind.Relative), Cancellation);
         Assert.Contains("# TYPE stats_aggregation_backlog_days gauge", metrics, StringComparison.Ordinal);
