@@ -28,7 +28,7 @@ public sealed class AggregationRunner(
     IOptions<AggregationOptions> options,
     AggregationMetrics metrics,
     AggregateChangeNotifier notifier,
-    ILogger<AggregationRunner> logger)
+    ILogger<AggregationRunner> logger) : IDisposable
 {
     public const string LeaseName = "aggregator";
 
@@ -40,6 +40,8 @@ public sealed class AggregationRunner(
     private const int MaxGroupDays = 366;
     private const long MaxGroupRows = 1_000_000;
 
+    private readonly SemaphoreSlim _running = new(1, 1);
+
     /// <summary>This instance, as the lease and the run history name it.</summary>
     public string Holder { get; } = $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid().ToString("N")[..8]}";
 
@@ -48,6 +50,22 @@ public sealed class AggregationRunner(
 
     /// <summary>Recomputes every day of <paramref name="forced"/> (dirty or not), or every dirty day when it is null.</summary>
     public async Task<AggregationReport> RunAsync((DateOnly From, DateOnly To)? forced, CancellationToken cancellationToken = default)
+    {
+        // The lease keeps other instances out; within this one (the schedule, the end of the demo seed, a verb), runs queue.
+        await _running.WaitAsync(cancellationToken);
+        try
+        {
+            return await RunExclusivelyAsync(forced, cancellationToken);
+        }
+        finally
+        {
+            _running.Release();
+        }
+    }
+
+    public void Dispose() => _running.Dispose();
+
+    private async Task<AggregationReport> RunExclusivelyAsync((DateOnly From, DateOnly To)? forced, CancellationToken cancellationToken)
     {
         var watch = Stopwatch.StartNew();
         var startedAt = Now;

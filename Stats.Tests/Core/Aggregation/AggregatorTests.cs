@@ -240,6 +240,21 @@ public sealed class AggregatorTests
 
     [Theory]
     [MemberData(nameof(StoreProviders.All), MemberType = typeof(StoreProviders))]
+    public async Task TwoRunsOfOneInstanceAtOnceQueueInsteadOfBothWorking(DatabaseProvider provider)
+    {
+        await using var store = await TestStore.CreateAsync(provider);
+        await using var ingestion = new IngestionHarness(store);
+        await IngestSampleAsync(ingestion);
+
+        // The schedule and the end of the demo seed, say: the same instance holds the lease for both.
+        var reports = await Task.WhenAll(ingestion.Aggregator.RunAsync(Cancellation), ingestion.Aggregator.RunAsync(Cancellation));
+
+        Assert.All(reports, r => Assert.True(r.Error is null, r.Error));
+        Assert.Equal(3, reports.Sum(r => r.Days.Count));
+    }
+
+    [Theory]
+    [MemberData(nameof(StoreProviders.All), MemberType = typeof(StoreProviders))]
     public async Task AnInstanceDoesNotAggregateWhileAnotherHoldsTheLeaseButTakesOverAnExpiredOne(DatabaseProvider provider)
     {
         await using var store = await TestStore.CreateAsync(provider);
