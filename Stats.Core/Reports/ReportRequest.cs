@@ -47,7 +47,7 @@ public static class CounterReports
         _ => throw new ArgumentOutOfRangeException(nameof(report), report, null),
     };
 
-    /// <summary>The parameters the report takes beyond <see cref="CommonParameters"/>.</summary>
+    /// <summary>The parameters the report takes beyond <see cref="CommonParameters"/> (the standard views take none).</summary>
     public static IReadOnlySet<string> Parameters(CounterReport report) => report switch
     {
         CounterReport.PR => new HashSet<string>(StringComparer.Ordinal) { "metric_type", "data_type", "access_method", "attributes_to_show", "granularity" },
@@ -56,7 +56,7 @@ public static class CounterReports
             "metric_type", "data_type", "access_method", "access_type", "yop", "item_id", "attributes_to_show", "granularity",
             "include_parent_details", "include_component_details",
         },
-        _ => new HashSet<string>(StringComparer.Ordinal) { "granularity" },
+        _ => new HashSet<string>(StringComparer.Ordinal),
     };
 
     /// <summary>The COUNTER name of an access method: scripted tools (Machine) are reported as TDM, the only other value R5.1 knows.</summary>
@@ -173,7 +173,7 @@ public sealed class ReportRequest
         }
 
         var filters = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
-        var granularity = Value(query, "granularity");
+        var granularity = report is CounterReport.PR or CounterReport.IR ? Value(query, "granularity") : null;
         var totals = false;
         if (granularity is not null)
         {
