@@ -268,6 +268,42 @@ public sealed class CounterReportServiceTests
 
     [Theory]
     [MemberData(nameof(StoreProviders.All), MemberType = typeof(StoreProviders))]
+    public async Task JournalArticleRequestsAreListedOnceTheCatalogHasArticlesAndReportOnlyThem(DatabaseProvider provider)
+    {
+        await using var store = await TestStore.CreateAsync(provider);
+        await using var ingestion = new IngestionHarness(store, s_julyTenth);
+        await ingestion.IngestAsync(
+            TestEvents.Published("data-1", s_juneNoon.AddYears(-1)),
+            TestEvents.Download("data-1", "a.csv", new DateTimeOffset(2024, 3, 5, 9, 0, 0, TimeSpan.Zero), sessionId: "a"));
+        await ingestion.AggregateAsync();
+        var service = Service(store, ingestion.Clock);
+        var before = await service.ReportListAsync(Cancellation);
+
+        await ingestion.IngestAsync(
+            new IncomingEvent
+            {
+                Type = Stats.Core.Events.EventCatalog.RecordPublished, Timestamp = s_juneNoon.AddYears(-1), Recid = "paper-1",
+                AccessRight = "open", ResourceType = "publication-article", Title = "A paper",
+            },
+            TestEvents.View("paper-1", s_juneNoon, sessionId: "b"),
+            TestEvents.Download("paper-1", "paper.pdf", s_juneNoon.AddMinutes(1), sessionId: "b"),
+            TestEvents.Download("data-1", "a.csv", s_juneNoon.AddMinutes(2), sessionId: "b"));
+        await ingestion.AggregateAsync();
+        var after = await service.ReportListAsync(Cancellation);
+        var a1 = await ReportAsync(service, CounterReport.IR_A1, "2024-06", "2024-06");
+
+        Assert.Equal([CounterReport.PR, CounterReport.PR_P1, CounterReport.IR], before.Select(r => r.Report));
+        Assert.Equal([CounterReport.PR, CounterReport.PR_P1, CounterReport.IR, CounterReport.IR_A1], after.Select(r => r.Report));
+        // Usage from March; the clock stands in July, so June is the last complete month.
+        Assert.All(after, r => Assert.Equal(("2024-03", "2024-06"), (r.FirstMonthAvailable, r.LastMonthAvailable)));
+        var line = Assert.Single(a1.Lines);
+        Assert.Equal(("paper-1", "Open"), (line.Item!.Recid, line.AccessType!));
+        Assert.Equal(["Total_Item_Requests", "Unique_Item_Requests"], line.Metrics.Keys.Order(StringComparer.Ordinal));
+        Assert.Empty(CounterSchema.Errors("IR_A1", Json(a1)));
+    }
+
+    [Theory]
+    [MemberData(nameof(StoreProviders.All), MemberType = typeof(StoreProviders))]
     public async Task TheTabularFormHasTheCounterHeaderThenARowPerItemAndMetric(DatabaseProvider provider)
     {
         await using var store = await TestStore.CreateAsync(provider);
