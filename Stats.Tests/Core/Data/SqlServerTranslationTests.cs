@@ -7,6 +7,7 @@ using Stats.Core.Data;
 using Stats.Core.Events;
 using Stats.Core.Ingestion;
 using Stats.Core.Queries;
+using Stats.Core.Reports;
 using Stats.Core.Retention;
 
 namespace Stats.Tests.Core.Data;
@@ -78,6 +79,13 @@ public sealed class SqlServerTranslationTests : IDisposable
         ["UsageStats.UsagePerCountry"] = c => UsageStats.UsagePerCountry(c, StatScope.Repository, 0, s_from, s_to),
         ["UsageStats.TopRecords"] = c => UsageStats.TopRecords(c, UsageStats.InCommunity(c.Records.Where(r => r.DeletedAt == null), 3), UsageMetric.UniqueDownloads, s_from, s_to, AccessMethod.Regular, 10),
         ["UsageStats.UsageOfRecords"] = c => UsageStats.UsageOfRecords(c, ["abcd-1234", "efgh-5678"], s_from, s_to),
+        ["CounterReportService.Communities"] = CounterReportService.Communities,
+        ["CounterReportService.DirtyDaysFrom"] = c => CounterReportService.DirtyDaysFrom(c, s_from),
+        ["CounterReportService.FirstUsageDay"] = CounterReportService.FirstUsageDay,
+        ["CounterReportService.ResourceTypes"] = CounterReportService.ResourceTypes,
+        ["CounterReportService.UsageByRecord"] = c => CounterReportService.UsageByRecord(c, UsageStats.InCommunity(c.Records, 3), s_from, s_to, AccessMethod.Regular),
+        ["CounterReportService.UsageByResourceType"] = c => CounterReportService.UsageByResourceType(c, c.Records.Where(r => r.ExternalId == "abcd-1234"), s_from, s_to, null),
+        ["CounterReportService.ItemDetails"] = c => CounterReportService.ItemDetails(c, [7, 8]),
         ["ActivityStats.ActivityRows"] = c => ActivityStats.ActivityRows(c, Activity.FeatureUsed, 3, s_from, s_to),
         ["ActivityStats.ActivityRangeRows"] = c => ActivityStats.ActivityRangeRows(c, Activity.LoanCreated, Activity.LoanRequested, 0, s_from, s_to),
         ["ActivityStats.ActivityTotal"] = c => ActivityStats.ActivityTotal(c, Activity.NewRecord, 3, s_from, s_to),

@@ -1,0 +1,140 @@
+using System.Data.Common;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore.Storage;
+using Microsoft.Extensions.Options;
+using Stats.Core;
+using Stats.Core.Reports;
+
+namespace Stats.Dashboard.Api;
+
+/// <summary>
+/// COUNTER_SUSHI R5.1 under <see cref="SushiOptions.BasePath"/>: status (public), members, the report list, and the
+/// PR, PR_P1, IR and IR_A1 reports as JSON, or in the tabular form with <c>format=tsv</c>. Every error is a COUNTER
+/// exception object with the HTTP status the R5.1 OpenAPI document gives it.
+/// </summary>
+public static class SushiApi
+{
+    private const string Tsv = "text/tab-separated-values";
+
+    /// <summary>Registers the report builder, its settings, and key and rate checks.</summary>
+    public static IHostApplicationBuilder AddSushiApi(this IHostApplicationBuilder builder)
+    {
+        builder.AddStatsReports();
+        builder.Services.AddSingleton<SushiAuthentication>();
+        return builder;
+    }
+
+    public static IEndpointRouteBuilder MapSushiApi(this IEndpointRouteBuilder app)
+    {
+        var basePath = app.ServiceProvider.GetRequiredService<IOptions<SushiOptions>>().Value.BasePath;
+        var api = app.MapGroup(basePath + "/r51").WithTags("COUNTER_SUSHI").DisableAntiforgery();
+        api.MapGet("/status", GetStatus).WithName("SushiStatus").WithSummary("Whether the reporting service is active (public).");
+        api.MapGet("/members", GetMembersAsync).WithName("SushiMembers").WithSummary("The customers: \"The World\" (0000000000000000), and communities when they are members.");
+        api.MapGet("/reports", GetReportListAsync).WithName("SushiReports").WithSummary("The reports supported, with the months available.");
+        foreach (var report in Enum.GetValues<CounterReport>())
+        {
+            api.MapGet("/reports/" + CounterReports.Id(report).ToLowerInvariant(), (HttpContext http, SushiAuthentication auth, CounterReportService reports, IOptions<SushiOptions> options) =>
+                    GetReportAsync(report, http, auth, reports, options))
+                .WithName("Sushi" + CounterReports.Id(report))
+                .WithSummary($"COUNTER R5.1 {CounterReports.Id(report)} - {CounterReports.Name(report)} (format=tsv for the tabular form).");
+        }
+
+        return app;
+    }
+
+    internal static IResult GetStatus(IOptions<SushiOptions> options) => TypedResults.Json(CounterJson.Status(options.Value, active: true));
+
+    internal static async Task<IResult> GetMembersAsync(HttpContext http, SushiAuthentication auth, CounterReportService reports)
+    {
+        var (_, error) = await auth.AuthenticateAsync(http);
+        if (error is not null)
+        {
+            return Error(error);
+        }
+
+        return await GuardAsync(async () =>
+        {
+            if (await UnknownCustomerAsync(http, reports) is { } unknown)
+            {
+                return Error(unknown);
+            }
+
+            return TypedResults.Json(CounterJson.Members(await reports.MembersAsync(http.RequestAborted)));
+        });
+    }
+
+    internal static async Task<IResult> GetReportListAsync(HttpContext http, SushiAuthentication auth, CounterReportService reports, IOptions<SushiOptions> options)
+    {
+        var (_, error) = await auth.AuthenticateAsync(http);
+        if (error is not null)
+        {
+            return Error(error);
+        }
+
+        return await GuardAsync(async () =>
+        {
+            if (await UnknownCustomerAsync(http, reports) is { } unknown)
+            {
+                return Error(unknown);
+            }
+
+            return TypedResults.Json(CounterJson.ReportList(await reports.ReportListAsync(http.RequestAborted), options.Value));
+        });
+    }
+
+    internal static async Task<IResult> GetReportAsync(
+        CounterReport report, HttpContext http, SushiAuthentication auth, CounterReportService reports, IOptions<SushiOptions> options)
+    {
+        var (_, error) = await auth.AuthenticateAsync(http);
+        if (error is not null)
+        {
+            return Error(error);
+        }
+
+        return await GuardAsync(async () =>
+        {
+            var query = http.Request.Query.ToDictionary(q => q.Key.ToLowerInvariant(), q => q.Value.ToString(), StringComparer.Ordinal);
+            try
+            {
+                var request = ReportRequest.Parse(report, query, options.Value);
+                var result = await reports.BuildAsync(request, http.RequestAborted);
+                return WantsTsv(http, query)
+                    ? TypedResults.Text(CounterTsv.Report(result, options.Value), Tsv + "; charset=utf-8")
+                    : TypedResults.Json(CounterJson.Report(result, options.Value));
+            }
+            catch (CounterRequestException ex)
+            {
+                return Error(ex.Error);
+            }
+        });
+    }
+
+    private static bool WantsTsv(HttpContext http, Dictionary<string, string> query) =>
+        query.TryGetValue("format", out var format)
+            ? string.Equals(format, "tsv", StringComparison.OrdinalIgnoreCase)
+            : http.Request.Headers.Accept.ToString().Contains(Tsv, StringComparison.OrdinalIgnoreCase);
+
+    private static async Task<CounterError?> UnknownCustomerAsync(HttpContext http, CounterReportService reports)
+    {
+        var customer = http.Request.Query["customer_id"].ToString();
+        return customer.Length > 0 && await reports.MemberAsync(customer, http.RequestAborted) is null
+            ? CounterError.NotAuthorizedForInstitution($"customer_id {customer} is not a member: see /members.")
+            : null;
+    }
+
+    /// <summary>A store that cannot be reached answers COUNTER's 1000 (503), not a page of HTML.</summary>
+    private static async Task<IResult> GuardAsync(Func<Task<IResult>> answer)
+    {
+        try
+        {
+            return await answer();
+        }
+        catch (Exception ex) when (ex is DbException or TimeoutException or InvalidOperationException { InnerException: DbException } or RetryLimitExceededException)
+        {
+            return Error(CounterError.ServiceNotAvailable("The usage store is not reachable; try again later."));
+        }
+    }
+
+    private static JsonHttpResult<JsonObject> Error(CounterError error) => TypedResults.Json(CounterJson.Error(error), statusCode: error.HttpStatus);
+}
