@@ -30,6 +30,7 @@ try
     builder.AddStatsAggregation();
     builder.AddStatsRetention();
     builder.AddStatsQueries();
+    builder.AddStatsDatasetReports();
     builder.AddDemoData();
     builder.Services.AddRazorComponents().AddInteractiveServerComponents();
     builder.Services.AddMudServices();
@@ -67,6 +68,7 @@ try
     app.MapAdminApi();
     app.MapMetricsApi();
     app.MapStatsApi();
+    app.MapDsrApi();
     app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 
     app.Lifetime.ApplicationStarted.Register(() =>
