@@ -7,6 +7,7 @@ using Stats.Core.Enrichment;
 using Stats.Core.Events;
 using Stats.Core.Import;
 using Stats.Core.Ingestion;
+using Stats.Core.Reports.Dsr;
 using Stats.Core.Retention;
 
 namespace Stats.Tests.Docs;
@@ -26,6 +27,7 @@ public sealed class AppSettingsExampleTests
         { typeof(ImportOptions), ImportOptions.SectionName },
         { typeof(AggregationOptions), AggregationOptions.SectionName },
         { typeof(RetentionOptions), RetentionOptions.SectionName },
+        { typeof(DsrOptions), DsrOptions.SectionName },
     };
 
     [Theory]
@@ -62,6 +64,7 @@ public sealed class AppSettingsExampleTests
         Assert.Equivalent(new PrivacyOptions(), example.GetSection(PrivacyOptions.SectionName).Get<PrivacyOptions>());
         Assert.Equivalent(new AggregationOptions(), example.GetSection(AggregationOptions.SectionName).Get<AggregationOptions>());
         Assert.Equivalent(new RetentionOptions(), example.GetSection(RetentionOptions.SectionName).Get<RetentionOptions>());
+        Assert.Equivalent(new DsrOptions(), example.GetSection(DsrOptions.SectionName).Get<DsrOptions>());
     }
 
     private static string RepositoryRoot()

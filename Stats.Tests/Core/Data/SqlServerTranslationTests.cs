@@ -7,6 +7,7 @@ using Stats.Core.Data;
 using Stats.Core.Events;
 using Stats.Core.Ingestion;
 using Stats.Core.Queries;
+using Stats.Core.Reports.Dsr;
 using Stats.Core.Retention;
 
 namespace Stats.Tests.Core.Data;
@@ -77,6 +78,10 @@ public sealed class SqlServerTranslationTests : IDisposable
         ["UsageStats.UsagePerCountry"] = c => UsageStats.UsagePerCountry(c, StatScope.Repository, 0, s_from, s_to),
         ["UsageStats.TopRecords"] = c => UsageStats.TopRecords(c, UsageStats.InCommunity(c.Records.Where(r => r.DeletedAt == null), 3), UsageMetric.UniqueDownloads, s_from, s_to, AccessMethod.Regular, 10),
         ["UsageStats.UsageOfRecords"] = c => UsageStats.UsageOfRecords(c, ["abcd-1234", "efgh-5678"], s_from, s_to),
+        ["DatasetReportBuilder.DirtyDaysBetween"] = c => DatasetReportBuilder.DirtyDaysBetween(c, s_from, s_to),
+        ["DatasetReportBuilder.DatasetsUsedBetween"] = c => DatasetReportBuilder.DatasetsUsedBetween(c, s_from, s_to),
+        ["DatasetReportBuilder.UsagePerDataset"] = c => DatasetReportBuilder.UsagePerDataset(c, s_from, s_to),
+        ["DatasetReportBuilder.CountriesPerDataset"] = c => DatasetReportBuilder.CountriesPerDataset(c, s_from, s_to),
         ["ActivityStats.ActivityRows"] = c => ActivityStats.ActivityRows(c, Activity.FeatureUsed, 3, s_from, s_to),
         ["ActivityStats.ActivityRangeRows"] = c => ActivityStats.ActivityRangeRows(c, Activity.LoanCreated, Activity.LoanRequested, 0, s_from, s_to),
         ["ActivityStats.ActivityTotal"] = c => ActivityStats.ActivityTotal(c, Activity.NewRecord, 3, s_from, s_to),
