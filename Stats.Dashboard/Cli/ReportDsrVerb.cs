@@ -50,7 +50,7 @@ internal static class ReportDsrVerb
                 return 1;
             }
 
-            Console.WriteLine($"Wrote the dataset report of {report.ReportingPeriod.BeginDate} to {report.ReportingPeriod.EndDate} ({report.ReportDatasets.Count} datasets) to {path}.");
+            Console.WriteLine($"Wrote the dataset report of {report.ReportingPeriod.BeginDate} to {report.ReportingPeriod.EndDate} ({report.ReportDatasets.Count} dataset(s)) to {path}.");
         }
         else
         {
