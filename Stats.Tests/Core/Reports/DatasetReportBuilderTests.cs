@@ -1,5 +1,5 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Stats.Core.Data;
 using Stats.Core.Demo;
@@ -48,6 +48,19 @@ public sealed class DatasetReportBuilderTests
         Assert.Empty(DsrSchema.Errors(report.ToJson()));
         Assert.NotEmpty(report.ReportDatasets);
         Assert.Empty(report.Exceptions);
+        var instances = report.ReportDatasets.SelectMany(d => d.Performance).SelectMany(p => p.Instance).ToList();
+        Assert.Contains(instances, i => i.AccessMethod == DsrMetrics.Machine);
+        Assert.Contains(instances, i => i.CountryCounts is not null);
+        Assert.Contains(instances, i => i.Volume > 0);
+        // Every record's usage is in the report: its investigations add up to the repository's for the month.
+        await using (var context = store.CreateContext())
+        {
+            var repository = await context.UsageDailyStats
+                .Where(s => s.Scope == StatScope.Repository && s.Day >= s_may && s.Day <= new DateOnly(2024, 5, 31))
+                .SumAsync(s => (long)s.Investigations, Cancellation);
+            Assert.Equal(repository, instances.Where(i => i.MetricType == DsrMetrics.TotalInvestigations).Sum(i => i.Count));
+        }
+
         foreach (var performance in report.ReportDatasets.SelectMany(d => d.Performance))
         {
             Assert.Equal(new DsrPeriod("2024-05-01", "2024-05-31"), performance.Period);
