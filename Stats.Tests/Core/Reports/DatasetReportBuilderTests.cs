@@ -128,7 +128,10 @@ public sealed class DatasetReportBuilderTests
 
         var report = await Builder(ingestion, new DsrOptions
         {
-            PlatformName = "Zenodo", Publisher = "CERN", PublisherId = "grid.9132.9", CreatedBy = "Zenodo",
+            PlatformName = "Zenodo",
+            Publisher = "CERN",
+            PublisherId = "grid.9132.9",
+            CreatedBy = "Zenodo",
             DatasetIdentifierTemplate = "https://doi.org/10.5281/zenodo.{recid}",
         }).BuildAsync(s_may, s_may, Cancellation);
 
