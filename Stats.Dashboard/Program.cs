@@ -25,6 +25,12 @@ if (invocation.Verb == CommandLine.Help)
 try
 {
     var builder = WebApplication.CreateBuilder(invocation.HostArgs);
+    if (invocation.Verb == CommandLine.ReportDsr)
+    {
+        // The verb may write its JSON to standard output: its logs go to standard error, so that the output stays JSON.
+        builder.Logging.AddConsole(options => options.LogToStandardErrorThreshold = LogLevel.Trace);
+    }
+
     builder.AddStatsStore();
     builder.AddStatsIngestion();
     builder.AddStatsAggregation();

@@ -52,15 +52,20 @@ public sealed class ReportDsrVerbTests
     }
 
     [Fact]
-    public async Task WithoutOutputTheReportGoesToStandardOutput()
+    public async Task WithoutOutputTheReportGoesToStandardOutputAndTheLogsToStandardError()
     {
         await using var store = await TestStore.CreateAsync(DatabaseProvider.Sqlite);
+        var settings = Settings(store);
+        // Every SQL command is logged at Information: none of it may end up in the JSON.
+        settings["Logging__LogLevel__Default"] = "Information";
+        settings["Logging__LogLevel__Microsoft.EntityFrameworkCore"] = "Information";
 
-        var result = await DashboardProcess.RunAsync(Settings(store), "report-dsr", "--from", "2024-01", "--to", "2024-02");
+        var result = await DashboardProcess.RunAsync(settings, "report-dsr", "--from", "2024-01", "--to", "2024-02");
 
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Empty(DsrSchema.Errors(result.StandardOutput));
         Assert.Contains("Warning 3030", result.StandardError, StringComparison.Ordinal);
+        Assert.Contains("Executed DbCommand", result.StandardError, StringComparison.Ordinal);
     }
 
     [Fact]
