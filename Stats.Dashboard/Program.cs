@@ -25,12 +25,19 @@ if (invocation.Verb == CommandLine.Help)
 try
 {
     var builder = WebApplication.CreateBuilder(invocation.HostArgs);
+    if (invocation.Verb == CommandLine.ReportDsr)
+    {
+        // The verb may write its JSON to standard output: its logs go to standard error, so that the output stays JSON.
+        builder.Logging.AddConsole(options => options.LogToStandardErrorThreshold = LogLevel.Trace);
+    }
+
     builder.AddStatsStore();
     builder.AddStatsIngestion();
     builder.AddStatsAggregation();
     builder.AddStatsRetention();
     builder.AddStatsQueries();
     builder.AddSushiApi();
+    builder.AddStatsDatasetReports();
     builder.AddDemoData();
     builder.Services.AddRazorComponents().AddInteractiveServerComponents();
     builder.Services.AddMudServices();
@@ -54,8 +61,10 @@ try
 
     app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
 
-    // Inside the page handlers: the API answers its errors with problem details (RFC 7807) before they see them.
-    app.UseWhen(IsApi, api =>
+    // Inside the page handlers: the API (and the report harvesters' SUSHI base) answers its unhandled errors with
+    // problem details (RFC 7807) before they see them.
+    var sushiBase = app.Services.GetRequiredService<IOptions<Stats.Core.Reports.SushiOptions>>().Value.BasePath;
+    app.UseWhen(context => IsApi(context) || context.Request.Path.StartsWithSegments(sushiBase), api =>
     {
         api.UseExceptionHandler();
         api.UseStatusCodePages();
@@ -69,6 +78,7 @@ try
     app.MapMetricsApi();
     app.MapStatsApi();
     app.MapSushiApi();
+    app.MapDsrApi();
     app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 
     app.Lifetime.ApplicationStarted.Register(() =>

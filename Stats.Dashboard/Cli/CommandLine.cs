@@ -35,6 +35,7 @@ internal static class CommandLine
     public const string Aggregate = "aggregate";
     public const string Purge = "purge";
     public const string EraseUser = "erase-user";
+    public const string ReportDsr = "report-dsr";
 
     /// <summary>The flag of the verbs that can show what they would do without doing it.</summary>
     public const string DryRun = "--dry-run";
@@ -73,6 +74,10 @@ internal static class CommandLine
                                    have a salt, and mark those days for re-aggregation. Prints the days searched,
                                    the days not searchable (salt destroyed: no personal data) and the events deleted.
               --dry-run            Only count: print what would be deleted, delete nothing.
+          {{ReportDsrVerb.Usage}}
+                                   Write the Make Data Count dataset report (DSR, release rd1) of whole months,
+                                   to submit it to a hub; standard output without --output. Fails (exit code 1)
+                                   when a month is not over or not aggregated yet.
           help, --help, -h         Show this text.
 
         Settings are read from appsettings.json, environment variables (Stats__Database__Provider=...)
@@ -89,6 +94,7 @@ internal static class CommandLine
         [Aggregate] = ["--from", "--to"],
         [Purge] = [],
         [EraseUser] = [],
+        [ReportDsr] = ["--month", "--from", "--to", "--output"],
     };
 
     /// <summary>Each verb's options that take no value.</summary>
@@ -191,6 +197,9 @@ internal static class CommandLine
 
             case EraseUser:
                 return await EraseUserVerb.RunAsync(services, invocation, cancellation);
+
+            case ReportDsr:
+                return await ReportDsrVerb.RunAsync(services, invocation, cancellation);
 
             default:
                 throw new InvalidOperationException($"Verb '{invocation.Verb}' has no handler.");

@@ -8,6 +8,7 @@ using Stats.Core.Events;
 using Stats.Core.Import;
 using Stats.Core.Ingestion;
 using Stats.Core.Reports;
+using Stats.Core.Reports.Dsr;
 using Stats.Core.Retention;
 
 namespace Stats.Tests.Docs;
@@ -28,6 +29,7 @@ public sealed class AppSettingsExampleTests
         { typeof(AggregationOptions), AggregationOptions.SectionName },
         { typeof(RetentionOptions), RetentionOptions.SectionName },
         { typeof(SushiOptions), SushiOptions.SectionName },
+        { typeof(DsrOptions), DsrOptions.SectionName },
     };
 
     [Theory]
@@ -65,6 +67,7 @@ public sealed class AppSettingsExampleTests
         Assert.Equivalent(new AggregationOptions(), example.GetSection(AggregationOptions.SectionName).Get<AggregationOptions>());
         Assert.Equivalent(new RetentionOptions(), example.GetSection(RetentionOptions.SectionName).Get<RetentionOptions>());
         Assert.Equivalent(new SushiOptions(), example.GetSection(SushiOptions.SectionName).Get<SushiOptions>());
+        Assert.Equivalent(new DsrOptions(), example.GetSection(DsrOptions.SectionName).Get<DsrOptions>());
     }
 
     private static string RepositoryRoot()

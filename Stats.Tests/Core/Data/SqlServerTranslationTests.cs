@@ -8,6 +8,7 @@ using Stats.Core.Events;
 using Stats.Core.Ingestion;
 using Stats.Core.Queries;
 using Stats.Core.Reports;
+using Stats.Core.Reports.Dsr;
 using Stats.Core.Retention;
 
 namespace Stats.Tests.Core.Data;
@@ -86,6 +87,10 @@ public sealed class SqlServerTranslationTests : IDisposable
         ["CounterReportService.UsageByRecord"] = c => CounterReportService.UsageByRecord(c, UsageStats.InCommunity(c.Records, 3), s_from, s_to, AccessMethod.Regular),
         ["CounterReportService.UsageByResourceType"] = c => CounterReportService.UsageByResourceType(c, c.Records.Where(r => r.ExternalId == "abcd-1234"), s_from, s_to, null),
         ["CounterReportService.ItemDetails"] = c => CounterReportService.ItemDetails(c, [7, 8]),
+        ["DatasetReportBuilder.DirtyDaysBetween"] = c => DatasetReportBuilder.DirtyDaysBetween(c, s_from, s_to),
+        ["DatasetReportBuilder.DatasetsUsedBetween"] = c => DatasetReportBuilder.DatasetsUsedBetween(c, s_from, s_to),
+        ["DatasetReportBuilder.UsagePerDataset"] = c => DatasetReportBuilder.UsagePerDataset(c, s_from, s_to),
+        ["DatasetReportBuilder.CountriesPerDataset"] = c => DatasetReportBuilder.CountriesPerDataset(c, s_from, s_to),
         ["ActivityStats.ActivityRows"] = c => ActivityStats.ActivityRows(c, Activity.FeatureUsed, 3, s_from, s_to),
         ["ActivityStats.ActivityRangeRows"] = c => ActivityStats.ActivityRangeRows(c, Activity.LoanCreated, Activity.LoanRequested, 0, s_from, s_to),
         ["ActivityStats.ActivityTotal"] = c => ActivityStats.ActivityTotal(c, Activity.NewRecord, 3, s_from, s_to),
