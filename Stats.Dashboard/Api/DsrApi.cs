@@ -1,24 +1,26 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using Stats.Core.Access;
+using Microsoft.Extensions.Options;
+using Stats.Core.Reports;
 using Stats.Core.Reports.Dsr;
 
 namespace Stats.Dashboard.Api;
 
 /// <summary>
-/// Make Data Count: <c>GET /sushi/rd1/reports/dsr?begin_date=yyyy-MM&amp;end_date=yyyy-MM&amp;api_key=...</c> gives the dataset
-/// report (DSR, release rd1) of whole months. Authentication is SUSHI style: an API key with the <c>read</c> (or
-/// <c>admin</c>) scope in <c>api_key</c> (or as a bearer token). Errors are SUSHI exceptions in the report's style.
+/// Make Data Count: <c>GET {Stats:Sushi:BasePath}/rd1/reports/dsr?begin_date=yyyy-MM&amp;end_date=yyyy-MM&amp;api_key=...</c> gives the dataset
+/// report (DSR, release rd1) of whole months. Authentication and rate limit are COUNTER_SUSHI's
+/// (<see cref="SushiAuthentication"/>); errors are SUSHI exceptions in the report's style.
 /// </summary>
 public static class DsrApi
 {
     /// <summary>SUSHI's own parameters that this report accepts and ignores: there is one platform and no customers.</summary>
-    private static readonly HashSet<string> s_ignored = new(StringComparer.Ordinal) { "customer_id", "requestor_id", "platform" };
+    private static readonly HashSet<string> s_ignored = new(StringComparer.Ordinal) { "customer_id", "platform" };
 
-    private static readonly HashSet<string> s_known = new(StringComparer.Ordinal) { "api_key", "begin_date", "end_date" };
+    private static readonly HashSet<string> s_known = new(StringComparer.Ordinal) { "api_key", "requestor_id", "begin_date", "end_date" };
 
     public static IEndpointRouteBuilder MapDsrApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/sushi/rd1/reports/dsr", GetReportAsync)
+        var basePath = app.ServiceProvider.GetRequiredService<IOptions<SushiOptions>>().Value.BasePath;
+        app.MapGet(basePath + "/rd1/reports/dsr", GetReportAsync)
             .WithName("DatasetReport")
             .WithTags("Make Data Count")
             .WithSummary("The Make Data Count dataset report (DSR, release rd1) of whole months: begin_date and end_date as yyyy-MM, api_key with the read scope.")
@@ -28,10 +30,10 @@ public static class DsrApi
     }
 
     internal static async Task<Results<JsonHttpResult<DatasetReport>, JsonHttpResult<DsrExceptionInfo>>> GetReportAsync(
-        HttpContext http, ApiKeyService keys, DatasetReportBuilder reports, CancellationToken cancellationToken)
+        HttpContext http, SushiAuthentication authentication, DatasetReportBuilder reports, CancellationToken cancellationToken)
     {
         var query = http.Request.Query;
-        if (await AuthenticateAsync(http, keys, query["api_key"].ToString()) is { } denied)
+        if (await AuthenticateAsync(http, authentication) is { } denied)
         {
             return denied;
         }
@@ -60,23 +62,11 @@ public static class DsrApi
         }
     }
 
-    /// <summary>Null when the key may read reports; otherwise the SUSHI exception to answer with (2020 no valid key, 2000 no scope).</summary>
-    private static async Task<JsonHttpResult<DsrExceptionInfo>?> AuthenticateAsync(HttpContext http, ApiKeyService keys, string apiKey)
+    /// <summary>Null when the key may read reports; otherwise the SUSHI exception, by the rule every SUSHI endpoint shares.</summary>
+    private static async Task<JsonHttpResult<DsrExceptionInfo>?> AuthenticateAsync(HttpContext http, SushiAuthentication authentication)
     {
-        const string Bearer = "Bearer ";
-        var header = http.Request.Headers.Authorization.ToString();
-        var presented = apiKey.Length > 0 ? apiKey : header.StartsWith(Bearer, StringComparison.OrdinalIgnoreCase) ? header[Bearer.Length..].Trim() : "";
-        var identity = presented.Length == 0 ? null : await keys.VerifyAsync(presented, http.RequestAborted);
-        if (identity is null)
-        {
-            return Error(StatusCodes.Status401Unauthorized, 2020, "API Key Invalid", presented.Length == 0
-                ? "Send an API key with the read scope as api_key. Keys are created with the 'apikey create' verb."
-                : "The API key is unknown, malformed or revoked.");
-        }
-
-        return identity.Scopes.Contains(ApiScopes.Read) || identity.Scopes.Contains(ApiScopes.Admin)
-            ? null
-            : Error(StatusCodes.Status403Forbidden, 2000, "Requestor Not Authorized to Access Service", $"The key '{identity.Name}' does not have the read scope.");
+        var (_, error) = await authentication.AuthenticateAsync(http);
+        return error is null ? null : Error(error.HttpStatus, error.Code, error.Message, error.Data ?? "");
     }
 
     private static JsonHttpResult<DsrExceptionInfo> Error(int status, int code, string message, string data) =>

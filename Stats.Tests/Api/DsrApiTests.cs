@@ -54,7 +54,7 @@ public sealed class DsrApiTests : IClassFixture<DashboardFactory>
     }
 
     [Fact]
-    public async Task WithoutAValidKeyTheAnswerIs2020AndWithoutTheReadScope2000()
+    public async Task WithoutAKeyOrTheReadScopeTheAnswerIs2000AndWithAWrongKey2020AsForEverySushiReport()
     {
         var ingestKey = await KeyAsync(ApiScopes.Ingest);
 
@@ -62,9 +62,9 @@ public sealed class DsrApiTests : IClassFixture<DashboardFactory>
         var wrong = await GetAsync("begin_date=2024-05&end_date=2024-05&api_key=stats_abcdefghij_nope");
         var forbidden = await GetAsync($"begin_date=2024-05&end_date=2024-05&api_key={ingestKey}");
 
-        Assert.Equal((HttpStatusCode.Unauthorized, 2020), (missing.Status, missing.Body.GetProperty("code").GetInt32()));
+        Assert.Equal((HttpStatusCode.Unauthorized, 2000), (missing.Status, missing.Body.GetProperty("code").GetInt32()));
         Assert.Equal((HttpStatusCode.Unauthorized, 2020), (wrong.Status, wrong.Body.GetProperty("code").GetInt32()));
-        Assert.Equal((HttpStatusCode.Forbidden, 2000), (forbidden.Status, forbidden.Body.GetProperty("code").GetInt32()));
+        Assert.Equal((HttpStatusCode.Unauthorized, 2000), (forbidden.Status, forbidden.Body.GetProperty("code").GetInt32()));
         Assert.Equal("error", forbidden.Body.GetProperty("severity").GetString());
     }
 
