@@ -1,4 +1,5 @@
 using System.Data.Common;
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
 using Stats.Core.Counting;
@@ -31,17 +32,21 @@ internal static class RawDayReader
     private static readonly short s_view = EventCatalog.CodeOf(EventCatalog.RecordView);
     private static readonly short s_download = EventCatalog.CodeOf(EventCatalog.FileDownload);
 
+    private const string DaySql =
+        "SELECT \"TypeId\", \"Timestamp\", \"RecordId\", \"FileId\", \"CommunityId\", \"SubjectId\", \"DetailId\", \"Country\", \"Traits\", " +
+        "\"VisitorHash\", \"SessionHash\", \"Amount\" FROM \"RawEvents\" WHERE \"Timestamp\" >= @from AND \"Timestamp\" < @to ORDER BY \"Timestamp\"";
+
     /// <summary>Every raw event of <paramref name="day"/>, in time order.</summary>
     public static async Task<List<DayEvent>> ReadDayAsync(StatsDbContext context, DateOnly day, CancellationToken cancellationToken)
     {
+        if (context.Provider == DatabaseProvider.Sqlite)
+        {
+            await OpenAsync(context, cancellationToken);
+            return SqliteDayReader.Read((SqliteConnection)context.Database.GetDbConnection(), DaySql, Start(day), Start(day.AddDays(1)));
+        }
+
         var events = new List<DayEvent>();
-        await using var command = await CreateCommandAsync(
-            context,
-            "SELECT \"TypeId\", \"Timestamp\", \"RecordId\", \"FileId\", \"CommunityId\", \"SubjectId\", \"DetailId\", \"Country\", \"Traits\", " +
-            "\"VisitorHash\", \"SessionHash\", \"Amount\" FROM \"RawEvents\" WHERE \"Timestamp\" >= @from AND \"Timestamp\" < @to ORDER BY \"Timestamp\"",
-            Start(day),
-            Start(day.AddDays(1)),
-            cancellationToken);
+        await using var command = await CreateCommandAsync(context, DaySql, Start(day), Start(day.AddDays(1)), cancellationToken);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
@@ -99,15 +104,18 @@ internal static class RawDayReader
     // SQLite hands back unspecified times; every timestamp in the store is UTC.
     private static DateTime Utc(DateTime value) => value.Kind == DateTimeKind.Utc ? value : DateTime.SpecifyKind(value, DateTimeKind.Utc);
 
-    private static async Task<DbCommand> CreateCommandAsync(StatsDbContext context, string sql, DateTime from, DateTime to, CancellationToken cancellationToken)
+    private static async Task OpenAsync(StatsDbContext context, CancellationToken cancellationToken)
     {
-        var connection = context.Database.GetDbConnection();
-        if (connection.State != System.Data.ConnectionState.Open)
+        if (context.Database.GetDbConnection().State != System.Data.ConnectionState.Open)
         {
             await context.Database.OpenConnectionAsync(cancellationToken);
         }
+    }
 
-        var command = connection.CreateCommand();
+    private static async Task<DbCommand> CreateCommandAsync(StatsDbContext context, string sql, DateTime from, DateTime to, CancellationToken cancellationToken)
+    {
+        await OpenAsync(context, cancellationToken);
+        var command = context.Database.GetDbConnection().CreateCommand();
         command.Transaction = context.Database.CurrentTransaction?.GetDbTransaction();
         command.CommandText = sql;
         AddParameter(command, "@from", from);
