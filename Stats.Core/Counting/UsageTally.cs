@@ -46,12 +46,13 @@ public struct UsageMetrics
 public sealed class UsageTally<TKey>
     where TKey : notnull, IEquatable<TKey>
 {
-    private const byte ViewSession = 0;
-    private const byte DownloadSession = 1;
-    private const byte InvestigationSession = 2;
+    private const byte Viewed = 1;
+    private const byte Downloaded = 2;
 
     private readonly Dictionary<TKey, UsageMetrics> _metrics = [];
-    private readonly HashSet<(TKey Key, long Session, byte Kind)> _sessions = [];
+
+    // What each session did with each item so far: one lookup per click decides all three unique counts.
+    private readonly Dictionary<(TKey Key, long Session), byte> _sessions = [];
     private long _sessionless;
 
     public IReadOnlyDictionary<TKey, UsageMetrics> Metrics => _metrics;
@@ -59,10 +60,11 @@ public sealed class UsageTally<TKey>
     public void Add(TKey key, in UsageClick click)
     {
         ref var metrics = ref CollectionsMarshal.GetValueRefOrAddDefault(_metrics, key, out _);
-        // Session hashes are 64-bit salted hashes; the stand-ins of sessionless clicks count down from long.MinValue.
+        // Session hashes are 64-bit salted hashes; the stand-ins of sessionless clicks count up from long.MinValue.
         var session = click.Session ?? long.MinValue + _sessionless++;
+        ref var seen = ref CollectionsMarshal.GetValueRefOrAddDefault(_sessions, (key, session), out var known);
         metrics.Investigations++;
-        if (_sessions.Add((key, session, InvestigationSession)))
+        if (!known)
         {
             metrics.UniqueInvestigations++;
         }
@@ -71,17 +73,19 @@ public sealed class UsageTally<TKey>
         {
             metrics.Downloads++;
             metrics.Volume += click.Bytes;
-            if (_sessions.Add((key, session, DownloadSession)))
+            if ((seen & Downloaded) == 0)
             {
                 metrics.UniqueDownloads++;
+                seen |= Downloaded;
             }
         }
         else
         {
             metrics.Views++;
-            if (_sessions.Add((key, session, ViewSession)))
+            if ((seen & Viewed) == 0)
             {
                 metrics.UniqueViews++;
+                seen |= Viewed;
             }
         }
     }
