@@ -38,6 +38,7 @@ try
     builder.AddStatsQueries();
     builder.AddSushiApi();
     builder.AddStatsDatasetReports();
+    builder.AddOpenAireExport();
     builder.AddDemoData();
     builder.Services.AddRazorComponents().AddInteractiveServerComponents();
     builder.Services.AddMudServices();

@@ -227,8 +227,8 @@ public sealed class AggregationRun
 }
 
 /// <summary>
-/// Where an exporter stands: the last day it sent completely, how many chunks of the next day it already sent, and its
-/// last failure. A restart resumes after the chunks already sent, so it neither skips nor repeats a day.
+/// Where an exporter stands: the last day it sent completely, how many requests of the next day it already sent, and its
+/// last failure. A restart resumes after the requests already sent, so it neither skips nor repeats a day.
 /// </summary>
 public sealed class ExportBookmark
 {
@@ -237,8 +237,11 @@ public sealed class ExportBookmark
     /// <summary>The last day sent completely (or given up on because its raw events were purged); null before the first.</summary>
     public DateOnly? LastDay { get; set; }
 
-    /// <summary>The chunks of the day after <see cref="LastDay"/> already sent, in their fixed order.</summary>
-    public int ChunksSentOfNextDay { get; set; }
+    /// <summary>
+    /// The requests of the day after <see cref="LastDay"/> already sent, in their fixed order: a restart resumes after
+    /// them whatever the chunk size.
+    /// </summary>
+    public int RequestsSentOfNextDay { get; set; }
 
     public DateTime UpdatedAt { get; set; }
 

@@ -17,7 +17,7 @@ namespace Stats.Core.Data.Migrations.PostgreSql
                 {
                     Name = table.Column<string>(type: "character varying(64)", unicode: false, maxLength: 64, nullable: false),
                     LastDay = table.Column<DateOnly>(type: "date", nullable: true),
-                    ChunksSentOfNextDay = table.Column<int>(type: "integer", nullable: false),
+                    RequestsSentOfNextDay = table.Column<int>(type: "integer", nullable: false),
                     UpdatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
                     SentRequests = table.Column<long>(type: "bigint", nullable: false),
                     PurgedDaysSkipped = table.Column<int>(type: "integer", nullable: false),

@@ -331,7 +331,7 @@ namespace Stats.Core.Data.Migrations.PostgreSql
                         .IsUnicode(false)
                         .HasColumnType("character varying(64)");
 
-                    b.Property<int>("ChunksSentOfNextDay")
+                    b.Property<int>("RequestsSentOfNextDay")
                         .HasColumnType("integer");
 
                     b.Property<DateOnly?>("LastDay")

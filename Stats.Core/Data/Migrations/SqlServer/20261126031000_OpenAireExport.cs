@@ -17,7 +17,7 @@ namespace Stats.Core.Data.Migrations.SqlServer
                 {
                     Name = table.Column<string>(type: "varchar(64)", unicode: false, maxLength: 64, nullable: false),
                     LastDay = table.Column<DateOnly>(type: "date", nullable: true),
-                    ChunksSentOfNextDay = table.Column<int>(type: "int", nullable: false),
+                    RequestsSentOfNextDay = table.Column<int>(type: "int", nullable: false),
                     UpdatedAt = table.Column<DateTime>(type: "datetime2", nullable: false),
                     SentRequests = table.Column<long>(type: "bigint", nullable: false),
                     PurgedDaysSkipped = table.Column<int>(type: "int", nullable: false),

@@ -331,7 +331,7 @@ namespace Stats.Core.Data.Migrations.SqlServer
                         .IsUnicode(false)
                         .HasColumnType("varchar(64)");
 
-                    b.Property<int>("ChunksSentOfNextDay")
+                    b.Property<int>("RequestsSentOfNextDay")
                         .HasColumnType("int");
 
                     b.Property<DateOnly?>("LastDay")

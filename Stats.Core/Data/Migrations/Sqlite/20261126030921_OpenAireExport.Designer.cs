@@ -321,7 +321,7 @@ namespace Stats.Core.Data.Migrations.Sqlite
                         .IsUnicode(false)
                         .HasColumnType("TEXT");
 
-                    b.Property<int>("ChunksSentOfNextDay")
+                    b.Property<int>("RequestsSentOfNextDay")
                         .HasColumnType("INTEGER");
 
                     b.Property<DateOnly?>("LastDay")

@@ -17,7 +17,7 @@ namespace Stats.Core.Data.Migrations.Sqlite
                 {
                     Name = table.Column<string>(type: "TEXT", unicode: false, maxLength: 64, nullable: false),
                     LastDay = table.Column<DateOnly>(type: "TEXT", nullable: true),
-                    ChunksSentOfNextDay = table.Column<int>(type: "INTEGER", nullable: false),
+                    RequestsSentOfNextDay = table.Column<int>(type: "INTEGER", nullable: false),
                     UpdatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
                     SentRequests = table.Column<long>(type: "INTEGER", nullable: false),
                     PurgedDaysSkipped = table.Column<int>(type: "INTEGER", nullable: false),
