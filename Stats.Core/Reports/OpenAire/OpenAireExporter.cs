@@ -26,6 +26,9 @@ public enum ExportDayState
 
     /// <summary>Retention deleted its raw events: there is nothing left to send one request per click from.</summary>
     Purged,
+
+    /// <summary>Over and never marked for aggregation: the day had no events, there is nothing to send.</summary>
+    NoEvents,
 }
 
 /// <summary>What one day's export did.</summary>
@@ -86,7 +89,7 @@ public sealed class OpenAireExporter(
         for (var day = first; day <= last; day = day.AddDays(1))
         {
             var state = StateOf(day, aggregated, dirty);
-            if (state is not (ExportDayState.Exportable or ExportDayState.Purged))
+            if (state is not (ExportDayState.Exportable or ExportDayState.Purged or ExportDayState.NoEvents))
             {
                 // Never past a day that is not final: the bookmark only moves forward over complete days.
                 break;
@@ -133,8 +136,22 @@ public sealed class OpenAireExporter(
     {
         RequireSendingSettings();
         var done = new List<OpenAireDayExport>();
+        DateOnly? empty = null;
         foreach (var (day, state) in await PendingDaysAsync(cancellationToken))
         {
+            if (state == ExportDayState.NoEvents)
+            {
+                // Passed over in one bookmark write, however many they are.
+                empty = day;
+                continue;
+            }
+
+            if (empty is { } passed)
+            {
+                await UpdateBookmarkAsync(b => { b.LastDay = passed; b.RequestsSentOfNextDay = 0; }, cancellationToken);
+                empty = null;
+            }
+
             if (state == ExportDayState.Purged)
             {
                 logger.LogWarning("OpenAIRE export: {Day:yyyy-MM-dd} cannot be sent, its raw events were purged; skipped.", day);
@@ -157,6 +174,11 @@ public sealed class OpenAireExporter(
             done.Add(new OpenAireDayExport(day, requests.Count, sent));
         }
 
+        if (empty is { } last)
+        {
+            await UpdateBookmarkAsync(b => { b.LastDay = last; b.RequestsSentOfNextDay = 0; }, cancellationToken);
+        }
+
         return new OpenAireExportReport(done, null);
     }
 
@@ -165,6 +187,11 @@ public sealed class OpenAireExporter(
     {
         RequireSendingSettings();
         var state = await StateOfAsync(day, cancellationToken);
+        if (state == ExportDayState.NoEvents)
+        {
+            return new OpenAireExportReport([new OpenAireDayExport(day, 0, 0)], null);
+        }
+
         if (state != ExportDayState.Exportable)
         {
             return new OpenAireExportReport([], $"{day:yyyy-MM-dd} cannot be exported: {Describe(state)}.");
@@ -181,6 +208,7 @@ public sealed class OpenAireExporter(
         ExportDayState.NotOver => "the day is not over",
         ExportDayState.Dirty => "the day is not aggregated yet (or changed since)",
         ExportDayState.Purged => "its raw events were purged",
+        ExportDayState.NoEvents => "the day had no events",
         _ => "exportable",
     };
 
@@ -209,8 +237,9 @@ public sealed class OpenAireExporter(
     private ExportDayState StateOf(DateOnly day, Dictionary<DateOnly, AggregatedDay> aggregated, HashSet<DateOnly> dirty) =>
         day >= Today ? ExportDayState.NotOver
         : dirty.Contains(day) ? ExportDayState.Dirty
-        : aggregated.TryGetValue(day, out var state) && state.RawEventsPurgedAt is not null ? ExportDayState.Purged
         // Not dirty and never aggregated: a day without events, nothing to send.
+        : !aggregated.TryGetValue(day, out var state) ? ExportDayState.NoEvents
+        : state.RawEventsPurgedAt is not null ? ExportDayState.Purged
         : ExportDayState.Exportable;
 
     private static async Task<(Dictionary<DateOnly, AggregatedDay>, HashSet<DateOnly>)> StatesAsync(
