@@ -135,6 +135,7 @@ public sealed class OpenAireExporter(
     public async Task<OpenAireExportReport> ExportPendingAsync(CancellationToken cancellationToken)
     {
         RequireSendingSettings();
+        await AnchorBookmarkAsync(cancellationToken);
         var done = new List<OpenAireDayExport>();
         DateOnly? empty = null;
         foreach (var (day, state) in await PendingDaysAsync(cancellationToken))
@@ -285,6 +286,21 @@ public sealed class OpenAireExporter(
 
     /// <summary>Matomo's visitor id: 16 hexadecimal characters, here the 8 bytes of the stored anonymous hash.</summary>
     public static string VisitorId(long visitorHash) => ((ulong)visitorHash).ToString("x16", CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// Writes a new bookmark just before its first day, so that the default start ("yesterday") is fixed by the first
+    /// run: without it, a first day that is not exportable yet would slide out of reach a day later.
+    /// </summary>
+    private async Task AnchorBookmarkAsync(CancellationToken cancellationToken)
+    {
+        await using var context = await contexts.CreateDbContextAsync(cancellationToken);
+        if (!await context.ExportBookmarks.AnyAsync(b => b.Name == BookmarkName, cancellationToken))
+        {
+            var first = Settings.FirstDay ?? Today.AddDays(-1);
+            context.ExportBookmarks.Add(new ExportBookmark { Name = BookmarkName, LastDay = first.AddDays(-1), UpdatedAt = Now });
+            await context.SaveChangesAsync(cancellationToken);
+        }
+    }
 
     private async Task<int> RequestsAlreadySentAsync(CancellationToken cancellationToken)
     {

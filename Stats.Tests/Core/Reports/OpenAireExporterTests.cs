@@ -200,8 +200,8 @@ public sealed class OpenAireExporterTests
         Assert.StartsWith("2024-06-15: HTTP 503", failed.Error, StringComparison.Ordinal);
         Assert.Equal([true, false, false], matomo.Posts.Select(p => p.Tracked));
         var bookmark = await BookmarkAsync(store);
-        // No day complete yet: the bookmark says where in the first day the next run resumes.
-        Assert.Equal(((DateOnly?)null, 2, 2L), (bookmark!.LastDay, bookmark.RequestsSentOfNextDay, bookmark.SentRequests));
+        // The bookmark stands just before the first day, and says where in that day the next run resumes.
+        Assert.Equal((new DateOnly(2024, 6, 14), 2, 2L), (bookmark!.LastDay, bookmark.RequestsSentOfNextDay, bookmark.SentRequests));
         Assert.StartsWith("2024-06-15: HTTP 503", bookmark.LastError, StringComparison.Ordinal);
         Assert.DoesNotContain(Token, bookmark.LastError, StringComparison.Ordinal);
 
@@ -253,6 +253,29 @@ public sealed class OpenAireExporterTests
         Assert.Equal(2, matomo.Posts.Count);
         Assert.Equal("2024-06-17 12:00:00", Assert.Single(matomo.Posts.Last().Requests)["cdt"]);
         Assert.Equal(new DateOnly(2024, 6, 19), (await BookmarkAsync(store))!.LastDay);
+    }
+
+    [Fact]
+    public async Task ANewBookmarkStartsYesterdayByDefaultAndKeepsThatStartWhileItIsNotAggregated()
+    {
+        await using var store = await TestStore.CreateAsync(DatabaseProvider.Sqlite);
+        await using var ingestion = new IngestionHarness(store);
+        await IngestDayAsync(ingestion);
+        var yesterday = ingestion.Clock.GetUtcNow().AddDays(-1);
+        await ingestion.IngestAsync(TestEvents.View("rec-1", yesterday, sessionId: "yesterday"));
+        await using var matomo = await MatomoStandIn.StartAsync();
+
+        // Yesterday is not aggregated yet: nothing is sent, but the start is set.
+        await Exporter(ingestion, matomo, o => o.FirstDay = null).ExportPendingAsync(Cancellation);
+        Assert.Empty(matomo.Posts);
+
+        ingestion.Clock.Advance(TimeSpan.FromDays(1));
+        await ingestion.AggregateAsync();
+        await Exporter(ingestion, matomo, o => o.FirstDay = null).ExportPendingAsync(Cancellation);
+
+        // The day before the first run is sent even a day later; the older day (2024-06-15) never is.
+        Assert.Equal("2024-06-19 09:00:00", Assert.Single(Assert.Single(matomo.Posts).Requests)["cdt"]);
+        Assert.Equal(new DateOnly(2024, 6, 20), (await BookmarkAsync(store))!.LastDay);
     }
 
     [Fact]
@@ -328,7 +351,7 @@ public sealed class OpenAireExporterTests
             Exporter(ingestion, matomo), Options.Create(new OpenAireOptions { Enabled = true }), ingestion.Clock, NullLogger<OpenAireExportService>.Instance);
 
         await service.StartAsync(Cancellation);
-        while (await BookmarkAsync(store) is not { LastDay: not null })
+        while ((await BookmarkAsync(store))?.LastDay != new DateOnly(2024, 6, 19))
         {
             await Task.Delay(20, Cancellation);
         }
