@@ -25,9 +25,9 @@ if (invocation.Verb == CommandLine.Help)
 try
 {
     var builder = WebApplication.CreateBuilder(invocation.HostArgs);
-    if (invocation.Verb == CommandLine.ReportDsr)
+    if (invocation.Verb is CommandLine.ReportDsr or CommandLine.ExportOpenAire)
     {
-        // The verb may write its JSON to standard output: its logs go to standard error, so that the output stays JSON.
+        // These verbs may write JSON or requests to standard output: their logs go to standard error, so that the output stays clean.
         builder.Logging.AddConsole(options => options.LogToStandardErrorThreshold = LogLevel.Trace);
     }
 
@@ -38,6 +38,7 @@ try
     builder.AddStatsQueries();
     builder.AddSushiApi();
     builder.AddStatsDatasetReports();
+    builder.AddOpenAireExport();
     builder.AddDemoData();
     builder.Services.AddRazorComponents().AddInteractiveServerComponents();
     builder.Services.AddMudServices();

@@ -46,21 +46,18 @@ internal sealed class DayTotals
     public static DayTotals Compute(DateOnly day, List<DayEvent> events, List<UsageClick> followers, CatalogSnapshot catalog)
     {
         var totals = new DayTotals(day);
-        var clicks = new List<UsageClick>();
         var activities = new Dictionary<(Activity, int Community, int Subject, int Detail), (int Count, long Amount)>();
         var newRecords = new HashSet<int>();
         var archiveSnapshots = new Dictionary<int, (int Count, long Last)>();
         foreach (var e in events)
         {
-            if ((e.TypeId == s_view || e.TypeId == s_download) && e.RecordId is { } recordId)
+            if (IsUsage(e))
             {
-                if ((e.Traits & EventTraits.Robot) == 0)
-                {
-                    clicks.Add(new UsageClick(
-                        e.Timestamp, recordId, e.TypeId == s_download ? e.FileId : null, e.VisitorHash, e.SessionHash, e.Traits, e.Amount ?? 0, e.Country));
-                }
+                // Counted by CountedClicks below.
+                continue;
             }
-            else if (e.TypeId == s_published && e.RecordId is { } published)
+
+            if (e.TypeId == s_published && e.RecordId is { } published)
             {
                 // A record is new on the day of its first publication only, however often it is published again.
                 if (catalog.Record(published) is { } facts && facts.PublishedOn == day && newRecords.Add(published))
@@ -102,9 +99,30 @@ internal sealed class DayTotals
             });
         }
 
-        totals.CountUsage(CounterRules.RemoveDoubleClicks(clicks, followers.Where(f => !f.IsRobot)), catalog);
+        totals.CountUsage(CountedClicks(events, followers), catalog);
         return totals;
     }
+
+    /// <summary>
+    /// The day's views and downloads that COUNTER counts, in time order: robots out, double-clicks removed (the
+    /// <paramref name="followers"/> of the next day can close a pair). What the aggregates add up, and what exports send.
+    /// </summary>
+    public static List<UsageClick> CountedClicks(List<DayEvent> events, List<UsageClick> followers)
+    {
+        var clicks = new List<UsageClick>();
+        foreach (var e in events)
+        {
+            if (IsUsage(e) && (e.Traits & EventTraits.Robot) == 0)
+            {
+                clicks.Add(new UsageClick(
+                    e.Timestamp, e.RecordId!.Value, e.TypeId == s_download ? e.FileId : null, e.VisitorHash, e.SessionHash, e.Traits, e.Amount ?? 0, e.Country));
+            }
+        }
+
+        return CounterRules.RemoveDoubleClicks(clicks, followers.Where(f => !f.IsRobot));
+    }
+
+    private static bool IsUsage(DayEvent e) => (e.TypeId == s_view || e.TypeId == s_download) && e.RecordId is not null;
 
     private static void CountActivity(
         DayTotals totals, CatalogSnapshot catalog, Dictionary<(Activity, int, int, int), (int, long)> activities, Activity activity, DayEvent e)

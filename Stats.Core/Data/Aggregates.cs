@@ -225,3 +225,33 @@ public sealed class AggregationRun
 
     public string? Error { get; set; }
 }
+
+/// <summary>
+/// Where an exporter stands: the last day it sent completely, how many requests of the next day it already sent, and its
+/// last failure. A restart resumes after the requests already sent, so it neither skips nor repeats a day.
+/// </summary>
+public sealed class ExportBookmark
+{
+    public required string Name { get; set; }
+
+    /// <summary>The last day sent completely (or given up on because its raw events were purged); null before the first.</summary>
+    public DateOnly? LastDay { get; set; }
+
+    /// <summary>
+    /// The requests of the day after <see cref="LastDay"/> already sent, in their fixed order: a restart resumes after
+    /// them whatever the chunk size.
+    /// </summary>
+    public int RequestsSentOfNextDay { get; set; }
+
+    public DateTime UpdatedAt { get; set; }
+
+    /// <summary>Requests sent since the bookmark was created.</summary>
+    public long SentRequests { get; set; }
+
+    /// <summary>Days that could not be sent because retention had already deleted their raw events.</summary>
+    public int PurgedDaysSkipped { get; set; }
+
+    public string? LastError { get; set; }
+
+    public DateTime? LastErrorAt { get; set; }
+}

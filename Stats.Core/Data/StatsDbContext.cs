@@ -54,6 +54,8 @@ public abstract class StatsDbContext(DbContextOptions options) : DbContext(optio
 
     public DbSet<AggregationRun> AggregationRuns => Set<AggregationRun>();
 
+    public DbSet<ExportBookmark> ExportBookmarks => Set<ExportBookmark>();
+
     /// <summary>Which provider this context talks to.</summary>
     public abstract DatabaseProvider Provider { get; }
 

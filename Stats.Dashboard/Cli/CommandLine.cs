@@ -36,6 +36,7 @@ internal static class CommandLine
     public const string Purge = "purge";
     public const string EraseUser = "erase-user";
     public const string ReportDsr = "report-dsr";
+    public const string ExportOpenAire = "export-openaire";
 
     /// <summary>The flag of the verbs that can show what they would do without doing it.</summary>
     public const string DryRun = "--dry-run";
@@ -78,6 +79,11 @@ internal static class CommandLine
                                    Write the Make Data Count dataset report (DSR, release rd1) of whole months,
                                    to submit it to a hub; standard output without --output. Fails (exit code 1)
                                    when a month is not over or not aggregated yet.
+          {{ExportOpenAireVerb.Usage}}
+                                   Send the counted views and downloads of every day not sent yet (over,
+                                   aggregated) to OpenAIRE's Matomo (Stats:OpenAire), resuming after the
+                                   bookmark; with --day, send that day again and leave the bookmark alone.
+              --dry-run            Print the tracking requests, one a line (never the token); send nothing.
           help, --help, -h         Show this text.
 
         Settings are read from appsettings.json, environment variables (Stats__Database__Provider=...)
@@ -95,6 +101,7 @@ internal static class CommandLine
         [Purge] = [],
         [EraseUser] = [],
         [ReportDsr] = ["--month", "--from", "--to", "--output"],
+        [ExportOpenAire] = ["--day"],
     };
 
     /// <summary>Each verb's options that take no value.</summary>
@@ -102,6 +109,7 @@ internal static class CommandLine
     {
         [Purge] = [DryRun],
         [EraseUser] = [DryRun],
+        [ExportOpenAire] = [DryRun],
     };
 
     public static Invocation Parse(string[] args)
@@ -200,6 +208,9 @@ internal static class CommandLine
 
             case ReportDsr:
                 return await ReportDsrVerb.RunAsync(services, invocation, cancellation);
+
+            case ExportOpenAire:
+                return await ExportOpenAireVerb.RunAsync(services, invocation, cancellation);
 
             default:
                 throw new InvalidOperationException($"Verb '{invocation.Verb}' has no handler.");

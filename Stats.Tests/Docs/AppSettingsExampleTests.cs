@@ -9,6 +9,7 @@ using Stats.Core.Import;
 using Stats.Core.Ingestion;
 using Stats.Core.Reports;
 using Stats.Core.Reports.Dsr;
+using Stats.Core.Reports.OpenAire;
 using Stats.Core.Retention;
 
 namespace Stats.Tests.Docs;
@@ -30,6 +31,7 @@ public sealed class AppSettingsExampleTests
         { typeof(RetentionOptions), RetentionOptions.SectionName },
         { typeof(SushiOptions), SushiOptions.SectionName },
         { typeof(DsrOptions), DsrOptions.SectionName },
+        { typeof(OpenAireOptions), OpenAireOptions.SectionName },
     };
 
     [Theory]
@@ -68,6 +70,7 @@ public sealed class AppSettingsExampleTests
         Assert.Equivalent(new RetentionOptions(), example.GetSection(RetentionOptions.SectionName).Get<RetentionOptions>());
         Assert.Equivalent(new SushiOptions(), example.GetSection(SushiOptions.SectionName).Get<SushiOptions>());
         Assert.Equivalent(new DsrOptions(), example.GetSection(DsrOptions.SectionName).Get<DsrOptions>());
+        Assert.Equivalent(new OpenAireOptions(), example.GetSection(OpenAireOptions.SectionName).Get<OpenAireOptions>());
     }
 
     private static string RepositoryRoot()

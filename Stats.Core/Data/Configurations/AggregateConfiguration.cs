@@ -92,3 +92,14 @@ internal sealed class AggregationRunConfiguration : IEntityTypeConfiguration<Agg
         builder.HasIndex(r => r.StartedAt);
     }
 }
+
+internal sealed class ExportBookmarkConfiguration : IEntityTypeConfiguration<ExportBookmark>
+{
+    public void Configure(EntityTypeBuilder<ExportBookmark> builder)
+    {
+        builder.ToTable("ExportBookmarks");
+        builder.HasKey(b => b.Name);
+        builder.Property(b => b.Name).HasMaxLength(64).IsUnicode(false);
+        builder.Property(b => b.LastError).HasMaxLength(2000);
+    }
+}

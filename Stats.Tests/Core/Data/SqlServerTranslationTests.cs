@@ -9,6 +9,7 @@ using Stats.Core.Ingestion;
 using Stats.Core.Queries;
 using Stats.Core.Reports;
 using Stats.Core.Reports.Dsr;
+using Stats.Core.Reports.OpenAire;
 using Stats.Core.Retention;
 
 namespace Stats.Tests.Core.Data;
@@ -32,6 +33,10 @@ public sealed class SqlServerTranslationTests : IDisposable
         ["OverviewQueries.UsagePerDay"] = c => OverviewQueries.UsagePerDay(c, new DateOnly(2024, 6, 1), new DateOnly(2024, 6, 30)),
         ["OverviewQueries.ActivitiesPerDay"] = c => OverviewQueries.ActivitiesPerDay(c, new DateOnly(2024, 6, 1), new DateOnly(2024, 6, 30)),
         ["OverviewQueries.AggregatedEvents"] = OverviewQueries.AggregatedEvents,
+        ["OpenAireExporter.AggregatedDaysBetween"] = c => OpenAireExporter.AggregatedDaysBetween(c, new DateOnly(2024, 6, 1), new DateOnly(2024, 6, 30)),
+        ["OpenAireExporter.DirtyDaysBetween"] = c => OpenAireExporter.DirtyDaysBetween(c, new DateOnly(2024, 6, 1), new DateOnly(2024, 6, 30)),
+        ["OpenAireExporter.RecordsAmong"] = c => OpenAireExporter.RecordsAmong(c, [7, 8]),
+        ["OpenAireExporter.FilesAmong"] = c => OpenAireExporter.FilesAmong(c, [7, 8]),
         ["CatalogResolver.RecordIdsOf"] = c => CatalogResolver.RecordIdsOf(c, ["abcd-1234", "efgh-5678"]),
         ["CatalogResolver.CommunityIdsOf"] = c => CatalogResolver.CommunityIdsOf(c, ["hep", "climate"]),
         ["CatalogResolver.LabelsAmong"] = c => CatalogResolver.LabelsAmong(c, ["Archive Annex", "doc-0001"]),

@@ -324,6 +324,40 @@ namespace Stats.Core.Data.Migrations.PostgreSql
                     b.ToTable("DirtyDays", (string)null);
                 });
 
+            modelBuilder.Entity("Stats.Core.Data.ExportBookmark", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(64)
+                        .IsUnicode(false)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<int>("RequestsSentOfNextDay")
+                        .HasColumnType("integer");
+
+                    b.Property<DateOnly?>("LastDay")
+                        .HasColumnType("date");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<DateTime?>("LastErrorAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("PurgedDaysSkipped")
+                        .HasColumnType("integer");
+
+                    b.Property<long>("SentRequests")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("ExportBookmarks", (string)null);
+                });
+
             modelBuilder.Entity("Stats.Core.Data.Label", b =>
                 {
                     b.Property<int>("Id")

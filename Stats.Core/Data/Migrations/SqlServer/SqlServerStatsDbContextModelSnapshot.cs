@@ -324,6 +324,40 @@ namespace Stats.Core.Data.Migrations.SqlServer
                     b.ToTable("DirtyDays", (string)null);
                 });
 
+            modelBuilder.Entity("Stats.Core.Data.ExportBookmark", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(64)
+                        .IsUnicode(false)
+                        .HasColumnType("varchar(64)");
+
+                    b.Property<int>("RequestsSentOfNextDay")
+                        .HasColumnType("int");
+
+                    b.Property<DateOnly?>("LastDay")
+                        .HasColumnType("date");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(2000)
+                        .HasColumnType("nvarchar(2000)");
+
+                    b.Property<DateTime?>("LastErrorAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<int>("PurgedDaysSkipped")
+                        .HasColumnType("int");
+
+                    b.Property<long>("SentRequests")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("datetime2");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("ExportBookmarks", (string)null);
+                });
+
             modelBuilder.Entity("Stats.Core.Data.Label", b =>
                 {
                     b.Property<int>("Id")

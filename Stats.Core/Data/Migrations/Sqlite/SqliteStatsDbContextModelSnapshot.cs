@@ -311,6 +311,40 @@ namespace Stats.Core.Data.Migrations.Sqlite
                     b.ToTable("DirtyDays", (string)null);
                 });
 
+            modelBuilder.Entity("Stats.Core.Data.ExportBookmark", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(64)
+                        .IsUnicode(false)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("RequestsSentOfNextDay")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateOnly?>("LastDay")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("LastErrorAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("PurgedDaysSkipped")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("SentRequests")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("ExportBookmarks", (string)null);
+                });
+
             modelBuilder.Entity("Stats.Core.Data.Label", b =>
                 {
                     b.Property<int>("Id")
