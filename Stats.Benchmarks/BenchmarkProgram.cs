@@ -100,7 +100,7 @@ internal static class BenchmarkProgram
             machine, settings, new Runs(ceiling, ingest, batches, singles, Math.Round(total.Elapsed.TotalSeconds, 1)));
     }
 
-    private static async Task<AggregationReport> RunAggregationAsync(bool quick)
+    private static async Task<AggregationSuiteReport> RunAggregationAsync(bool quick)
     {
         var total = Stopwatch.StartNew();
         using var scratch = new ScratchFolder();
@@ -124,7 +124,7 @@ internal static class BenchmarkProgram
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         }
 
-        return AggregationReport.From(stores, machine, Math.Round(total.Elapsed.TotalSeconds, 1));
+        return AggregationSuiteReport.From(stores, machine, Math.Round(total.Elapsed.TotalSeconds, 1));
     }
 
     private static bool TryParse(string[] args, out long events, out bool quick, out string suite)

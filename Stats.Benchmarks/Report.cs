@@ -100,13 +100,13 @@ internal static class Units
 internal sealed record AggregationStoreRun(AggregationRun Aggregation, IReadOnlyList<LatencyFigures> Latency);
 
 /// <summary>The JSON document of the aggregation suite: the headline figures and targets first.</summary>
-internal sealed record AggregationReport(
+internal sealed record AggregationSuiteReport(
     IReadOnlyList<TargetCheck> Targets,
     IReadOnlyList<AggregationStoreRun> Stores,
     MachineInfo Machine,
     double TotalSeconds)
 {
-    public static AggregationReport From(List<AggregationStoreRun> stores, MachineInfo machine, double totalSeconds)
+    public static AggregationSuiteReport From(List<AggregationStoreRun> stores, MachineInfo machine, double totalSeconds)
     {
         var targets = new List<TargetCheck>();
         foreach (var store in stores)
@@ -129,6 +129,6 @@ internal sealed record AggregationReport(
             }
         }
 
-        return new AggregationReport(targets, stores, machine, totalSeconds);
+        return new AggregationSuiteReport(targets, stores, machine, totalSeconds);
     }
 }

@@ -1,5 +1,4 @@
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Stats.Core.Data;
 
@@ -14,28 +13,21 @@ public sealed class AggregateChangeWatcher(
     AggregationRunner runner,
     AggregateChangeNotifier notifier,
     TimeProvider clock,
-    ILogger<AggregateChangeWatcher> logger) : BackgroundService
+    ILogger<AggregateChangeWatcher> logger) : PeriodicService(clock, logger)
 {
     /// <summary>How often the run history is read: a tiny indexed query.</summary>
     public static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(10);
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        DateTime? seen = null;
-        using var timer = new PeriodicTimer(PollInterval, clock);
-        do
-        {
-            try
-            {
-                seen = await PollAsync(seen, stoppingToken);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                logger.LogDebug("The aggregation history could not be read: {Error}", ex.Message);
-            }
-        }
-        while (await timer.WaitForNextTickAsync(stoppingToken));
-    }
+    private DateTime? _seen;
+
+    protected override TimeSpan Interval => PollInterval;
+
+    protected override string FailureMessage => "The aggregation history could not be read";
+
+    // Every ten seconds on every instance: an unreachable store is reported loudly elsewhere.
+    protected override LogLevel FailureLevel => LogLevel.Debug;
+
+    protected override async Task RunOnceAsync(CancellationToken stoppingToken) => _seen = await PollAsync(_seen, stoppingToken);
 
     /// <summary>
     /// Publishes a change if another instance finished a run since <paramref name="seen"/> (null: the first look, which

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -10,36 +9,23 @@ public sealed class AggregationService(
     PipelineMonitor monitor,
     IOptions<AggregationOptions> options,
     TimeProvider clock,
-    ILogger<AggregationService> logger) : BackgroundService
+    ILogger<AggregationService> logger) : PeriodicService(clock, logger)
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override TimeSpan Interval => options.Value.Interval;
+
+    // The runner records its own failures; this is the store being unreachable.
+    protected override string FailureMessage => "Aggregation could not run";
+
+    protected override string? OffBecause => options.Value.Enabled ? null : "Background aggregation is disabled on this instance (Stats:Aggregation:Enabled).";
+
+    protected override async Task RunOnceAsync(CancellationToken stoppingToken)
     {
-        if (!options.Value.Enabled)
+        var report = await runner.RunAsync(stoppingToken);
+        if (report.Days.Count > 0)
         {
-            logger.LogInformation("Background aggregation is disabled on this instance (Stats:Aggregation:Enabled).");
-            return;
+            logger.LogInformation("Aggregated {Days} day(s), {Events} raw events, in {Seconds:F1} s.", report.Days.Count, report.Events, report.Elapsed.TotalSeconds);
         }
 
-        using var timer = new PeriodicTimer(options.Value.Interval, clock);
-        do
-        {
-            try
-            {
-                var report = await runner.RunAsync(stoppingToken);
-                if (report.Days.Count > 0)
-                {
-                    logger.LogInformation(
-                        "Aggregated {Days} day(s), {Events} raw events, in {Seconds:F1} s.", report.Days.Count, report.Events, report.Elapsed.TotalSeconds);
-                }
-
-                await monitor.GetStatusAsync(stoppingToken);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                // The runner records its own failures; this is the store being unreachable. Try again at the next tick.
-                logger.LogWarning("Aggregation could not run: {Error}", ex.GetType().Name + ": " + ex.Message);
-            }
-        }
-        while (await timer.WaitForNextTickAsync(stoppingToken));
+        await monitor.GetStatusAsync(stoppingToken);
     }
 }

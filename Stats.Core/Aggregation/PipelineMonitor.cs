@@ -30,9 +30,9 @@ public sealed class PipelineMonitor(IDbContextFactory<StatsDbContext> contextFac
     {
         await using var context = await contextFactory.CreateDbContextAsync(cancellationToken);
         var now = clock.GetUtcNow().UtcDateTime;
-        var lastRun = Utc(await Runs(context, failed: null).FirstOrDefaultAsync(cancellationToken));
-        var lastSuccess = Utc(await Runs(context, failed: false).FirstOrDefaultAsync(cancellationToken));
-        var lastFailure = Utc(await Runs(context, failed: true).FirstOrDefaultAsync(cancellationToken));
+        var lastRun = await Runs(context, failed: null).FirstOrDefaultAsync(cancellationToken);
+        var lastSuccess = await Runs(context, failed: false).FirstOrDefaultAsync(cancellationToken);
+        var lastFailure = await Runs(context, failed: true).FirstOrDefaultAsync(cancellationToken);
         var backlog = await BacklogAsync(context, now, cancellationToken);
         var lease = await AggregationRunner.Lease(context).FirstOrDefaultAsync(cancellationToken);
         var aggregatedDays = await context.AggregatedDays.CountAsync(cancellationToken);
@@ -43,7 +43,7 @@ public sealed class PipelineMonitor(IDbContextFactory<StatsDbContext> contextFac
             lastFailure,
             backlog,
             lease is not null && lease.ExpiresAt > now ? lease.Holder : null,
-            lease is not null && lease.ExpiresAt > now ? Utc(lease.ExpiresAt) : null,
+            lease is not null && lease.ExpiresAt > now ? lease.ExpiresAt : null,
             aggregatedDays);
         metrics.Observe(status);
         return status;
@@ -60,15 +60,9 @@ public sealed class PipelineMonitor(IDbContextFactory<StatsDbContext> contextFac
 
         var events = await context.DirtyDays.SumAsync(d => d.PendingEvents, cancellationToken);
         var oldest = await context.DirtyDays.MinAsync(d => d.Day, cancellationToken);
-        var since = Utc(await context.DirtyDays.MinAsync(d => d.MarkedAt, cancellationToken));
+        var since = await context.DirtyDays.MinAsync(d => d.MarkedAt, cancellationToken);
         return new Backlog(days, events, oldest, since, now - since);
     }
-
-    // Every time in the store is UTC, but SQLite hands it back unspecified: say so, or JSON shows local-looking times.
-    private static DateTime Utc(DateTime value) => DateTime.SpecifyKind(value, DateTimeKind.Utc);
-
-    private static RunSummary? Utc(RunSummary? run) =>
-        run is null ? null : run with { StartedAt = Utc(run.StartedAt), FinishedAt = run.FinishedAt is { } finished ? Utc(finished) : null };
 
     // The monitor's queries, exposed for the translation tests of every provider.
 

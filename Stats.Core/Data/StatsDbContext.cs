@@ -69,6 +69,19 @@ public abstract class StatsDbContext(DbContextOptions options) : DbContext(optio
 public sealed class SqliteStatsDbContext(DbContextOptions<SqliteStatsDbContext> options) : StatsDbContext(options)
 {
     public override DatabaseProvider Provider => DatabaseProvider.Sqlite;
+
+    /// <summary>
+    /// Every time in the store is UTC, but SQLite keeps text and hands it back unspecified: reads say UTC once, here,
+    /// instead of in every query that shows a time (PostgreSQL's timestamptz already does).
+    /// </summary>
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        configurationBuilder.Properties<DateTime>().HaveConversion<UtcDateTimeConverter>();
+        configurationBuilder.Properties<DateTime?>().HaveConversion<UtcDateTimeConverter>();
+    }
+
+    private sealed class UtcDateTimeConverter() : Microsoft.EntityFrameworkCore.Storage.ValueConversion.ValueConverter<DateTime, DateTime>(
+        value => value, value => DateTime.SpecifyKind(value, DateTimeKind.Utc));
 }
 
 /// <summary>What production deployments use.</summary>

@@ -53,7 +53,7 @@ public sealed class SipStoreStats(IDbContextFactory<StatsDbContext> contexts, Ti
         await using var context = await contexts.CreateDbContextAsync(cancellationToken);
         var communityId = community is null ? 0 : await ActivityStats.CommunityIdAsync(context, community, cancellationToken);
         var failures = await FailedSips(context, communityId, Start(period), End(period), size).ToListAsync(cancellationToken);
-        return new SipFailures([.. failures.Select(f => f with { ProcessedAt = f.ProcessedAt is { } at ? DateTime.SpecifyKind(at, DateTimeKind.Utc) : null })]);
+        return new SipFailures(failures);
     }
 
     /// <summary>The archive's size at the end of each period; a period without a snapshot keeps the previous period's size.</summary>

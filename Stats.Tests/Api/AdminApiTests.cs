@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using Microsoft.AspNetCore.Mvc;
@@ -24,14 +23,6 @@ public sealed class AdminApiTests : IClassFixture<DashboardFactory>
     }
 
     private static CancellationToken Cancellation => TestContext.Current.CancellationToken;
-
-    private async Task<HttpClient> ClientWithKeyAsync(params string[] scopes)
-    {
-        var (_, key) = await _dashboard.Services.GetRequiredService<ApiKeyService>().CreateAsync("test", scopes, Cancellation);
-        var client = _dashboard.CreateClient();
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
-        return client;
-    }
 
     private static Task<HttpResponseMessage> EraseAsync(HttpClient client, string body) =>
         client.PostAsync(new Uri("/api/admin/erase-user", UriKind.Relative), new StringContent(body, Encoding.UTF8, "application/json"), Cancellation);
@@ -69,7 +60,7 @@ public sealed class AdminApiTests : IClassFixture<DashboardFactory>
     [Fact]
     public async Task AKeyWithoutTheAdminScopeIs403()
     {
-        using var client = await ClientWithKeyAsync(ApiScopes.Ingest, ApiScopes.Read);
+        using var client = await _dashboard.CreateClientWithKeyAsync(ApiScopes.Ingest, ApiScopes.Read);
 
         using var response = await EraseAsync(client, """{"user_id": "alice"}""");
 
@@ -86,7 +77,7 @@ public sealed class AdminApiTests : IClassFixture<DashboardFactory>
     [InlineData("""not json""")]
     public async Task AMissingUserIdIs400WithProblemDetails(string body)
     {
-        using var client = await ClientWithKeyAsync(ApiScopes.Admin);
+        using var client = await _dashboard.CreateClientWithKeyAsync(ApiScopes.Admin);
 
         using var response = await EraseAsync(client, body);
 
@@ -101,7 +92,7 @@ public sealed class AdminApiTests : IClassFixture<DashboardFactory>
     {
         var (userId, day) = await IngestTwoViewsOfANewUserAsync();
         var before = await StoredEventsAtAsync(day);
-        using var client = await ClientWithKeyAsync(ApiScopes.Admin);
+        using var client = await _dashboard.CreateClientWithKeyAsync(ApiScopes.Admin);
 
         using var response = await EraseAsync(client, $$"""{"user_id": "{{userId}}"}""");
 
@@ -120,7 +111,7 @@ public sealed class AdminApiTests : IClassFixture<DashboardFactory>
     {
         var (userId, day) = await IngestTwoViewsOfANewUserAsync();
         var before = await StoredEventsAtAsync(day);
-        using var client = await ClientWithKeyAsync(ApiScopes.Admin);
+        using var client = await _dashboard.CreateClientWithKeyAsync(ApiScopes.Admin);
 
         using var response = await EraseAsync(client, $$"""{"user_id": "{{userId}}", "dry_run": true}""");
 

@@ -23,12 +23,6 @@ public sealed class DsrApiTests : IClassFixture<DashboardFactory>
 
     private static CancellationToken Cancellation => TestContext.Current.CancellationToken;
 
-    private async Task<string> KeyAsync(params string[] scopes)
-    {
-        var (_, key) = await _dashboard.Services.GetRequiredService<ApiKeyService>().CreateAsync("harvester", scopes, Cancellation);
-        return key;
-    }
-
     private async Task<(HttpStatusCode Status, JsonElement Body, string Text)> GetAsync(string query)
     {
         using var client = _dashboard.CreateClient();
@@ -56,7 +50,7 @@ public sealed class DsrApiTests : IClassFixture<DashboardFactory>
     [Fact]
     public async Task WithoutAKeyOrTheReadScopeTheAnswerIs2000AndWithAWrongKey2020AsForEverySushiReport()
     {
-        var ingestKey = await KeyAsync(ApiScopes.Ingest);
+        var ingestKey = await _dashboard.CreateKeyAsync(ApiScopes.Ingest);
 
         var missing = await GetAsync("begin_date=2024-05&end_date=2024-05");
         var wrong = await GetAsync("begin_date=2024-05&end_date=2024-05&api_key=stats_abcdefghij_nope");
@@ -75,7 +69,7 @@ public sealed class DsrApiTests : IClassFixture<DashboardFactory>
     [InlineData("begin_date=2999-01&end_date=2999-01")]
     public async Task BadOrMissingDatesAre3020(string dates)
     {
-        var key = await KeyAsync(ApiScopes.Read);
+        var key = await _dashboard.CreateKeyAsync(ApiScopes.Read);
 
         var (status, body, text) = await GetAsync($"{dates}&api_key={key}");
 
@@ -86,7 +80,7 @@ public sealed class DsrApiTests : IClassFixture<DashboardFactory>
     [Fact]
     public async Task AnUnknownParameterIs3050AndNamesIt()
     {
-        var key = await KeyAsync(ApiScopes.Read);
+        var key = await _dashboard.CreateKeyAsync(ApiScopes.Read);
 
         var (status, body, _) = await GetAsync($"begin_date=2024-05&end_date=2024-05&metric_type=x&api_key={key}");
 
@@ -97,7 +91,7 @@ public sealed class DsrApiTests : IClassFixture<DashboardFactory>
     [Fact]
     public async Task TheCurrentMonthIsNotReady3031()
     {
-        var key = await KeyAsync(ApiScopes.Admin);
+        var key = await _dashboard.CreateKeyAsync(ApiScopes.Admin);
         var month = DateTime.UtcNow.ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture);
 
         var (status, body, _) = await GetAsync($"begin_date={month}&end_date={month}&api_key={key}");
@@ -108,7 +102,7 @@ public sealed class DsrApiTests : IClassFixture<DashboardFactory>
     [Fact]
     public async Task AReadKeyGetsTheMonthsReportWhichValidatesAgainstTheSchema()
     {
-        var key = await KeyAsync(ApiScopes.Read);
+        var key = await _dashboard.CreateKeyAsync(ApiScopes.Read);
         var noon = new DateTimeOffset(2023, 2, 10, 12, 0, 0, TimeSpan.Zero);
         await _dashboard.Services.GetRequiredService<EventIngestor>().IngestAsync(
             [TestEvents.View("dsr-api-1", noon, sessionId: "s-1"), TestEvents.Download("dsr-api-1", "data.csv", noon.AddMinutes(1), size: 300, sessionId: "s-1"),

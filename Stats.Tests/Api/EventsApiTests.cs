@@ -24,14 +24,6 @@ public sealed class EventsApiTests
     private static string View(string recid, string timestamp = "2024-06-15T13:35:00Z", string? id = null) =>
         $$"""{"type": "record-view", "timestamp": "{{timestamp}}", "recid": "{{recid}}", "ip_address": "{{RawIp}}", "user_agent": "{{RawUserAgent}}"{{(id is null ? "" : $", \"id\": \"{id}\"")}}}""";
 
-    private static async Task<HttpClient> ClientWithKeyAsync(DashboardFactory dashboard, params string[] scopes)
-    {
-        var (_, key) = await dashboard.Services.GetRequiredService<ApiKeyService>().CreateAsync("test", scopes, Cancellation);
-        var client = dashboard.CreateClient();
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
-        return client;
-    }
-
     private static Task<HttpResponseMessage> PostAsync(HttpClient client, string body, string contentType = "application/json") =>
         client.PostAsync(new Uri("/api/events", UriKind.Relative), new StringContent(body, Encoding.UTF8, contentType), Cancellation);
 
@@ -45,7 +37,7 @@ public sealed class EventsApiTests
     public async Task ValidEventsAreStoredAndEachBadOneIsReportedByItsIndex()
     {
         await using var dashboard = new DashboardFactory();
-        using var client = await ClientWithKeyAsync(dashboard, ApiScopes.Ingest);
+        using var client = await dashboard.CreateClientWithKeyAsync(ApiScopes.Ingest);
 
         using var response = await PostAsync(client, $$"""
             [{{View("a")}},
@@ -68,7 +60,7 @@ public sealed class EventsApiTests
     public async Task NdjsonBatchesAreAccepted()
     {
         await using var dashboard = new DashboardFactory();
-        using var client = await ClientWithKeyAsync(dashboard, ApiScopes.Ingest);
+        using var client = await dashboard.CreateClientWithKeyAsync(ApiScopes.Ingest);
 
         using var response = await PostAsync(client, View("a") + "\n" + View("b") + "\n\n" + View("c") + "\n", "application/x-ndjson");
 
@@ -81,7 +73,7 @@ public sealed class EventsApiTests
     public async Task ResendingEventsWithIdsCountsThemAsDuplicates()
     {
         await using var dashboard = new DashboardFactory();
-        using var client = await ClientWithKeyAsync(dashboard, ApiScopes.Ingest);
+        using var client = await dashboard.CreateClientWithKeyAsync(ApiScopes.Ingest);
         var batch = $"[{View("a", id: "e1")}, {View("a", "2024-06-15T13:36:00Z", id: "e2")}, {View("a")}]";
 
         using var first = await PostAsync(client, batch);
@@ -99,7 +91,7 @@ public sealed class EventsApiTests
     public async Task ABodyThatIsNotJsonIsABadRequestAndStoresNothing()
     {
         await using var dashboard = new DashboardFactory();
-        using var client = await ClientWithKeyAsync(dashboard, ApiScopes.Ingest);
+        using var client = await dashboard.CreateClientWithKeyAsync(ApiScopes.Ingest);
 
         using var response = await PostAsync(client, $"[{View("a")}, {{\"type\": ");
 
@@ -115,7 +107,7 @@ public sealed class EventsApiTests
     public async Task ABodyOfAnotherContentTypeIsABadRequestWithProblemDetails(string contentType)
     {
         await using var dashboard = new DashboardFactory();
-        using var client = await ClientWithKeyAsync(dashboard, ApiScopes.Ingest);
+        using var client = await dashboard.CreateClientWithKeyAsync(ApiScopes.Ingest);
 
         using var response = await PostAsync(client, "hello", contentType);
 
@@ -130,7 +122,7 @@ public sealed class EventsApiTests
         using var anonymous = dashboard.CreateClient();
         using var wrong = dashboard.CreateClient();
         wrong.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", "stats_abcdefghij_not-the-secret");
-        using var reader = await ClientWithKeyAsync(dashboard, ApiScopes.Read);
+        using var reader = await dashboard.CreateClientWithKeyAsync(ApiScopes.Read);
 
         using var noKey = await PostAsync(anonymous, $"[{View("a")}]");
         using var wrongKey = await PostAsync(wrong, $"[{View("a")}]");
@@ -169,7 +161,7 @@ public sealed class EventsApiTests
             ["Stats:Ingestion:MaxBodyBytes"] = "2000",
             ["Stats:Ingestion:MaxEvents"] = "3",
         });
-        using var client = await ClientWithKeyAsync(dashboard, ApiScopes.Ingest);
+        using var client = await dashboard.CreateClientWithKeyAsync(ApiScopes.Ingest);
 
         using var tooManyEvents = await PostAsync(client, $"[{View("a")}, {View("b")}, {View("c")}, {View("d")}]");
         using var tooManyBytes = await PostAsync(client, $"[{View(new string('x', 2000))}]");
@@ -188,7 +180,7 @@ public sealed class EventsApiTests
         using var folder = new TempFolder();
         var connectionString = $"Data Source={folder.Combine("stats.db")};Default Timeout=1";
         await using var dashboard = new DashboardFactory(new Dictionary<string, string?> { ["Stats:Database:ConnectionString"] = connectionString });
-        using var client = await ClientWithKeyAsync(dashboard, ApiScopes.Ingest);
+        using var client = await dashboard.CreateClientWithKeyAsync(ApiScopes.Ingest);
 
         // Another process holds the write lock for longer than the store waits: the store is unavailable.
         await using (var blocker = new SqliteConnection(connectionString))
@@ -215,7 +207,7 @@ public sealed class EventsApiTests
     public async Task TheRawAddressAndUserAgentAreNowhereInTheDatabaseFilesAfterAnIngest()
     {
         await using var dashboard = new DashboardFactory();
-        using var client = await ClientWithKeyAsync(dashboard, ApiScopes.Ingest);
+        using var client = await dashboard.CreateClientWithKeyAsync(ApiScopes.Ingest);
 
         using var response = await PostAsync(client, $"[{View("a")}, {View("b")}]");
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Stats.Core.Access;
@@ -21,21 +20,13 @@ public sealed class PipelineApiTests : IClassFixture<DashboardFactory>
 
     private static CancellationToken Cancellation => TestContext.Current.CancellationToken;
 
-    private async Task<HttpClient> ClientWithKeyAsync(params string[] scopes)
-    {
-        var (_, key) = await _dashboard.Services.GetRequiredService<ApiKeyService>().CreateAsync("test", scopes, Cancellation);
-        var client = _dashboard.CreateClient();
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
-        return client;
-    }
-
     [Theory]
     [InlineData("/api/admin/pipeline")]
     [InlineData("/metrics")]
     public async Task WithoutAKeyTheAnswerIs401AndWithoutTheAdminScope403(string path)
     {
         using var anonymous = _dashboard.CreateClient();
-        using var reader = await ClientWithKeyAsync(ApiScopes.Read);
+        using var reader = await _dashboard.CreateClientWithKeyAsync(ApiScopes.Read);
 
         var unauthorized = await anonymous.GetAsync(new Uri(path, UriKind.Relative), Cancellation);
         var forbidden = await reader.GetAsync(new Uri(path, UriKind.Relative), Cancellation);
@@ -48,7 +39,7 @@ public sealed class PipelineApiTests : IClassFixture<DashboardFactory>
     [Fact]
     public async Task ThePipelineShowsItsBacklogAndThenTheRunThatClearedIt()
     {
-        using var admin = await ClientWithKeyAsync(ApiScopes.Admin);
+        using var admin = await _dashboard.CreateClientWithKeyAsync(ApiScopes.Admin);
         var old = DateTimeOffset.UtcNow.AddDays(-40);
         var ingested = await _dashboard.Services.GetRequiredService<EventIngestor>().IngestAsync(
             [TestEvents.View("pipeline-1", old), TestEvents.View("pipeline-1", old.AddMinutes(5), ip: "8.8.4.4")], Cancellation);

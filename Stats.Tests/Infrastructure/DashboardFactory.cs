@@ -1,6 +1,9 @@
+using System.Net.Http.Headers;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Stats.Core.Access;
 
 namespace Stats.Tests.Infrastructure;
 
@@ -27,6 +30,19 @@ public sealed class DashboardFactory : WebApplicationFactory<Program>, IAsyncLif
 
     /// <summary>The dashboard's SQLite file; the dashboard creates it when it migrates on start.</summary>
     public string DatabasePath { get; }
+
+    /// <summary>A new API key with <paramref name="scopes"/>, as the <c>apikey create</c> verb makes one.</summary>
+    public async Task<string> CreateKeyAsync(params string[] scopes) =>
+        (await Services.GetRequiredService<ApiKeyService>().CreateAsync("test", scopes, TestContext.Current.CancellationToken)).Key;
+
+    /// <summary>A client that sends a new key with <paramref name="scopes"/> as <c>Authorization: Bearer</c>.</summary>
+    public async Task<HttpClient> CreateClientWithKeyAsync(params string[] scopes)
+    {
+        var key = await CreateKeyAsync(scopes);
+        var client = CreateClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        return client;
+    }
 
     public ValueTask InitializeAsync()
     {

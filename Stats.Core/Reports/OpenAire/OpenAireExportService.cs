@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -9,38 +8,25 @@ public sealed class OpenAireExportService(
     OpenAireExporter exporter,
     IOptions<OpenAireOptions> options,
     TimeProvider clock,
-    ILogger<OpenAireExportService> logger) : BackgroundService
+    ILogger<OpenAireExportService> logger) : PeriodicService(clock, logger)
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override TimeSpan Interval => options.Value.Interval;
+
+    protected override string FailureMessage => "OpenAIRE export could not run";
+
+    protected override string? OffBecause => options.Value.Enabled ? null : "OpenAIRE export is disabled on this instance (Stats:OpenAire:Enabled).";
+
+    protected override async Task RunOnceAsync(CancellationToken stoppingToken)
     {
-        if (!options.Value.Enabled)
+        var report = await exporter.ExportPendingAsync(stoppingToken);
+        if (report.Days.Count > 0)
         {
-            logger.LogInformation("OpenAIRE export is disabled on this instance (Stats:OpenAire:Enabled).");
-            return;
+            logger.LogInformation("OpenAIRE export: {Days} day(s), {Requests} request(s) sent.", report.Days.Count, report.Days.Sum(d => d.Sent));
         }
 
-        using var timer = new PeriodicTimer(options.Value.Interval, clock);
-        do
+        if (report.Error is not null)
         {
-            try
-            {
-                var report = await exporter.ExportPendingAsync(stoppingToken);
-                if (report.Days.Count > 0)
-                {
-                    logger.LogInformation(
-                        "OpenAIRE export: {Days} day(s), {Requests} request(s) sent.", report.Days.Count, report.Days.Sum(d => d.Sent));
-                }
-
-                if (report.Error is not null)
-                {
-                    logger.LogWarning("OpenAIRE export stopped, the next run tries again: {Error}", report.Error);
-                }
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                logger.LogWarning("OpenAIRE export could not run: {Error}", ex.GetType().Name + ": " + ex.Message);
-            }
+            logger.LogWarning("OpenAIRE export stopped, the next run tries again: {Error}", report.Error);
         }
-        while (await timer.WaitForNextTickAsync(stoppingToken));
     }
 }
