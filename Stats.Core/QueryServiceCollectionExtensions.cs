@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Stats.Core.Access;
 using Stats.Core.Queries;
 
 namespace Stats.Core;
@@ -13,6 +14,7 @@ public static class QueryServiceCollectionExtensions
         builder.Services.AddSingleton<ActivityStats>();
         builder.Services.AddSingleton<SipStoreStats>();
         builder.Services.AddSingleton<StatRegistry>();
+        builder.Services.AddSingleton<IAccessPolicy, AccessPolicy>();
         return builder;
     }
 }

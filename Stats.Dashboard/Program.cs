@@ -3,6 +3,7 @@ using MudBlazor.Services;
 using Stats.Core;
 using Stats.Core.Demo;
 using Stats.Dashboard;
+using Stats.Dashboard.Access;
 using Stats.Dashboard.Api;
 using Stats.Dashboard.Cli;
 using Stats.Dashboard.Components;
@@ -45,6 +46,9 @@ try
     builder.Services.AddOpenApi();
     builder.Services.AddProblemDetails();
     builder.Services.AddSingleton<StartupTasks>();
+    builder.Services.AddCascadingAuthenticationState();
+    builder.Services.AddSingleton<ViewerClaims>();
+    builder.Services.AddScoped<ViewerAccess>();
 
     var app = builder.Build();
     if (invocation.Verb is not null)

@@ -1,3 +1,4 @@
+using Stats.Core.Access;
 using Stats.Core.Data;
 
 namespace Stats.Core.Queries;
@@ -25,10 +26,11 @@ public sealed class StatDefinition
     private readonly Func<StatParameters, StatTarget> _targetOf;
 
     internal StatDefinition(
-        string name, string description, IReadOnlyList<StatParameter> parameters, Func<StatParameters, StatTarget> targetOf,
+        string name, StatFamily family, string description, IReadOnlyList<StatParameter> parameters, Func<StatParameters, StatTarget> targetOf,
         Func<StatParameters, CancellationToken, Task<object>> run)
     {
         Name = name;
+        Family = family;
         Description = description;
         Parameters = parameters;
         _targetOf = targetOf;
@@ -37,11 +39,14 @@ public sealed class StatDefinition
 
     public string Name { get; }
 
+    /// <summary>The family an access rule for this stat covers.</summary>
+    public StatFamily Family { get; }
+
     public string Description { get; }
 
     public IReadOnlyList<StatParameter> Parameters { get; }
 
-    /// <summary>What a query of this stat with these parameters reads (checked before it runs; issue 6 decides who may).</summary>
+    /// <summary>What a query of this stat with these parameters reads: <see cref="IAccessPolicy"/> decides who may, before it runs.</summary>
     public StatTarget TargetOf(StatParameters parameters) => _targetOf(parameters);
 
     /// <summary>Checks the parameters (known names, required ones present), then answers.</summary>
@@ -269,5 +274,17 @@ public sealed class StatRegistry
     private void Add(
         string name, string description, IReadOnlyList<StatParameter> parameters, Func<StatParameters, StatTarget> targetOf,
         Func<StatParameters, CancellationToken, Task<object>> run) =>
-        _stats.Add(name, new StatDefinition(name, description, parameters, targetOf, run));
+        _stats.Add(name, new StatDefinition(name, FamilyOf(name), description, parameters, targetOf, run));
+
+    /// <summary>The access family of each stat, by its name: usage unless named otherwise.</summary>
+    private static StatFamily FamilyOf(string name) => name switch
+    {
+        "countries" => StatFamily.Countries,
+        "community-top-uploaders" => StatFamily.TopUploaders,
+        "community-access-rights" or "community-features" => StatFamily.CommunityActivity,
+        _ when name.StartsWith("community-new-", StringComparison.Ordinal) => StatFamily.CommunityActivity,
+        _ when name.StartsWith("circulation-", StringComparison.Ordinal) => StatFamily.Circulation,
+        _ when name.StartsWith("sipstore-", StringComparison.Ordinal) => StatFamily.SipStore,
+        _ => StatFamily.Usage,
+    };
 }

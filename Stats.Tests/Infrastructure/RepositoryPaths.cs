@@ -20,6 +20,18 @@ public static class RepositoryPaths
         return path;
     }
 
+    /// <summary>A file of the tests' npm packages (<c>Stats.Tests/node/node_modules</c>, installed by the test project's build).</summary>
+    public static string NodePackage(params string[] parts)
+    {
+        var path = Path.Combine([Root, "Stats.Tests", "node", "node_modules", .. parts]);
+        if (!File.Exists(path))
+        {
+            Assert.Fail($"{path} is missing: building Stats.Tests runs 'npm ci' in Stats.Tests/node; run it there by hand if the build could not.");
+        }
+
+        return path;
+    }
+
     private static string FindRoot()
     {
         for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)

@@ -1,0 +1,51 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Components.Authorization;
+using Stats.Core.Access;
+using Stats.Core.Queries;
+
+namespace Stats.Dashboard.Access;
+
+/// <summary>
+/// Turns a signed-in principal into a <see cref="StatsViewer"/>: the user id (matched against the catalog's record owners),
+/// the name, admin or not, and the communities curated, from role claims.
+/// </summary>
+public sealed class ViewerClaims
+{
+    public const string UserIdClaim = "sub";
+    public const string NameClaim = "name";
+    public const string RoleClaim = "role";
+    public const string AdminRole = "admin";
+    public const string CuratorRolePrefix = "curator:";
+
+    public StatsViewer ViewerOf(ClaimsPrincipal principal)
+    {
+        if (principal.Identity?.IsAuthenticated != true)
+        {
+            return StatsViewer.Anonymous;
+        }
+
+        var roles = principal.FindAll(RoleClaim).Select(c => c.Value).ToList();
+        return new StatsViewer(
+            IsSignedIn: true,
+            UserId: principal.FindFirst(UserIdClaim)?.Value,
+            DisplayName: principal.FindFirst(NameClaim)?.Value ?? principal.Identity.Name,
+            IsAdmin: roles.Contains(AdminRole, StringComparer.Ordinal),
+            CuratedCommunities: roles
+                .Where(r => r.StartsWith(CuratorRolePrefix, StringComparison.Ordinal))
+                .Select(r => r[CuratorRolePrefix.Length..])
+                .ToHashSet(StringComparer.Ordinal));
+    }
+}
+
+/// <summary>The access check for the components of one circuit: who is looking, and may they see this.</summary>
+public sealed class ViewerAccess(AuthenticationStateProvider authentication, ViewerClaims claims, IAccessPolicy policy)
+{
+    public async Task<StatsViewer> ViewerAsync()
+    {
+        var state = await authentication.GetAuthenticationStateAsync();
+        return claims.ViewerOf(state.User);
+    }
+
+    public async Task<AccessDecision> DecideAsync(StatFamily family, StatTarget target, CancellationToken cancellationToken = default) =>
+        await policy.DecideAsync(await ViewerAsync(), family, target, cancellationToken);
+}
