@@ -61,8 +61,16 @@ public sealed class OidcOptions
     /// <summary>The client secret: from the environment (<c>Stats__Auth__Oidc__ClientSecret</c>) or user secrets, never a committed file. Empty for a public client.</summary>
     public string? ClientSecret { get; set; }
 
-    /// <summary>The scopes asked for; <c>openid</c> is always asked for.</summary>
-    public List<string> Scopes { get; set; } = ["openid", "profile"];
+    /// <summary>
+    /// The scopes asked for besides <c>openid</c>; empty means <see cref="DefaultScopes"/> (the configuration binder appends
+    /// to a non-empty list, so the defaults cannot be the initial value).
+    /// </summary>
+    public List<string> Scopes { get; set; } = [];
+
+    public static IReadOnlyList<string> DefaultScopes { get; } = ["profile"];
+
+    /// <summary>The scopes in force: <c>openid</c>, then the configured ones or the defaults.</summary>
+    public IReadOnlyList<string> EffectiveScopes => [.. (Scopes.Count > 0 ? Scopes : DefaultScopes).Prepend("openid").Distinct(StringComparer.Ordinal)];
 
     /// <summary>Ask for a refresh token (<c>offline_access</c>) and renew the tokens when the access token expires.</summary>
     public bool RefreshTokens { get; set; } = true;
@@ -152,8 +160,8 @@ public sealed class ClaimMappingOptions
     /// <summary>The claim that carries roles or groups (one claim per value, or a JSON array): <c>groups</c>, <c>roles</c>, ...</summary>
     public string Roles { get; set; } = "groups";
 
-    /// <summary>The role or group values that make a user an administrator.</summary>
-    public List<string> AdminValues { get; set; } = ["stats-admins"];
+    /// <summary>The role or group values that make a user an administrator (e.g. <c>stats-admins</c>); empty: nobody is, by claims.</summary>
+    public List<string> AdminValues { get; set; } = [];
 
     /// <summary>
     /// How a role or group names a curated community: <c>{community}</c> stands for the community's external id, e.g.

@@ -91,7 +91,7 @@ public static class AuthenticationSetup
         options.ResponseMode = OpenIdConnectResponseMode.Query;
         options.UsePkce = true;
         options.Scope.Clear();
-        foreach (var scope in provider.Scopes.Prepend(OpenIdConnectScope.OpenId).Distinct(StringComparer.Ordinal))
+        foreach (var scope in provider.EffectiveScopes)
         {
             options.Scope.Add(scope);
         }

@@ -39,7 +39,13 @@ public static class SecurityHeaders
 
         app.Use((context, next) =>
         {
-            var nonce = Convert.ToBase64String(RandomNumberGenerator.GetBytes(16));
+            if (context.Items.ContainsKey(NonceKey))
+            {
+                // A re-execution (status code page, error page) of a request that already has its headers coming.
+                return next(context);
+            }
+
+            var nonce = Convert.ToHexString(RandomNumberGenerator.GetBytes(16)); // hex: nothing for HTML encoding to change
             context.Items[NonceKey] = nonce;
             var embed = StatsPaths.IsEmbed(context);
             context.Response.OnStarting(() =>

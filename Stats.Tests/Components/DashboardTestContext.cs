@@ -1,4 +1,5 @@
 using Bunit;
+using Bunit.TestDoubles;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using MudBlazor;
@@ -12,7 +13,7 @@ namespace Stats.Tests.Components;
 /// <summary>
 /// The one bUnit setup of the dashboard's component tests: loose JS interop (MudBlazor's own calls need no
 /// answers), MudBlazor services without transitions, a fake clock, a fake <see cref="IOverviewQueries"/> and an
-/// <see cref="AggregateChangeNotifier"/> the test publishes on.
+/// <see cref="AggregateChangeNotifier"/> the test publishes on, and an anonymous viewer.
 /// A test that checks JS calls switches the interop to strict itself.
 /// </summary>
 public abstract class DashboardTestContext : BunitContext
@@ -32,7 +33,11 @@ public abstract class DashboardTestContext : BunitContext
         Services.AddSingleton<TimeProvider>(Clock);
         Services.AddSingleton<IOverviewQueries>(Queries);
         Services.AddSingleton(Changes);
+        // Anonymous unless a test signs someone in (Authorization.SetAuthorized): the layout's account menu asks.
+        Authorization = AddAuthorization();
     }
+
+    protected BunitAuthorizationContext Authorization { get; }
 
     /// <summary>What the aggregator would publish after writing.</summary>
     protected AggregateChangeNotifier Changes { get; } = new(NullLogger<AggregateChangeNotifier>.Instance);
