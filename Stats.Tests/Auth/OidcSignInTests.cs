@@ -1,0 +1,136 @@
+using System.Text.Json;
+using Microsoft.Playwright;
+
+namespace Stats.Tests.Auth;
+
+/// <summary>
+/// Signing in for real: Chromium, the dashboard on Kestrel and an OpenID Connect provider (oidc-provider on Node.js),
+/// through the provider's login and consent forms and back, then signing out at both ends.
+/// </summary>
+public sealed class OidcSignInTests(OidcSignInFixture fixture) : IClassFixture<OidcSignInFixture>
+{
+    private static readonly JsonSerializerOptions s_json = new(JsonSerializerDefaults.Web);
+
+    private static LocatorAssertionsToBeVisibleOptions Patiently => new() { Timeout = 30_000 };
+
+    [Fact]
+    public async Task AdminSignsInAndTheSessionCarriesTheRolesOfTheGroups()
+    {
+        var page = await fixture.Browser.NewPageAsync();
+
+        await SignInAsync(page, "alice", "alice-pw");
+
+        await Assertions.Expect(page.Locator(".stats-account-menu")).ToContainTextAsync("Alice Admin", new LocatorAssertionsToContainTextOptions { Timeout = 30_000 });
+        var me = await MeAsync(page);
+        Assert.True(me.IsSignedIn);
+        Assert.Equal(("user-alice", "Alice Admin", true), (me.UserId, me.DisplayName, me.IsAdmin));
+        Assert.Empty(me.CuratedCommunities);
+    }
+
+    [Fact]
+    public async Task CuratorGroupBecomesTheCuratedCommunity()
+    {
+        var page = await fixture.Browser.NewPageAsync();
+
+        await SignInAsync(page, "carl", "carl-pw", returnPath: "/communities");
+
+        Assert.Equal("/communities", new Uri(page.Url).AbsolutePath);
+        var me = await MeAsync(page);
+        Assert.Equal(("user-carl", false), (me.UserId, me.IsAdmin));
+        Assert.Equal(["hep"], me.CuratedCommunities);
+    }
+
+    [Fact]
+    public async Task PlainUserHasNoRole()
+    {
+        var page = await fixture.Browser.NewPageAsync();
+
+        await SignInAsync(page, "paul", "paul-pw");
+
+        var me = await MeAsync(page);
+        Assert.Equal(("user-paul", "Paul Plain", false), (me.UserId, me.DisplayName, me.IsAdmin));
+        Assert.Empty(me.CuratedCommunities);
+    }
+
+    [Fact]
+    public async Task SignOutEndsTheSessionHereAndAtTheProvider()
+    {
+        var page = await fixture.Browser.NewPageAsync();
+        await SignInAsync(page, "olga", "olga-pw");
+        Assert.True((await MeAsync(page)).IsSignedIn);
+
+        await page.Locator(".stats-account-menu button").ClickAsync();
+        await page.GetByTestId("sign-out").ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Yes, sign me out" }).ClickAsync();
+
+        await Assertions.Expect(page.GetByTestId("sign-in")).ToBeVisibleAsync(Patiently);
+        Assert.Equal(fixture.BaseAddress.Authority, new Uri(page.Url).Authority);
+        Assert.False((await MeAsync(page)).IsSignedIn);
+        Assert.DoesNotContain(await page.Context.CookiesAsync([fixture.BaseAddress.ToString()]), c => c.Name == ".Stats.Session");
+
+        // The provider's session is over too: signing in again asks for the password.
+        await page.GetByTestId("sign-in").ClickAsync();
+        await Assertions.Expect(page.Locator("input[name=password]")).ToBeVisibleAsync(Patiently);
+    }
+
+    [Theory]
+    [InlineData("mallory", "mallory-pw")] // the id token's signature is broken
+    [InlineData("eve", "eve-pw")] // the id token is properly signed, but expired an hour ago
+    public async Task TamperedOrExpiredIdTokenIsRefusedWithAReadablePage(string user, string password)
+    {
+        var page = await fixture.Browser.NewPageAsync();
+
+        await SignInAsync(page, user, password, expectSuccess: false);
+
+        Assert.Equal("/account/sign-in-failed", new Uri(page.Url).AbsolutePath);
+        await Assertions.Expect(page.Locator(".stats-sign-in-failed")).ToContainTextAsync("could not be verified", new LocatorAssertionsToContainTextOptions { Timeout = 30_000 });
+        Assert.False((await MeAsync(page)).IsSignedIn);
+        Assert.DoesNotContain(await page.Context.CookiesAsync([fixture.BaseAddress.ToString()]), c => c.Name == ".Stats.Session");
+    }
+
+    [Fact]
+    public async Task WrongPasswordStaysAtTheProvider()
+    {
+        var page = await fixture.Browser.NewPageAsync();
+        await page.GotoAsync(new Uri(fixture.BaseAddress, "/account/sign-in?returnUrl=%2F").ToString());
+
+        await page.Locator("input[name=login]").FillAsync("alice");
+        await page.Locator("input[name=password]").FillAsync("guess");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+
+        await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("Wrong username or password");
+        Assert.Equal(fixture.Provider.Issuer.Authority, new Uri(page.Url).Authority);
+        Assert.False((await MeAsync(page)).IsSignedIn);
+    }
+
+    /// <summary>From a dashboard page, through the "Sign in" button, the provider's login and consent forms, and back.</summary>
+    private async Task SignInAsync(IPage page, string user, string password, string returnPath = "/", bool expectSuccess = true)
+    {
+        await page.GotoAsync(new Uri(fixture.BaseAddress, returnPath).ToString());
+        await Assertions.Expect(page.GetByTestId("sign-in")).ToBeVisibleAsync(Patiently);
+        await page.GetByTestId("sign-in").ClickAsync();
+
+        await page.Locator("input[name=login]").FillAsync(user);
+        await page.Locator("input[name=password]").FillAsync(password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Allow" }).ClickAsync();
+
+        // Back at the dashboard; what it shows is awaited by the assertions, not by the load event.
+        await page.WaitForURLAsync(
+            url => url.StartsWith(fixture.BaseAddress.ToString(), StringComparison.Ordinal) && !url.Contains("/signin-oidc", StringComparison.Ordinal),
+            new PageWaitForURLOptions { WaitUntil = WaitUntilState.Commit, Timeout = 30_000 });
+        if (expectSuccess)
+        {
+            Assert.Equal(returnPath, new Uri(page.Url).AbsolutePath);
+            await Assertions.Expect(page.Locator(".stats-account-menu")).ToBeVisibleAsync(Patiently);
+        }
+    }
+
+    /// <summary>Who the dashboard says the browser's session is (<c>GET /account/me</c>, with the page's cookies).</summary>
+    private async Task<Viewer> MeAsync(IPage page)
+    {
+        var response = await page.Context.APIRequest.GetAsync(new Uri(fixture.BaseAddress, "/account/me").ToString());
+        Assert.True(response.Ok, $"GET /account/me: {response.Status}");
+        return JsonSerializer.Deserialize<Viewer>(await response.TextAsync(), s_json)!;
+    }
+}
