@@ -73,6 +73,23 @@ public sealed class OidcSignInTests(OidcSignInFixture fixture) : IClassFixture<O
         await Assertions.Expect(page.Locator("input[name=password]")).ToBeVisibleAsync(Patiently);
     }
 
+    [Fact]
+    public async Task ExpiringAccessTokenIsRefreshedAndTheSessionGoesOn()
+    {
+        var page = await fixture.Browser.NewPageAsync();
+
+        await SignInAsync(page, "rita", "rita-pw");
+        var first = await MeAsync(page);
+        var second = await MeAsync(page);
+
+        Assert.Contains("refreshed user-rita", fixture.Provider.Output, StringComparison.Ordinal);
+        foreach (var me in new[] { first, second })
+        {
+            Assert.Equal(("user-rita", "Rita Refresh", true), (me.UserId, me.DisplayName, me.IsSignedIn));
+            Assert.Equal(["ecology"], me.CuratedCommunities);
+        }
+    }
+
     [Theory]
     [InlineData("mallory", "mallory-pw")] // the id token's signature is broken
     [InlineData("eve", "eve-pw")] // the id token is properly signed, but expired an hour ago

@@ -5,7 +5,7 @@
 // One confidential client, "stats-dashboard" (secret "stats-secret"): authorization code with PKCE, refresh tokens, the
 // dashboard's /signin-oidc and /signout-callback-oidc. Its own login and consent forms (usernames and passwords below) and
 // sign-out page. Accounts carry a "groups" claim. Two accounts exist to be refused: mallory's id tokens come with a broken
-// signature, eve's are properly signed but expired an hour ago. Prints "listening <issuer>" once it accepts connections.
+// signature, eve's are properly signed but expired an hour ago. Rita's access tokens expire within the refresh margin. Prints "listening <issuer>" once it accepts connections.
 import http from 'node:http';
 import { exportJWK, generateKeyPair, SignJWT, decodeJwt } from 'jose';
 import Provider from 'oidc-provider';
@@ -26,7 +26,10 @@ const accounts = {
   paul: { password: 'paul-pw', sub: 'user-paul', name: 'Paul Plain', groups: ['physicists'] },
   mallory: { password: 'mallory-pw', sub: 'user-mallory', name: 'Mallory Tampered', groups: ['stats-admins'] },
   eve: { password: 'eve-pw', sub: 'user-eve', name: 'Eve Expired', groups: ['stats-admins'] },
+  rita: { password: 'rita-pw', sub: 'user-rita', name: 'Rita Refresh', groups: ['curators-ecology'] },
 };
+// Rita's access tokens last 30 seconds, so that the dashboard refreshes them at once.
+const shortLived = new Set([accounts.rita.sub]);
 const bySub = Object.fromEntries(Object.values(accounts).map((a) => [a.sub, a]));
 
 // A key of our own (rather than the provider's development key), so that eve's expired token can be signed with it.
@@ -56,6 +59,9 @@ const provider = new Provider(issuer, {
   conformIdTokenClaims: false,
   pkce: { required: () => true },
   issueRefreshToken: async (ctx, client) => client.grantTypeAllowed('refresh_token'),
+  ttl: {
+    AccessToken: (ctx, token) => (shortLived.has(token.accountId) ? 30 : 3600),
+  },
   features: {
     devInteractions: { enabled: false },
     rpInitiatedLogout: {
@@ -76,6 +82,13 @@ const provider = new Provider(issuer, {
     ctx.type = 'html';
     ctx.body = page('Provider error', `<pre>${escape(JSON.stringify(out))}</pre>`);
   },
+});
+
+// Each refresh, for the tests to see: "refreshed <sub>".
+provider.on('grant.success', (ctx) => {
+  if (ctx.oidc.params.grant_type === 'refresh_token') {
+    console.log(`refreshed ${ctx.oidc.entities.RefreshToken?.accountId ?? ctx.oidc.entities.Account?.accountId}`);
+  }
 });
 
 // The two refused accounts: rewrite the id token of the token endpoint's answer.
