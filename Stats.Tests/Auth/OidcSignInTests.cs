@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 
 namespace Stats.Tests.Auth;
@@ -59,7 +60,7 @@ public sealed class OidcSignInTests(OidcSignInFixture fixture) : IClassFixture<O
         await SignInAsync(page, "olga", "olga-pw");
         Assert.True((await MeAsync(page)).IsSignedIn);
 
-        await page.Locator(".stats-account-menu button").ClickAsync();
+        await AccountMenuPage.OpenAsync(page);
         await page.GetByTestId("sign-out").ClickAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = "Yes, sign me out" }).ClickAsync();
 
@@ -103,6 +104,33 @@ public sealed class OidcSignInTests(OidcSignInFixture fixture) : IClassFixture<O
         await Assertions.Expect(page.Locator(".stats-sign-in-failed")).ToContainTextAsync("could not be verified", new LocatorAssertionsToContainTextOptions { Timeout = 30_000 });
         Assert.False((await MeAsync(page)).IsSignedIn);
         Assert.DoesNotContain(await page.Context.CookiesAsync([fixture.BaseAddress.ToString()]), c => c.Name == ".Stats.Session");
+    }
+
+    [Theory]
+    [InlineData("code")] // the provider refuses to exchange it
+    [InlineData("state")] // it no longer matches the correlation cookie
+    public async Task TamperedCallbackIsRefusedWithAReadablePage(string parameter)
+    {
+        var page = await fixture.Browser.NewPageAsync();
+        // Redirects are not routed, so the consent's answer is followed here up to the redirect to the dashboard's
+        // callback, which the browser then gets with the parameter altered, as a man in the middle would send it.
+        await page.RouteAsync(url => url.Contains("/confirm", StringComparison.Ordinal), async route =>
+        {
+            await using var consent = await route.FetchAsync(new RouteFetchOptions { MaxRedirects = 0 });
+            var next = new Uri(fixture.Provider.Issuer, consent.Headers["location"]);
+            await using var resume = await page.Context.APIRequest.GetAsync(next.ToString(), new APIRequestContextOptions { MaxRedirects = 0 });
+            var callback = resume.Headers["location"];
+            Assert.Contains("/signin-oidc?", callback, StringComparison.Ordinal);
+            var tampered = Regex.Replace(callback, $"([?&]{parameter}=)([^&]+)", m => m.Groups[1].Value + "x" + m.Groups[2].Value[1..]);
+            Assert.NotEqual(callback, tampered);
+            await route.FulfillAsync(new RouteFulfillOptions { Status = 303, Headers = new Dictionary<string, string> { ["Location"] = tampered } });
+        });
+
+        await SignInAsync(page, "alice", "alice-pw", expectSuccess: false);
+
+        Assert.Equal("/account/sign-in-failed", new Uri(page.Url).AbsolutePath);
+        await Assertions.Expect(page.Locator(".stats-sign-in-failed")).ToContainTextAsync("could not be verified", new LocatorAssertionsToContainTextOptions { Timeout = 30_000 });
+        Assert.False((await MeAsync(page)).IsSignedIn);
     }
 
     [Fact]
