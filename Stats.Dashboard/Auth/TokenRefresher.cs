@@ -32,28 +32,42 @@ public sealed class TokenRefresher(IOptionsMonitor<OpenIdConnectOptions> oidcOpt
         var refreshToken = context.Properties.GetTokenValue("refresh_token");
         if (string.IsNullOrEmpty(refreshToken))
         {
-            context.RejectPrincipal();
+            await EndAsync(context);
             return;
         }
 
         var options = oidcOptions.Get(AuthenticationSetup.OidcScheme);
         var cancellation = context.HttpContext.RequestAborted;
-        var configuration = await options.ConfigurationManager!.GetConfigurationAsync(cancellation);
-        using var response = await options.Backchannel.PostAsync(configuration.TokenEndpoint, new FormUrlEncodedContent(new Dictionary<string, string?>
+        OpenIdConnectConfiguration configuration;
+        string answer;
+        try
         {
-            ["grant_type"] = "refresh_token",
-            ["client_id"] = options.ClientId,
-            ["client_secret"] = options.ClientSecret,
-            ["refresh_token"] = refreshToken,
-        }), cancellation);
-        if (!response.IsSuccessStatusCode)
+            configuration = await options.ConfigurationManager!.GetConfigurationAsync(cancellation);
+            using var response = await options.Backchannel.PostAsync(configuration.TokenEndpoint, new FormUrlEncodedContent(new Dictionary<string, string?>
+            {
+                ["grant_type"] = "refresh_token",
+                ["client_id"] = options.ClientId,
+                ["client_secret"] = options.ClientSecret,
+                ["refresh_token"] = refreshToken,
+            }), cancellation);
+            if (!response.IsSuccessStatusCode)
+            {
+                logger.LogInformation("The provider refused to refresh the tokens ({Status}): the session ends.", (int)response.StatusCode);
+                await EndAsync(context);
+                return;
+            }
+
+            answer = await response.Content.ReadAsStringAsync(cancellation);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or InvalidOperationException or TaskCanceledException && !cancellation.IsCancellationRequested)
         {
-            logger.LogInformation("The provider refused to refresh the tokens ({Status}): the session ends.", (int)response.StatusCode);
-            context.RejectPrincipal();
+            // The provider is unreachable: the session goes on (the dashboard calls nothing with the access token) and
+            // the next request tries again; only the provider's refusal ends it.
+            logger.LogWarning(ex, "The tokens could not be refreshed: the provider did not answer.");
             return;
         }
 
-        var message = new OpenIdConnectMessage(await response.Content.ReadAsStringAsync(cancellation));
+        var message = new OpenIdConnectMessage(answer);
         if (!string.IsNullOrEmpty(message.IdToken))
         {
             // A new id token is checked like the first one (signature, issuer, audience, lifetime), and its claims mapped again.
@@ -65,7 +79,7 @@ public sealed class TokenRefresher(IOptionsMonitor<OpenIdConnectOptions> oidcOpt
             if (!validation.IsValid || mapper.Map(new(validation.ClaimsIdentity), AuthenticationSetup.OidcScheme) is not { } principal)
             {
                 logger.LogWarning(validation.Exception, "The refreshed id token is not valid: the session ends.");
-                context.RejectPrincipal();
+                await EndAsync(context);
                 return;
             }
 
@@ -82,5 +96,12 @@ public sealed class TokenRefresher(IOptionsMonitor<OpenIdConnectOptions> oidcOpt
             new AuthenticationToken { Name = "expires_at", Value = (now + TimeSpan.FromSeconds(lifetime)).ToString("o", CultureInfo.InvariantCulture) },
         ]);
         context.ShouldRenew = true;
+    }
+
+    // This request is anonymous, and the cookie goes, so that the next ones do not ask the provider again.
+    private static async Task EndAsync(CookieValidatePrincipalContext context)
+    {
+        context.RejectPrincipal();
+        await context.HttpContext.SignOutAsync(AuthenticationSetup.CookieScheme);
     }
 }

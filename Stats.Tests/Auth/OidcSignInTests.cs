@@ -91,6 +91,19 @@ public sealed class OidcSignInTests(OidcSignInFixture fixture) : IClassFixture<O
         }
     }
 
+    [Fact]
+    public async Task RefusedRefreshEndsTheSession()
+    {
+        var page = await fixture.Browser.NewPageAsync();
+
+        await SignInAsync(page, "rex", "rex-pw", expectSuccess: false);
+
+        await Assertions.Expect(page.GetByTestId("sign-in")).ToBeVisibleAsync(Patiently);
+        Assert.Contains("refused user-rex", fixture.Provider.Output, StringComparison.Ordinal);
+        Assert.False((await MeAsync(page)).IsSignedIn);
+        Assert.DoesNotContain(await page.Context.CookiesAsync([fixture.BaseAddress.ToString()]), c => c.Name == ".Stats.Session");
+    }
+
     [Theory]
     [InlineData("mallory", "mallory-pw")] // the id token's signature is broken
     [InlineData("eve", "eve-pw")] // the id token is properly signed, but expired an hour ago

@@ -5,7 +5,8 @@
 // One confidential client, "stats-dashboard" (secret "stats-secret"): authorization code with PKCE, refresh tokens, the
 // dashboard's /signin-oidc and /signout-callback-oidc. Its own login and consent forms (usernames and passwords below) and
 // sign-out page. Accounts carry a "groups" claim. Two accounts exist to be refused: mallory's id tokens come with a broken
-// signature, eve's are properly signed but expired an hour ago. Rita's access tokens expire within the refresh margin. Prints "listening <issuer>" once it accepts connections.
+// signature, eve's are properly signed but expired an hour ago. Rita's and Rex's access tokens expire within
+// the refresh margin, and Rex's refresh is refused. Prints "listening <issuer>" once it accepts connections.
 import http from 'node:http';
 import { exportJWK, generateKeyPair, SignJWT, decodeJwt } from 'jose';
 import Provider from 'oidc-provider';
@@ -27,9 +28,11 @@ const accounts = {
   mallory: { password: 'mallory-pw', sub: 'user-mallory', name: 'Mallory Tampered', groups: ['stats-admins'] },
   eve: { password: 'eve-pw', sub: 'user-eve', name: 'Eve Expired', groups: ['stats-admins'] },
   rita: { password: 'rita-pw', sub: 'user-rita', name: 'Rita Refresh', groups: ['curators-ecology'] },
+  rex: { password: 'rex-pw', sub: 'user-rex', name: 'Rex Revoked', groups: ['stats-admins'] },
 };
-// Rita's access tokens last 30 seconds, so that the dashboard refreshes them at once.
-const shortLived = new Set([accounts.rita.sub]);
+// Rita's and Rex's access tokens last 30 seconds, so that the dashboard refreshes them at once; Rex's refresh is refused
+// (as for an account disabled since it signed in).
+const shortLived = new Set([accounts.rita.sub, accounts.rex.sub]);
 const bySub = Object.fromEntries(Object.values(accounts).map((a) => [a.sub, a]));
 
 // A key of our own (rather than the provider's development key), so that eve's expired token can be signed with it.
@@ -95,6 +98,13 @@ provider.on('grant.success', (ctx) => {
 provider.use(async (ctx, next) => {
   await next();
   if (ctx.path !== '/token' || !ctx.body?.id_token) {
+    return;
+  }
+
+  if (ctx.oidc?.params?.grant_type === 'refresh_token' && ctx.oidc.entities.RefreshToken?.accountId === accounts.rex.sub) {
+    console.log(`refused ${accounts.rex.sub}`);
+    ctx.status = 400;
+    ctx.body = { error: 'invalid_grant', error_description: 'the account is disabled' };
     return;
   }
 
