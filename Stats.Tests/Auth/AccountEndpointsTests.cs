@@ -58,6 +58,23 @@ public sealed partial class AccountEndpointsTests(DashboardFactory factory) : IC
         Assert.DoesNotContain("secure", cookie, StringComparison.OrdinalIgnoreCase); // plain HTTP here; Secure over HTTPS
     }
 
+    [Fact]
+    public async Task SessionCookieIsSecureOverHttps()
+    {
+        using var client = factory.CreateClient(new WebApplicationFactoryClientOptions
+        {
+            AllowAutoRedirect = false,
+            HandleCookies = true,
+            BaseAddress = new Uri("https://localhost"),
+        });
+
+        var signedIn = await SignInAsync(client, "demo-user", "/");
+
+        var cookie = Assert.Single(signedIn.Headers.GetValues("Set-Cookie"), c => c.StartsWith(".Stats.Session=", StringComparison.Ordinal));
+        Assert.Contains("secure", cookie, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("httponly", cookie, StringComparison.OrdinalIgnoreCase);
+    }
+
     [Theory]
     [InlineData("https://evil.example")]
     [InlineData("//evil.example")]

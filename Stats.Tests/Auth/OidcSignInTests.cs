@@ -92,6 +92,40 @@ public sealed class OidcSignInTests(OidcSignInFixture fixture) : IClassFixture<O
     }
 
     [Fact]
+    public async Task ReturnUrlOffTheSiteComesBackToTheOverview()
+    {
+        var page = await fixture.Browser.NewPageAsync();
+        await page.GotoAsync(new Uri(fixture.BaseAddress, "/account/sign-in?returnUrl=%2F%2Fevil.example%2Fphish").ToString());
+
+        await page.Locator("input[name=login]").FillAsync("paul");
+        await page.Locator("input[name=password]").FillAsync("paul-pw");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Allow" }).ClickAsync();
+
+        await Assertions.Expect(page.Locator(".stats-account-menu")).ToBeVisibleAsync(Patiently);
+        Assert.Equal(new Uri(fixture.BaseAddress, "/"), new Uri(page.Url));
+    }
+
+    [Fact]
+    public async Task WithAProviderThereIsNoDevelopmentSignIn()
+    {
+        var page = await fixture.Browser.NewPageAsync();
+        var options = new APIRequestContextOptions { MaxRedirects = 0 };
+
+        var signIn = await page.Context.APIRequest.GetAsync(new Uri(fixture.BaseAddress, "/account/sign-in").ToString(), options);
+        var demo = await page.Context.APIRequest.PostAsync(new Uri(fixture.BaseAddress, "/account/dev-sign-in").ToString(), new APIRequestContextOptions
+        {
+            MaxRedirects = 0,
+            Form = page.Context.APIRequest.CreateFormData().Set("user", "demo-admin"),
+        });
+
+        Assert.Equal(302, signIn.Status);
+        Assert.StartsWith(fixture.Provider.Issuer.ToString(), signIn.Headers["location"], StringComparison.Ordinal);
+        Assert.InRange(demo.Status, 400, 404); // no such endpoint: nothing takes the form
+        Assert.False((await MeAsync(page)).IsSignedIn);
+    }
+
+    [Fact]
     public async Task RefusedRefreshEndsTheSession()
     {
         var page = await fixture.Browser.NewPageAsync();
