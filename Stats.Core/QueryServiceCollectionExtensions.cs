@@ -12,7 +12,9 @@ public static class QueryServiceCollectionExtensions
     {
         builder.Services.AddSingleton<UsageStats>();
         builder.Services.AddSingleton<ActivityStats>();
+        builder.Services.AddSingleton<IActivityStats>(services => services.GetRequiredService<ActivityStats>());
         builder.Services.AddSingleton<SipStoreStats>();
+        builder.Services.AddSingleton<ISipStoreStats>(services => services.GetRequiredService<SipStoreStats>());
         builder.Services.AddSingleton<StatRegistry>();
         builder.Services.AddSingleton<IAccessPolicy, AccessPolicy>();
         return builder;
