@@ -279,7 +279,7 @@ public sealed class UsageStatsTests
         await using var seed = new AggregateSeed(store.Contexts);
         await seed.RecordAsync("v2", parent: "c1", owner: "u7", title: "Lake sediments");
         await seed.RecordAsync("gone", deleted: true);
-        IUsageStats usage = new UsageStats(store.Contexts, TimeProvider.System);
+        var usage = new UsageStats(store.Contexts, TimeProvider.System);
 
         Assert.Equal(new RecordInfo("v2", "Lake sediments", "c1", "u7", Deleted: false), await usage.RecordInfoAsync("v2", Cancellation));
         Assert.True((await usage.RecordInfoAsync("gone", Cancellation))!.Deleted);
