@@ -9,7 +9,6 @@ public sealed class PanelPlaceholderTests : DashboardTestContext
     {
         { typeof(Stats.Dashboard.Components.Pages.Records.Records), "Records" },
         { typeof(Stats.Dashboard.Components.Pages.Communities.Communities), "Communities" },
-        { typeof(Stats.Dashboard.Components.Pages.Users.Users), "Users" },
         { typeof(Stats.Dashboard.Components.Pages.Circulation.Circulation), "Circulation" },
         { typeof(Stats.Dashboard.Components.Pages.SipStore.SipStore), "SIP store" },
         { typeof(Stats.Dashboard.Components.Pages.Map.Map), "Map" },

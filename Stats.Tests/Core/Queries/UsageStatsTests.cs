@@ -270,4 +270,19 @@ public sealed class UsageStatsTests
         Assert.Equal(RecordUsage.Zero, records["unknown"]);
         Assert.Equal(3, records.Count);
     }
+
+    [Theory]
+    [MemberData(nameof(StoreProviders.All), MemberType = typeof(StoreProviders))]
+    public async Task RecordInfoGivesTheTitleConceptAndOwnerOfAKnownRecordAndNothingForAnUnknownOne(DatabaseProvider provider)
+    {
+        await using var store = await TestStore.CreateAsync(provider);
+        await using var seed = new AggregateSeed(store.Contexts);
+        await seed.RecordAsync("v2", parent: "c1", owner: "u7", title: "Lake sediments");
+        await seed.RecordAsync("gone", deleted: true);
+        var usage = new UsageStats(store.Contexts, TimeProvider.System);
+
+        Assert.Equal(new RecordInfo("v2", "Lake sediments", "c1", "u7", Deleted: false), await usage.RecordInfoAsync("v2", Cancellation));
+        Assert.True((await usage.RecordInfoAsync("gone", Cancellation))!.Deleted);
+        Assert.Null(await usage.RecordInfoAsync("unknown", Cancellation));
+    }
 }
