@@ -12,7 +12,7 @@ namespace Stats.Dashboard.Components.Pages.Communities;
 /// rights and feature use (community activity), top uploaders, and its visitors' countries. Each section sits behind the
 /// access rule of its family for this community.
 /// </summary>
-public sealed partial class Community : PanelBase
+public sealed partial class CommunityPanel : PanelBase
 {
     /// <summary>How many rows the ranked tables load (the API's maximum).</summary>
     public const int TableSize = 100;
