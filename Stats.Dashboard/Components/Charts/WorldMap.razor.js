@@ -34,6 +34,8 @@ function loadJsVectorMap() {
 
 function showTooltip(entry, tooltip, code) {
   const element = tooltip.getElement();
+  element.style.backgroundColor = entry.options.theme.tooltipBackground;
+  element.style.color = entry.options.theme.tooltipText;
   const name = document.createElement('strong');
   name.textContent = entry.map._mapData.paths[code]?.name ?? code;
   const lines = entry.options.tooltips[code] ?? [entry.options.emptyTooltip];

@@ -86,12 +86,16 @@ internal sealed record WorldMapOptions
     }
 }
 
-/// <summary>The map's colours in one theme: countries without a value, and the two ends of the scale.</summary>
-public sealed record WorldMapTheme(string Mode, string EmptyFill, string LowFill, string HighFill, string Border)
+/// <summary>
+/// The map's colours in one theme: countries without a value, the two ends of the scale, the borders, and the tooltip's
+/// background and text (jsvectormap's own fail the contrast check).
+/// </summary>
+public sealed record WorldMapTheme(
+    string Mode, string EmptyFill, string LowFill, string HighFill, string Border, string TooltipBackground, string TooltipText)
 {
-    public static WorldMapTheme Light { get; } = new("light", "#e5e9f0", "#c6dbef", "#08306b", "#ffffff");
+    public static WorldMapTheme Light { get; } = new("light", "#e5e9f0", "#c6dbef", "#08306b", "#ffffff", "#1f2937", "#ffffff");
 
-    public static WorldMapTheme Dark { get; } = new("dark", "#3a3f4b", "#1f4e79", "#9ecae1", "#1e1e2d");
+    public static WorldMapTheme Dark { get; } = new("dark", "#3a3f4b", "#1f4e79", "#9ecae1", "#1e1e2d", "#f3f4f6", "#111827");
 
     internal static WorldMapTheme For(ThemeMode mode) => mode == ThemeMode.Dark ? Dark : Light;
 
