@@ -21,7 +21,7 @@ internal sealed record WorldMapOptions
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     };
 
-    /// <summary>Country code to CSS colour, only for countries with a value.</summary>
+    /// <summary>Country code to CSS colour, only for countries with a value above zero (the others keep the empty colour).</summary>
     public required IReadOnlyDictionary<string, string> Fills { get; init; }
 
     /// <summary>Country code to the tooltip's lines under the country's name, for countries with a value.</summary>
@@ -36,10 +36,10 @@ internal sealed record WorldMapOptions
 
     public string Serialize() => JsonSerializer.Serialize(this, s_json);
 
-    /// <summary>The scale of the colours: the lowest and highest value of the known countries.</summary>
+    /// <summary>The scale of the colours: the lowest and highest value above zero of the known countries.</summary>
     public static (double Min, double Max)? Range(IReadOnlyDictionary<string, double> values)
     {
-        var known = values.Where(v => !IsUnknown(v.Key)).Select(v => v.Value).ToList();
+        var known = values.Where(v => !IsUnknown(v.Key) && v.Value > 0).Select(v => v.Value).ToList();
         return known.Count == 0 ? null : (known.Min(), known.Max());
     }
 
@@ -65,7 +65,11 @@ internal sealed record WorldMapOptions
             }
 
             var key = code.ToUpperInvariant();
-            fills[key] = theme.ColorOf(value, range!.Value.Min, range.Value.Max);
+            if (value > 0)
+            {
+                fills[key] = theme.ColorOf(value, range!.Value.Min, range.Value.Max);
+            }
+
             List<string> lines = [$"{label}: {Format(value)}"];
             if (details is not null && details.TryGetValue(code, out var figures))
             {

@@ -147,12 +147,26 @@ public sealed class WorldMapTests : DashboardTestContext
     [Fact]
     public void ColoursAreLinearBetweenTheEndsOfTheScale()
     {
-        Render<WorldMap>(p => p.Add(c => c.Label, "Views").Add(c => c.Values, new Dictionary<string, double> { ["AR"] = 0, ["BE"] = 10, ["CA"] = 5 }));
+        Render<WorldMap>(p => p.Add(c => c.Label, "Views").Add(c => c.Values, new Dictionary<string, double> { ["AR"] = 2, ["BE"] = 12, ["CA"] = 7 }));
 
         using var options = JsonDocument.Parse((string)_module.VerifyInvoke("create").Arguments[2]!);
         var fills = options.RootElement.GetProperty("fills");
         Assert.Equal("#c6dbef", fills.GetProperty("AR").GetString());
         Assert.Equal("#08306b", fills.GetProperty("BE").GetString());
         Assert.Equal("#6786ad", fills.GetProperty("CA").GetString());
+    }
+
+    [Fact]
+    public void ACountryWithZeroKeepsTheEmptyColourAndTheScaleStartsAboveZeroButItsTooltipHasItsNumbers()
+    {
+        var cut = Render<WorldMap>(p => p
+            .Add(c => c.Label, "Downloads")
+            .Add(c => c.Values, new Dictionary<string, double> { ["AR"] = 0, ["BE"] = 12, ["CA"] = 3 })
+            .Add(c => c.Details, new Dictionary<string, IReadOnlyList<MapFigure>> { ["AR"] = [new MapFigure("Views", 40)] }));
+
+        using var options = JsonDocument.Parse((string)_module.VerifyInvoke("create").Arguments[2]!);
+        Assert.Equal(["BE", "CA"], options.RootElement.GetProperty("fills").EnumerateObject().Select(f => f.Name));
+        Assert.Equal(["Downloads: 0", "Views: 40"], options.RootElement.GetProperty("tooltips").GetProperty("AR").EnumerateArray().Select(l => l.GetString()));
+        Assert.Equal("3", cut.Find(".stats-worldmap-min").TextContent);
     }
 }

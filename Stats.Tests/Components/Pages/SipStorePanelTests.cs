@@ -34,6 +34,7 @@ public sealed class SipStorePanelTests : PanelPageTestContext
         var cut = RenderAt<SipStore>("/sipstore");
 
         Assert.Equal("30", HeadlineOf(cut, "records-with-sips"));
+        Assert.Equal("50", HeadlineOf(cut, "sips-created"));
         Assert.Equal("40", HeadlineOf(cut, "sips-sent"));
         Assert.Equal("4", HeadlineOf(cut, "sips-failed"));
         Assert.Equal("95", HeadlineOf(cut, "average-delay"));

@@ -86,8 +86,9 @@ public sealed partial class Map : PanelBase
         _communities = (await communities).Communities;
     }
 
-    private static long KnownCountries(CountryStats countries) =>
-        countries.Buckets.LongCount(b => !WorldMapOptions.IsUnknown(b.Country) && (b.Views > 0 || b.Downloads > 0));
+    /// <summary>The countries with at least one view (or download, when the map shows downloads), the unknown one not counted.</summary>
+    private long KnownCountries(CountryStats countries) =>
+        countries.Buckets.LongCount(b => !WorldMapOptions.IsUnknown(b.Country) && (ShowsDownloads ? b.Downloads : b.Views) > 0);
 
     private long? PreviousOf(Func<CountryStats, long> value) => _previous is { } previous ? value(previous) : null;
 }
