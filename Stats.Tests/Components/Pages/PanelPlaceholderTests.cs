@@ -7,7 +7,6 @@ public sealed class PanelPlaceholderTests : DashboardTestContext
 {
     public static TheoryData<Type, string> PanelPages { get; } = new()
     {
-        { typeof(Stats.Dashboard.Components.Pages.Records.Records), "Records" },
         { typeof(Stats.Dashboard.Components.Pages.Communities.Communities), "Communities" },
         { typeof(Stats.Dashboard.Components.Pages.Circulation.Circulation), "Circulation" },
         { typeof(Stats.Dashboard.Components.Pages.SipStore.SipStore), "SIP store" },
