@@ -36,6 +36,9 @@ public interface IUsageStats
     /// <inheritdoc cref="UsageStats.TopRecordsAsync"/>
     Task<RecordRanking> TopRecordsAsync(RecordSet records, UsageMetric metric, Period period, AccessMethod? method, int size, CancellationToken cancellationToken = default);
 
+    /// <inheritdoc cref="UsageStats.TopCommunitiesAsync"/>
+    Task<CommunityRanking> TopCommunitiesAsync(UsageMetric metric, Period period, int size, CancellationToken cancellationToken = default);
+
     /// <inheritdoc cref="UsageStats.RecordsAsync"/>
     Task<IReadOnlyDictionary<string, RecordUsage>> RecordsAsync(IReadOnlyCollection<string> recids, Period period, CancellationToken cancellationToken = default);
 
@@ -125,6 +128,14 @@ public sealed class UsageStats(IDbContextFactory<StatsDbContext> contexts, TimeP
 
         var ranked = await TopRecords(context, candidates, metric, period.From, period.To, method, size).ToListAsync(cancellationToken);
         return new RecordRanking(MetricName(metric), [.. ranked.Where(r => r.Value > 0)]);
+    }
+
+    /// <summary>The communities whose records were most used over the period (both access methods), without those unused.</summary>
+    public async Task<CommunityRanking> TopCommunitiesAsync(UsageMetric metric, Period period, int size, CancellationToken cancellationToken = default)
+    {
+        await using var context = await contexts.CreateDbContextAsync(cancellationToken);
+        var ranked = await TopCommunities(context, metric, period.From, period.To, size).ToListAsync(cancellationToken);
+        return new CommunityRanking(MetricName(metric), [.. ranked.Where(c => c.Value > 0)]);
     }
 
     /// <summary>Usage of many records over the period, in one query; ids without usage (or unknown) get zeros.</summary>
@@ -287,6 +298,17 @@ public sealed class UsageStats(IDbContextFactory<StatsDbContext> contexts, TimeP
             .OrderByDescending(x => x.Value).ThenBy(x => x.ExternalId)
             .Take(size)
             .Select(x => new RankedRecord(x.ExternalId, x.Title, x.Value));
+    }
+
+    /// <summary>Each community's sum as a correlated subquery over its own scope's rows, as <see cref="TopRecords"/> does for records.</summary>
+    internal static IQueryable<RankedCommunity> TopCommunities(StatsDbContext context, UsageMetric metric, DateOnly from, DateOnly to, int size)
+    {
+        var values = context.UsageDailyStats.Where(s => s.Scope == StatScope.Community && s.Day >= from && s.Day <= to).Select(MetricOf(metric));
+        return context.Communities
+            .Select(c => new { c.ExternalId, c.Name, Value = values.Where(v => v.ScopeId == c.Id).Sum(v => (long)v.Value) })
+            .OrderByDescending(x => x.Value).ThenBy(x => x.ExternalId)
+            .Take(size)
+            .Select(x => new RankedCommunity(x.ExternalId, x.Name, x.Value));
     }
 
     /// <summary>The rows of every record in a period (to be narrowed to one record by a correlated condition).</summary>

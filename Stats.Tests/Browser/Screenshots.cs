@@ -14,6 +14,9 @@ public static class Screenshots
     public static async Task<string> SaveAsync(IPage page, string name)
     {
         Directory.CreateDirectory(Folder);
+
+        // From the top: scrolled, the fixed app bar would be drawn in the middle of a full-page picture.
+        await page.EvaluateAsync("() => window.scrollTo(0, 0)");
         var path = Path.Combine(Folder, $"{name}.png");
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = path, FullPage = true });
         return path;

@@ -3,7 +3,10 @@ using Stats.Core.Queries;
 
 namespace Stats.Tests.Components;
 
-/// <summary>An <see cref="IAccessPolicy"/> that allows everything unless a test denies a family; it records who asked for what.</summary>
+/// <summary>
+/// An <see cref="IAccessPolicy"/> with the default audiences (public usage and countries, admins for the rest) unless a test
+/// decides a family itself; it records who asked for what.
+/// </summary>
 public sealed class FakeAccessPolicy : IAccessPolicy
 {
     private readonly List<(StatsViewer Viewer, StatFamily Family, StatTarget Target)> _questions = [];
@@ -16,6 +19,13 @@ public sealed class FakeAccessPolicy : IAccessPolicy
     public Task<AccessDecision> DecideAsync(StatsViewer viewer, StatFamily family, StatTarget target, CancellationToken cancellationToken = default)
     {
         _questions.Add((viewer, family, target));
-        return Task.FromResult(viewer.IsAdmin ? AccessDecision.Allowed : Decisions.GetValueOrDefault(family, AccessDecision.Allowed));
+        if (viewer.IsAdmin)
+        {
+            return Task.FromResult(AccessDecision.Allowed);
+        }
+
+        var byDefault = DefaultAudiences.Of(family).HasFlag(Audience.Public) ? AccessDecision.Allowed
+            : viewer.IsSignedIn ? AccessDecision.Forbidden : AccessDecision.SignInRequired;
+        return Task.FromResult(Decisions.GetValueOrDefault(family, byDefault));
     }
 }

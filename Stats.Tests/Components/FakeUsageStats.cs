@@ -24,6 +24,8 @@ public sealed class FakeUsageStats : IUsageStats
 
     public List<RankedRecord> TopRecords { get; } = [];
 
+    public List<RankedCommunity> TopCommunities { get; } = [];
+
     public Dictionary<string, RecordInfo> Records { get; } = new(StringComparer.Ordinal);
 
     /// <summary>When set, every call throws it.</summary>
@@ -101,6 +103,12 @@ public sealed class FakeUsageStats : IUsageStats
         var (scope, key) = records.OwnerId is { } owner ? (StatScope.Owner, owner) : records.Community is { } community ? (StatScope.Community, community) : (StatScope.Repository, (string?)null);
         await CallAsync(new UsageCall("top-records", scope, key, period, null, method), cancellationToken);
         return new RecordRanking(metric.ToString(), [.. TopRecords.Take(size)]);
+    }
+
+    public async Task<CommunityRanking> TopCommunitiesAsync(UsageMetric metric, Period period, int size, CancellationToken cancellationToken = default)
+    {
+        await CallAsync(new UsageCall("top-communities", StatScope.Community, null, period), cancellationToken);
+        return new CommunityRanking(metric.ToString(), [.. TopCommunities.Take(size)]);
     }
 
     public async Task<IReadOnlyDictionary<string, RecordUsage>> RecordsAsync(IReadOnlyCollection<string> recids, Period period, CancellationToken cancellationToken = default)

@@ -7,7 +7,6 @@ public sealed class PanelPlaceholderTests : DashboardTestContext
 {
     public static TheoryData<Type, string> PanelPages { get; } = new()
     {
-        { typeof(Stats.Dashboard.Components.Pages.Records.Records), "Records" },
         { typeof(Stats.Dashboard.Components.Pages.Admin.Admin), "Admin" },
     };
 
