@@ -1,4 +1,5 @@
 using Bunit;
+using Stats.Core.Aggregation;
 using Stats.Core.Queries;
 using Stats.Dashboard.Components.Pages.Circulation;
 
@@ -93,6 +94,20 @@ public sealed class CirculationPanelTests : PanelPageTestContext
 
         Assert.Contains("No loan in this period.", cut.Find("[data-chart-card='circulation-history']").TextContent);
         Assert.Contains("No document was loaned", cut.Find("[data-table='top-documents']").TextContent);
+    }
+
+    [Fact]
+    public void TheAggregatorRewritingAShownDayReloadsTheNumbers()
+    {
+        SignInAsAdmin();
+        var cut = RenderAt<Circulation>("/circulation?period=7d");
+        ActivityQueries.Circulation = ActivityQueries.Circulation with { Loans = 41 };
+
+        Changes.Publish(new AggregatesChanged([Today.AddDays(-30)]));
+        Assert.Equal("40", HeadlineOf(cut, "loans"));
+
+        Changes.Publish(new AggregatesChanged([Today]));
+        cut.WaitForAssertion(() => Assert.Equal("41", HeadlineOf(cut, "loans")));
     }
 
     [Fact]
