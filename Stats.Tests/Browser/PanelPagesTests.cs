@@ -130,6 +130,14 @@ public sealed class PanelPagesTests(AdminDashboardServer server, BrowserSession 
         var percentage = summary.GetProperty("records_with_sips_percentage").GetDouble().ToString("0.##", CultureInfo.InvariantCulture);
         Assert.Contains($"{percentage} %", await page.Locator("[data-share='records-with-sips']").InnerTextAsync(), StringComparison.Ordinal);
 
+        var csv = await DownloadCsvAsync(page, page.Locator("[data-chart-card='archive-size'] .stats-export-csv"));
+        var history = (await PostAsync("sipstore-archive-size-histogram", new() { ["start_date"] = Iso(Today.AddDays(-29)), ["end_date"] = Iso(Today), ["interval"] = "day" }))
+            .GetProperty("buckets").EnumerateArray();
+        Assert.Equal("date,Archive size (GB)", csv[0]);
+        Assert.Equal(
+            history.Select(b => $"{b.GetProperty("date").GetString()},{Math.Round(b.GetProperty("bytes").GetInt64() / 1e9, 3).ToString("R", CultureInfo.InvariantCulture)}"),
+            csv.Skip(1));
+
         await page.WaitForTimeoutAsync(800);
         await Axe.AssertNoSeriousViolationsAsync(page);
         await Screenshots.SaveAsync(page, "sip-store");
