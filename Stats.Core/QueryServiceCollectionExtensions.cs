@@ -13,7 +13,9 @@ public static class QueryServiceCollectionExtensions
         builder.Services.AddSingleton<UsageStats>();
         builder.Services.AddSingleton<IUsageStats>(services => services.GetRequiredService<UsageStats>());
         builder.Services.AddSingleton<ActivityStats>();
+        builder.Services.AddSingleton<IActivityStats>(services => services.GetRequiredService<ActivityStats>());
         builder.Services.AddSingleton<SipStoreStats>();
+        builder.Services.AddSingleton<ISipStoreStats>(services => services.GetRequiredService<SipStoreStats>());
         builder.Services.AddSingleton<StatRegistry>();
         builder.Services.AddSingleton<IAccessPolicy, AccessPolicy>();
         return builder;
