@@ -24,6 +24,16 @@ public static class Axe
     /// <summary>All violations axe reports, whatever their impact.</summary>
     public static async Task<IReadOnlyList<AxeViolation>> RunAsync(IPage page, string? context = null)
     {
+        // When the circuit starts, the interactive HeadOutlet replaces the prerendered <title>: a check in between would
+        // report a page without a title that no one ever sees. A page that really has none is still reported below.
+        try
+        {
+            await page.WaitForFunctionAsync("() => document.title !== ''", null, new PageWaitForFunctionOptions { Timeout = 5_000 });
+        }
+        catch (TimeoutException)
+        {
+        }
+
         if (!await page.EvaluateAsync<bool>("() => typeof window.axe === 'object'"))
         {
             await page.AddScriptTagAsync(new PageAddScriptTagOptions { Path = RepositoryPaths.NodePackage("axe-core", "axe.min.js") });

@@ -92,6 +92,9 @@ public sealed class RecordingUsageStats : RecordingStats, IUsageStats
 
     public Task<RecordInfo?> RecordInfoAsync(string recid, CancellationToken cancellationToken = default) =>
         Answer<RecordInfo?>("record-info", default, null);
+
+    public Task<CommunityRanking> TopCommunitiesAsync(UsageMetric metric, Period period, int size, CancellationToken cancellationToken = default) =>
+        Answer("top-communities", period, new CommunityRanking("views", []));
 }
 
 public sealed class RecordingActivityStats : RecordingStats, IActivityStats

@@ -109,6 +109,16 @@ public sealed partial class RecordPage
         _loaded = true;
     }
 
+    [CascadingParameter]
+    private ThemeMode ThemeMode { get; set; }
+
+    private IReadOnlyDictionary<string, double> CountryViews => _countries.ToDictionary(c => c.Country, c => (double)c.Views, StringComparer.Ordinal);
+
+    private IReadOnlyDictionary<string, IReadOnlyList<MapFigure>> CountryDetails => _countries.ToDictionary(
+        c => c.Country,
+        c => (IReadOnlyList<MapFigure>)[new MapFigure("Unique views", c.UniqueViews), new MapFigure("Downloads", c.Downloads), new MapFigure("Unique downloads", c.UniqueDownloads)],
+        StringComparer.Ordinal);
+
     /// <summary>The 15 most downloaded files, for the bar chart.</summary>
     private IReadOnlyList<string> FileKeys => [.. _files.Take(15).Select(f => f.Key)];
 
