@@ -45,8 +45,6 @@ public abstract class RecordingStats
 
 public sealed class RecordingUsageStats : RecordingStats, IUsageStats
 {
-    private static string UsageStatsMetricName(UsageMetric metric) => metric.ToString().ToLowerInvariant();
-
     public UsageCounts Totals { get; set; } = UsageCounts.Zero;
 
     /// <summary>What the previous period answers (any period that does not end on <see cref="CurrentEnd"/>).</summary>
@@ -83,9 +81,6 @@ public sealed class RecordingUsageStats : RecordingStats, IUsageStats
 
     public Task<RecordRanking> TopRecordsAsync(RecordSet records, UsageMetric metric, Period period, AccessMethod? method, int size, CancellationToken cancellationToken = default) =>
         Answer($"top-records:{records.Community}", period, TopRecords);
-
-    public Task<CommunityRanking> TopCommunitiesAsync(UsageMetric metric, Period period, int size, CancellationToken cancellationToken = default) =>
-        Answer("top-communities", period, new CommunityRanking(UsageStatsMetricName(metric), []));
 
     public Task<IReadOnlyDictionary<string, RecordUsage>> RecordsAsync(IReadOnlyCollection<string> recids, Period period, CancellationToken cancellationToken = default) =>
         Answer<IReadOnlyDictionary<string, RecordUsage>>("records", period, new Dictionary<string, RecordUsage>());
