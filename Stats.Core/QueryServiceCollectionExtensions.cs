@@ -11,8 +11,11 @@ public static class QueryServiceCollectionExtensions
     public static IHostApplicationBuilder AddStatsQueries(this IHostApplicationBuilder builder)
     {
         builder.Services.AddSingleton<UsageStats>();
+        builder.Services.AddSingleton<IUsageStats>(services => services.GetRequiredService<UsageStats>());
         builder.Services.AddSingleton<ActivityStats>();
+        builder.Services.AddSingleton<IActivityStats>(services => services.GetRequiredService<ActivityStats>());
         builder.Services.AddSingleton<SipStoreStats>();
+        builder.Services.AddSingleton<ISipStoreStats>(services => services.GetRequiredService<SipStoreStats>());
         builder.Services.AddSingleton<StatRegistry>();
         builder.Services.AddSingleton<IAccessPolicy, AccessPolicy>();
         return builder;

@@ -51,6 +51,7 @@ try
     builder.Services.AddCascadingAuthenticationState();
     builder.Services.AddSingleton<ViewerClaims>();
     builder.Services.AddScoped<ViewerAccess>();
+    builder.Services.AddScoped<Stats.Dashboard.Components.Panels.FileDownloader>();
 
     var app = builder.Build();
     if (invocation.Verb is not null)

@@ -8,12 +8,57 @@ namespace Stats.Core.Queries;
 /// <summary>A count on one day.</summary>
 public sealed record DailyCount(DateOnly Day, long Count);
 
+/// <summary>A community of the catalog: its live records today, and its records published, views and downloads in a period.</summary>
+public sealed record CommunityListing(string Community, string? Name, long Records, long NewRecords, long Views, long Downloads);
+
+/// <summary>Every community of the catalog, by id.</summary>
+public sealed record CommunityDirectory(IReadOnlyList<CommunityListing> Communities);
+
+/// <summary>The activity stats (catalog growth, community features, circulation): what panels call, and what their tests fake.</summary>
+public interface IActivityStats
+{
+    /// <summary>How often an activity happened in a community over the period.</summary>
+    Task<long> TotalAsync(Activity activity, string community, Period period, CancellationToken cancellationToken = default);
+
+    /// <summary>A histogram of an activity in a community.</summary>
+    Task<Histogram<T>> HistogramAsync<T>(
+        Activity activity, string community, Period period, Interval interval, Func<long, T> toMetrics, CancellationToken cancellationToken = default)
+        where T : IMetrics<T>;
+
+    /// <summary>Owners by records they published in the community over the period, with those records' usage in the period.</summary>
+    Task<TopUploaders> TopUploadersAsync(string community, Period period, AccessMethod? method, int size, CancellationToken cancellationToken = default);
+
+    /// <summary>The community's live records per access right today, and its records published per access right in the period.</summary>
+    Task<CommunityAccessRights> AccessRightsAsync(string community, Period period, CancellationToken cancellationToken = default);
+
+    /// <summary>How often each feature was used in the community over the period, most used first.</summary>
+    Task<CommunityFeatures> FeaturesAsync(string community, Period period, CancellationToken cancellationToken = default);
+
+    /// <summary>Every community of the catalog with its live records, records published, views and downloads in the period.</summary>
+    Task<CommunityDirectory> CommunitiesAsync(Period period, AccessMethod? method, CancellationToken cancellationToken = default);
+
+    /// <summary>The overview: usage, records published in the period, and the size of the catalog today.</summary>
+    Task<RepositorySummary> RepositorySummaryAsync(Period period, AccessMethod? method, CancellationToken cancellationToken = default);
+
+    /// <summary>The repository's usage and new records per period.</summary>
+    Task<Histogram<RepositoryCounts>> RepositoryHistogramAsync(Period period, Interval interval, AccessMethod? method, CancellationToken cancellationToken = default);
+
+    /// <summary>Loans, renewals, returns, overdue notices and requests over the period.</summary>
+    Task<CirculationCounts> CirculationAsync(Period period, CancellationToken cancellationToken = default);
+
+    /// <summary>Loans, renewals, returns, overdue notices and requests per period.</summary>
+    Task<Histogram<CirculationCounts>> CirculationHistogramAsync(Period period, Interval interval, CancellationToken cancellationToken = default);
+
+    /// <summary>Circulation per document (most loaned first) or per location.</summary>
+    Task<CirculationBreakdown> CirculationByAsync(bool byLocation, Period period, int size, CancellationToken cancellationToken = default);
+}
+
 /// <summary>
 /// What is counted without COUNTER processing, read from <see cref="ActivityDailyStat"/> (key: activity, community, day) and
 /// the catalog: catalog growth, community features, circulation, and the repository overview that combines them with usage.
 /// A community that is not in the catalog has nothing: its stats are zeros.
 /// </summary>
-public sealed class ActivityStats(IDbContextFactory<StatsDbContext> contexts, TimeProvider clock)
+public sealed class ActivityStats(IDbContextFactory<StatsDbContext> contexts, TimeProvider clock) : IActivityStats
 {
     /// <summary>The community id no row has: what an unknown community reads, rather than the repository's 0.</summary>
     internal const int NoCommunity = -1;
@@ -30,13 +75,13 @@ public sealed class ActivityStats(IDbContextFactory<StatsDbContext> contexts, Ti
 
     /// <summary>A histogram of an activity in a community (see <see cref="UsageStats.HistogramAsync"/> for open ends).</summary>
     public async Task<Histogram<T>> HistogramAsync<T>(
-        Activity activity, string community, Period period, Interval interval, Func<long, T> select, CancellationToken cancellationToken = default)
+        Activity activity, string community, Period period, Interval interval, Func<long, T> toMetrics, CancellationToken cancellationToken = default)
         where T : IMetrics<T>
     {
         await using var context = await contexts.CreateDbContextAsync(cancellationToken);
         var communityId = await CommunityIdAsync(context, community, cancellationToken);
         var days = await ActivityPerDay(context, activity, communityId, period.From, period.To).ToListAsync(cancellationToken);
-        return UsageStats.Build(days.Select(d => (d.Day, select(d.Count))), period, interval, Today());
+        return UsageStats.Build(days.Select(d => (d.Day, toMetrics(d.Count))), period, interval, Today());
     }
 
     /// <summary>Owners by records they published in the community over the period, with those records' usage in the period.</summary>
@@ -80,6 +125,24 @@ public sealed class ActivityStats(IDbContextFactory<StatsDbContext> contexts, Ti
         var communityId = await CommunityIdAsync(context, community, cancellationToken);
         var features = await TopSubjects(context, Activity.FeatureUsed, communityId, period.From, period.To, int.MaxValue).ToListAsync(cancellationToken);
         return new CommunityFeatures(community, [.. features.Select(f => new FeatureBucket(f.Value, f.Count))]);
+    }
+
+    /// <summary>Every community of the catalog with its live records, records published, views and downloads in the period.</summary>
+    public async Task<CommunityDirectory> CommunitiesAsync(Period period, AccessMethod? method, CancellationToken cancellationToken = default)
+    {
+        await using var context = await contexts.CreateDbContextAsync(cancellationToken);
+        var communities = await CommunitiesWithRecords(context).ToListAsync(cancellationToken);
+        var usage = await UsagePerCommunity(context, period.From, period.To, method).ToDictionaryAsync(u => u.CommunityId, cancellationToken);
+        var published = await ActivityPerCommunity(context, Activity.NewRecord, period.From, period.To).ToDictionaryAsync(p => p.Key, p => p.Count, cancellationToken);
+        return new CommunityDirectory([.. communities
+            .Select(c => new CommunityListing(
+                c.ExternalId,
+                c.Name,
+                c.Records,
+                published.GetValueOrDefault(c.Id),
+                usage.TryGetValue(c.Id, out var u) ? u.Views : 0,
+                usage.TryGetValue(c.Id, out var d) ? d.Downloads : 0))
+            .OrderBy(c => c.Community, StringComparer.Ordinal)]);
     }
 
     /// <summary>The overview: usage, records published in the period, and the size of the catalog today.</summary>
@@ -229,6 +292,33 @@ public sealed class ActivityStats(IDbContextFactory<StatsDbContext> contexts, Ti
                 select new CirculationBucket(l == null ? null : l.Value, c.Loans, c.Renewals, c.Returns, c.Overdue, c.Requests))
             .Take(size);
     }
+
+    /// <summary>Each community with its live records: one correlated count per community.</summary>
+    internal static IQueryable<CommunityRow> CommunitiesWithRecords(StatsDbContext context) =>
+        context.Communities.Select(c => new CommunityRow(c.Id, c.ExternalId, c.Name, c.Records.LongCount(r => r.DeletedAt == null)));
+
+    /// <summary>Views and downloads of every community in a period (the community scope's rows).</summary>
+    internal static IQueryable<CommunityUsage> UsagePerCommunity(StatsDbContext context, DateOnly from, DateOnly to, AccessMethod? method)
+    {
+        var rows = context.UsageDailyStats.Where(s => s.Scope == StatScope.Community && s.Day >= from && s.Day <= to);
+        if (method is { } only)
+        {
+            rows = rows.Where(s => s.AccessMethod == only);
+        }
+
+        return rows.GroupBy(s => s.ScopeId).Select(g => new CommunityUsage(g.Key, g.Sum(s => (long)s.Views), g.Sum(s => (long)s.Downloads)));
+    }
+
+    /// <summary>One activity's count per community (not the repository's row, community 0) in a period.</summary>
+    internal static IQueryable<KeyCount> ActivityPerCommunity(StatsDbContext context, Activity activity, DateOnly from, DateOnly to) =>
+        context.ActivityDailyStats
+            .Where(s => s.Activity == activity && s.CommunityId != 0 && s.Day >= from && s.Day <= to)
+            .GroupBy(s => s.CommunityId)
+            .Select(g => new KeyCount(g.Key, g.Sum(s => (long)s.Count)));
+
+    internal sealed record CommunityRow(int Id, string ExternalId, string? Name, long Records);
+
+    internal sealed record CommunityUsage(int CommunityId, long Views, long Downloads);
 
     internal sealed record ActivityTotalRow(Activity Activity, long Count, long Amount);
 

@@ -3,11 +3,24 @@ using Stats.Core.Data;
 
 namespace Stats.Core.Queries;
 
+/// <summary>The SIP store's stats (global without a community): what panels call, and what their tests fake.</summary>
+public interface ISipStoreStats
+{
+    /// <summary>Packages created, sent, succeeded and failed, records with packages, delays and the archive's size.</summary>
+    Task<SipStoreSummary> SummaryAsync(string? community, Period period, CancellationToken cancellationToken = default);
+
+    /// <summary>Packages that failed in the period, latest first.</summary>
+    Task<SipFailures> FailuresAsync(string? community, Period period, int size, CancellationToken cancellationToken = default);
+
+    /// <summary>The archive's size at the end of each period.</summary>
+    Task<Histogram<ArchiveSize>> ArchiveSizeHistogramAsync(string? community, Period period, Interval interval, CancellationToken cancellationToken = default);
+}
+
 /// <summary>
 /// The SIP store (archival packages sent to Archivematica): counts from <see cref="ActivityDailyStat"/>, one package's path
 /// from <see cref="SipOutcome"/>, the archive's size from its daily snapshots. Without a community, the whole repository.
 /// </summary>
-public sealed class SipStoreStats(IDbContextFactory<StatsDbContext> contexts, TimeProvider clock)
+public sealed class SipStoreStats(IDbContextFactory<StatsDbContext> contexts, TimeProvider clock) : ISipStoreStats
 {
     /// <summary>
     /// Packages created, sent, succeeded and failed in the period; records with at least one package created up to the end

@@ -102,6 +102,11 @@ public sealed record RankedRecord(string Recid, string? Title, long Value);
 /// <summary>Records ranked by a metric over a period, highest first (ties by recid).</summary>
 public sealed record RecordRanking(string Metric, IReadOnlyList<RankedRecord> Records);
 
+public sealed record RankedCommunity(string Community, string? Name, long Value);
+
+/// <summary>Communities ranked by a metric of their records' usage over a period, highest first (ties by id).</summary>
+public sealed record CommunityRanking(string Metric, IReadOnlyList<RankedCommunity> Communities);
+
 /// <summary>An owner's records published in a community over the period, and their usage in that period.</summary>
 public sealed record Uploader(string OwnerId, long NewRecords, long Views, long Downloads);
 

@@ -8,12 +8,50 @@ namespace Stats.Core.Queries;
 /// <summary>Usage of one scope on one day, summed over the access methods asked for.</summary>
 public sealed record DailyUsage(DateOnly Day, UsageCounts Counts);
 
+/// <summary>What the catalog knows of a record: its title, the concept (parent_recid) its versions share, its owner.</summary>
+public sealed record RecordInfo(string Recid, string? Title, string? ParentRecid, string? OwnerId, bool Deleted);
+
+/// <summary>COUNTER usage of records, concepts, communities, owners and the repository: what the panels read, swappable in tests.</summary>
+public interface IUsageStats
+{
+    /// <inheritdoc cref="UsageStats.TotalsAsync"/>
+    Task<UsageCounts> TotalsAsync(StatScope scope, string? key, Period period, AccessMethod? method, CancellationToken cancellationToken = default);
+
+    /// <inheritdoc cref="UsageStats.HistogramAsync"/>
+    Task<Histogram<T>> HistogramAsync<T>(
+        StatScope scope, string? key, Period period, Interval interval, AccessMethod? method, Func<UsageCounts, T> selector,
+        CancellationToken cancellationToken = default)
+        where T : IMetrics<T>;
+
+    /// <inheritdoc cref="UsageStats.FileDownloadsAsync"/>
+    Task<FileDownloads> FileDownloadsAsync(string recid, Period period, AccessMethod? method, CancellationToken cancellationToken = default);
+
+    /// <inheritdoc cref="UsageStats.FileDownloadHistogramAsync"/>
+    Task<Histogram<DownloadCounts>> FileDownloadHistogramAsync(
+        string recid, string fileKey, Period period, Interval interval, AccessMethod? method, CancellationToken cancellationToken = default);
+
+    /// <inheritdoc cref="UsageStats.CountriesAsync"/>
+    Task<CountryStats> CountriesAsync(StatScope scope, string? key, Period period, CancellationToken cancellationToken = default);
+
+    /// <inheritdoc cref="UsageStats.TopRecordsAsync"/>
+    Task<RecordRanking> TopRecordsAsync(RecordSet records, UsageMetric metric, Period period, AccessMethod? method, int size, CancellationToken cancellationToken = default);
+
+    /// <inheritdoc cref="UsageStats.TopCommunitiesAsync"/>
+    Task<CommunityRanking> TopCommunitiesAsync(UsageMetric metric, Period period, int size, CancellationToken cancellationToken = default);
+
+    /// <inheritdoc cref="UsageStats.RecordsAsync"/>
+    Task<IReadOnlyDictionary<string, RecordUsage>> RecordsAsync(IReadOnlyCollection<string> recids, Period period, CancellationToken cancellationToken = default);
+
+    /// <inheritdoc cref="UsageStats.RecordInfoAsync"/>
+    Task<RecordInfo?> RecordInfoAsync(string recid, CancellationToken cancellationToken = default);
+}
+
 /// <summary>
 /// COUNTER usage read from <see cref="UsageDailyStat"/> and <see cref="CountryDailyStat"/>: every query is a range read of
 /// one scope's key (scope, scope id, day), summed by the database. An external id that is not in the catalog has no usage:
 /// its stats are zeros, not an error, as in invenio-stats (a record may be viewed before its first event arrives).
 /// </summary>
-public sealed class UsageStats(IDbContextFactory<StatsDbContext> contexts, TimeProvider clock)
+public sealed class UsageStats(IDbContextFactory<StatsDbContext> contexts, TimeProvider clock) : IUsageStats
 {
     /// <summary>Totals of a scope named by its external id (recid, parent_recid, community id, owner_id; ignored for the repository).</summary>
     public async Task<UsageCounts> TotalsAsync(StatScope scope, string? key, Period period, AccessMethod? method, CancellationToken cancellationToken = default)
@@ -32,14 +70,14 @@ public sealed class UsageStats(IDbContextFactory<StatsDbContext> contexts, TimeP
     /// there is none); without an end date it ends today.
     /// </summary>
     public async Task<Histogram<T>> HistogramAsync<T>(
-        StatScope scope, string? key, Period period, Interval interval, AccessMethod? method, Func<UsageCounts, T> select,
+        StatScope scope, string? key, Period period, Interval interval, AccessMethod? method, Func<UsageCounts, T> selector,
         CancellationToken cancellationToken = default)
         where T : IMetrics<T>
     {
         await using var context = await contexts.CreateDbContextAsync(cancellationToken);
         var target = await ScopeIdAsync(context, scope, key, cancellationToken);
         var days = target is not { } t ? [] : await DailyHistoryAsync(context, t.Scope, t.Id, period, method, cancellationToken);
-        return Build(days.Select(d => (d.Day, select(d.Counts))), period, interval, Today());
+        return Build(days.Select(d => (d.Day, selector(d.Counts))), period, interval, Today());
     }
 
     /// <summary>Downloads per file of a record over the period.</summary>
@@ -73,23 +111,31 @@ public sealed class UsageStats(IDbContextFactory<StatsDbContext> contexts, TimeP
 
     /// <summary>The live records most used over the period, optionally only those of a community or of an owner.</summary>
     public async Task<RecordRanking> TopRecordsAsync(
-        RecordSet set, UsageMetric metric, Period period, AccessMethod? method, int size, CancellationToken cancellationToken = default)
+        RecordSet records, UsageMetric metric, Period period, AccessMethod? method, int size, CancellationToken cancellationToken = default)
     {
         await using var context = await contexts.CreateDbContextAsync(cancellationToken);
         var candidates = context.Records.Where(r => r.DeletedAt == null);
-        if (set.Community is { } community)
+        if (records.Community is { } community)
         {
             var communityId = await CatalogResolver.CommunityIdOf(context, community).FirstOrDefaultAsync(cancellationToken);
             candidates = InCommunity(candidates, communityId);
         }
 
-        if (set.OwnerId is { } owner)
+        if (records.OwnerId is { } owner)
         {
             candidates = candidates.Where(r => r.OwnerId == owner);
         }
 
         var ranked = await TopRecords(context, candidates, metric, period.From, period.To, method, size).ToListAsync(cancellationToken);
         return new RecordRanking(MetricName(metric), [.. ranked.Where(r => r.Value > 0)]);
+    }
+
+    /// <summary>The communities whose records were most used over the period (both access methods), without those unused.</summary>
+    public async Task<CommunityRanking> TopCommunitiesAsync(UsageMetric metric, Period period, int size, CancellationToken cancellationToken = default)
+    {
+        await using var context = await contexts.CreateDbContextAsync(cancellationToken);
+        var ranked = await TopCommunities(context, metric, period.From, period.To, size).ToListAsync(cancellationToken);
+        return new CommunityRanking(MetricName(metric), [.. ranked.Where(c => c.Value > 0)]);
     }
 
     /// <summary>Usage of many records over the period, in one query; ids without usage (or unknown) get zeros.</summary>
@@ -104,6 +150,13 @@ public sealed class UsageStats(IDbContextFactory<StatsDbContext> contexts, TimeP
         }
 
         return result;
+    }
+
+    /// <summary>The catalog's entry of a record (null for a recid the catalog has never seen): the panels' title and version switch.</summary>
+    public async Task<RecordInfo?> RecordInfoAsync(string recid, CancellationToken cancellationToken = default)
+    {
+        await using var context = await contexts.CreateDbContextAsync(cancellationToken);
+        return await RecordInfoOf(context, recid).FirstOrDefaultAsync(cancellationToken);
     }
 
     /// <summary>
@@ -211,6 +264,11 @@ public sealed class UsageStats(IDbContextFactory<StatsDbContext> contexts, TimeP
             .Select(x => new FileDownloadBucket(x.Key, x.Downloads, x.UniqueDownloads, x.Volume));
     }
 
+    internal static IQueryable<RecordInfo> RecordInfoOf(StatsDbContext context, string recid) =>
+        context.Records
+            .Where(r => r.ExternalId == recid)
+            .Select(r => new RecordInfo(r.ExternalId, r.Title, r.ParentExternalId, r.OwnerId, r.DeletedAt != null));
+
     internal static IQueryable<CountryBucket> UsagePerCountry(StatsDbContext context, StatScope scope, int id, DateOnly from, DateOnly to) =>
         context.CountryDailyStats
             .Where(s => s.Scope == scope && s.ScopeId == id && s.Day >= from && s.Day <= to)
@@ -240,6 +298,17 @@ public sealed class UsageStats(IDbContextFactory<StatsDbContext> contexts, TimeP
             .OrderByDescending(x => x.Value).ThenBy(x => x.ExternalId)
             .Take(size)
             .Select(x => new RankedRecord(x.ExternalId, x.Title, x.Value));
+    }
+
+    /// <summary>Each community's sum as a correlated subquery over its own scope's rows, as <see cref="TopRecords"/> does for records.</summary>
+    internal static IQueryable<RankedCommunity> TopCommunities(StatsDbContext context, UsageMetric metric, DateOnly from, DateOnly to, int size)
+    {
+        var values = context.UsageDailyStats.Where(s => s.Scope == StatScope.Community && s.Day >= from && s.Day <= to).Select(MetricOf(metric));
+        return context.Communities
+            .Select(c => new { c.ExternalId, c.Name, Value = values.Where(v => v.ScopeId == c.Id).Sum(v => (long)v.Value) })
+            .OrderByDescending(x => x.Value).ThenBy(x => x.ExternalId)
+            .Take(size)
+            .Select(x => new RankedCommunity(x.ExternalId, x.Name, x.Value));
     }
 
     /// <summary>The rows of every record in a period (to be narrowed to one record by a correlated condition).</summary>

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Stats.Core.Queries;
 using Stats.Dashboard;
@@ -12,7 +13,7 @@ namespace Stats.Tests.Browser;
 /// The real dashboard on Kestrel, on a fresh SQLite file, started the way a newcomer starts it: Development,
 /// empty store, so it seeds demo data (a small set, to keep the test quick).
 /// </summary>
-public sealed class DashboardServer : WebApplicationFactory<Program>, IAsyncLifetime
+public class DashboardServer : WebApplicationFactory<Program>, IAsyncLifetime
 {
     private readonly string _folder = Directory.CreateTempSubdirectory("stats-browser-").FullName;
 
@@ -45,6 +46,12 @@ public sealed class DashboardServer : WebApplicationFactory<Program>, IAsyncLife
             services.AddSingleton(OverviewQueries);
             services.AddSingleton<IOverviewQueries>(sp => OverviewQueries.Wrap(ActivatorUtilities.CreateInstance<OverviewQueries>(sp)));
         });
+        builder.ConfigureTestServices(ConfigureTestServices);
+    }
+
+    /// <summary>What a derived server changes for its tests (the signed-in user), after the app's own services.</summary>
+    protected virtual void ConfigureTestServices(IServiceCollection services)
+    {
     }
 
     /// <summary>Counts the overview queries the pages run.</summary>
@@ -55,6 +62,7 @@ public sealed class DashboardServer : WebApplicationFactory<Program>, IAsyncLife
         await base.DisposeAsync();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         Directory.Delete(_folder, recursive: true);
+        GC.SuppressFinalize(this);
     }
 }
 

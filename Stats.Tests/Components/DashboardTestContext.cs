@@ -6,7 +6,11 @@ using MudBlazor;
 using Microsoft.Extensions.Logging.Abstractions;
 using MudBlazor.Services;
 using Stats.Core.Aggregation;
+using Stats.Core.Access;
 using Stats.Core.Queries;
+using Stats.Dashboard.Access;
+using Stats.Dashboard.Components.Panels;
+using System.Security.Claims;
 
 namespace Stats.Tests.Components;
 
@@ -33,11 +37,27 @@ public abstract class DashboardTestContext : BunitContext
         Services.AddSingleton<TimeProvider>(Clock);
         Services.AddSingleton<IOverviewQueries>(Queries);
         Services.AddSingleton(Changes);
-        // Anonymous unless a test signs someone in (Authorization.SetAuthorized): the layout's account menu asks.
+        Services.AddSingleton<IUsageStats>(Usage);
+        Services.AddSingleton<IAccessPolicy>(Policy);
+        Services.AddSingleton<ViewerClaims>();
+        Services.AddScoped<ViewerAccess>();
+        Services.AddScoped<FileDownloader>();
         Authorization = AddAuthorization();
     }
 
+    /// <summary>Who is signed in: anonymous until a test says otherwise (<c>SetAuthorized</c>, <c>SetClaims</c>).</summary>
     protected BunitAuthorizationContext Authorization { get; }
+
+    protected FakeUsageStats Usage { get; } = new();
+
+    protected FakeAccessPolicy Policy { get; } = new();
+
+    /// <summary>Signs a user in, as the claims the auth helper's sign-in gives (<see cref="ViewerClaims"/>).</summary>
+    protected void SignIn(string userId, string name = "Test User", params string[] roles)
+    {
+        Authorization.SetAuthorized(name);
+        Authorization.SetClaims([new Claim(ViewerClaims.UserIdClaim, userId), new Claim(ViewerClaims.NameClaim, name), .. roles.Select(r => new Claim(ViewerClaims.RoleClaim, r))]);
+    }
 
     /// <summary>What the aggregator would publish after writing.</summary>
     protected AggregateChangeNotifier Changes { get; } = new(NullLogger<AggregateChangeNotifier>.Instance);

@@ -114,6 +114,17 @@ public sealed partial class ApexChart : IAsyncDisposable
         }
     }
 
+    /// <summary>The chart as a PNG data URI (ApexCharts' <c>dataURI()</c>); null before the chart exists.</summary>
+    public async Task<string?> ImageDataUriAsync()
+    {
+        if (_module is null || _disposed)
+        {
+            return null;
+        }
+
+        return await _module.InvokeAsync<string?>("dataUri", Id);
+    }
+
     /// <summary>The options ApexCharts receives, as JSON.</summary>
     internal string BuildOptions() =>
         ApexOptions.Create(Type, Series, Categories, DateTimes, Height, Stacked, Title, ThemeMode, Colors).Serialize();

@@ -42,3 +42,14 @@ export function destroy(id) {
     entry.chart.destroy();
   }
 }
+
+// The chart as a PNG data URI, for the chart cards' image download.
+export async function dataUri(id) {
+  const entry = charts.get(id);
+  if (!entry) {
+    return null;
+  }
+
+  const { imgURI } = await entry.chart.dataURI();
+  return imgURI;
+}

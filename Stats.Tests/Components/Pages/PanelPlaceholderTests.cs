@@ -7,12 +7,6 @@ public sealed class PanelPlaceholderTests : DashboardTestContext
 {
     public static TheoryData<Type, string> PanelPages { get; } = new()
     {
-        { typeof(Stats.Dashboard.Components.Pages.Records.Records), "Records" },
-        { typeof(Stats.Dashboard.Components.Pages.Communities.Communities), "Communities" },
-        { typeof(Stats.Dashboard.Components.Pages.Users.Users), "Users" },
-        { typeof(Stats.Dashboard.Components.Pages.Circulation.Circulation), "Circulation" },
-        { typeof(Stats.Dashboard.Components.Pages.SipStore.SipStore), "SIP store" },
-        { typeof(Stats.Dashboard.Components.Pages.Map.Map), "Map" },
         { typeof(Stats.Dashboard.Components.Pages.Admin.Admin), "Admin" },
     };
 

@@ -170,4 +170,41 @@ public sealed class ActivityStatsTests
             [new CirculationBucket("doc-1", 13, 2, 1, 0, 0)],
             (await stats.RunAsync<CirculationBreakdown>("circulation-top-documents", ("size", "1"))).Buckets);
     }
+
+    [Theory]
+    [MemberData(nameof(StoreProviders.All), MemberType = typeof(StoreProviders))]
+    public async Task TheCommunityDirectoryListsEveryCommunityWithItsLiveRecordsAndItsUsageAndNewRecordsInThePeriod(DatabaseProvider provider)
+    {
+        await using var store = await TestStore.CreateAsync(provider);
+        await using var seed = new AggregateSeed(store.Contexts);
+        var hep = await seed.CommunityAsync("hep", "High-energy physics");
+        var eco = await seed.CommunityAsync("eco");
+        await seed.CommunityAsync("quiet");
+        await seed.RecordAsync("a", communities: [hep]);
+        await seed.RecordAsync("b", communities: [hep, eco]);
+        await seed.RecordAsync("gone", communities: [hep], deleted: true);
+        await seed
+            .Usage(StatScope.Community, hep.Id, s_jun10, views: 10, downloads: 2)
+            .Usage(StatScope.Community, hep.Id, s_jun11, views: 5, downloads: 1, method: AccessMethod.Machine)
+            .Usage(StatScope.Community, hep.Id, s_jun01, views: 1000)
+            .Usage(StatScope.Community, eco.Id, s_jun12, views: 3)
+            .Usage(StatScope.Repository, 0, s_jun12, views: 99)
+            .Activity(Activity.NewRecord, hep.Id, s_jun10, 2)
+            .Activity(Activity.NewRecord, hep.Id, s_jun01, 7)
+            .Activity(Activity.NewRecord, 0, s_jun10, 5)
+            .SaveAsync();
+        var stats = new ActivityStats(store.Contexts, new Microsoft.Extensions.Time.Testing.FakeTimeProvider(TestStats.Now));
+
+        var all = await stats.CommunitiesAsync(new Period(s_jun10, s_jun13), method: null, TestContext.Current.CancellationToken);
+        var regular = await stats.CommunitiesAsync(new Period(s_jun10, s_jun13), AccessMethod.Regular, TestContext.Current.CancellationToken);
+
+        Assert.Equal(
+            [
+                new CommunityListing("eco", null, Records: 1, NewRecords: 0, Views: 3, Downloads: 0),
+                new CommunityListing("hep", "High-energy physics", Records: 2, NewRecords: 2, Views: 15, Downloads: 3),
+                new CommunityListing("quiet", null, Records: 0, NewRecords: 0, Views: 0, Downloads: 0),
+            ],
+            all.Communities);
+        Assert.Equal(10, regular.Communities.Single(c => c.Community == "hep").Views);
+    }
 }

@@ -270,4 +270,43 @@ public sealed class UsageStatsTests
         Assert.Equal(RecordUsage.Zero, records["unknown"]);
         Assert.Equal(3, records.Count);
     }
+
+    [Theory]
+    [MemberData(nameof(StoreProviders.All), MemberType = typeof(StoreProviders))]
+    public async Task RecordInfoGivesTheTitleConceptAndOwnerOfAKnownRecordAndNothingForAnUnknownOne(DatabaseProvider provider)
+    {
+        await using var store = await TestStore.CreateAsync(provider);
+        await using var seed = new AggregateSeed(store.Contexts);
+        await seed.RecordAsync("v2", parent: "c1", owner: "u7", title: "Lake sediments");
+        await seed.RecordAsync("gone", deleted: true);
+        var usage = new UsageStats(store.Contexts, TimeProvider.System);
+
+        Assert.Equal(new RecordInfo("v2", "Lake sediments", "c1", "u7", Deleted: false), await usage.RecordInfoAsync("v2", Cancellation));
+        Assert.True((await usage.RecordInfoAsync("gone", Cancellation))!.Deleted);
+        Assert.Null(await usage.RecordInfoAsync("unknown", Cancellation));
+    }
+
+    [Theory]
+    [MemberData(nameof(StoreProviders.All), MemberType = typeof(StoreProviders))]
+    public async Task TopCommunitiesRankTheCommunitiesRowsOfThePeriodAndLeaveOutUnusedOnes(DatabaseProvider provider)
+    {
+        await using var store = await TestStore.CreateAsync(provider);
+        await using var seed = new AggregateSeed(store.Contexts);
+        var geo = await seed.CommunityAsync("geo", "Geosciences");
+        var bio = await seed.CommunityAsync("bio", "Biology");
+        await seed.CommunityAsync("empty", "Nothing yet");
+        await seed
+            .Usage(StatScope.Community, geo.Id, s_jun10, views: 5, downloads: 9)
+            .Usage(StatScope.Community, geo.Id, s_jun11, views: 1, method: AccessMethod.Machine)
+            .Usage(StatScope.Community, bio.Id, s_jun10, views: 8, downloads: 1)
+            .Usage(StatScope.Community, bio.Id, s_jun15, views: 100)
+            .SaveAsync();
+        var usage = new UsageStats(store.Contexts, TimeProvider.System);
+
+        var byViews = await usage.TopCommunitiesAsync(UsageMetric.Views, new Period(s_jun09, s_jun11), 10, Cancellation);
+        var byDownloads = await usage.TopCommunitiesAsync(UsageMetric.Downloads, Period.All, 1, Cancellation);
+
+        Assert.Equal([new RankedCommunity("bio", "Biology", 8), new RankedCommunity("geo", "Geosciences", 6)], byViews.Communities);
+        Assert.Equal([new RankedCommunity("geo", "Geosciences", 9)], byDownloads.Communities);
+    }
 }

@@ -1,0 +1,109 @@
+// The JavaScript half of WorldMap.razor. jsvectormap (a global that world.js extends) is loaded on first use from
+// lib/jsvectormap, copied there by wwwroot-assets, so that pages without a map do not load its 200 kB of paths.
+// The component computes every colour and tooltip line; this module only paints them. Maps are kept by the id the
+// component gives them, because by the time a component is disposed its element may already be gone.
+const maps = new Map();
+let loading = null;
+
+function load(tag, attributes) {
+  return new Promise((resolve, reject) => {
+    const element = document.createElement(tag);
+    Object.assign(element, attributes);
+    element.onload = resolve;
+    element.onerror = () => reject(new Error(`Could not load ${attributes.src ?? attributes.href}.`));
+    document.head.appendChild(element);
+  });
+}
+
+function loadJsVectorMap() {
+  if (typeof globalThis.jsVectorMap === 'function' && loading === null) {
+    loading = Promise.resolve();
+  }
+  if (loading === null) {
+    const url = path => new URL(`lib/jsvectormap/${path}`, document.baseURI).href;
+    loading = Promise.all([
+      load('link', { rel: 'stylesheet', href: url('jsvectormap.min.css') }),
+      load('script', { src: url('jsvectormap.min.js') }).then(() => load('script', { src: url('maps/world.js') })),
+    ]).catch(error => {
+      loading = null;
+      throw error;
+    });
+  }
+  return loading;
+}
+
+function showTooltip(entry, tooltip, code) {
+  const element = tooltip.getElement();
+  element.style.backgroundColor = entry.options.theme.tooltipBackground;
+  element.style.color = entry.options.theme.tooltipText;
+  const name = document.createElement('strong');
+  name.textContent = entry.map._mapData.paths[code]?.name ?? code;
+  const lines = entry.options.tooltips[code] ?? [entry.options.emptyTooltip];
+  element.replaceChildren(name, ...lines.map(line => {
+    const div = document.createElement('div');
+    div.textContent = line;
+    return div;
+  }));
+}
+
+function paint(entry) {
+  const { fills, theme } = entry.options;
+  entry.element.dataset.theme = theme.mode;
+  for (const [code, region] of Object.entries(entry.map.regions)) {
+    region.element.setStyle({ fill: fills[code] ?? theme.emptyFill, stroke: theme.border });
+    region.element.shape.node.dataset.value = code in fills ? 'yes' : 'no';
+  }
+}
+
+export async function create(id, element, optionsJson) {
+  destroy(id);
+  const entry = { element, options: JSON.parse(optionsJson), map: null, observer: null };
+  maps.set(id, entry);
+  await loadJsVectorMap();
+  if (maps.get(id) !== entry) {
+    return; // Destroyed (or created again) while the library was loading.
+  }
+  entry.map = new globalThis.jsVectorMap({
+    selector: element,
+    map: 'world',
+    backgroundColor: 'transparent',
+    // A dashboard page scrolls: the wheel and the zoom buttons (not keyboard-reachable) would fight it.
+    zoomButtons: false,
+    zoomOnScroll: false,
+    draggable: false,
+    regionStyle: {
+      initial: { fill: entry.options.theme.emptyFill, stroke: entry.options.theme.border, strokeWidth: 0.4, fillOpacity: 1 },
+      hover: { fillOpacity: 0.75, cursor: 'default' },
+    },
+    onRegionTooltipShow(event, tooltip, code) {
+      showTooltip(entry, tooltip, code);
+    },
+  });
+  paint(entry);
+  entry.observer = new ResizeObserver(() => entry.map?.updateSize());
+  entry.observer.observe(element);
+}
+
+export function update(id, optionsJson) {
+  const entry = maps.get(id);
+  if (!entry || !entry.map) {
+    return;
+  }
+  entry.options = JSON.parse(optionsJson);
+  paint(entry);
+}
+
+export function destroy(id) {
+  const entry = maps.get(id);
+  if (!entry) {
+    return;
+  }
+  maps.delete(id);
+  entry.observer?.disconnect();
+  if (entry.map) {
+    // jsvectormap's destroy removes its listeners (all maps' listeners: its registry is global, hence one map per
+    // page) and its tooltip, but leaves the SVG in the container.
+    entry.map.destroy();
+    entry.element.replaceChildren();
+  }
+}

@@ -1,0 +1,37 @@
+namespace Stats.Dashboard.Components.Panels;
+
+/// <summary>
+/// One column of a <see cref="StatTable{T}"/>: its header, its value (what sorting and the CSV export use), and how the
+/// screen writes it. Numbers are <see langword="long"/> and written with their <see cref="Unit"/>; the CSV has the integer.
+/// </summary>
+public sealed record StatColumn<T>(string Title, Func<T, object?> Value)
+{
+    /// <summary>Counts or bytes: right-aligned, formatted on screen.</summary>
+    public NumberUnit? Unit { get; init; }
+
+    /// <summary>A link for the cell (e.g. to the record's panel).</summary>
+    public Func<T, string?>? Href { get; init; }
+
+    /// <summary>What the header's tooltip says the column counts.</summary>
+    public string? Explanation { get; init; }
+
+    /// <summary>The cell's text on screen.</summary>
+    public string Display(T row) => Value(row) switch
+    {
+        long number when Unit is { } unit => NumberFormat.Format(number, unit),
+        var value => Csv.Field(value),
+    };
+}
+
+/// <summary>Shorthands for the usual columns.</summary>
+public static class StatColumns
+{
+    public static StatColumn<T> Text<T>(string title, Func<T, string?> value, Func<T, string?>? href = null) =>
+        new(title, row => value(row)) { Href = href };
+
+    public static StatColumn<T> Count<T>(string title, Func<T, long> value, string? explanation = null) =>
+        new(title, row => value(row)) { Unit = NumberUnit.Count, Explanation = explanation };
+
+    public static StatColumn<T> Bytes<T>(string title, Func<T, long> value, string? explanation = null) =>
+        new(title, row => value(row)) { Unit = NumberUnit.Bytes, Explanation = explanation };
+}

@@ -1,0 +1,87 @@
+using Microsoft.AspNetCore.Components;
+using MudBlazor;
+
+namespace Stats.Dashboard.Components.Panels;
+
+/// <summary>
+/// The panels' table: columns defined once (<see cref="StatColumn{T}"/>) for the screen, the sorting and the CSV export, so
+/// the file has the numbers the screen shows. Sorting is by header buttons (Tab and Enter), paging by MudBlazor's pager.
+/// </summary>
+public sealed partial class StatTable<T>
+{
+    private int? _sortColumn;
+    private bool _descending;
+
+    [Inject]
+    private FileDownloader Downloader { get; set; } = default!;
+
+    /// <summary>A stable key for the <c>data-table</c> attribute and the CSV file's name.</summary>
+    [Parameter, EditorRequired]
+    public string Key { get; set; } = "";
+
+    [Parameter, EditorRequired]
+    public string Title { get; set; } = "";
+
+    [Parameter]
+    public string? Explanation { get; set; }
+
+    [Parameter, EditorRequired]
+    public IReadOnlyList<StatColumn<T>> Columns { get; set; } = [];
+
+    [Parameter, EditorRequired]
+    public IReadOnlyList<T> Items { get; set; } = [];
+
+    [Parameter]
+    public int RowsPerPage { get; set; } = 10;
+
+    /// <summary>The CSV file's name; the key's when not set.</summary>
+    [Parameter]
+    public string? FileName { get; set; }
+
+    [Parameter]
+    public string EmptyTitle { get; set; } = "Nothing to show for this period.";
+
+    /// <summary>What to do about an empty table.</summary>
+    [Parameter]
+    public RenderFragment? EmptyContent { get; set; }
+
+    /// <summary>The rows in the order shown: the caller's order until a header is clicked.</summary>
+    public IReadOnlyList<T> Sorted => _sortColumn is not { } index || index >= Columns.Count
+        ? Items
+        : _descending
+            ? [.. Items.OrderByDescending(Columns[index].Value, ValueComparer.Instance)]
+            : [.. Items.OrderBy(Columns[index].Value, ValueComparer.Instance)];
+
+    /// <summary>The CSV of all rows (every page), in the order shown.</summary>
+    public string ToCsv() => Csv.Write([.. Columns.Select(c => c.Title)], Sorted.Select(row => (IReadOnlyList<object?>)[.. Columns.Select(c => c.Value(row))]));
+
+    private Task ExportCsvAsync() => Downloader.DownloadCsvAsync(FileName ?? Csv.FileName(Key), ToCsv());
+
+    private void SortBy(int index)
+    {
+        // Numbers sort largest first on the first click, text A to Z.
+        _descending = _sortColumn == index ? !_descending : Columns[index].Unit is not null;
+        _sortColumn = index;
+    }
+
+    private string AriaSort(int index) => _sortColumn != index ? "none" : _descending ? "descending" : "ascending";
+
+    private string SortIcon(int index) => _sortColumn != index
+        ? Icons.Material.Filled.UnfoldMore
+        : _descending ? Icons.Material.Filled.ArrowDownward : Icons.Material.Filled.ArrowUpward;
+
+    /// <summary>Numbers as numbers, text ordinally, nulls first.</summary>
+    private sealed class ValueComparer : IComparer<object?>
+    {
+        public static ValueComparer Instance { get; } = new();
+
+        public int Compare(object? x, object? y) => (x, y) switch
+        {
+            (null, null) => 0,
+            (null, _) => -1,
+            (_, null) => 1,
+            (IComparable a, _) when a.GetType() == y.GetType() => a.CompareTo(y),
+            _ => string.CompareOrdinal(Csv.Field(x), Csv.Field(y)),
+        };
+    }
+}

@@ -1,0 +1,58 @@
+using System.Text.Json;
+using Microsoft.Playwright;
+using Stats.Tests.Infrastructure;
+
+namespace Stats.Tests.Browser;
+
+/// <summary>
+/// Runs axe-core (Stats.Tests/node, installed by the test build) in a page and fails on serious or critical violations,
+/// listing each with its rule, help text and the first offending elements.
+/// </summary>
+public static class Axe
+{
+    private static readonly string[] s_failingImpacts = ["serious", "critical"];
+
+    /// <summary>Checks the whole page, or only the part a CSS selector names.</summary>
+    public static async Task AssertNoSeriousViolationsAsync(IPage page, string? context = null)
+    {
+        var violations = await RunAsync(page, context);
+        var failing = violations.Where(v => s_failingImpacts.Contains(v.Impact, StringComparer.Ordinal)).ToList();
+        Assert.True(failing.Count == 0, $"axe found {failing.Count} serious or critical violation(s) on {page.Url}:\n" +
+            string.Join("\n", failing.Select(v => $"- [{v.Impact}] {v.Id}: {v.Help} ({string.Join(" | ", v.Targets.Take(5))})")));
+    }
+
+    /// <summary>All violations axe reports, whatever their impact.</summary>
+    public static async Task<IReadOnlyList<AxeViolation>> RunAsync(IPage page, string? context = null)
+    {
+        // When the circuit starts, the interactive HeadOutlet replaces the prerendered <title>: a check in between would
+        // report a page without a title that no one ever sees. A page that really has none is still reported below.
+        try
+        {
+            await page.WaitForFunctionAsync("() => document.title !== ''", null, new PageWaitForFunctionOptions { Timeout = 5_000 });
+        }
+        catch (TimeoutException)
+        {
+        }
+
+        if (!await page.EvaluateAsync<bool>("() => typeof window.axe === 'object'"))
+        {
+            await page.AddScriptTagAsync(new PageAddScriptTagOptions { Path = RepositoryPaths.NodePackage("axe-core", "axe.min.js") });
+        }
+
+        var json = await page.EvaluateAsync<string>(
+            """
+            async context => {
+              const results = await axe.run(context ?? document, { resultTypes: ['violations'] });
+              return JSON.stringify(results.violations.map(v => ({
+                id: v.id, impact: v.impact ?? 'minor', help: v.help,
+                targets: v.nodes.map(n => n.target.join(' '))
+              })));
+            }
+            """,
+            context);
+        return JsonSerializer.Deserialize<List<AxeViolation>>(json, JsonSerializerOptions.Web) ?? [];
+    }
+}
+
+/// <summary>One rule axe found broken, and where.</summary>
+public sealed record AxeViolation(string Id, string Impact, string Help, IReadOnlyList<string> Targets);

@@ -1,0 +1,74 @@
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.Playwright;
+
+namespace Stats.Tests.Browser;
+
+/// <summary>What the panels' browser tests do on every panel: wait for charts, read headline numbers, export CSV, ask the API.</summary>
+public static class PanelBrowser
+{
+    public static readonly LocatorAssertionsToBeAttachedOptions Patient = new() { Timeout = 30_000 };
+
+    /// <summary>Opens a panel and collects the console's errors.</summary>
+    public static async Task<List<string>> OpenAsync(IPage page, Uri address)
+    {
+        var errors = new List<string>();
+        page.Console += (_, message) =>
+        {
+            if (message.Type == "error")
+            {
+                errors.Add(message.Text);
+            }
+        };
+        await page.GotoAsync(address.ToString());
+        return errors;
+    }
+
+    /// <summary>Waits until ApexCharts drew the chart of a card: its series paths are in the SVG.</summary>
+    public static async Task ExpectChartDrawnAsync(IPage page, string chartId)
+    {
+        var paths = page.Locator($"[data-chart-id='{chartId}'] svg .apexcharts-series path");
+        await Assertions.Expect(paths.First).ToBeAttachedAsync(Patient);
+        Assert.True(await paths.CountAsync() > 0);
+    }
+
+    public static async Task<string> HeadlineAsync(IPage page, string key) =>
+        (await page.Locator($"[data-headline='{key}'] .stats-headline-value").InnerTextAsync()).Trim();
+
+    /// <summary>Clicks an export button and returns the downloaded file's text (without the byte order mark).</summary>
+    public static async Task<(string FileName, string Text)> DownloadAsync(IPage page, ILocator button)
+    {
+        var download = await page.RunAndWaitForDownloadAsync(() => button.ClickAsync());
+        var path = await download.PathAsync();
+        var text = (await File.ReadAllTextAsync(path)).TrimStart('\uFEFF');
+        return (download.SuggestedFilename, text);
+    }
+
+    /// <summary>Rows of a CSV the panels write (no quoted line breaks in these tests).</summary>
+    public static List<string[]> ParseCsv(string text) =>
+        [.. text.Split("\r\n", StringSplitOptions.RemoveEmptyEntries).Select(line => line.Split(','))];
+
+    /// <summary>One query of <c>POST /api/stats</c>.</summary>
+    public static async Task<JsonElement> QueryAsync(Uri baseAddress, string stat, IReadOnlyDictionary<string, string> parameters)
+    {
+        using var client = new HttpClient { BaseAddress = baseAddress };
+        using var response = await client.PostAsJsonAsync("/api/stats", new Dictionary<string, object> { ["q"] = new { stat, @params = parameters } });
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, $"POST /api/stats {stat}: {(int)response.StatusCode} {body}");
+        using var document = JsonDocument.Parse(body);
+        return document.RootElement.GetProperty("q").Clone();
+    }
+
+    /// <summary>A histogram of the API as the chart CSV's rows: date, then the named properties.</summary>
+    public static List<string[]> HistogramRows(JsonElement histogram, params string[] properties) =>
+    [
+        .. histogram.GetProperty("buckets").EnumerateArray().Select(b => (string[])
+        [
+            b.GetProperty("date").GetString()!,
+            .. properties.Select(p => b.GetProperty(p).GetInt64().ToString(CultureInfo.InvariantCulture)),
+        ]),
+    ];
+
+    public static string Iso(DateOnly day) => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+}

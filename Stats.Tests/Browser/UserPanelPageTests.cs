@@ -1,0 +1,53 @@
+using Microsoft.Playwright;
+
+namespace Stats.Tests.Browser;
+
+/// <summary>The user panel and "My statistics" in a real browser, on the demo data.</summary>
+public sealed class UserPanelPageTests(DashboardServer server, BrowserSession browser)
+    : IClassFixture<DashboardServer>, IClassFixture<BrowserSession>
+{
+    // The demo's busiest owner: owners are drawn with a strong skew towards the first.
+    private const string Owner = "user-001";
+
+    [Fact]
+    public async Task UserPanelDrawsItsChartFollowsThePeriodAndExportsWhatTheApiAnswers()
+    {
+        var page = await browser.NewPageAsync();
+        var errors = await PanelBrowser.OpenAsync(page, new Uri(server.BaseAddress, $"/users/{Owner}?period=30d&interval=day"));
+        var chartId = $"user-usage-{Owner}";
+        await PanelBrowser.ExpectChartDrawnAsync(page, chartId);
+        var views30 = await PanelBrowser.HeadlineAsync(page, "views");
+
+        await page.Locator("select.stats-period-preset").SelectOptionAsync("7d");
+        await page.WaitForURLAsync(url => url.Contains("period=7d", StringComparison.Ordinal));
+        await Assertions.Expect(page.Locator(".stats-period-description")).ToContainTextAsync("Last 7 days");
+        await Assertions.Expect(page.Locator("[data-headline='views'] .stats-headline-value")).Not.ToHaveTextAsync(views30);
+        await PanelBrowser.ExpectChartDrawnAsync(page, chartId);
+
+        var (fileName, csv) = await PanelBrowser.DownloadAsync(page, page.Locator($"[data-chart-card='{chartId}'] .stats-export-csv"));
+        Assert.Equal($"{chartId}.csv", fileName);
+        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        var api = await PanelBrowser.QueryAsync(server.BaseAddress, "user-stats-histogram", new Dictionary<string, string>
+        {
+            ["owner_id"] = Owner, ["start_date"] = PanelBrowser.Iso(today.AddDays(-6)), ["end_date"] = PanelBrowser.Iso(today), ["interval"] = "day",
+        });
+        var rows = PanelBrowser.ParseCsv(csv);
+        Assert.Equal(["date", "Views", "Unique views", "Downloads", "Unique downloads"], rows[0]);
+        Assert.Equal(PanelBrowser.HistogramRows(api, "views", "unique_views", "downloads", "unique_downloads"), rows.Skip(1));
+
+        await Axe.AssertNoSeriousViolationsAsync(page);
+        await Screenshots.SaveAsync(page, "user");
+        Assert.Empty(errors);
+    }
+
+    [Fact]
+    public async Task MyStatisticsAsksAnonymousVisitorsToSignIn()
+    {
+        var page = await browser.NewPageAsync();
+        await PanelBrowser.OpenAsync(page, new Uri(server.BaseAddress, "/me"));
+
+        await Assertions.Expect(page.Locator(".stats-me-sign-in-link")).ToHaveAttributeAsync("href", "/account/sign-in?returnUrl=/me");
+        await Axe.AssertNoSeriousViolationsAsync(page);
+        await Screenshots.SaveAsync(page, "me-anonymous");
+    }
+}

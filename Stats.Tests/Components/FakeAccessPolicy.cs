@@ -1,0 +1,31 @@
+using Stats.Core.Access;
+using Stats.Core.Queries;
+
+namespace Stats.Tests.Components;
+
+/// <summary>
+/// An <see cref="IAccessPolicy"/> with the default audiences (public usage and countries, admins for the rest) unless a test
+/// decides a family itself; it records who asked for what.
+/// </summary>
+public sealed class FakeAccessPolicy : IAccessPolicy
+{
+    private readonly List<(StatsViewer Viewer, StatFamily Family, StatTarget Target)> _questions = [];
+
+    /// <summary>The answers that are not "allowed", per family.</summary>
+    public Dictionary<StatFamily, AccessDecision> Decisions { get; } = [];
+
+    public IReadOnlyList<(StatsViewer Viewer, StatFamily Family, StatTarget Target)> Questions => _questions;
+
+    public Task<AccessDecision> DecideAsync(StatsViewer viewer, StatFamily family, StatTarget target, CancellationToken cancellationToken = default)
+    {
+        _questions.Add((viewer, family, target));
+        if (viewer.IsAdmin)
+        {
+            return Task.FromResult(AccessDecision.Allowed);
+        }
+
+        var byDefault = DefaultAudiences.Of(family).HasFlag(Audience.Public) ? AccessDecision.Allowed
+            : viewer.IsSignedIn ? AccessDecision.Forbidden : AccessDecision.SignInRequired;
+        return Task.FromResult(Decisions.GetValueOrDefault(family, byDefault));
+    }
+}

@@ -1,0 +1,196 @@
+using Bunit;
+using Microsoft.Extensions.DependencyInjection;
+using Stats.Core.Access;
+using Stats.Core.Aggregation;
+using Stats.Core.Data;
+using Stats.Core.Queries;
+using Stats.Dashboard.Components.Charts;
+using Stats.Dashboard.Components.Pages.Users;
+using Stats.Dashboard.Components.Panels;
+
+namespace Stats.Tests.Components.Pages;
+
+public sealed class UserPanelTests : DashboardTestContext
+{
+    private static readonly DateOnly s_today = DateOnly.FromDateTime(Now.UtcDateTime);
+
+    public UserPanelTests()
+    {
+        Usage
+            .Usage(StatScope.Owner, "u1", s_today, new UsageCounts(10, 8, 4, 3, 4000))
+            .Usage(StatScope.Owner, "u1", s_today.AddDays(-2), new UsageCounts(5, 5, 1, 1, 1000))
+            // The previous 30 days.
+            .Usage(StatScope.Owner, "u1", s_today.AddDays(-40), new UsageCounts(12, 10, 2, 2, 2000))
+            .Usage(StatScope.Record, "r1", s_today, new UsageCounts(9, 7, 4, 3, 4000))
+            .Usage(StatScope.Record, "r2", s_today.AddDays(-2), new UsageCounts(6, 6, 1, 1, 1000));
+        Usage.TopRecords.AddRange([new RankedRecord("r1", "Lake sediments", 9), new RankedRecord("r2", null, 6)]);
+    }
+
+    [Fact]
+    public void ShowsTheUsersTotalsAgainstThePreviousPeriod()
+    {
+        var cut = Render<UserPage>(p => p.Add(c => c.OwnerId, "u1"));
+
+        Assert.Equal("15", Headline(cut, "views"));
+        Assert.Equal("13", Headline(cut, "unique-views"));
+        Assert.Equal("5", Headline(cut, "downloads"));
+        Assert.Equal("5.0 kB", Headline(cut, "data-volume"));
+        Assert.Contains("+25 %", cut.Find("[data-headline=views] .stats-headline-delta").TextContent, StringComparison.Ordinal);
+        Assert.Contains(Usage.Calls, c => c.Query == "totals" && c.Scope == StatScope.Owner && c.Key == "u1" && c.Period == new Period(s_today.AddDays(-29), s_today));
+        Assert.Contains(Usage.Calls, c => c.Query == "totals" && c.Period == new Period(s_today.AddDays(-59), s_today.AddDays(-30)));
+    }
+
+    [Fact]
+    public void ListsEveryRecordWithItsUsageLinkingToItsPanel()
+    {
+        var cut = Render<UserPage>(p => p.Add(c => c.OwnerId, "u1"));
+
+        var rows = cut.FindAll("[data-table=user-records-u1] tbody tr");
+        Assert.Equal(2, rows.Count);
+        Assert.Equal("Lake sediments", rows[0].QuerySelector("td a")!.TextContent.Trim());
+        Assert.Equal("/records/r1", rows[0].QuerySelector("td a")!.GetAttribute("href"));
+        Assert.Equal(["r1", "9", "7", "4", "3"], rows[0].QuerySelectorAll("td").Skip(1).Select(td => td.TextContent.Trim()));
+    }
+
+    [Fact]
+    public void TheChartGetsOneSeriesPerMetricWithABucketPerDay()
+    {
+        var chart = Render<UserPage>(p => p.Add(c => c.OwnerId, "u1")).FindComponent<ApexChart>().Instance;
+
+        Assert.Equal([UsageSeries.Views, UsageSeries.UniqueViews, UsageSeries.Downloads, UsageSeries.UniqueDownloads], chart.Series.Select(s => s.Name));
+        Assert.Equal(30, chart.Series[0].Data.Count);
+        Assert.Equal(10, chart.Series[0].Data[29]);
+        Assert.Equal(5, chart.Series[0].Data[27]);
+    }
+
+    [Fact]
+    public void ChoosingAPeriodNavigatesAndTheQueriesAskForIt()
+    {
+        var cut = Render<UserPage>(p => p.Add(c => c.OwnerId, "u1"));
+
+        cut.Find("select.stats-period-preset").Change("7d");
+
+        Assert.EndsWith("?period=7d&interval=day", Navigation.Uri, StringComparison.Ordinal);
+        cut.WaitForAssertion(() => Assert.Contains(Usage.Calls, c => c.Query == "totals" && c.Period == new Period(s_today.AddDays(-6), s_today)));
+        cut.WaitForAssertion(() => Assert.Contains("Last 7 days", cut.Find(".stats-period-description").TextContent, StringComparison.Ordinal));
+        Assert.Contains("new", cut.Find("[data-headline=views] .stats-headline-delta").TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ACustomRangeFromTheUrlIsWhatTheQueriesAskFor()
+    {
+        Navigation.NavigateTo("/users/u1?from=2026-11-01&to=2026-11-24&interval=week");
+
+        var cut = Render<UserPage>(p => p.Add(c => c.OwnerId, "u1"));
+
+        var histogram = Assert.Single(Usage.Calls, c => c.Query == "histogram");
+        Assert.Equal(new Period(new DateOnly(2026, 11, 1), new DateOnly(2026, 11, 24)), histogram.Period);
+        Assert.Equal(Interval.Week, histogram.Interval);
+        Assert.Equal("week", cut.Find("select.stats-period-interval").GetAttribute("value"));
+    }
+
+    [Fact]
+    public void WithoutUsageTheChartAndTableSayWhatToDo()
+    {
+        Usage.TopRecords.Clear();
+
+        var cut = Render<UserPage>(p => p.Add(c => c.OwnerId, "nobody"));
+
+        Assert.Equal("0", Headline(cut, "views"));
+        Assert.Empty(cut.FindAll(".stats-apexchart"));
+        Assert.Equal(2, cut.FindAll(".stats-empty-state").Count);
+        Assert.Contains("longer period", cut.Find(".stats-empty-state").TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AFailingQueryShowsTheErrorAndARetryThatLoadsAgain()
+    {
+        Usage.Failure = new InvalidOperationException("database is locked");
+        var cut = Render<UserPage>(p => p.Add(c => c.OwnerId, "u1"));
+
+        Assert.Contains("database is locked", cut.Find(".stats-error-state").TextContent, StringComparison.Ordinal);
+        Assert.Empty(cut.FindAll("[data-headline]"));
+
+        Usage.Failure = null;
+        cut.Find(".stats-retry").Click();
+
+        cut.WaitForAssertion(() => Assert.Equal("15", Headline(cut, "views")));
+        Assert.Empty(cut.FindAll(".stats-error-state"));
+    }
+
+    [Fact]
+    public void WhileLoadingItShowsSkeletons()
+    {
+        Usage.Pending = new TaskCompletionSource();
+
+        var cut = Render<UserPage>(p => p.Add(c => c.OwnerId, "u1"));
+
+        Assert.NotNull(cut.Find(".stats-skeleton"));
+        Usage.Pending.SetResult();
+        cut.WaitForAssertion(() => Assert.Equal("15", Headline(cut, "views")));
+    }
+
+    [Fact]
+    public void ARewriteOfAShownDayReloadsAndOneOutsideThePeriodsDoesNot()
+    {
+        var cut = Render<UserPage>(p => p.Add(c => c.OwnerId, "u1"));
+        var calls = Usage.Calls.Count;
+
+        Changes.Publish(new AggregatesChanged([s_today.AddDays(-200)]));
+        Assert.Equal(calls, Usage.Calls.Count);
+
+        Usage.Usage(StatScope.Owner, "u1", s_today, new UsageCounts(100, 0, 0, 0, 0));
+        Changes.Publish(new AggregatesChanged([s_today]));
+        cut.WaitForAssertion(() => Assert.Equal("115", Headline(cut, "views")));
+    }
+
+    [Fact]
+    public async Task ClosingThePanelUnsubscribesFromAggregateChanges()
+    {
+        Render<UserPage>(p => p.Add(c => c.OwnerId, "u1"));
+        await DisposeComponentsAsync();
+        var calls = Usage.Calls.Count;
+
+        Changes.Publish(new AggregatesChanged([s_today]));
+
+        Assert.Equal(calls, Usage.Calls.Count);
+    }
+
+    [Fact]
+    public void AUserPageIsGatedAsUsageOfTheOwner()
+    {
+        Policy.Decisions[StatFamily.Usage] = AccessDecision.SignInRequired;
+
+        var cut = Render<UserPage>(p => p.Add(c => c.OwnerId, "u1"));
+
+        Assert.Contains(Policy.Questions, q => q.Family == StatFamily.Usage && q.Target == new StatTarget(StatSubject.Owner, "u1"));
+        Assert.NotNull(cut.Find(".stats-access-sign-in"));
+        Assert.Empty(cut.FindAll("[data-headline]"));
+    }
+
+    [Fact]
+    public void MyStatisticsAsksAnonymousVisitorsToSignInAndComeBack()
+    {
+        var cut = Render<MyStatistics>();
+
+        Assert.Equal(MyStatistics.SignInHref, cut.Find(".stats-me-sign-in-link").GetAttribute("href"));
+        Assert.Empty(Usage.Calls);
+    }
+
+    [Fact]
+    public void MyStatisticsShowsTheSignedInUsersOwnRecords()
+    {
+        SignIn("u1", "Ada");
+
+        var cut = Render<MyStatistics>();
+
+        Assert.Equal("15", Headline(cut, "views"));
+        Assert.Contains(Usage.Calls, c => c.Scope == StatScope.Owner && c.Key == "u1");
+        Assert.Contains("Ada", cut.Find(".stats-panel-subtitle").TextContent, StringComparison.Ordinal);
+    }
+
+    private Microsoft.AspNetCore.Components.NavigationManager Navigation => Services.GetRequiredService<Microsoft.AspNetCore.Components.NavigationManager>();
+
+    private static string Headline(IRenderedComponent<Microsoft.AspNetCore.Components.IComponent> cut, string key) =>
+        cut.Find($"[data-headline={key}] .stats-headline-value").TextContent.Trim();
+}

@@ -1,0 +1,70 @@
+using System.Text.Json;
+using Bunit;
+using Stats.Dashboard.Components.Charts;
+using Stats.Dashboard.Components.Panels;
+
+namespace Stats.Tests.Components.Panels;
+
+public sealed class ChartCardTests : DashboardTestContext
+{
+    private static readonly DateOnly s_day = new(2026, 11, 23);
+
+    [Fact]
+    public void TheChartGetsTheSeriesOnADatetimeAxisOfTheBucketDays()
+    {
+        var chart = JSInterop.SetupModule(ApexChart.ModulePath);
+        chart.SetupVoid("create", _ => true).SetVoidResult();
+
+        RenderCard();
+
+        using var options = JsonDocument.Parse((string)chart.VerifyInvoke("create").Arguments[2]!);
+        var series = options.RootElement.GetProperty("series");
+        Assert.Equal(["Views", "Downloads"], series.EnumerateArray().Select(s => s.GetProperty("name").GetString()));
+        Assert.Equal([3, 4, 5], series[0].GetProperty("data").EnumerateArray().Select(d => d.GetDouble()));
+        Assert.Equal("datetime", options.RootElement.GetProperty("xaxis").GetProperty("type").GetString());
+        Assert.Equal(
+            new DateTimeOffset(s_day.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero).ToUnixTimeMilliseconds(),
+            options.RootElement.GetProperty("xaxis").GetProperty("categories")[0].GetInt64());
+    }
+
+    [Fact]
+    public void CsvHasADateColumnAndOneColumnPerSeries()
+    {
+        var cut = RenderCard();
+
+        Assert.Equal("date,Views,Downloads\r\n2026-11-23,3,1\r\n2026-11-24,4,0\r\n2026-11-25,5,2\r\n", cut.Instance.ToCsv());
+    }
+
+    [Fact]
+    public void ImageButtonDownloadsThePngApexChartsMakes()
+    {
+        var chart = JSInterop.SetupModule(ApexChart.ModulePath);
+        chart.SetupVoid("create", _ => true).SetVoidResult();
+        chart.Setup<string?>("dataUri", _ => true).SetResult("data:image/png;base64,AAAA");
+        var download = JSInterop.SetupModule(FileDownloader.ModulePath);
+        download.SetupVoid("downloadDataUri", _ => true).SetVoidResult();
+        var cut = RenderCard();
+
+        cut.Find(".stats-export-image").Click();
+
+        var call = download.VerifyInvoke("downloadDataUri");
+        Assert.Equal("usage-over-time.png", call.Arguments[0]);
+        Assert.Equal("data:image/png;base64,AAAA", call.Arguments[1]);
+    }
+
+    [Fact]
+    public void WithoutDataTheCardShowsItsEmptyStateInsteadOfAChart()
+    {
+        var cut = Render<ChartCard>(p => p.Add(c => c.ChartId, "usage").Add(c => c.Title, "Usage").Add(c => c.Series, []).Add(c => c.EmptyTitle, "No views yet."));
+
+        Assert.Empty(cut.FindAll(".stats-apexchart"));
+        Assert.Contains("No views yet.", cut.Find(".stats-empty-state").TextContent, StringComparison.Ordinal);
+    }
+
+    private IRenderedComponent<ChartCard> RenderCard() =>
+        Render<ChartCard>(p => p
+            .Add(c => c.ChartId, "usage-over-time")
+            .Add(c => c.Title, "Usage over time")
+            .Add(c => c.Series, [new ChartSeries("Views", [3, 4, 5]), new ChartSeries("Downloads", [1, 0, 2])])
+            .Add(c => c.Days, [s_day, s_day.AddDays(1), s_day.AddDays(2)]));
+}

@@ -1,0 +1,49 @@
+using Bunit;
+using Stats.Dashboard.Components.Panels;
+
+namespace Stats.Tests.Components.Panels;
+
+public sealed class HeadlineCardTests : DashboardTestContext
+{
+    [Fact]
+    public void ShowsTheValueTheChangeInPercentAndAnUpArrow()
+    {
+        var cut = Render<HeadlineCard>(p => p
+            .Add(c => c.Key, "views").Add(c => c.Label, "Views").Add(c => c.Value, 1500).Add(c => c.Previous, 1200)
+            .Add(c => c.Explanation, "Every view counts."));
+
+        Assert.Equal("1,500", cut.Find(".stats-headline-value").TextContent.Trim());
+        Assert.Contains("+25 %", cut.Find(".stats-headline-delta").TextContent, StringComparison.Ordinal);
+        Assert.Contains("stats-delta-up", cut.Find(".stats-headline-delta").ClassName, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AFallIsADownArrowAndBytesAreWrittenWithTheirUnit()
+    {
+        var cut = Render<HeadlineCard>(p => p
+            .Add(c => c.Key, "volume").Add(c => c.Label, "Data volume").Add(c => c.Value, 1_500_000).Add(c => c.Previous, 3_000_000)
+            .Add(c => c.Unit, NumberUnit.Bytes).Add(c => c.Explanation, "Bytes downloaded."));
+
+        Assert.Equal("1.5 MB", cut.Find(".stats-headline-value").TextContent.Trim());
+        Assert.Contains("−50 %", cut.Find(".stats-headline-delta").TextContent, StringComparison.Ordinal);
+        Assert.Contains("stats-delta-down", cut.Find(".stats-headline-delta").ClassName, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void WithoutAPreviousPeriodItSaysThereIsNothingToCompareWith()
+    {
+        var cut = Render<HeadlineCard>(p => p.Add(c => c.Key, "views").Add(c => c.Label, "Views").Add(c => c.Value, 3).Add(c => c.Explanation, "x"));
+
+        Assert.Contains("No previous period", cut.Find(".stats-headline-delta").TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TheHelpButtonNamesWhatTheNumberCountsForScreenReaders()
+    {
+        var cut = Render<HeadlineCard>(p => p
+            .Add(c => c.Key, "unique-downloads").Add(c => c.Label, "Unique downloads").Add(c => c.Value, 3)
+            .Add(c => c.Explanation, "One per session and record."));
+
+        Assert.Contains("One per session and record.", cut.Find(".stats-headline-help").GetAttribute("aria-label"), StringComparison.Ordinal);
+    }
+}
