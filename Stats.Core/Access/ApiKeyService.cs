@@ -190,9 +190,16 @@ public sealed class ApiKeyService(IDbContextFactory<StatsDbContext> contextFacto
         }
 
         _lastUseWritten[id] = now;
-        await using var context = await contextFactory.CreateDbContextAsync(cancellationToken);
-        var at = now.UtcDateTime;
-        await KeyById(context, id).ExecuteUpdateAsync(k => k.SetProperty(x => x.LastUsedAt, at), cancellationToken);
+        try
+        {
+            await using var context = await contextFactory.CreateDbContextAsync(cancellationToken);
+            var at = now.UtcDateTime;
+            await KeyById(context, id).ExecuteUpdateAsync(k => k.SetProperty(x => x.LastUsedAt, at), cancellationToken);
+        }
+        catch (Exception ex) when (ex is System.Data.Common.DbException or DbUpdateException or TimeoutException)
+        {
+            // "Last used" is a hint for admins: a busy or unavailable store must not fail the request that used the key.
+        }
     }
 
     // The service's queries, one definition each, exposed for the translation tests of every provider.

@@ -1,18 +1,24 @@
+using System.Security.Claims;
 using Bunit;
+using Bunit.TestDoubles;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using MudBlazor;
 using Microsoft.Extensions.Logging.Abstractions;
 using MudBlazor.Services;
+using Stats.Core.Access;
 using Stats.Core.Aggregation;
+using Stats.Core.Data;
 using Stats.Core.Queries;
+using Stats.Dashboard.Access;
 
 namespace Stats.Tests.Components;
 
 /// <summary>
 /// The one bUnit setup of the dashboard's component tests: loose JS interop (MudBlazor's own calls need no
 /// answers), MudBlazor services without transitions, a fake clock, a fake <see cref="IOverviewQueries"/> and an
-/// <see cref="AggregateChangeNotifier"/> the test publishes on.
+/// <see cref="AggregateChangeNotifier"/> the test publishes on, an anonymous viewer (<see cref="SignInAs"/> changes that) and the
+/// access policy's defaults (no stored rules; nothing repository-wide reads the catalog).
 /// A test that checks JS calls switches the interop to strict itself.
 /// </summary>
 public abstract class DashboardTestContext : BunitContext
@@ -32,6 +38,23 @@ public abstract class DashboardTestContext : BunitContext
         Services.AddSingleton<TimeProvider>(Clock);
         Services.AddSingleton<IOverviewQueries>(Queries);
         Services.AddSingleton(Changes);
+        Authorization = AddAuthorization();
+        Services.AddSingleton<ViewerClaims>();
+        Services.AddSingleton<IAccessPolicy>(new AccessPolicy(new StatsDbContextFactory(DatabaseProvider.Sqlite, "Data Source=:memory:")));
+        Services.AddScoped<ViewerAccess>();
+    }
+
+    protected BunitAuthorizationContext Authorization { get; }
+
+    /// <summary>Signs the viewer in with the canonical claims (<see cref="ViewerClaims"/>) and these roles.</summary>
+    protected void SignInAs(string userId, params string[] roles)
+    {
+        Authorization.SetAuthorized(userId);
+        Authorization.SetClaims([
+            new Claim(ViewerClaims.UserIdClaim, userId),
+            new Claim(ViewerClaims.NameClaim, userId),
+            .. roles.Select(r => new Claim(ViewerClaims.RoleClaim, r)),
+        ]);
     }
 
     /// <summary>What the aggregator would publish after writing.</summary>

@@ -32,6 +32,7 @@ public sealed class AppSettingsExampleTests
         { typeof(SushiOptions), SushiOptions.SectionName },
         { typeof(DsrOptions), DsrOptions.SectionName },
         { typeof(OpenAireOptions), OpenAireOptions.SectionName },
+        { typeof(Stats.Core.Access.AccessOptions), Stats.Core.Access.AccessOptions.SectionName },
     };
 
     [Theory]
@@ -71,6 +72,7 @@ public sealed class AppSettingsExampleTests
         Assert.Equivalent(new SushiOptions(), example.GetSection(SushiOptions.SectionName).Get<SushiOptions>());
         Assert.Equivalent(new DsrOptions(), example.GetSection(DsrOptions.SectionName).Get<DsrOptions>());
         Assert.Equivalent(new OpenAireOptions(), example.GetSection(OpenAireOptions.SectionName).Get<OpenAireOptions>());
+        Assert.Equivalent(new Stats.Core.Access.AccessOptions(), example.GetSection(Stats.Core.Access.AccessOptions.SectionName).Get<Stats.Core.Access.AccessOptions>());
     }
 
     private static string RepositoryRoot()
