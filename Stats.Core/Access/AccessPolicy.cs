@@ -51,18 +51,28 @@ public class AccessPolicy : IAccessPolicy
             return AccessDecision.Allowed;
         }
 
-        if (target.Subject is StatSubject.Record or StatSubject.Concept && target.Id is not null)
+        if (target.Subject == StatSubject.Record && target.Id is not null)
         {
+            return (await DecideRecordsAsync(viewer, family, [target.Id], cancellationToken)).Decision;
+        }
+
+        if (target.Subject == StatSubject.Concept && target.Id is not null)
+        {
+            // All versions together: visible when every version is.
             var rules = await RulesAsync(cancellationToken);
-            List<RecordFacts>? facts = null;
-            if ((target.Subject == StatSubject.Concept && rules.HasRecordRules(family)) || NeedsFacts(viewer, family, rules, [target.Id]))
+            if (!rules.HasRecordRules(family) && !NeedsFacts(viewer, family, rules, [target.Id]))
             {
-                facts = await FactsAsync(target.Subject, [target.Id], cancellationToken);
+                return Passes(viewer, rules.GlobalOrDefault(family)) ? AccessDecision.Allowed : Denied(viewer);
             }
 
-            // A concept's own rules are its versions' (when they matter, facts were read above).
-            var ids = target.Subject == StatSubject.Record || facts is null ? [target.Id] : facts.Select(f => f.ExternalId).ToList();
-            return Decide(viewer, RecordAudience(family, rules, ids, facts), facts ?? []);
+            var versions = await FactsAsync(StatSubject.Concept, [target.Id], cancellationToken);
+            if (versions.Count == 0)
+            {
+                return Passes(viewer, rules.GlobalOrDefault(family)) ? AccessDecision.Allowed : Denied(viewer);
+            }
+
+            return versions.Select(v => Decide(viewer, RecordAudience(family, rules, [v.ExternalId], [v]), [v]))
+                .FirstOrDefault(d => d != AccessDecision.Allowed, AccessDecision.Allowed);
         }
 
         var audience = await AudienceOfAsync(family, target, cancellationToken);
@@ -129,7 +139,7 @@ public class AccessPolicy : IAccessPolicy
     private async ValueTask<AccessRuleSet> RulesAsync(CancellationToken cancellationToken) =>
         _rules is null ? AccessRuleSet.Empty : await _rules.GetAsync(cancellationToken);
 
-    /// <summary>The audience of a set of records (a record, or the versions of a concept): the most specific rules, all of which must allow.</summary>
+    /// <summary>The audience of a record: its own rule, else its communities' rules (all of which must allow), else the global rule or default.</summary>
     private static Audience RecordAudience(StatFamily family, AccessRuleSet rules, IReadOnlyList<string> recids, List<RecordFacts>? facts)
     {
         var recordRules = recids.Select(id => rules.Find(family, RuleScope.Record, id)).OfType<Audience>().ToList();
