@@ -34,6 +34,11 @@ public sealed class AdminPageTests : DashboardTestContext, IClassFixture<SignedI
         Services.AddSingleton(dashboard.Services.GetRequiredService<AccessRuleStore>());
         Services.AddSingleton(dashboard.Services.GetRequiredService<IAccessPolicy>());
         Services.AddSingleton(dashboard.Services.GetRequiredService<ApiKeyService>());
+        Services.AddSingleton(dashboard.Services.GetRequiredService<Stats.Core.Aggregation.PipelineMonitor>());
+        Services.AddSingleton(dashboard.Services.GetRequiredService<Stats.Core.Reports.CounterReportService>());
+        Services.AddSingleton(dashboard.Services.GetRequiredService<Stats.Core.Reports.OpenAire.OpenAireExportStatus>());
+        Services.AddSingleton(dashboard.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Stats.Core.Reports.SushiOptions>>());
+        Services.AddSingleton(dashboard.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Stats.Core.Reports.OpenAire.OpenAireOptions>>());
     }
 
     private static CancellationToken Cancellation => Xunit.TestContext.Current.CancellationToken;
@@ -66,15 +71,20 @@ public sealed class AdminPageTests : DashboardTestContext, IClassFixture<SignedI
     [Fact]
     public async Task ChangingARuleChangesTheApiAndOpenGatesAtOnceAndIsAudited()
     {
-        // An anonymous visitor's open page: circulation is behind a sign-in prompt, and so is the API.
-        var gate = Render<AccessGate>(p => p
+        // An anonymous visitor's open page (a circuit of its own): circulation is behind a sign-in prompt, and so is the API.
+        await using var visitor = new Visitor(_dashboard);
+        var gate = visitor.Render<AccessGate>(p => p
             .Add(g => g.Family, StatFamily.Circulation)
             .Add(g => g.Target, new StatTarget(StatSubject.Repository, null))
             .Add(g => g.ChildContent, (RenderFragment)(b => b.AddMarkupContent(0, "<p class=\"gated-circulation\">loans</p>"))));
         Assert.NotNull(gate.Find(".stats-access-sign-in"));
         Assert.Equal(HttpStatusCode.Unauthorized, await QueryAsync(CirculationQuery));
 
-        var rules = Render<AccessRulesSection>(p => p.Add(s => s.ChangedBy, "Alice (alice)"));
+        SignInAs("alice", ViewerClaims.AdminRole);
+        var rules = Render<AdminPage>();
+        Assert.Equal(
+            ["Pipeline", "Access rules", "API keys", "Reports and export"],
+            rules.FindAll(".stats-admin section h2").Select(h => h.TextContent.Trim()));
         await rules.InvokeAsync(() => rules.FindComponent<MudSelect<StatFamily>>().Instance.ValueChanged.InvokeAsync(StatFamily.Circulation));
         await rules.InvokeAsync(() => rules.FindComponent<MudSelect<Audience>>().Instance.ValueChanged.InvokeAsync(Audience.Public));
         await rules.Find(".stats-rule-save").ClickAsync(new());
@@ -87,13 +97,13 @@ public sealed class AdminPageTests : DashboardTestContext, IClassFixture<SignedI
             Assert.Equal("Everyone (public)", rule.QuerySelector(".stats-rule-audience-value")!.TextContent);
             var change = rules.Find(".stats-rule-changes tr.stats-rule-change");
             Assert.Equal(
-                ["Alice (alice)", "no rule", "Everyone (public)"],
+                ["alice", "no rule", "Everyone (public)"],
                 [change.QuerySelector(".stats-rule-change-by")!.TextContent, change.QuerySelector(".stats-rule-change-before")!.TextContent, change.QuerySelector(".stats-rule-change-after")!.TextContent]);
         });
         await using (var context = await _dashboard.Services.GetRequiredService<IDbContextFactory<StatsDbContext>>().CreateDbContextAsync(Cancellation))
         {
             var stored = await context.AccessRuleChanges.OrderBy(c => c.Id).LastAsync(Cancellation);
-            Assert.Equal(("Alice (alice)", RuleScope.Global, StatFamily.Circulation, (Audience?)null, (Audience?)Audience.Public), (stored.ChangedBy, stored.ScopeKind, stored.Family, stored.Before, stored.After));
+            Assert.Equal(("alice", RuleScope.Global, StatFamily.Circulation, (Audience?)null, (Audience?)Audience.Public), (stored.ChangedBy, stored.ScopeKind, stored.Family, stored.Before, stored.After));
         }
 
         // Removing the rule brings the default back, as fast.
@@ -102,6 +112,27 @@ public sealed class AdminPageTests : DashboardTestContext, IClassFixture<SignedI
         Assert.Equal(HttpStatusCode.Unauthorized, await QueryAsync(CirculationQuery));
         gate.WaitForAssertion(() => Assert.NotNull(gate.Find(".stats-access-sign-in")));
         rules.WaitForAssertion(() => Assert.Equal("no rule", rules.Find(".stats-rule-changes tr.stats-rule-change .stats-rule-change-after").TextContent));
+    }
+
+    [Fact]
+    public async Task TheNavigationListsAPanelAsSoonAsARuleOpensIt()
+    {
+        var nav = Render<Stats.Dashboard.Components.Layout.NavMenu>();
+        Assert.Empty(nav.FindAll("a[href='/sip-store']"));
+        var rules = _dashboard.Services.GetRequiredService<AccessRuleStore>();
+
+        await rules.SetAsync(RuleTarget.Global, StatFamily.SipStore, Audience.Public, "test", Cancellation);
+        try
+        {
+            nav.WaitForAssertion(() => Assert.NotNull(nav.Find("a[href='/sip-store']")));
+            Assert.Empty(nav.FindAll("a[href='/admin']"));
+        }
+        finally
+        {
+            await rules.SetAsync(RuleTarget.Global, StatFamily.SipStore, null, "test", Cancellation);
+        }
+
+        nav.WaitForAssertion(() => Assert.Empty(nav.FindAll("a[href='/sip-store']")));
     }
 
     [Fact]
@@ -162,5 +193,15 @@ public sealed class AdminPageTests : DashboardTestContext, IClassFixture<SignedI
         Assert.Equal(HttpStatusCode.OK, await QueryAsync(CirculationQuery, asAdmin));
         Assert.Equal(HttpStatusCode.Forbidden, await QueryAsync(UsageQuery, ingestOnly));
         Assert.Equal(HttpStatusCode.Unauthorized, await QueryAsync(UsageQuery, "stats_abcdefghij_not-a-key"));
+    }
+
+    /// <summary>Another circuit: an anonymous visitor's, on the same dashboard.</summary>
+    private sealed class Visitor : DashboardTestContext
+    {
+        public Visitor(SignedInDashboard dashboard)
+        {
+            Services.AddSingleton(dashboard.Services.GetRequiredService<AccessRuleStore>());
+            Services.AddSingleton(dashboard.Services.GetRequiredService<IAccessPolicy>());
+        }
     }
 }
