@@ -57,6 +57,16 @@ internal static class ApiAccess
         var viewer = claims.ViewerOf(http.User);
         if (viewer.IsAdmin)
         {
+            // A signed-in admin's browser sends the cookie with any site's form post: a change must be a JSON request,
+            // which another site cannot send without a CORS preflight that this API never grants.
+            if (!HttpMethods.IsGet(http.Request.Method) && !HttpMethods.IsHead(http.Request.Method) && !http.Request.HasJsonContentType())
+            {
+                return (null, TypedResults.Problem(
+                    statusCode: StatusCodes.Status415UnsupportedMediaType,
+                    title: "JSON required",
+                    detail: "Send the request as 'Content-Type: application/json'."));
+            }
+
             return (new ApiCaller(viewer, null), null);
         }
 

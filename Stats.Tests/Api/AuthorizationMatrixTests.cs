@@ -255,6 +255,17 @@ public sealed class AuthorizationMatrixTests(SignedInDashboard dashboard) : ICla
         Assert.Equal(Describe(expected), Describe(actual));
     }
 
+    [Fact]
+    public async Task ASignedInAdminsChangeMustBeJsonSoThatAnotherSiteCannotForgeIt()
+    {
+        using var admin = dashboard.CreateClient(s_viewers[^1]);
+
+        using var form = await admin.PostAsync(
+            new Uri("/api/admin/erase-user", UriKind.Relative), new StringContent("""{"user_id": "matrix-nobody"}""", Encoding.UTF8, "text/plain"), Cancellation);
+
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, form.StatusCode);
+    }
+
     private IEnumerable<RouteEndpoint> RouteEndpoints() =>
         dashboard.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>();
 
