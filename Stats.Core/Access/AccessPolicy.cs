@@ -71,7 +71,7 @@ public class AccessPolicy : IAccessPolicy
                 return Passes(viewer, rules.GlobalOrDefault(family)) ? AccessDecision.Allowed : Denied(viewer);
             }
 
-            return versions.Select(v => Decide(viewer, RecordAudience(family, rules, [v.ExternalId], [v]), [v]))
+            return versions.Select(v => Decide(viewer, RecordAudience(family, rules, v.ExternalId, v), v))
                 .FirstOrDefault(d => d != AccessDecision.Allowed, AccessDecision.Allowed);
         }
 
@@ -106,15 +106,15 @@ public class AccessPolicy : IAccessPolicy
         var rules = await RulesAsync(cancellationToken);
         if (!NeedsFacts(viewer, family, rules, recids))
         {
-            var refused = recids.FirstOrDefault(id => !Passes(viewer, RecordAudience(family, rules, [id], null)));
+            var refused = recids.FirstOrDefault(id => !Passes(viewer, RecordAudience(family, rules, id, facts: null)));
             return refused is null ? (AccessDecision.Allowed, null) : (Denied(viewer), refused);
         }
 
         var facts = (await FactsAsync(StatSubject.Record, recids, cancellationToken)).ToDictionary(f => f.ExternalId, StringComparer.Ordinal);
         foreach (var id in recids)
         {
-            List<RecordFacts> known = facts.TryGetValue(id, out var f) ? [f] : [];
-            var decision = Decide(viewer, RecordAudience(family, rules, [id], known), known);
+            var known = facts.GetValueOrDefault(id);
+            var decision = Decide(viewer, RecordAudience(family, rules, id, known), known);
             if (decision != AccessDecision.Allowed)
             {
                 return (decision, id);
@@ -139,19 +139,20 @@ public class AccessPolicy : IAccessPolicy
     private async ValueTask<AccessRuleSet> RulesAsync(CancellationToken cancellationToken) =>
         _rules is null ? AccessRuleSet.Empty : await _rules.GetAsync(cancellationToken);
 
-    /// <summary>The audience of a record: its own rule, else its communities' rules (all of which must allow), else the global rule or default.</summary>
-    private static Audience RecordAudience(StatFamily family, AccessRuleSet rules, IReadOnlyList<string> recids, List<RecordFacts>? facts)
+    /// <summary>
+    /// The audience of a record: its own rule, else its communities' rules (all of which must allow), else the global rule or
+    /// the default. Without <paramref name="facts"/> (not read: no community rule for the family) communities are skipped.
+    /// </summary>
+    private static Audience RecordAudience(StatFamily family, AccessRuleSet rules, string recid, RecordFacts? facts)
     {
-        var recordRules = recids.Select(id => rules.Find(family, RuleScope.Record, id)).OfType<Audience>().ToList();
-        if (recordRules.Count > 0)
+        if (rules.Find(family, RuleScope.Record, recid) is { } own)
         {
-            return recordRules.Aggregate((a, b) => a & b);
+            return own;
         }
 
         if (facts is not null && rules.HasCommunityRules(family))
         {
-            var communityRules = facts.SelectMany(f => f.Communities).Distinct(StringComparer.Ordinal)
-                .Select(c => rules.Find(family, RuleScope.Community, c)).OfType<Audience>().ToList();
+            var communityRules = facts.Communities.Select(c => rules.Find(family, RuleScope.Community, c)).OfType<Audience>().ToList();
             if (communityRules.Count > 0)
             {
                 return communityRules.Aggregate((a, b) => a & b);
@@ -164,22 +165,23 @@ public class AccessPolicy : IAccessPolicy
     /// <summary>Whether deciding for these records needs the catalog: community rules apply, or only owners or curators may see.</summary>
     private static bool NeedsFacts(StatsViewer viewer, StatFamily family, AccessRuleSet rules, IReadOnlyList<string> recids) =>
         rules.HasCommunityRules(family)
-        || (viewer.IsSignedIn && recids.Any(id => RecordAudience(family, rules, [id], null) is var a && !Passes(viewer, a)
+        || (viewer.IsSignedIn && recids.Any(id => RecordAudience(family, rules, id, facts: null) is var a && !Passes(viewer, a)
             && (a.HasFlag(Audience.Owners) || a.HasFlag(Audience.Curators))));
 
     private static bool Passes(StatsViewer viewer, Audience audience) =>
         audience.HasFlag(Audience.Public) || (viewer.IsSignedIn && audience.HasFlag(Audience.SignedIn));
 
-    private static AccessDecision Decide(StatsViewer viewer, Audience audience, IReadOnlyList<RecordFacts> facts)
+    /// <summary>The decision for one record whose audience is known: everyone the audience names, or its owner or curators.</summary>
+    private static AccessDecision Decide(StatsViewer viewer, Audience audience, RecordFacts? facts)
     {
         if (Passes(viewer, audience))
         {
             return AccessDecision.Allowed;
         }
 
-        var member = viewer.IsSignedIn && (
-            (audience.HasFlag(Audience.Owners) && viewer.UserId is { } userId && facts.Any(f => f.OwnerId == userId))
-            || (audience.HasFlag(Audience.Curators) && facts.Any(f => f.Communities.Any(viewer.CuratedCommunities.Contains))));
+        var member = viewer.IsSignedIn && facts is not null && (
+            (audience.HasFlag(Audience.Owners) && viewer.UserId is { } userId && facts.OwnerId == userId)
+            || (audience.HasFlag(Audience.Curators) && facts.Communities.Any(viewer.CuratedCommunities.Contains)));
         return member ? AccessDecision.Allowed : Denied(viewer);
     }
 
