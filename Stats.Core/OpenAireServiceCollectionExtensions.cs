@@ -12,6 +12,7 @@ public static class OpenAireServiceCollectionExtensions
         builder.Services.AddOptions<OpenAireOptions>().BindConfiguration(OpenAireOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddHttpClient(OpenAireExporter.HttpClientName, client => client.Timeout = TimeSpan.FromSeconds(100));
         builder.Services.AddSingleton<OpenAireExporter>();
+        builder.Services.AddSingleton<OpenAireExportStatus>();
         builder.Services.AddHostedService<OpenAireExportService>();
         return builder;
     }

@@ -7,7 +7,10 @@ namespace Stats.Core;
 
 public static class QueryServiceCollectionExtensions
 {
-    /// <summary>Registers the stats the query API answers (read from the daily aggregates and the catalog) and their registry.</summary>
+    /// <summary>
+    /// Registers the stats the query API answers (read from the daily aggregates and the catalog), their registry, and who may
+    /// see them: the access rules and the one policy that applies them (ADR-009).
+    /// </summary>
     public static IHostApplicationBuilder AddStatsQueries(this IHostApplicationBuilder builder)
     {
         builder.Services.AddSingleton<UsageStats>();
@@ -17,7 +20,11 @@ public static class QueryServiceCollectionExtensions
         builder.Services.AddSingleton<SipStoreStats>();
         builder.Services.AddSingleton<ISipStoreStats>(services => services.GetRequiredService<SipStoreStats>());
         builder.Services.AddSingleton<StatRegistry>();
-        builder.Services.AddSingleton<IAccessPolicy, AccessPolicy>();
+        builder.Services.AddOptions<AccessOptions>().BindConfiguration(AccessOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<AccessRuleStore>();
+        builder.Services.AddSingleton(sp => new AccessPolicy(
+            sp.GetRequiredService<Microsoft.EntityFrameworkCore.IDbContextFactory<Data.StatsDbContext>>(), sp.GetRequiredService<AccessRuleStore>()));
+        builder.Services.AddSingleton<IAccessPolicy>(sp => sp.GetRequiredService<AccessPolicy>());
         return builder;
     }
 }

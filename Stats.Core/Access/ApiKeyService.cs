@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using Stats.Core.Data;
 
 namespace Stats.Core.Access;
@@ -16,28 +17,77 @@ public static class ApiScopes
     public static IReadOnlyList<string> All { get; } = [Ingest, Read, Admin];
 }
 
+/// <summary>
+/// Whom a key of the <c>read</c> scope reads statistics as: access rules treat it like an anonymous visitor, a signed-in user
+/// (no ownership, no curation) or an admin. <see cref="SignedIn"/> is 0: the keys made before roles existed read as it.
+/// </summary>
+public enum ApiKeyRole : byte
+{
+    SignedIn = 0,
+    Public = 1,
+    Admin = 2,
+}
+
 /// <summary>A key as shown in lists: never its secret.</summary>
-public sealed record ApiKeyInfo(int Id, string Name, string Prefix, IReadOnlyList<string> Scopes, DateTime CreatedAt, DateTime? RevokedAt);
+public sealed record ApiKeyInfo(
+    int Id, string Name, string Prefix, IReadOnlyList<string> Scopes, ApiKeyRole ReadsAs, DateTime CreatedAt, DateTime? LastUsedAt, DateTime? RevokedAt);
 
 /// <summary>A key that authenticated a request.</summary>
-public sealed record ApiKeyIdentity(int Id, string Name, string Prefix, IReadOnlySet<string> Scopes);
+public sealed record ApiKeyIdentity(int Id, string Name, string Prefix, IReadOnlySet<string> Scopes, ApiKeyRole ReadsAs = ApiKeyRole.SignedIn)
+{
+    /// <summary>The viewer the access rules see behind this key, or null when the key may not read statistics.</summary>
+    public StatsViewer? Viewer =>
+        Scopes.Contains(ApiScopes.Admin) ? new StatsViewer(true, null, Name, IsAdmin: true, StatsViewer.Anonymous.CuratedCommunities)
+        : !Scopes.Contains(ApiScopes.Read) ? null
+        : ReadsAs switch
+        {
+            ApiKeyRole.Admin => new StatsViewer(true, null, Name, IsAdmin: true, StatsViewer.Anonymous.CuratedCommunities),
+            ApiKeyRole.Public => StatsViewer.Anonymous,
+            _ => new StatsViewer(true, null, Name, IsAdmin: false, StatsViewer.Anonymous.CuratedCommunities),
+        };
+}
+
+/// <summary>The <c>Stats:Access</c> settings.</summary>
+public sealed class AccessOptions
+{
+    public const string SectionName = "Stats:Access";
+
+    /// <summary>Whom a new <c>read</c> key reads statistics as unless its creator says otherwise: Public, SignedIn or Admin.</summary>
+    public ApiKeyRole ApiKeyReadsAs { get; set; } = ApiKeyRole.SignedIn;
+
+    /// <summary>How often an instance reloads the access rules to see other instances' changes (its own apply at once).</summary>
+    [System.ComponentModel.DataAnnotations.Range(1, 3600)]
+    public int RuleReloadSeconds { get; set; } = 5;
+}
 
 /// <summary>
 /// API keys: <c>stats_&lt;prefix&gt;_&lt;secret&gt;</c>. The prefix finds the key; only a SHA-256 of the secret is
 /// stored (the secret is 256 random bits, so a slow password hash would add nothing). Verified keys are cached
-/// briefly so that single-event requests do not each cost a database read; a revocation takes effect within
-/// that time on every instance.
+/// briefly so that single-event requests do not each cost a database read; a revocation takes effect at once on this
+/// instance and within that time on the others. The last use is written at most once a minute per key.
 /// </summary>
-public sealed class ApiKeyService(IDbContextFactory<StatsDbContext> contextFactory, TimeProvider clock)
+public sealed class ApiKeyService(IDbContextFactory<StatsDbContext> contextFactory, TimeProvider clock, IOptions<AccessOptions>? options = null)
 {
     public static readonly TimeSpan CacheTime = TimeSpan.FromSeconds(30);
+
+    /// <summary>How stale a key's "last used" may be: writing it on every request would make each request a write.</summary>
+    public static readonly TimeSpan LastUsedResolution = TimeSpan.FromMinutes(1);
 
     private const string Alphabet = "abcdefghijkmnpqrstuvwxyz23456789";
 
     private readonly ConcurrentDictionary<string, (ApiKeyIdentity? Identity, DateTimeOffset Until)> _cache = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<int, DateTimeOffset> _lastUseWritten = new();
+
+    /// <summary>Whom a new read key reads as when its creator does not say.</summary>
+    public ApiKeyRole DefaultReadsAs => options?.Value.ApiKeyReadsAs ?? ApiKeyRole.SignedIn;
 
     /// <summary>Creates a key and returns it with its secret, which is never shown again.</summary>
-    public async Task<(ApiKeyInfo Info, string Key)> CreateAsync(string name, IReadOnlyCollection<string> scopes, CancellationToken cancellationToken = default)
+    public Task<(ApiKeyInfo Info, string Key)> CreateAsync(string name, IReadOnlyCollection<string> scopes, CancellationToken cancellationToken = default) =>
+        CreateAsync(name, scopes, readsAs: null, cancellationToken);
+
+    /// <summary>Creates a key that reads as <paramref name="readsAs"/> (the configured default when null); the secret is never shown again.</summary>
+    public async Task<(ApiKeyInfo Info, string Key)> CreateAsync(
+        string name, IReadOnlyCollection<string> scopes, ApiKeyRole? readsAs, CancellationToken cancellationToken = default)
     {
         if (string.IsNullOrWhiteSpace(name))
         {
@@ -59,6 +109,7 @@ public sealed class ApiKeyService(IDbContextFactory<StatsDbContext> contextFacto
             SecretHash = SHA256.HashData(Encoding.UTF8.GetBytes(secret)),
             Scopes = string.Join(' ', scopes.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)),
             CreatedAt = clock.GetUtcNow().UtcDateTime,
+            ReadsAs = readsAs ?? DefaultReadsAs,
         };
         await using var context = await contextFactory.CreateDbContextAsync(cancellationToken);
         context.ApiKeys.Add(entity);
@@ -90,6 +141,7 @@ public sealed class ApiKeyService(IDbContextFactory<StatsDbContext> contextFacto
         {
             _cache.TryRemove(entry, out _);
         }
+
         return true;
     }
 
@@ -111,7 +163,7 @@ public sealed class ApiKeyService(IDbContextFactory<StatsDbContext> contextFacto
             await using var context = await contextFactory.CreateDbContextAsync(cancellationToken);
             var key = await KeyByPrefix(context, prefix).FirstOrDefaultAsync(cancellationToken);
             var identity = key is not null && key.RevokedAt is null && CryptographicOperations.FixedTimeEquals(key.SecretHash, hash)
-                ? new ApiKeyIdentity(key.Id, key.Name, key.Prefix, key.Scopes.Split(' ', StringSplitOptions.RemoveEmptyEntries).ToHashSet(StringComparer.Ordinal))
+                ? new ApiKeyIdentity(key.Id, key.Name, key.Prefix, key.Scopes.Split(' ', StringSplitOptions.RemoveEmptyEntries).ToHashSet(StringComparer.Ordinal), key.ReadsAs)
                 : null;
             cached = (identity, now + CacheTime);
             if (_cache.Count > 10_000)
@@ -122,7 +174,32 @@ public sealed class ApiKeyService(IDbContextFactory<StatsDbContext> contextFacto
             _cache[cacheKey] = cached;
         }
 
+        if (cached.Identity is { } used)
+        {
+            await NoteUseAsync(used.Id, now, cancellationToken);
+        }
+
         return cached.Identity;
+    }
+
+    private async Task NoteUseAsync(int id, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (_lastUseWritten.TryGetValue(id, out var written) && now - written < LastUsedResolution)
+        {
+            return;
+        }
+
+        _lastUseWritten[id] = now;
+        try
+        {
+            await using var context = await contextFactory.CreateDbContextAsync(cancellationToken);
+            var at = now.UtcDateTime;
+            await KeyById(context, id).ExecuteUpdateAsync(k => k.SetProperty(x => x.LastUsedAt, at), cancellationToken);
+        }
+        catch (Exception ex) when (ex is System.Data.Common.DbException or DbUpdateException or TimeoutException)
+        {
+            // "Last used" is a hint for admins: a busy or unavailable store must not fail the request that used the key.
+        }
     }
 
     // The service's queries, one definition each, exposed for the translation tests of every provider.
@@ -135,8 +212,10 @@ public sealed class ApiKeyService(IDbContextFactory<StatsDbContext> contextFacto
     internal static IQueryable<ApiKey> KeyByPrefixOrId(StatsDbContext context, string prefix, int id) =>
         context.ApiKeys.Where(k => k.Prefix == prefix || k.Id == id);
 
+    internal static IQueryable<ApiKey> KeyById(StatsDbContext context, int id) => context.ApiKeys.Where(k => k.Id == id);
+
     private static ApiKeyInfo Info(ApiKey k) =>
-        new(k.Id, k.Name, k.Prefix, k.Scopes.Split(' ', StringSplitOptions.RemoveEmptyEntries), k.CreatedAt, k.RevokedAt);
+        new(k.Id, k.Name, k.Prefix, k.Scopes.Split(' ', StringSplitOptions.RemoveEmptyEntries), k.ReadsAs, k.CreatedAt, k.LastUsedAt, k.RevokedAt);
 
     private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 }

@@ -176,40 +176,64 @@ public sealed class ApiKey
 
     public DateTime CreatedAt { get; set; }
 
+    /// <summary>When the key was last used, to the minute: written at most once a minute per key, not per request.</summary>
     public DateTime? LastUsedAt { get; set; }
 
     public DateTime? RevokedAt { get; set; }
+
+    /// <summary>Whom a key of the <c>read</c> scope reads statistics as (access rules apply to it like to that viewer).</summary>
+    public Access.ApiKeyRole ReadsAs { get; set; } = Access.ApiKeyRole.SignedIn;
 }
 
-/// <summary>Who may see which statistics: a principal (role, user or group) granted a scope.</summary>
+/// <summary>
+/// Who may see a family of statistics in a scope: the whole repository, one community, or one record. The most specific
+/// rule wins (ADR-009); without any, <see cref="Access.DefaultAudiences"/> applies.
+/// </summary>
 public sealed class AccessRule
 {
     public int Id { get; set; }
 
-    public PrincipalKind PrincipalKind { get; set; }
+    public RuleScope ScopeKind { get; set; }
 
-    public required string Principal { get; set; }
+    /// <summary>The community's or record's external id; empty for <see cref="RuleScope.Global"/> (so that one unique index covers every scope).</summary>
+    public string ScopeId { get; set; } = "";
 
-    public AccessScope Scope { get; set; }
+    public Access.StatFamily Family { get; set; }
 
-    /// <summary>The community or record the rule covers; null for <see cref="AccessScope.Everything"/>.</summary>
-    public string? ScopeValue { get; set; }
+    public Access.Audience Audience { get; set; }
 
-    public DateTime CreatedAt { get; set; }
+    public DateTime UpdatedAt { get; set; }
 
-    public string? CreatedBy { get; set; }
+    /// <summary>Who last set the rule (a user's name or id).</summary>
+    public required string UpdatedBy { get; set; }
 }
 
-public enum PrincipalKind : byte
+/// <summary>What an access rule covers.</summary>
+public enum RuleScope : byte
 {
-    Role = 1,
-    User = 2,
-    Group = 3,
-}
-
-public enum AccessScope : byte
-{
-    Everything = 1,
+    Global = 1,
     Community = 2,
     Record = 3,
+}
+
+/// <summary>One change of an access rule, kept for the Admin page's audit log: who, when, what it was and what it became.</summary>
+public sealed class AccessRuleChange
+{
+    public long Id { get; set; }
+
+    public DateTime ChangedAt { get; set; }
+
+    public required string ChangedBy { get; set; }
+
+    public RuleScope ScopeKind { get; set; }
+
+    public string ScopeId { get; set; } = "";
+
+    public Access.StatFamily Family { get; set; }
+
+    /// <summary>The rule's audience before; null when there was no rule (the default or a wider rule applied).</summary>
+    public Access.Audience? Before { get; set; }
+
+    /// <summary>The audience after; null when the rule was removed.</summary>
+    public Access.Audience? After { get; set; }
 }

@@ -46,6 +46,8 @@ public abstract class StatsDbContext(DbContextOptions options) : DbContext(optio
 
     public DbSet<AccessRule> AccessRules => Set<AccessRule>();
 
+    public DbSet<AccessRuleChange> AccessRuleChanges => Set<AccessRuleChange>();
+
     public DbSet<DirtyDay> DirtyDays => Set<DirtyDay>();
 
     public DbSet<AggregatedDay> AggregatedDays => Set<AggregatedDay>();

@@ -37,9 +37,15 @@ public sealed class ViewerClaims
     }
 }
 
-/// <summary>The access check for the components of one circuit: who is looking, and may they see this.</summary>
-public sealed class ViewerAccess(AuthenticationStateProvider authentication, ViewerClaims claims, IAccessPolicy policy)
+/// <summary>
+/// The access check for the components of one circuit: who is looking, may they see this, and when to ask again (an admin
+/// changed a rule). Without a rule store (component tests) nothing changes.
+/// </summary>
+public sealed class ViewerAccess(AuthenticationStateProvider authentication, ViewerClaims claims, IAccessPolicy policy, AccessRuleStore? rules = null)
 {
+    /// <summary>Calls <paramref name="onChange"/> whenever the access rules change; disposing the result stops it.</summary>
+    public IDisposable OnRulesChanged(Action onChange) => rules?.Subscribe(onChange) ?? NoSubscription.Instance;
+
     public async Task<StatsViewer> ViewerAsync()
     {
         var state = await authentication.GetAuthenticationStateAsync();
@@ -48,4 +54,13 @@ public sealed class ViewerAccess(AuthenticationStateProvider authentication, Vie
 
     public async Task<AccessDecision> DecideAsync(StatFamily family, StatTarget target, CancellationToken cancellationToken = default) =>
         await policy.DecideAsync(await ViewerAsync(), family, target, cancellationToken);
+}
+
+file sealed class NoSubscription : IDisposable
+{
+    public static NoSubscription Instance { get; } = new();
+
+    public void Dispose()
+    {
+    }
 }

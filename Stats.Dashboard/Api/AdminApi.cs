@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Stats.Core.Access;
 using Stats.Core.Retention;
+using Stats.Dashboard.Access;
 
 namespace Stats.Dashboard.Api;
 
@@ -26,7 +27,7 @@ public sealed record EraseUserResponse(
     [property: JsonPropertyName("days_not_searchable")] IReadOnlyList<DateOnly> DaysNotSearchable,
     [property: JsonPropertyName("note")] string Note);
 
-/// <summary><c>/api/admin/…</c>: what admins do through the API, with a key of the <c>admin</c> scope.</summary>
+/// <summary><c>/api/admin/…</c>: what admins do through the API, signed in as an admin or with a key of the <c>admin</c> scope.</summary>
 public static class AdminApi
 {
     public static RouteGroupBuilder MapAdminApi(this IEndpointRouteBuilder app)
@@ -53,9 +54,10 @@ public static class AdminApi
         return admin;
     }
 
-    internal static async Task<IResult> EraseUserAsync(HttpContext http, ApiKeyService keys, UserErasure erasure, ILogger<EraseUserRequest> logger)
+    internal static async Task<IResult> EraseUserAsync(
+        HttpContext http, ApiKeyService keys, ViewerClaims claims, UserErasure erasure, ILogger<EraseUserRequest> logger)
     {
-        var (identity, denied) = await ApiKeyAuthentication.RequireScopeAsync(http, keys, ApiScopes.Admin);
+        var (caller, denied) = await ApiAccess.AdminAsync(http, keys, claims);
         if (denied is not null)
         {
             return denied;
@@ -92,8 +94,8 @@ public static class AdminApi
 
         // Never the user id: the log would keep what the erasure removes.
         logger.LogInformation(
-            "User erasure{DryRun} by API key '{Key}': {Events} raw events on {Days} searchable day(s).",
-            result.DryRun ? " (dry run)" : "", identity!.Name, result.Events, result.DaysSearched.Count);
+            "User erasure{DryRun} by {Caller}: {Events} raw events on {Days} searchable day(s).",
+            result.DryRun ? " (dry run)" : "", caller!.Name, result.Events, result.DaysSearched.Count);
         return TypedResults.Ok(new EraseUserResponse(
             result.DryRun,
             result.Events,

@@ -20,7 +20,7 @@ internal static class ApiKeyAuthentication
                 statusCode: StatusCodes.Status401Unauthorized,
                 title: "An API key is required",
                 detail: string.IsNullOrEmpty(presented)
-                    ? "Send the key as 'Authorization: Bearer <key>'. Keys are created with the 'apikey create' verb."
+                    ? "Send the key as 'Authorization: Bearer <key>'. Admins create keys in the Admin page or with the 'apikey create' verb."
                     : "The API key is unknown, malformed or revoked."));
         }
 

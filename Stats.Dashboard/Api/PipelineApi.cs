@@ -3,6 +3,8 @@ using System.Text;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Stats.Core.Access;
 using Stats.Core.Aggregation;
+using Stats.Core.Queries;
+using Stats.Dashboard.Access;
 
 namespace Stats.Dashboard.Api;
 
@@ -15,14 +17,14 @@ public static class PipelineApi
         app.MapGet("/metrics", GetMetricsAsync)
             .WithName("Metrics")
             .WithTags("Admin")
-            .WithSummary("The pipeline's state in Prometheus text format. Needs an admin API key (a bearer token in the scrape config).");
+            .WithSummary("The pipeline's state in Prometheus text format. For admins: an admin API key (a bearer token in the scrape config) or a signed-in admin.");
         return app;
     }
 
     internal static async Task<Results<Ok<PipelineStatus>, ProblemHttpResult>> GetStatusAsync(
-        HttpContext http, ApiKeyService keys, PipelineMonitor monitor, CancellationToken cancellationToken)
+        HttpContext http, ApiKeyService keys, ViewerClaims claims, PipelineMonitor monitor, CancellationToken cancellationToken)
     {
-        var (_, denied) = await ApiKeyAuthentication.RequireScopeAsync(http, keys, ApiScopes.Admin);
+        var (_, denied) = await ApiAccess.AdminAsync(http, keys, claims);
         if (denied is ProblemHttpResult problem)
         {
             return problem;
@@ -31,13 +33,20 @@ public static class PipelineApi
         return TypedResults.Ok(await monitor.GetStatusAsync(cancellationToken));
     }
 
-    internal static async Task<Results<ContentHttpResult, ProblemHttpResult>> GetMetricsAsync(
-        HttpContext http, ApiKeyService keys, PipelineMonitor monitor, CancellationToken cancellationToken)
+    /// <summary>For whoever the access rules let see the pipeline (admins by default, or a key that reads as one, or an admin key).</summary>
+    internal static async Task<IResult> GetMetricsAsync(
+        HttpContext http, ApiKeyService keys, ViewerClaims claims, IAccessPolicy policy, PipelineMonitor monitor, CancellationToken cancellationToken)
     {
-        var (_, denied) = await ApiKeyAuthentication.RequireScopeAsync(http, keys, ApiScopes.Admin);
-        if (denied is ProblemHttpResult problem)
+        var (caller, denied) = await ApiAccess.CallerAsync(http, keys, claims);
+        if (denied is not null)
         {
-            return problem;
+            return denied;
+        }
+
+        var decision = await policy.DecideAsync(caller!.Viewer, StatFamily.Pipeline, new StatTarget(StatSubject.Repository, null), cancellationToken);
+        if (decision != AccessDecision.Allowed)
+        {
+            return ApiAccess.Refused(http, caller, decision, "The pipeline's metrics are for admins.", query: null);
         }
 
         var status = await monitor.GetStatusAsync(cancellationToken);

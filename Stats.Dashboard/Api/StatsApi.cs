@@ -2,7 +2,9 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.OpenApi;
+using Stats.Core.Access;
 using Stats.Core.Queries;
+using Stats.Dashboard.Access;
 
 namespace Stats.Dashboard.Api;
 
@@ -11,8 +13,9 @@ public sealed record StatDescription(string Name, string Description, IReadOnlyL
 
 /// <summary>
 /// The query API, compatible with invenio-stats front ends: <c>POST /api/stats</c> answers named stat queries, <c>GET /api/stats</c>
-/// lists the stats, <c>GET /api/stats/records</c> gives the usage of many records at once. Reads are open until access rules
-/// (issue 6) check <see cref="StatDefinition.TargetOf"/> before a query runs.
+/// lists the stats (public), <c>GET /api/stats/records</c> gives the usage of many records at once. Before any query runs, the
+/// access policy decides on each (its stat's family and <see cref="StatDefinition.TargetOf"/>): one refused query refuses the
+/// call, 401 for an anonymous caller and 403 for a signed-in one or a key, naming the query (ADR-009), as invenio-stats does.
 /// </summary>
 public static class StatsApi
 {
@@ -53,6 +56,8 @@ public static class StatsApi
             })
             .Produces<Dictionary<string, JsonElement>>()
             .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
             .DisableAntiforgery();
 
         api.MapGet("", ListStats)
@@ -62,13 +67,24 @@ public static class StatsApi
         api.MapGet("/records", RecordsAsync)
             .WithName("RecordStats")
             .WithSummary($"Views, unique views, downloads and unique downloads of up to {MaxRecordIds:N0} records (recid=a&recid=b...), keyed by recid.")
-            .WithDescription("All time unless start_date or end_date is given. Ids without usage, or unknown, answer zeros.");
+            .WithDescription("All time unless start_date or end_date is given. Ids without usage, or unknown, answer zeros. " +
+                "A record whose usage the caller may not see refuses the call (401 anonymous, 403 otherwise) and is named.")
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden);
 
         return app;
     }
 
-    internal static async Task<IResult> QueryAsync(HttpRequest request, StatRegistry registry, CancellationToken cancellationToken)
+    internal static async Task<IResult> QueryAsync(
+        HttpContext http, StatRegistry registry, IAccessPolicy policy, ApiKeyService keys, ViewerClaims claims, CancellationToken cancellationToken)
     {
+        var (caller, problem) = await ApiAccess.CallerAsync(http, keys, claims);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var request = http.Request;
         JsonDocument document;
         try
         {
@@ -87,7 +103,8 @@ public static class StatsApi
                     "Send a JSON object of result names to queries: {\"views\": {\"stat\": \"record-view\", \"params\": {\"recid\": \"abcd-1234\"}}}.", query: null);
             }
 
-            var results = new Dictionary<string, object>(StringComparer.Ordinal);
+            // Every query is decided before any runs: a refused call reveals nothing of the others.
+            var queries = new List<(string Name, StatDefinition Stat, StatParameters Parameters)>();
             foreach (var query in document.RootElement.EnumerateObject())
             {
                 try
@@ -99,11 +116,31 @@ public static class StatsApi
                     }
 
                     var parameters = query.Value.TryGetProperty("params", out var given) ? StatParameters.FromJson(given) : StatParameters.Empty;
-                    results[query.Name] = await registry.RunAsync(stat.GetString()!, parameters, cancellationToken);
+                    var definition = registry.Find(stat.GetString()!);
+                    var decision = await policy.DecideAsync(caller!.Viewer, definition.Family, definition.TargetOf(parameters), cancellationToken);
+                    if (decision != AccessDecision.Allowed)
+                    {
+                        return ApiAccess.Refused(http, caller, decision, $"Query '{query.Name}': '{definition.Name}' reads {definition.Family} statistics that the caller may not see.", query.Name);
+                    }
+
+                    queries.Add((query.Name, definition, parameters));
                 }
                 catch (StatQueryException ex)
                 {
                     return BadQuery("A query is not valid", $"Query '{query.Name}': {ex.Message}", query.Name);
+                }
+            }
+
+            var results = new Dictionary<string, object>(StringComparer.Ordinal);
+            foreach (var (name, stat, parameters) in queries)
+            {
+                try
+                {
+                    results[name] = await stat.RunAsync(parameters, cancellationToken);
+                }
+                catch (StatQueryException ex)
+                {
+                    return BadQuery("A query is not valid", $"Query '{name}': {ex.Message}", name);
                 }
             }
 
@@ -114,8 +151,12 @@ public static class StatsApi
     internal static Ok<List<StatDescription>> ListStats(StatRegistry registry) =>
         TypedResults.Ok(registry.All.Select(s => new StatDescription(s.Name, s.Description, s.Parameters)).ToList());
 
-    internal static async Task<Results<Ok<IReadOnlyDictionary<string, RecordUsage>>, ProblemHttpResult>> RecordsAsync(
+    internal static async Task<IResult> RecordsAsync(
+        HttpContext http,
         UsageStats usage,
+        AccessPolicy policy,
+        ApiKeyService keys,
+        ViewerClaims claims,
         [FromQuery(Name = "recid")] string[]? recid,
         [FromQuery(Name = StatParameters.StartDate)] string? startDate,
         [FromQuery(Name = StatParameters.EndDate)] string? endDate,
@@ -144,6 +185,18 @@ public static class StatsApi
         catch (StatQueryException ex)
         {
             return BadQuery("A parameter is not valid", ex.Message, query: null);
+        }
+
+        var (caller, problem) = await ApiAccess.CallerAsync(http, keys, claims);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var (decision, refused) = await policy.DecideRecordsAsync(caller!.Viewer, StatFamily.Usage, recids, cancellationToken);
+        if (decision != AccessDecision.Allowed)
+        {
+            return ApiAccess.Refused(http, caller, decision, $"Record '{refused}': its usage statistics are not visible to the caller.", query: null);
         }
 
         return TypedResults.Ok(await usage.RecordsAsync(recids, period, cancellationToken));

@@ -14,13 +14,25 @@ internal static class ApiKeyVerb
                 var scopes = invocation.Options.GetValueOrDefault("--scope") ?? [];
                 if (string.IsNullOrWhiteSpace(name) || scopes.Count == 0)
                 {
-                    Console.Error.WriteLine("apikey create needs --name and at least one --scope (ingest, read, admin).");
+                    Console.Error.WriteLine("apikey create needs --name and at least one --scope (ingest, read, admin); --reads-as is optional.");
                     return 2;
+                }
+
+                ApiKeyRole? readsAs = null;
+                if (invocation.Option("--reads-as") is { } role)
+                {
+                    if (!Enum.TryParse<ApiKeyRole>(role, ignoreCase: true, out var parsed) || !Enum.IsDefined(parsed))
+                    {
+                        Console.Error.WriteLine($"--reads-as is '{role}', but it must be one of: {string.Join(", ", Enum.GetNames<ApiKeyRole>())}.");
+                        return 2;
+                    }
+
+                    readsAs = parsed;
                 }
 
                 try
                 {
-                    var (info, key) = await keys.CreateAsync(name, scopes, cancellationToken);
+                    var (info, key) = await keys.CreateAsync(name, scopes, readsAs, cancellationToken);
                     Console.WriteLine($"Created key {info.Id} '{info.Name}' ({string.Join(", ", info.Scopes)}). Store it now, it is not shown again:");
                     Console.WriteLine(key);
                     return 0;
@@ -39,11 +51,12 @@ internal static class ApiKeyVerb
                     return 0;
                 }
 
-                Console.WriteLine($"{"id",-5} {"prefix",-12} {"name",-24} {"scopes",-20} {"created (UTC)",-20} status");
+                Console.WriteLine($"{"id",-5} {"prefix",-12} {"name",-24} {"scopes",-20} {"reads as",-9} {"created (UTC)",-17} {"last used (UTC)",-17} status");
                 foreach (var k in list)
                 {
                     var status = k.RevokedAt is { } revoked ? $"revoked {revoked:yyyy-MM-dd HH:mm}" : "active";
-                    Console.WriteLine($"{k.Id,-5} {k.Prefix,-12} {k.Name,-24} {string.Join(",", k.Scopes),-20} {k.CreatedAt,-20:yyyy-MM-dd HH:mm} {status}");
+                    var lastUsed = k.LastUsedAt is { } used ? used.ToString("yyyy-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture) : "never";
+                    Console.WriteLine($"{k.Id,-5} {k.Prefix,-12} {k.Name,-24} {string.Join(",", k.Scopes),-20} {k.ReadsAs,-9} {k.CreatedAt,-17:yyyy-MM-dd HH:mm} {lastUsed,-17} {status}");
                 }
 
                 return 0;
@@ -59,7 +72,7 @@ internal static class ApiKeyVerb
                 return 1;
 
             default:
-                Console.Error.WriteLine("Usage: apikey create --name N --scope S [--scope S ...] | apikey list | apikey revoke <prefix|id>");
+                Console.Error.WriteLine("Usage: apikey create --name N --scope S [--scope S ...] [--reads-as R] | apikey list | apikey revoke <prefix|id>");
                 return 2;
         }
     }

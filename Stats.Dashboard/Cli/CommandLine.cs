@@ -52,9 +52,10 @@ internal static class CommandLine
               --days N             Days of usage history to generate (default 730).
               --records N          Records in the catalog (default 300).
               --seed N             Random seed, for a repeatable data set (default 42).
-          apikey create --name N --scope S [--scope S ...]
-                                   Create an API key (scopes: ingest, read, admin) and print it once.
-          apikey list              List the keys (never their secrets).
+          apikey create --name N --scope S [--scope S ...] [--reads-as R]
+                                   Create an API key (scopes: ingest, read, admin) and print it once; a read
+                                   key reads statistics as R: Public, SignedIn or Admin (Stats:Access:ApiKeyReadsAs).
+          apikey list              List the keys (never their secrets), with their last use.
           apikey revoke <prefix|id>
                                    Revoke a key.
           {{ImportVerb.Usage}}
@@ -95,7 +96,7 @@ internal static class CommandLine
     {
         [Migrate] = [],
         [SeedDemo] = ["--days", "--records", "--seed"],
-        [ApiKey] = ["--name", "--scope"],
+        [ApiKey] = ["--name", "--scope", "--reads-as"],
         [Import] = ["--format", "--batch"],
         [Aggregate] = ["--from", "--to"],
         [Purge] = [],

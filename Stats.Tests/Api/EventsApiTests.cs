@@ -212,37 +212,12 @@ public sealed class EventsApiTests
         using var response = await PostAsync(client, $"[{View("a")}, {View("b")}]");
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
 
-        var files = await ReadDatabaseFilesAsync(Path.GetDirectoryName(dashboard.DatabasePath)!);
+        var files = await StoreFiles.ReadAllAsync(Path.GetDirectoryName(dashboard.DatabasePath)!);
         Assert.Contains(files.Keys, f => f.EndsWith("stats.db", StringComparison.Ordinal));
         foreach (var (file, bytes) in files)
         {
             Assert.False(Contains(bytes, RawIp), $"{Path.GetFileName(file)} holds the raw IP address");
             Assert.False(Contains(bytes, "DistinctiveAgent"), $"{Path.GetFileName(file)} holds the raw user agent");
-        }
-    }
-
-    /// <summary>
-    /// Every file of the store, read as one consistent set: when the last connection closes, SQLite checkpoints the
-    /// write-ahead log into the database and deletes the -wal and -shm files, possibly between listing and reading.
-    /// A set with a vanished file is read again, so that content moving from the log to the database is never missed.
-    /// </summary>
-    private static async Task<Dictionary<string, byte[]>> ReadDatabaseFilesAsync(string directory)
-    {
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                var files = new Dictionary<string, byte[]>();
-                foreach (var file in Directory.GetFiles(directory))
-                {
-                    files[file] = await ReadSharedAsync(file);
-                }
-
-                return files;
-            }
-            catch (FileNotFoundException) when (attempt < 10)
-            {
-            }
         }
     }
 
@@ -279,14 +254,6 @@ public sealed class EventsApiTests
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var body = await response.Content.ReadFromJsonAsync<IngestResponse>(Cancellation);
         return (body!.Accepted, body.Duplicates);
-    }
-
-    private static async Task<byte[]> ReadSharedAsync(string path)
-    {
-        await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-        using var copy = new MemoryStream();
-        await stream.CopyToAsync(copy, Cancellation);
-        return copy.ToArray();
     }
 
     private static bool Contains(byte[] haystack, string needle) =>

@@ -198,4 +198,42 @@ public sealed class StatsApiTests(DashboardFactory dashboard) : IClassFixture<Da
         Assert.Equal("application/problem+json", contentType);
         Assert.Contains(mentions, problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task ARefusedQueryRefusesTheWholeCallAndNamesIt()
+    {
+        var (status, contentType, problem) = await PostAsync("""
+            {"v": {"stat": "record-view", "params": {"recid": "api-1"}},
+             "loans": {"stat": "circulation-summary"}}
+            """);
+        using var admin = await dashboard.CreateClientWithKeyAsync(Stats.Core.Access.ApiScopes.Admin);
+        using var allowed = await admin.PostAsync(
+            new Uri("/api/stats", UriKind.Relative), new StringContent("""{"loans": {"stat": "circulation-summary"}}""", Encoding.UTF8, "application/json"), Cancellation);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, status);
+        Assert.Equal("application/problem+json", contentType);
+        Assert.Equal("loans", problem.GetProperty("query").GetString());
+        Assert.StartsWith("Query 'loans':", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, allowed.StatusCode);
+    }
+
+    [Fact]
+    public async Task TheRecordsBatchIsRefusedWhenOneRecordsUsageIsNotVisible()
+    {
+        var rules = dashboard.Services.GetRequiredService<Stats.Core.Access.AccessRuleStore>();
+        await rules.SetAsync(Stats.Core.Access.RuleTarget.Record("batch-secret"), Stats.Core.Access.StatFamily.Usage, Stats.Core.Access.Audience.AdminsOnly, "test", Cancellation);
+        try
+        {
+            var (status, _, problem) = await GetAsync("/api/stats/records?recid=batch-open&recid=batch-secret");
+            var (openStatus, _, _) = await GetAsync("/api/stats/records?recid=batch-open");
+
+            Assert.Equal(HttpStatusCode.Unauthorized, status);
+            Assert.Contains("'batch-secret'", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+            Assert.Equal(HttpStatusCode.OK, openStatus);
+        }
+        finally
+        {
+            await rules.SetAsync(Stats.Core.Access.RuleTarget.Record("batch-secret"), Stats.Core.Access.StatFamily.Usage, null, "test", Cancellation);
+        }
+    }
 }

@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using Bunit;
 using Bunit.TestDoubles;
 using Microsoft.Extensions.DependencyInjection;
@@ -5,12 +6,11 @@ using Microsoft.Extensions.Time.Testing;
 using MudBlazor;
 using Microsoft.Extensions.Logging.Abstractions;
 using MudBlazor.Services;
-using Stats.Core.Aggregation;
 using Stats.Core.Access;
+using Stats.Core.Aggregation;
 using Stats.Core.Queries;
 using Stats.Dashboard.Access;
 using Stats.Dashboard.Components.Panels;
-using System.Security.Claims;
 
 namespace Stats.Tests.Components;
 

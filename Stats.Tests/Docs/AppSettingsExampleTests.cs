@@ -36,6 +36,7 @@ public sealed class AppSettingsExampleTests
         { typeof(AuthOptions), AuthOptions.SectionName },
         { typeof(OidcOptions), OidcOptions.SectionName },
         { typeof(ClaimMappingOptions), ClaimMappingOptions.SectionName },
+        { typeof(Stats.Core.Access.AccessOptions), Stats.Core.Access.AccessOptions.SectionName },
     };
 
     [Theory]
@@ -78,6 +79,7 @@ public sealed class AppSettingsExampleTests
         Assert.Equivalent(new AuthOptions(), example.GetSection(AuthOptions.SectionName).Get<AuthOptions>());
         Assert.Equivalent(new OidcOptions(), example.GetSection(OidcOptions.SectionName).Get<OidcOptions>());
         Assert.Equivalent(new ClaimMappingOptions(), example.GetSection(ClaimMappingOptions.SectionName).Get<ClaimMappingOptions>());
+        Assert.Equivalent(new Stats.Core.Access.AccessOptions(), example.GetSection(Stats.Core.Access.AccessOptions.SectionName).Get<Stats.Core.Access.AccessOptions>());
     }
 
     private static string RepositoryRoot()

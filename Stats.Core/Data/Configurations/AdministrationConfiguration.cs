@@ -22,6 +22,7 @@ internal sealed class ApiKeyConfiguration : IEntityTypeConfiguration<ApiKey>
         builder.Property(k => k.Prefix).HasMaxLength(16).IsUnicode(false);
         builder.Property(k => k.SecretHash).HasMaxLength(32);
         builder.Property(k => k.Scopes).HasMaxLength(256).IsUnicode(false);
+        builder.Property(k => k.ReadsAs).HasConversion<byte>();
         builder.HasIndex(k => k.Prefix).IsUnique();
     }
 }
@@ -31,11 +32,26 @@ internal sealed class AccessRuleConfiguration : IEntityTypeConfiguration<AccessR
     public void Configure(EntityTypeBuilder<AccessRule> builder)
     {
         builder.ToTable("AccessRules");
-        builder.Property(r => r.PrincipalKind).HasConversion<byte>();
-        builder.Property(r => r.Principal).HasMaxLength(256);
-        builder.Property(r => r.Scope).HasConversion<byte>();
-        builder.Property(r => r.ScopeValue).HasMaxLength(128);
-        builder.Property(r => r.CreatedBy).HasMaxLength(256);
-        builder.HasIndex(r => new { r.PrincipalKind, r.Principal });
+        builder.Property(r => r.ScopeKind).HasConversion<byte>();
+        builder.Property(r => r.ScopeId).HasMaxLength(128);
+        builder.Property(r => r.Family).HasConversion<byte>();
+        builder.Property(r => r.Audience).HasConversion<byte>();
+        builder.Property(r => r.UpdatedBy).HasMaxLength(256);
+        builder.HasIndex(r => new { r.ScopeKind, r.ScopeId, r.Family }).IsUnique();
+    }
+}
+
+internal sealed class AccessRuleChangeConfiguration : IEntityTypeConfiguration<AccessRuleChange>
+{
+    public void Configure(EntityTypeBuilder<AccessRuleChange> builder)
+    {
+        builder.ToTable("AccessRuleChanges");
+        builder.Property(c => c.ChangedBy).HasMaxLength(256);
+        builder.Property(c => c.ScopeKind).HasConversion<byte>();
+        builder.Property(c => c.ScopeId).HasMaxLength(128);
+        builder.Property(c => c.Family).HasConversion<byte>();
+        builder.Property(c => c.Before).HasConversion<byte?>();
+        builder.Property(c => c.After).HasConversion<byte?>();
+        builder.HasIndex(c => c.ChangedAt);
     }
 }

@@ -1,9 +1,13 @@
 using MudBlazor;
+using Stats.Core.Access;
 
 namespace Stats.Dashboard.Components.Layout;
 
-/// <summary>A panel of the dashboard, as the navigation drawer and the panel's own header show it.</summary>
-public sealed record NavPanel(string Title, string Href, string Icon);
+/// <summary>
+/// A panel of the dashboard, as the navigation drawer and the panel's own header show it. A panel with a <see cref="Family"/>
+/// is listed only to viewers who may see that family repository-wide; an <see cref="AdminsOnly"/> panel only to admins.
+/// </summary>
+public sealed record NavPanel(string Title, string Href, string Icon, StatFamily? Family = null, bool AdminsOnly = false);
 
 /// <summary>The panels of the dashboard; <see cref="All"/> is the drawer's order. The Overview is the home page.</summary>
 public static class NavPanels
@@ -16,13 +20,13 @@ public static class NavPanels
 
     public static NavPanel Users { get; } = new("Users", "/users", Icons.Material.Outlined.Person);
 
-    public static NavPanel Circulation { get; } = new("Circulation", "/circulation", Icons.Material.Outlined.LocalLibrary);
+    public static NavPanel Circulation { get; } = new("Circulation", "/circulation", Icons.Material.Outlined.LocalLibrary, StatFamily.Circulation);
 
-    public static NavPanel SipStore { get; } = new("SIP store", "/sip-store", Icons.Material.Outlined.Inventory2);
+    public static NavPanel SipStore { get; } = new("SIP store", "/sip-store", Icons.Material.Outlined.Inventory2, StatFamily.SipStore);
 
     public static NavPanel Map { get; } = new("Map", "/map", Icons.Material.Outlined.Public);
 
-    public static NavPanel Admin { get; } = new("Admin", "/admin", Icons.Material.Outlined.AdminPanelSettings);
+    public static NavPanel Admin { get; } = new("Admin", "/admin", Icons.Material.Outlined.AdminPanelSettings, AdminsOnly: true);
 
     public static IReadOnlyList<NavPanel> All { get; } = [Overview, Records, Communities, Users, Circulation, SipStore, Map, Admin];
 }

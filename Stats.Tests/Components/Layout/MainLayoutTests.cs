@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Components.Rendering;
 using MudBlazor;
 using MudBlazor.Extensions;
 using Stats.Dashboard.Components;
+using Stats.Dashboard.Access;
 using Stats.Dashboard.Components.Layout;
 
 namespace Stats.Tests.Components.Layout;
@@ -11,8 +12,9 @@ namespace Stats.Tests.Components.Layout;
 public sealed class MainLayoutTests : DashboardTestContext
 {
     [Fact]
-    public void NavigationDrawerLinksTheEightPanelsInOrder()
+    public void NavigationDrawerLinksTheEightPanelsInOrderForAnAdmin()
     {
+        SignIn("admin-1", "admin-1", ViewerClaims.AdminRole);
         var cut = RenderLayout();
 
         var links = cut.FindAll(".mud-drawer a.mud-nav-link");
@@ -22,6 +24,23 @@ public sealed class MainLayoutTests : DashboardTestContext
         Assert.Equal(
             ["Overview", "Records", "Communities", "Users", "Circulation", "SIP store", "Map", "Admin"],
             links.Select(a => a.TextContent.Trim()));
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void WithTheDefaultRulesOthersDoNotSeeCirculationSipStoreOrAdmin(bool signedIn)
+    {
+        if (signedIn)
+        {
+            SignIn("someone", "someone", ViewerClaims.CuratorRolePrefix + "hep");
+        }
+
+        var cut = RenderLayout();
+
+        Assert.Equal(
+            ["/", "/records", "/communities", "/users", "/map"],
+            cut.FindAll(".mud-drawer a.mud-nav-link").Select(a => a.GetAttribute("href")));
     }
 
     [Fact]

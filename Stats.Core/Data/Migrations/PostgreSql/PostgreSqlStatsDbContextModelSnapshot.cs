@@ -45,33 +45,74 @@ namespace Stats.Core.Data.Migrations.PostgreSql
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
 
-                    b.Property<DateTime>("CreatedAt")
+                    b.Property<byte>("Audience")
+                        .HasColumnType("smallint");
+
+                    b.Property<byte>("Family")
+                        .HasColumnType("smallint");
+
+                    b.Property<string>("ScopeId")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)");
+
+                    b.Property<byte>("ScopeKind")
+                        .HasColumnType("smallint");
+
+                    b.Property<DateTime>("UpdatedAt")
                         .HasColumnType("timestamp with time zone");
 
-                    b.Property<string>("CreatedBy")
-                        .HasMaxLength(256)
-                        .HasColumnType("character varying(256)");
-
-                    b.Property<string>("Principal")
+                    b.Property<string>("UpdatedBy")
                         .IsRequired()
                         .HasMaxLength(256)
                         .HasColumnType("character varying(256)");
 
-                    b.Property<byte>("PrincipalKind")
+                    b.HasKey("Id");
+
+                    b.HasIndex("ScopeKind", "ScopeId", "Family")
+                        .IsUnique();
+
+                    b.ToTable("AccessRules", (string)null);
+                });
+
+            modelBuilder.Entity("Stats.Core.Data.AccessRuleChange", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<byte?>("After")
                         .HasColumnType("smallint");
 
-                    b.Property<byte>("Scope")
+                    b.Property<byte?>("Before")
                         .HasColumnType("smallint");
 
-                    b.Property<string>("ScopeValue")
+                    b.Property<DateTime>("ChangedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("ChangedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<byte>("Family")
+                        .HasColumnType("smallint");
+
+                    b.Property<string>("ScopeId")
+                        .IsRequired()
                         .HasMaxLength(128)
                         .HasColumnType("character varying(128)");
 
+                    b.Property<byte>("ScopeKind")
+                        .HasColumnType("smallint");
+
                     b.HasKey("Id");
 
-                    b.HasIndex("PrincipalKind", "Principal");
+                    b.HasIndex("ChangedAt");
 
-                    b.ToTable("AccessRules", (string)null);
+                    b.ToTable("AccessRuleChanges", (string)null);
                 });
 
             modelBuilder.Entity("Stats.Core.Data.ActivityDailyStat", b =>
@@ -204,6 +245,9 @@ namespace Stats.Core.Data.Migrations.PostgreSql
                         .IsUnicode(false)
                         .HasColumnType("character varying(16)");
 
+                    b.Property<byte>("ReadsAs")
+                        .HasColumnType("smallint");
+
                     b.Property<DateTime?>("RevokedAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -331,9 +375,6 @@ namespace Stats.Core.Data.Migrations.PostgreSql
                         .IsUnicode(false)
                         .HasColumnType("character varying(64)");
 
-                    b.Property<int>("RequestsSentOfNextDay")
-                        .HasColumnType("integer");
-
                     b.Property<DateOnly?>("LastDay")
                         .HasColumnType("date");
 
@@ -345,6 +386,9 @@ namespace Stats.Core.Data.Migrations.PostgreSql
                         .HasColumnType("timestamp with time zone");
 
                     b.Property<int>("PurgedDaysSkipped")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("RequestsSentOfNextDay")
                         .HasColumnType("integer");
 
                     b.Property<long>("SentRequests")

@@ -45,33 +45,74 @@ namespace Stats.Core.Data.Migrations.SqlServer
 
                     SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<int>("Id"));
 
-                    b.Property<DateTime>("CreatedAt")
+                    b.Property<byte>("Audience")
+                        .HasColumnType("tinyint");
+
+                    b.Property<byte>("Family")
+                        .HasColumnType("tinyint");
+
+                    b.Property<string>("ScopeId")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("nvarchar(128)");
+
+                    b.Property<byte>("ScopeKind")
+                        .HasColumnType("tinyint");
+
+                    b.Property<DateTime>("UpdatedAt")
                         .HasColumnType("datetime2");
 
-                    b.Property<string>("CreatedBy")
-                        .HasMaxLength(256)
-                        .HasColumnType("nvarchar(256)");
-
-                    b.Property<string>("Principal")
+                    b.Property<string>("UpdatedBy")
                         .IsRequired()
                         .HasMaxLength(256)
                         .HasColumnType("nvarchar(256)");
 
-                    b.Property<byte>("PrincipalKind")
+                    b.HasKey("Id");
+
+                    b.HasIndex("ScopeKind", "ScopeId", "Family")
+                        .IsUnique();
+
+                    b.ToTable("AccessRules", (string)null);
+                });
+
+            modelBuilder.Entity("Stats.Core.Data.AccessRuleChange", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<long>("Id"));
+
+                    b.Property<byte?>("After")
                         .HasColumnType("tinyint");
 
-                    b.Property<byte>("Scope")
+                    b.Property<byte?>("Before")
                         .HasColumnType("tinyint");
 
-                    b.Property<string>("ScopeValue")
+                    b.Property<DateTime>("ChangedAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<string>("ChangedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("nvarchar(256)");
+
+                    b.Property<byte>("Family")
+                        .HasColumnType("tinyint");
+
+                    b.Property<string>("ScopeId")
+                        .IsRequired()
                         .HasMaxLength(128)
                         .HasColumnType("nvarchar(128)");
 
+                    b.Property<byte>("ScopeKind")
+                        .HasColumnType("tinyint");
+
                     b.HasKey("Id");
 
-                    b.HasIndex("PrincipalKind", "Principal");
+                    b.HasIndex("ChangedAt");
 
-                    b.ToTable("AccessRules", (string)null);
+                    b.ToTable("AccessRuleChanges", (string)null);
                 });
 
             modelBuilder.Entity("Stats.Core.Data.ActivityDailyStat", b =>
@@ -204,6 +245,9 @@ namespace Stats.Core.Data.Migrations.SqlServer
                         .IsUnicode(false)
                         .HasColumnType("varchar(16)");
 
+                    b.Property<byte>("ReadsAs")
+                        .HasColumnType("tinyint");
+
                     b.Property<DateTime?>("RevokedAt")
                         .HasColumnType("datetime2");
 
@@ -331,9 +375,6 @@ namespace Stats.Core.Data.Migrations.SqlServer
                         .IsUnicode(false)
                         .HasColumnType("varchar(64)");
 
-                    b.Property<int>("RequestsSentOfNextDay")
-                        .HasColumnType("int");
-
                     b.Property<DateOnly?>("LastDay")
                         .HasColumnType("date");
 
@@ -345,6 +386,9 @@ namespace Stats.Core.Data.Migrations.SqlServer
                         .HasColumnType("datetime2");
 
                     b.Property<int>("PurgedDaysSkipped")
+                        .HasColumnType("int");
+
+                    b.Property<int>("RequestsSentOfNextDay")
                         .HasColumnType("int");
 
                     b.Property<long>("SentRequests")

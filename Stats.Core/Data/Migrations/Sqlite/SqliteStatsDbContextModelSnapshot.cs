@@ -38,33 +38,72 @@ namespace Stats.Core.Data.Migrations.Sqlite
                         .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER");
 
-                    b.Property<DateTime>("CreatedAt")
+                    b.Property<byte>("Audience")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<byte>("Family")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ScopeId")
+                        .IsRequired()
+                        .HasMaxLength(128)
                         .HasColumnType("TEXT");
 
-                    b.Property<string>("CreatedBy")
-                        .HasMaxLength(256)
+                    b.Property<byte>("ScopeKind")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("UpdatedAt")
                         .HasColumnType("TEXT");
 
-                    b.Property<string>("Principal")
+                    b.Property<string>("UpdatedBy")
                         .IsRequired()
                         .HasMaxLength(256)
                         .HasColumnType("TEXT");
 
-                    b.Property<byte>("PrincipalKind")
+                    b.HasKey("Id");
+
+                    b.HasIndex("ScopeKind", "ScopeId", "Family")
+                        .IsUnique();
+
+                    b.ToTable("AccessRules", (string)null);
+                });
+
+            modelBuilder.Entity("Stats.Core.Data.AccessRuleChange", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER");
 
-                    b.Property<byte>("Scope")
+                    b.Property<byte?>("After")
                         .HasColumnType("INTEGER");
 
-                    b.Property<string>("ScopeValue")
+                    b.Property<byte?>("Before")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("ChangedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ChangedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<byte>("Family")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ScopeId")
+                        .IsRequired()
                         .HasMaxLength(128)
                         .HasColumnType("TEXT");
 
+                    b.Property<byte>("ScopeKind")
+                        .HasColumnType("INTEGER");
+
                     b.HasKey("Id");
 
-                    b.HasIndex("PrincipalKind", "Principal");
+                    b.HasIndex("ChangedAt");
 
-                    b.ToTable("AccessRules", (string)null);
+                    b.ToTable("AccessRuleChanges", (string)null);
                 });
 
             modelBuilder.Entity("Stats.Core.Data.ActivityDailyStat", b =>
@@ -193,6 +232,9 @@ namespace Stats.Core.Data.Migrations.Sqlite
                         .IsUnicode(false)
                         .HasColumnType("TEXT");
 
+                    b.Property<byte>("ReadsAs")
+                        .HasColumnType("INTEGER");
+
                     b.Property<DateTime?>("RevokedAt")
                         .HasColumnType("TEXT");
 
@@ -318,9 +360,6 @@ namespace Stats.Core.Data.Migrations.Sqlite
                         .IsUnicode(false)
                         .HasColumnType("TEXT");
 
-                    b.Property<int>("RequestsSentOfNextDay")
-                        .HasColumnType("INTEGER");
-
                     b.Property<DateOnly?>("LastDay")
                         .HasColumnType("TEXT");
 
@@ -332,6 +371,9 @@ namespace Stats.Core.Data.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<int>("PurgedDaysSkipped")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("RequestsSentOfNextDay")
                         .HasColumnType("INTEGER");
 
                     b.Property<long>("SentRequests")
