@@ -4,8 +4,8 @@ using Microsoft.Playwright;
 namespace Stats.Tests.Browser;
 
 /// <summary>The Records panels in a real browser, on the demo data; every export is checked against <c>POST /api/stats</c>.</summary>
+[Collection(PanelsBrowserGroup.Name)]
 public sealed class RecordPanelPageTests(DashboardServer server, BrowserSession browser)
-    : IClassFixture<DashboardServer>, IClassFixture<BrowserSession>
 {
     private static readonly string[] s_fileMetrics = ["downloads", "unique_downloads", "data_volume"];
 
