@@ -79,6 +79,20 @@ public sealed class RecordPanelPageTests(DashboardServer server, BrowserSession 
     }
 
     [Fact]
+    public async Task RecordPanelIsReadableInDarkMode()
+    {
+        var recid = await MostViewedRecordAsync();
+        var page = await browser.NewPageAsync();
+        await page.EmulateMediaAsync(new PageEmulateMediaOptions { ColorScheme = ColorScheme.Dark });
+        await PanelBrowser.OpenAsync(page, new Uri(server.BaseAddress, $"/records/{recid}?period=7d&interval=day"));
+        await PanelBrowser.ExpectChartDrawnAsync(page, $"record-usage-{recid}");
+        await page.WaitForTimeoutAsync(800); // the charts' entry animation
+
+        await Axe.AssertNoSeriousViolationsAsync(page);
+        await Screenshots.SaveAsync(page, "record-dark");
+    }
+
+    [Fact]
     public async Task AnUnknownRecordSaysWhatToDo()
     {
         var page = await browser.NewPageAsync();
