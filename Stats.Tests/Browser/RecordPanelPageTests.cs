@@ -73,7 +73,7 @@ public sealed class RecordPanelPageTests(DashboardServer server, BrowserSession 
         await Assertions.Expect(page.Locator("[data-table='top-records'] tbody tr")).ToHaveCountAsync(1);
         await page.Locator("#record-search").PressAsync("Enter");
 
-        await page.WaitForURLAsync(url => url.Contains($"/records/{recid}", StringComparison.Ordinal));
+        await page.WaitForURLAsync(url => url.Contains($"/records/{recid}?period=30d", StringComparison.Ordinal));
         await PanelBrowser.ExpectChartDrawnAsync(page, $"record-usage-{recid}");
         Assert.Empty(errors);
     }

@@ -48,7 +48,7 @@ public sealed class UserPanelTests : DashboardTestContext
         var rows = cut.FindAll("[data-table=user-records-u1] tbody tr");
         Assert.Equal(2, rows.Count);
         Assert.Equal("Lake sediments", rows[0].QuerySelector("td a")!.TextContent.Trim());
-        Assert.Equal("/records/r1", rows[0].QuerySelector("td a")!.GetAttribute("href"));
+        Assert.Equal("/records/r1?period=30d&interval=day", rows[0].QuerySelector("td a")!.GetAttribute("href"));
         Assert.Equal(["r1", "9", "7", "4", "3"], rows[0].QuerySelectorAll("td").Skip(1).Select(td => td.TextContent.Trim()));
     }
 
@@ -202,7 +202,7 @@ public sealed class UserPanelTests : DashboardTestContext
         var cut = Render<Users>();
 
         var row = Assert.Single(cut.FindAll("[data-table=top-owners] tbody tr"));
-        Assert.Equal("/users/u1", row.QuerySelector("a")!.GetAttribute("href"));
+        Assert.Equal("/users/u1?period=30d&interval=day", row.QuerySelector("a")!.GetAttribute("href"));
         Assert.Equal(["u1", "15", "13", "5", "4"], row.QuerySelectorAll("td").Select(td => td.TextContent.Trim()));
     }
 
