@@ -5,6 +5,7 @@ using Stats.Core.Demo;
 using Stats.Dashboard;
 using Stats.Dashboard.Access;
 using Stats.Dashboard.Api;
+using Stats.Dashboard.Auth;
 using Stats.Dashboard.Cli;
 using Stats.Dashboard.Components;
 
@@ -41,6 +42,7 @@ try
     builder.AddStatsDatasetReports();
     builder.AddOpenAireExport();
     builder.AddDemoData();
+    builder.AddStatsAuthentication();
     builder.Services.AddRazorComponents().AddInteractiveServerComponents();
     builder.Services.AddMudServices();
     builder.Services.AddOpenApi();
@@ -66,6 +68,7 @@ try
     }
 
     app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+    app.UseStatsSecurity();
 
     // Inside the page handlers: the API (and the report harvesters' SUSHI base) answers its unhandled errors with
     // problem details (RFC 7807) before they see them.
@@ -85,6 +88,7 @@ try
     app.MapStatsApi();
     app.MapSushiApi();
     app.MapDsrApi();
+    app.MapAccountEndpoints();
     app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 
     app.Lifetime.ApplicationStarted.Register(() =>

@@ -237,6 +237,8 @@ public sealed class StatRegistry
         Add("repository-histogram", "The repository's views, downloads, bytes and records published per period.",
             [s_start, s_end, s_interval, s_accessMethod], Repository,
             async (p, ct) => await activity.RepositoryHistogramAsync(p.Period(), p.Interval(), p.AccessMethod(), ct));
+        Add("communities", "Every community of the catalog by id: its live records today, its records published, views and downloads in the period.",
+            [s_start, s_end, s_accessMethod], Repository, async (p, ct) => await activity.CommunitiesAsync(p.Period(), p.AccessMethod(), ct));
     }
 
     private void AddCirculation(ActivityStats activity)

@@ -24,6 +24,10 @@ public sealed class CrashDurabilityTests
             ["Stats__Database__DataFolder"] = folder.Path,
             // The events are of 2024: retention (on by default) would reject them, and a 200 with rejections is no acknowledgement.
             ["Stats__Retention__RawEventMaxAgeDays"] = "0",
+            // Production needs an identity provider to start; this test never signs in, so one that is never reached will do.
+            ["Stats__Auth__Oidc__Authority"] = "http://127.0.0.1:9/",
+            ["Stats__Auth__Oidc__ClientId"] = "stats",
+            ["Stats__Auth__Oidc__RequireHttpsMetadata"] = "false",
         };
         var created = await DashboardProcess.RunAsync(settings, "apikey", "create", "--name", "crash test", "--scope", "ingest");
         Assert.True(created.ExitCode == 0, created.ToString());

@@ -29,6 +29,14 @@ public sealed class PanelPagesTests(AdminDashboardServer server, BrowserSession 
         var rows = page.Locator("[data-table='communities'] tbody tr");
         await Assertions.Expect(rows.First).ToBeAttachedAsync(s_slow);
         Assert.True(await rows.CountAsync() >= 2, "the demo data has several communities");
+        var csv = await DownloadCsvAsync(page, page.Locator("[data-table='communities'] .stats-export-csv"));
+        var listed = (await PostAsync("communities", [])).GetProperty("communities").EnumerateArray()
+            .OrderByDescending(c => c.GetProperty("views").GetInt64()).ThenBy(c => c.GetProperty("community").GetString(), StringComparer.Ordinal);
+        Assert.Equal("Community,Id,Live records,New records,Views,Downloads", csv[0]);
+        Assert.Equal(
+            listed.Select(c => string.Join(',', c.GetProperty("name").GetString() ?? c.GetProperty("community").GetString(), c.GetProperty("community").GetString(),
+                c.GetProperty("records").GetInt64(), c.GetProperty("new_records").GetInt64(), c.GetProperty("views").GetInt64(), c.GetProperty("downloads").GetInt64())),
+            csv.Skip(1));
         await Axe.AssertNoSeriousViolationsAsync(page);
         await Screenshots.SaveAsync(page, "communities");
 
@@ -122,6 +130,14 @@ public sealed class PanelPagesTests(AdminDashboardServer server, BrowserSession 
         var percentage = summary.GetProperty("records_with_sips_percentage").GetDouble().ToString("0.##", CultureInfo.InvariantCulture);
         Assert.Contains($"{percentage} %", await page.Locator("[data-share='records-with-sips']").InnerTextAsync(), StringComparison.Ordinal);
 
+        var csv = await DownloadCsvAsync(page, page.Locator("[data-chart-card='archive-size'] .stats-export-csv"));
+        var history = (await PostAsync("sipstore-archive-size-histogram", new() { ["start_date"] = Iso(Today.AddDays(-29)), ["end_date"] = Iso(Today), ["interval"] = "day" }))
+            .GetProperty("buckets").EnumerateArray();
+        Assert.Equal("date,Archive size (GB)", csv[0]);
+        Assert.Equal(
+            history.Select(b => $"{b.GetProperty("date").GetString()},{Math.Round(b.GetProperty("bytes").GetInt64() / 1e9, 3).ToString("R", CultureInfo.InvariantCulture)}"),
+            csv.Skip(1));
+
         await page.WaitForTimeoutAsync(800);
         await Axe.AssertNoSeriousViolationsAsync(page);
         await Screenshots.SaveAsync(page, "sip-store");
@@ -204,9 +220,24 @@ public sealed class PanelPagesTests(AdminDashboardServer server, BrowserSession 
         return document.RootElement.GetProperty("q").Clone();
     }
 
+    /// <summary>
+    /// Clicks an export button and reads the file. A prerendered page shows the button before its circuit is connected,
+    /// when a click does nothing yet: the click is repeated until the page is interactive.
+    /// </summary>
     private static async Task<IReadOnlyList<string>> DownloadCsvAsync(IPage page, ILocator button)
     {
-        var download = await page.RunAndWaitForDownloadAsync(() => button.ClickAsync());
+        IDownload? download = null;
+        for (var attempt = 0; download is null; attempt++)
+        {
+            try
+            {
+                download = await page.RunAndWaitForDownloadAsync(() => button.ClickAsync(), new PageRunAndWaitForDownloadOptions { Timeout = 3_000 });
+            }
+            catch (TimeoutException) when (attempt < 10)
+            {
+            }
+        }
+
         var text = await File.ReadAllTextAsync(await download.PathAsync());
         return text.TrimStart('\uFEFF').Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
     }

@@ -17,7 +17,7 @@ namespace Stats.Tests.Components;
 /// <summary>
 /// The one bUnit setup of the dashboard's component tests: loose JS interop (MudBlazor's own calls need no
 /// answers), MudBlazor services without transitions, a fake clock, a fake <see cref="IOverviewQueries"/> and an
-/// <see cref="AggregateChangeNotifier"/> the test publishes on.
+/// <see cref="AggregateChangeNotifier"/> the test publishes on, and an anonymous viewer.
 /// A test that checks JS calls switches the interop to strict itself.
 /// </summary>
 public abstract class DashboardTestContext : BunitContext

@@ -11,6 +11,7 @@ using Stats.Core.Reports;
 using Stats.Core.Reports.Dsr;
 using Stats.Core.Reports.OpenAire;
 using Stats.Core.Retention;
+using Stats.Dashboard.Auth;
 
 namespace Stats.Tests.Docs;
 
@@ -32,6 +33,9 @@ public sealed class AppSettingsExampleTests
         { typeof(SushiOptions), SushiOptions.SectionName },
         { typeof(DsrOptions), DsrOptions.SectionName },
         { typeof(OpenAireOptions), OpenAireOptions.SectionName },
+        { typeof(AuthOptions), AuthOptions.SectionName },
+        { typeof(OidcOptions), OidcOptions.SectionName },
+        { typeof(ClaimMappingOptions), ClaimMappingOptions.SectionName },
     };
 
     [Theory]
@@ -71,6 +75,9 @@ public sealed class AppSettingsExampleTests
         Assert.Equivalent(new SushiOptions(), example.GetSection(SushiOptions.SectionName).Get<SushiOptions>());
         Assert.Equivalent(new DsrOptions(), example.GetSection(DsrOptions.SectionName).Get<DsrOptions>());
         Assert.Equivalent(new OpenAireOptions(), example.GetSection(OpenAireOptions.SectionName).Get<OpenAireOptions>());
+        Assert.Equivalent(new AuthOptions(), example.GetSection(AuthOptions.SectionName).Get<AuthOptions>());
+        Assert.Equivalent(new OidcOptions(), example.GetSection(OidcOptions.SectionName).Get<OidcOptions>());
+        Assert.Equivalent(new ClaimMappingOptions(), example.GetSection(ClaimMappingOptions.SectionName).Get<ClaimMappingOptions>());
     }
 
     private static string RepositoryRoot()

@@ -1,4 +1,5 @@
 using Bunit;
+using Stats.Core.Aggregation;
 using Stats.Core.Queries;
 using Stats.Dashboard.Components.Pages.Circulation;
 
@@ -38,6 +39,9 @@ public sealed class CirculationPanelTests : PanelPageTestContext
         Assert.Equal("30", HeadlineOf(cut, "returns"));
         Assert.Equal("4", HeadlineOf(cut, "overdue"));
         Assert.Equal("9", HeadlineOf(cut, "requests"));
+        Assert.Equal("4", HeadlineOf(cut, "overdue-today"));
+        Assert.Contains(new Period(Today, Today), ActivityQueries.PeriodsOf("circulation"));
+        Assert.Contains("vs 8 the previous period", cut.Find("[data-headline='overdue-today'] .stats-headline-delta").TextContent);
         Assert.Contains("+100 %", cut.Find("[data-headline='loans'] .stats-headline-delta").TextContent);
         Assert.Contains("−50 %", cut.Find("[data-headline='overdue'] .stats-headline-delta").TextContent);
     }
@@ -93,6 +97,20 @@ public sealed class CirculationPanelTests : PanelPageTestContext
 
         Assert.Contains("No loan in this period.", cut.Find("[data-chart-card='circulation-history']").TextContent);
         Assert.Contains("No document was loaned", cut.Find("[data-table='top-documents']").TextContent);
+    }
+
+    [Fact]
+    public void TheAggregatorRewritingAShownDayReloadsTheNumbers()
+    {
+        SignInAsAdmin();
+        var cut = RenderAt<Circulation>("/circulation?period=7d");
+        ActivityQueries.Circulation = ActivityQueries.Circulation with { Loans = 41 };
+
+        Changes.Publish(new AggregatesChanged([Today.AddDays(-30)]));
+        Assert.Equal("40", HeadlineOf(cut, "loans"));
+
+        Changes.Publish(new AggregatesChanged([Today]));
+        cut.WaitForAssertion(() => Assert.Equal("41", HeadlineOf(cut, "loans")));
     }
 
     [Fact]

@@ -67,7 +67,9 @@ public sealed class SipStorePanelTests : PanelPageTestContext
 
         cut.WaitForAssertion(() => Assert.NotEmpty(Charts.Invocations["create"]));
         using var options = ChartOptions("archive-size");
-        Assert.Equal([2_400_000_000, 2_500_000_000], options.RootElement.GetProperty("series")[0].GetProperty("data").EnumerateArray().Select(d => d.GetDouble()));
+        var series = options.RootElement.GetProperty("series")[0];
+        Assert.Equal("Archive size (GB)", series.GetProperty("name").GetString());
+        Assert.Equal([2.4, 2.5], series.GetProperty("data").EnumerateArray().Select(d => d.GetDouble()));
     }
 
     [Fact]

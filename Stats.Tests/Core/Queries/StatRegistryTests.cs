@@ -16,7 +16,7 @@ public sealed class StatRegistryTests
         "community-top-records", "community-top-uploaders", "community-access-rights", "community-features",
         "user-stats", "user-stats-histogram", "user-top-records", "countries", "repository-summary", "repository-histogram",
         "circulation-summary", "circulation-loans-histogram", "circulation-top-documents", "circulation-locations",
-        "sipstore-summary", "sipstore-failures", "sipstore-archive-size-histogram", "records-popular",
+        "sipstore-summary", "sipstore-failures", "sipstore-archive-size-histogram", "records-popular", "communities",
     ];
 
     private static CancellationToken Cancellation => TestContext.Current.CancellationToken;

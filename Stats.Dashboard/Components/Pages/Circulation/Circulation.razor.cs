@@ -30,7 +30,11 @@ public sealed partial class Circulation : PanelBase
         var history = ActivityQueries.CirculationHistogramAsync(period, Period.Interval, cancellationToken);
         var documents = ActivityQueries.CirculationByAsync(byLocation: false, period, TableSize, cancellationToken);
         var locations = ActivityQueries.CirculationByAsync(byLocation: true, period, TableSize, cancellationToken);
-        _data = new CirculationData(await totals, previous is null ? null : await previous, await history, await documents, await locations);
+        var today = ActivityQueries.CirculationAsync(new Period(Today, Today), cancellationToken);
+        var yesterday = ActivityQueries.CirculationAsync(new Period(Today.AddDays(-1), Today.AddDays(-1)), cancellationToken);
+        _data = new CirculationData(
+            await totals, previous is null ? null : await previous, await history, await documents, await locations,
+            (await today).Overdue, (await yesterday).Overdue);
     }
 
     internal static IReadOnlyList<ChartSeries> Series(CirculationData data) => data.History.Buckets.Count == 0
@@ -53,6 +57,8 @@ public sealed partial class Circulation : PanelBase
         yield return ("overdue", "Overdue", now.Overdue, before?.Overdue,
             "Overdue notices in the period: loans that passed their due date (each notice counts once).");
         yield return ("requests", "Requests", now.Requests, before?.Requests, "Loan requests (holds) placed in the period.");
+        yield return ("overdue-today", "Overdue today", data.OverdueToday, data.OverdueYesterday,
+            "Overdue notices sent today (UTC), whatever the period, against yesterday: the loans that became overdue now.");
     }
 
     private static IReadOnlyList<StatColumn<CirculationBucket>> Columns(string keyTitle, string none) =>
@@ -66,5 +72,11 @@ public sealed partial class Circulation : PanelBase
     ];
 
     internal sealed record CirculationData(
-        CirculationCounts Totals, CirculationCounts? Previous, Histogram<CirculationCounts> History, CirculationBreakdown Documents, CirculationBreakdown Locations);
+        CirculationCounts Totals,
+        CirculationCounts? Previous,
+        Histogram<CirculationCounts> History,
+        CirculationBreakdown Documents,
+        CirculationBreakdown Locations,
+        long OverdueToday,
+        long OverdueYesterday);
 }

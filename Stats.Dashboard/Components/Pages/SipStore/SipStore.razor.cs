@@ -61,9 +61,10 @@ public sealed partial class SipStore : PanelBase
         _communities = (await communities).Communities;
     }
 
+    /// <summary>In gigabytes (10^9 bytes, to the megabyte): an axis of ten-digit byte counts is unreadable.</summary>
     internal static IReadOnlyList<ChartSeries> ArchiveSeries(SipData data) => data.ArchiveHistory.Buckets.All(b => b.Values.Bytes == 0)
         ? []
-        : [new("Archive size (bytes)", [.. data.ArchiveHistory.Buckets.Select(b => (double)b.Values.Bytes)])];
+        : [new("Archive size (GB)", [.. data.ArchiveHistory.Buckets.Select(b => Math.Round(b.Values.Bytes / 1e9, 3))])];
 
     /// <summary>Delays are shown in whole seconds; none (no SIP processed) as 0.</summary>
     private static long Seconds(double? seconds) => (long)Math.Round(seconds ?? 0);

@@ -1,0 +1,89 @@
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
+using Stats.Core.Access;
+using Stats.Dashboard.Access;
+using Stats.Dashboard.Components.Account;
+
+namespace Stats.Dashboard.Auth;
+
+/// <summary>
+/// Signing in and out: <c>GET /account/sign-in?returnUrl=</c> (the provider's login, or in Development without one, the
+/// demo-user picker), <c>POST /account/sign-out</c> (a form with an antiforgery token), and <c>GET /account/me</c> (who the
+/// session says you are, as the access rules see it).
+/// </summary>
+public static class AccountEndpoints
+{
+    public const string SignInPath = "/account/sign-in";
+    public const string SignOutPath = "/account/sign-out";
+    public const string DevelopmentSignInPath = "/account/dev-sign-in";
+    public const string SignInFailedPath = "/account/sign-in-failed";
+
+    public static string SignInFailedHref(string error) => $"{SignInFailedPath}?error={Uri.EscapeDataString(error)}";
+
+    public static IEndpointRouteBuilder MapAccountEndpoints(this IEndpointRouteBuilder app)
+    {
+        var withProvider = app.ServiceProvider.GetRequiredService<IOptions<OidcOptions>>().Value.IsConfigured;
+        var account = app.MapGroup("/account").ExcludeFromDescription();
+        if (withProvider)
+        {
+            account.MapGet("/sign-in", (HttpContext http, string? returnUrl) => http.User.Identity?.IsAuthenticated == true
+                ? Results.LocalRedirect(LocalReturnUrl(returnUrl))
+                : Results.Challenge(new AuthenticationProperties { RedirectUri = LocalReturnUrl(returnUrl) }, [AuthenticationSetup.OidcScheme]));
+        }
+        else
+        {
+            // Only reachable in Development: elsewhere the start fails without a provider (OidcOptions.Validate).
+            account.MapGet("/sign-in", (string? returnUrl) =>
+                new RazorComponentResult<DevelopmentSignIn>(new { ReturnUrl = LocalReturnUrl(returnUrl) }));
+            account.MapPost("/dev-sign-in", DevelopmentSignInAsync);
+        }
+
+        account.MapPost("/sign-out", ([FromForm] string? returnUrl) =>
+        {
+            var properties = new AuthenticationProperties { RedirectUri = LocalReturnUrl(returnUrl) };
+            return withProvider
+                ? Results.SignOut(properties, [AuthenticationSetup.CookieScheme, AuthenticationSetup.OidcScheme])
+                : Results.SignOut(properties, [AuthenticationSetup.CookieScheme]);
+        });
+        account.MapGet("/me", (HttpContext http, ViewerClaims claims) =>
+        {
+            http.Response.Headers.CacheControl = "no-store";
+            return TypedResults.Ok(claims.ViewerOf(http.User));
+        });
+        return app;
+    }
+
+    /// <summary>
+    /// <paramref name="returnUrl"/> when it stays on this site (a path starting with one '/'); otherwise "/". Blocks
+    /// <c>https://evil.example</c>, <c>//evil.example</c> and <c>/\evil.example</c> (browsers read both as another host).
+    /// </summary>
+    public static string LocalReturnUrl(string? returnUrl)
+    {
+        if (string.IsNullOrEmpty(returnUrl) || returnUrl[0] != '/')
+        {
+            return "/";
+        }
+
+        if (returnUrl.Length > 1 && returnUrl[1] is '/' or '\\')
+        {
+            return "/";
+        }
+
+        // Browsers drop tabs and newlines from URLs, so "/\t/evil.example" would become "//evil.example".
+        return returnUrl.Any(char.IsControl) ? "/" : returnUrl;
+    }
+
+    private static async Task<Results<RedirectHttpResult, BadRequest<string>>> DevelopmentSignInAsync(
+        HttpContext http, [FromForm] string? user, [FromForm] string? returnUrl)
+    {
+        if (DemoUsers.Find(user) is not { } demo)
+        {
+            return TypedResults.BadRequest("Pick one of the demo users.");
+        }
+
+        await http.SignInAsync(AuthenticationSetup.CookieScheme, ClaimMapper.Canonical(demo.Id, demo.Name, demo.Roles, "development"));
+        return TypedResults.LocalRedirect(LocalReturnUrl(returnUrl));
+    }
+}
