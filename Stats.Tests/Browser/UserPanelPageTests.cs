@@ -6,7 +6,7 @@ namespace Stats.Tests.Browser;
 [Collection(PanelsBrowserGroup.Name)]
 public sealed class UserPanelPageTests(DashboardServer server, BrowserSession browser)
 {
-    // The demo's busiest owner: owners are drawn with a strong skew towards the first.
+    // One of the demo's five owners (user-001 to user-005), each with records used every day.
     private const string Owner = "user-001";
 
     [Fact]
