@@ -102,6 +102,11 @@ public sealed record RankedRecord(string Recid, string? Title, long Value);
 /// <summary>Records ranked by a metric over a period, highest first (ties by recid).</summary>
 public sealed record RecordRanking(string Metric, IReadOnlyList<RankedRecord> Records);
 
+public sealed record RankedOwner(string OwnerId, long Value);
+
+/// <summary>Owners ranked by a metric of their records' usage over a period, highest first (ties by owner id).</summary>
+public sealed record OwnerRanking(string Metric, IReadOnlyList<RankedOwner> Owners);
+
 public sealed record RankedCommunity(string Community, string? Name, long Value);
 
 /// <summary>Communities ranked by a metric of their records' usage over a period, highest first (ties by id).</summary>

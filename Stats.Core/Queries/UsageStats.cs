@@ -39,6 +39,9 @@ public interface IUsageStats
     /// <inheritdoc cref="UsageStats.TopCommunitiesAsync"/>
     Task<CommunityRanking> TopCommunitiesAsync(UsageMetric metric, Period period, int size, CancellationToken cancellationToken = default);
 
+    /// <inheritdoc cref="UsageStats.TopOwnersAsync"/>
+    Task<OwnerRanking> TopOwnersAsync(UsageMetric metric, Period period, int size, CancellationToken cancellationToken = default);
+
     /// <inheritdoc cref="UsageStats.RecordsAsync"/>
     Task<IReadOnlyDictionary<string, RecordUsage>> RecordsAsync(IReadOnlyCollection<string> recids, Period period, CancellationToken cancellationToken = default);
 
@@ -136,6 +139,14 @@ public sealed class UsageStats(IDbContextFactory<StatsDbContext> contexts, TimeP
         await using var context = await contexts.CreateDbContextAsync(cancellationToken);
         var ranked = await TopCommunities(context, metric, period.From, period.To, size).ToListAsync(cancellationToken);
         return new CommunityRanking(MetricName(metric), [.. ranked.Where(c => c.Value > 0)]);
+    }
+
+    /// <summary>The owners whose records were most used over the period (both access methods), without those unused.</summary>
+    public async Task<OwnerRanking> TopOwnersAsync(UsageMetric metric, Period period, int size, CancellationToken cancellationToken = default)
+    {
+        await using var context = await contexts.CreateDbContextAsync(cancellationToken);
+        var ranked = await TopOwners(context, metric, period.From, period.To, size).ToListAsync(cancellationToken);
+        return new OwnerRanking(MetricName(metric), [.. ranked.Where(o => o.Value > 0)]);
     }
 
     /// <summary>Usage of many records over the period, in one query; ids without usage (or unknown) get zeros.</summary>
@@ -309,6 +320,18 @@ public sealed class UsageStats(IDbContextFactory<StatsDbContext> contexts, TimeP
             .OrderByDescending(x => x.Value).ThenBy(x => x.ExternalId)
             .Take(size)
             .Select(x => new RankedCommunity(x.ExternalId, x.Name, x.Value));
+    }
+
+    /// <summary>Each owner's sum over the owner scope's rows, as <see cref="TopCommunities"/> does for communities.</summary>
+    internal static IQueryable<RankedOwner> TopOwners(StatsDbContext context, UsageMetric metric, DateOnly from, DateOnly to, int size)
+    {
+        var values = context.UsageDailyStats.Where(s => s.Scope == StatScope.Owner && s.Day >= from && s.Day <= to).Select(MetricOf(metric));
+        return context.Labels
+            .Where(l => l.Kind == LabelKind.Owner)
+            .Select(l => new { l.Value, Sum = values.Where(v => v.ScopeId == l.Id).Sum(v => (long)v.Value) })
+            .OrderByDescending(x => x.Sum).ThenBy(x => x.Value)
+            .Take(size)
+            .Select(x => new RankedOwner(x.Value, x.Sum));
     }
 
     /// <summary>The rows of every record in a period (to be narrowed to one record by a correlated condition).</summary>

@@ -3,8 +3,8 @@ using Microsoft.Playwright;
 namespace Stats.Tests.Browser;
 
 /// <summary>The embeddable widgets in a real browser: inside an iframe, without the dashboard's chrome.</summary>
+[Collection(PanelsBrowserGroup.Name)]
 public sealed class EmbedPageTests(DashboardServer server, BrowserSession browser)
-    : IClassFixture<DashboardServer>, IClassFixture<BrowserSession>
 {
     [Fact]
     public async Task RecordWidgetShowsTheApisAllTimeNumbersWithoutNavigation()

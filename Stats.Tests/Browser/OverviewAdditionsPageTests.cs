@@ -3,8 +3,8 @@ using Microsoft.Playwright;
 namespace Stats.Tests.Browser;
 
 /// <summary>The Overview's top records and communities in a real browser: they fill from the demo data and lead to the panels.</summary>
+[Collection(PanelsBrowserGroup.Name)]
 public sealed class OverviewAdditionsPageTests(DashboardServer server, BrowserSession browser)
-    : IClassFixture<DashboardServer>, IClassFixture<BrowserSession>
 {
     [Fact]
     public async Task TopRecordsAndCommunitiesFillAndATopRecordOpensItsPanel()

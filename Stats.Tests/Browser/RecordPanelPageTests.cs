@@ -4,8 +4,8 @@ using Microsoft.Playwright;
 namespace Stats.Tests.Browser;
 
 /// <summary>The Records panels in a real browser, on the demo data; every export is checked against <c>POST /api/stats</c>.</summary>
+[Collection(PanelsBrowserGroup.Name)]
 public sealed class RecordPanelPageTests(DashboardServer server, BrowserSession browser)
-    : IClassFixture<DashboardServer>, IClassFixture<BrowserSession>
 {
     private static readonly string[] s_fileMetrics = ["downloads", "unique_downloads", "data_volume"];
 
@@ -73,9 +73,23 @@ public sealed class RecordPanelPageTests(DashboardServer server, BrowserSession 
         await Assertions.Expect(page.Locator("[data-table='top-records'] tbody tr")).ToHaveCountAsync(1);
         await page.Locator("#record-search").PressAsync("Enter");
 
-        await page.WaitForURLAsync(url => url.Contains($"/records/{recid}", StringComparison.Ordinal));
+        await page.WaitForURLAsync(url => url.Contains($"/records/{recid}?period=30d", StringComparison.Ordinal));
         await PanelBrowser.ExpectChartDrawnAsync(page, $"record-usage-{recid}");
         Assert.Empty(errors);
+    }
+
+    [Fact]
+    public async Task RecordPanelIsReadableInDarkMode()
+    {
+        var recid = await MostViewedRecordAsync();
+        var page = await browser.NewPageAsync();
+        await page.EmulateMediaAsync(new PageEmulateMediaOptions { ColorScheme = ColorScheme.Dark });
+        await PanelBrowser.OpenAsync(page, new Uri(server.BaseAddress, $"/records/{recid}?period=7d&interval=day"));
+        await PanelBrowser.ExpectChartDrawnAsync(page, $"record-usage-{recid}");
+        await page.WaitForTimeoutAsync(800); // the charts' entry animation
+
+        await Axe.AssertNoSeriousViolationsAsync(page);
+        await Screenshots.SaveAsync(page, "record-dark");
     }
 
     [Fact]

@@ -3,10 +3,10 @@ using Microsoft.Playwright;
 namespace Stats.Tests.Browser;
 
 /// <summary>The user panel and "My statistics" in a real browser, on the demo data.</summary>
+[Collection(PanelsBrowserGroup.Name)]
 public sealed class UserPanelPageTests(DashboardServer server, BrowserSession browser)
-    : IClassFixture<DashboardServer>, IClassFixture<BrowserSession>
 {
-    // The demo's busiest owner: owners are drawn with a strong skew towards the first.
+    // One of the demo's five owners (user-001 to user-005), each with records used every day.
     private const string Owner = "user-001";
 
     [Fact]
@@ -49,5 +49,21 @@ public sealed class UserPanelPageTests(DashboardServer server, BrowserSession br
         await Assertions.Expect(page.Locator(".stats-me-sign-in-link")).ToHaveAttributeAsync("href", "/account/sign-in?returnUrl=/me");
         await Axe.AssertNoSeriousViolationsAsync(page);
         await Screenshots.SaveAsync(page, "me-anonymous");
+    }
+
+    [Fact]
+    public async Task UsersListRanksTheDemoOwnersAndOpensOne()
+    {
+        var page = await browser.NewPageAsync();
+        var errors = await PanelBrowser.OpenAsync(page, new Uri(server.BaseAddress, "/users?period=all&interval=month"));
+        var rows = page.Locator("[data-table='top-owners'] tbody tr");
+        await Assertions.Expect(rows.First).ToBeAttachedAsync(PanelBrowser.Patient);
+        await Axe.AssertNoSeriousViolationsAsync(page);
+        await Screenshots.SaveAsync(page, "users");
+
+        await rows.First.Locator("a").ClickAsync();
+        await page.WaitForURLAsync(url => url.Contains("/users/user-", StringComparison.Ordinal));
+        await Assertions.Expect(page.Locator("[data-headline='views']")).ToBeVisibleAsync();
+        Assert.Empty(errors);
     }
 }

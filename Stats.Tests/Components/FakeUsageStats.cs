@@ -26,6 +26,8 @@ public sealed class FakeUsageStats : IUsageStats
 
     public List<RankedCommunity> TopCommunities { get; } = [];
 
+    public List<RankedOwner> TopOwners { get; } = [];
+
     public Dictionary<string, RecordInfo> Records { get; } = new(StringComparer.Ordinal);
 
     /// <summary>When set, every call throws it.</summary>
@@ -109,6 +111,12 @@ public sealed class FakeUsageStats : IUsageStats
     {
         await CallAsync(new UsageCall("top-communities", StatScope.Community, null, period), cancellationToken);
         return new CommunityRanking(metric.ToString(), [.. TopCommunities.Take(size)]);
+    }
+
+    public async Task<OwnerRanking> TopOwnersAsync(UsageMetric metric, Period period, int size, CancellationToken cancellationToken = default)
+    {
+        await CallAsync(new UsageCall("top-owners", StatScope.Owner, null, period), cancellationToken);
+        return new OwnerRanking(metric.ToString(), [.. TopOwners.Take(size)]);
     }
 
     public async Task<IReadOnlyDictionary<string, RecordUsage>> RecordsAsync(IReadOnlyCollection<string> recids, Period period, CancellationToken cancellationToken = default)

@@ -26,7 +26,7 @@ public readonly record struct DayRange(DateOnly? From, DateOnly To)
     /// <summary>"1 Jan 2026 – 31 Mar 2026", or "up to 31 Mar 2026" when open.</summary>
     public string Describe() => From is { } from
         ? $"{PanelPeriod.FormatDay(from)} – {PanelPeriod.FormatDay(To)}"
-        : $"all time up to {PanelPeriod.FormatDay(To)}";
+        : $"up to {PanelPeriod.FormatDay(To)}";
 }
 
 /// <summary>

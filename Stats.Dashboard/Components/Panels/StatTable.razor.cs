@@ -34,6 +34,10 @@ public sealed partial class StatTable<T>
     [Parameter]
     public int RowsPerPage { get; set; } = 10;
 
+    /// <summary>A query string for the cells' links (the panel's period), so that a linked panel opens on the same view.</summary>
+    [Parameter]
+    public string? LinkQuery { get; set; }
+
     /// <summary>The CSV file's name; the key's when not set.</summary>
     [Parameter]
     public string? FileName { get; set; }
@@ -54,6 +58,9 @@ public sealed partial class StatTable<T>
 
     /// <summary>The CSV of all rows (every page), in the order shown.</summary>
     public string ToCsv() => Csv.Write([.. Columns.Select(c => c.Title)], Sorted.Select(row => (IReadOnlyList<object?>)[.. Columns.Select(c => c.Value(row))]));
+
+    private string LinkOf(string href) =>
+        string.IsNullOrEmpty(LinkQuery) || href.Contains('?', StringComparison.Ordinal) ? href : $"{href}?{LinkQuery}";
 
     private Task ExportCsvAsync() => Downloader.DownloadCsvAsync(FileName ?? Csv.FileName(Key), ToCsv());
 

@@ -90,6 +90,9 @@ public sealed class RecordingUsageStats : RecordingStats, IUsageStats
 
     public Task<CommunityRanking> TopCommunitiesAsync(UsageMetric metric, Period period, int size, CancellationToken cancellationToken = default) =>
         Answer("top-communities", period, new CommunityRanking("views", []));
+
+    public Task<OwnerRanking> TopOwnersAsync(UsageMetric metric, Period period, int size, CancellationToken cancellationToken = default) =>
+        Answer("top-owners", period, new OwnerRanking("views", []));
 }
 
 public sealed class RecordingActivityStats : RecordingStats, IActivityStats

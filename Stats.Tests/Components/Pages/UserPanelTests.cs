@@ -48,7 +48,7 @@ public sealed class UserPanelTests : DashboardTestContext
         var rows = cut.FindAll("[data-table=user-records-u1] tbody tr");
         Assert.Equal(2, rows.Count);
         Assert.Equal("Lake sediments", rows[0].QuerySelector("td a")!.TextContent.Trim());
-        Assert.Equal("/records/r1", rows[0].QuerySelector("td a")!.GetAttribute("href"));
+        Assert.Equal("/records/r1?period=30d&interval=day", rows[0].QuerySelector("td a")!.GetAttribute("href"));
         Assert.Equal(["r1", "9", "7", "4", "3"], rows[0].QuerySelectorAll("td").Skip(1).Select(td => td.TextContent.Trim()));
     }
 
@@ -193,4 +193,27 @@ public sealed class UserPanelTests : DashboardTestContext
 
     private static string Headline(IRenderedComponent<Microsoft.AspNetCore.Components.IComponent> cut, string key) =>
         cut.Find($"[data-headline={key}] .stats-headline-value").TextContent.Trim();
+
+    [Fact]
+    public void UsersListRanksOwnersWithTheirRecordsUsageAndLinksToTheirPanels()
+    {
+        Usage.TopOwners.Add(new RankedOwner("u1", 15));
+
+        var cut = Render<Users>();
+
+        var row = Assert.Single(cut.FindAll("[data-table=top-owners] tbody tr"));
+        Assert.Equal("/users/u1?period=30d&interval=day", row.QuerySelector("a")!.GetAttribute("href"));
+        Assert.Equal(["u1", "15", "13", "5", "4"], row.QuerySelectorAll("td").Select(td => td.TextContent.Trim()));
+    }
+
+    [Fact]
+    public void UsersFormOpensAUserById()
+    {
+        var cut = Render<Users>();
+
+        cut.Find("#user-id").Input("u7");
+        cut.Find("form.stats-user-form").Submit();
+
+        Assert.EndsWith("/users/u7?period=30d&interval=day", Navigation.Uri, StringComparison.Ordinal);
+    }
 }

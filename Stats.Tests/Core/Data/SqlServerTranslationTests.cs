@@ -91,6 +91,7 @@ public sealed class SqlServerTranslationTests : IDisposable
         ["UsageStats.UsagePerDay"] = c => UsageStats.UsagePerDay(c, StatScope.Community, 3, s_from, s_to, null),
         ["UsageStats.DownloadsPerFile"] = c => UsageStats.DownloadsPerFile(c, 7, s_from, s_to, AccessMethod.Regular),
         ["UsageStats.TopCommunities"] = c => UsageStats.TopCommunities(c, UsageMetric.Downloads, s_from, s_to, 5),
+        ["UsageStats.TopOwners"] = c => UsageStats.TopOwners(c, UsageMetric.Views, s_from, s_to, 5),
         ["UsageStats.RecordInfoOf"] = c => UsageStats.RecordInfoOf(c, "r1"),
         ["UsageStats.UsagePerCountry"] = c => UsageStats.UsagePerCountry(c, StatScope.Repository, 0, s_from, s_to),
         ["UsageStats.TopRecords"] = c => UsageStats.TopRecords(c, UsageStats.InCommunity(c.Records.Where(r => r.DeletedAt == null), 3), UsageMetric.UniqueDownloads, s_from, s_to, AccessMethod.Regular, 10),

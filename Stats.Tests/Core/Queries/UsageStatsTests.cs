@@ -309,4 +309,29 @@ public sealed class UsageStatsTests
         Assert.Equal([new RankedCommunity("bio", "Biology", 8), new RankedCommunity("geo", "Geosciences", 6)], byViews.Communities);
         Assert.Equal([new RankedCommunity("geo", "Geosciences", 9)], byDownloads.Communities);
     }
+
+    [Theory]
+    [MemberData(nameof(StoreProviders.All), MemberType = typeof(StoreProviders))]
+    public async Task TopOwnersRankTheOwnerRowsOfThePeriodAndLeaveOutUnusedOnes(DatabaseProvider provider)
+    {
+        await using var store = await TestStore.CreateAsync(provider);
+        await using var seed = new AggregateSeed(store.Contexts);
+        var ada = await seed.LabelAsync(LabelKind.Owner, "ada");
+        var bob = await seed.LabelAsync(LabelKind.Owner, "bob");
+        await seed.LabelAsync(LabelKind.Owner, "idle");
+        var feature = await seed.LabelAsync(LabelKind.Feature, "comments");
+        await seed
+            .Usage(StatScope.Owner, ada.Id, s_jun10, views: 3, downloads: 7)
+            .Usage(StatScope.Owner, bob.Id, s_jun10, views: 9, downloads: 1)
+            .Usage(StatScope.Owner, bob.Id, s_jun15, views: 50)
+            .Usage(StatScope.Owner, feature.Id, s_jun10, views: 99)
+            .SaveAsync();
+        var usage = new UsageStats(store.Contexts, TimeProvider.System);
+
+        var byViews = await usage.TopOwnersAsync(UsageMetric.Views, new Period(s_jun09, s_jun11), 10, Cancellation);
+        var byDownloads = await usage.TopOwnersAsync(UsageMetric.Downloads, Period.All, 1, Cancellation);
+
+        Assert.Equal([new RankedOwner("bob", 9), new RankedOwner("ada", 3)], byViews.Owners);
+        Assert.Equal([new RankedOwner("ada", 7)], byDownloads.Owners);
+    }
 }
