@@ -29,6 +29,10 @@ public static class AuthenticationSetup
         services.AddSingleton<IValidateOptions<ClaimMappingOptions>>(sp => sp.GetRequiredService<AuthOptionsValidator>());
         services.AddSingleton<ClaimMapper>();
 
+        // Framing is ruled by the security headers (frame-ancestors, and X-Frame-Options: DENY outside /embed/...): the
+        // antiforgery system's own SAMEORIGIN would otherwise stop an embed with a form from sitting on the repository's pages.
+        services.AddAntiforgery(options => options.SuppressXFrameOptionsHeader = true);
+
         // Every page runs behind the cookie; an unauthenticated challenge goes to /account/sign-in, which picks the way in.
         var authentication = services.AddAuthentication(options =>
         {
