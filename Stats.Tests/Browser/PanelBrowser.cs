@@ -10,6 +10,12 @@ public static class PanelBrowser
 {
     public static readonly LocatorAssertionsToBeAttachedOptions Patient = new() { Timeout = 30_000 };
 
+    /// <summary>
+    /// For a panel's own navigation (the circuit pushes the new URL: no document loads): done when the URL is committed,
+    /// not at a load event that may never come.
+    /// </summary>
+    public static readonly PageWaitForURLOptions InAppNavigation = new() { WaitUntil = WaitUntilState.Commit };
+
     /// <summary>Opens a panel and collects the console's errors.</summary>
     public static async Task<List<string>> OpenAsync(IPage page, Uri address)
     {

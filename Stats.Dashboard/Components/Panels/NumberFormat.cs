@@ -2,11 +2,12 @@ using System.Globalization;
 
 namespace Stats.Dashboard.Components.Panels;
 
-/// <summary>What a number is: a count, or bytes.</summary>
+/// <summary>What a number is: a count, bytes, or a duration in seconds.</summary>
 public enum NumberUnit
 {
     Count,
     Bytes,
+    Seconds,
 }
 
 /// <summary>How the panels write numbers on screen; CSV exports write the plain integer (<see cref="Csv"/>).</summary>
@@ -14,7 +15,12 @@ public static class NumberFormat
 {
     private static readonly string[] s_byteUnits = ["B", "kB", "MB", "GB", "TB", "PB"];
 
-    public static string Format(long value, NumberUnit unit) => unit == NumberUnit.Bytes ? Bytes(value) : Count(value);
+    public static string Format(long value, NumberUnit unit) => unit switch
+    {
+        NumberUnit.Bytes => Bytes(value),
+        NumberUnit.Seconds => Duration(value),
+        _ => Count(value),
+    };
 
     public static string Count(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
 
@@ -32,5 +38,16 @@ public static class NumberFormat
         return unit == 0
             ? $"{value.ToString("N0", CultureInfo.InvariantCulture)} B"
             : $"{size.ToString("0.0", CultureInfo.InvariantCulture)} {s_byteUnits[unit]}";
+    }
+
+    /// <summary>A duration in its two largest units ("5 h 42 min", "3 d 4 h", "95 s"): a delay of 20,544 seconds means nothing at a glance.</summary>
+    public static string Duration(long seconds)
+    {
+        var time = TimeSpan.FromSeconds(Math.Abs(seconds));
+        var sign = seconds < 0 ? "-" : "";
+        return time.TotalDays >= 1 ? $"{sign}{(long)time.TotalDays} d {time.Hours} h"
+            : time.TotalHours >= 1 ? $"{sign}{time.Hours} h {time.Minutes} min"
+            : time.TotalMinutes >= 1 ? $"{sign}{time.Minutes} min {time.Seconds} s"
+            : $"{sign}{time.Seconds} s";
     }
 }

@@ -37,8 +37,8 @@ public sealed class SipStorePanelTests : PanelPageTestContext
         Assert.Equal("50", HeadlineOf(cut, "sips-created"));
         Assert.Equal("40", HeadlineOf(cut, "sips-sent"));
         Assert.Equal("4", HeadlineOf(cut, "sips-failed"));
-        Assert.Equal("95", HeadlineOf(cut, "average-delay"));
-        Assert.Equal("300", HeadlineOf(cut, "p95-delay"));
+        Assert.Equal("1 min 35 s", HeadlineOf(cut, "average-delay"));
+        Assert.Equal("5 min 0 s", HeadlineOf(cut, "p95-delay"));
         Assert.Equal("2.5 GB", HeadlineOf(cut, "archive-size"));
         Assert.Contains("25 % of the 120 live records", cut.Find("[data-share='records-with-sips']").TextContent);
         Assert.Contains("80 % of the 50 SIPs created", cut.Find("[data-share='sent']").TextContent);

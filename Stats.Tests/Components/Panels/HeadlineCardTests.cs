@@ -46,4 +46,16 @@ public sealed class HeadlineCardTests : DashboardTestContext
 
         Assert.Contains("One per session and record.", cut.Find(".stats-headline-help").GetAttribute("aria-label"), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void WhenLowerIsBetterARiseKeepsItsArrowAndIsMarkedAsBadNews()
+    {
+        var cut = Render<HeadlineCard>(p => p.Add(c => c.Key, "failed").Add(c => c.Label, "Failed SIPs").Add(c => c.Value, 6L)
+            .Add(c => c.Previous, 3L).Add(c => c.Explanation, "Failures.").Add(c => c.LowerIsBetter, true));
+
+        var delta = cut.Find(".stats-headline-delta");
+        Assert.Contains("stats-delta-up", delta.ClassList);
+        Assert.Contains("stats-delta-lower-is-better", delta.ClassList);
+        Assert.Contains("+100 %", delta.TextContent);
+    }
 }
