@@ -23,8 +23,7 @@ public sealed class OverviewAdditionsPageTests(DashboardServer server, BrowserSe
 
         var link = records.First.Locator("a");
         var href = await link.GetAttributeAsync("href");
-        await link.ClickAsync();
-        await page.WaitForURLAsync(url => url.EndsWith(href!, StringComparison.Ordinal), PanelBrowser.InAppNavigation);
+        await PanelBrowser.NavigateByAsync(page, () => link.ClickAsync(), url => url.EndsWith(href!, StringComparison.Ordinal));
         await PanelBrowser.ExpectChartDrawnAsync(page, $"record-usage-{href!["/records/".Length..]}");
         Assert.Empty(errors);
     }

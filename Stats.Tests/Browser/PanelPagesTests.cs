@@ -40,8 +40,7 @@ public sealed class PanelPagesTests(AdminDashboardServer server, BrowserSession 
         await Axe.AssertNoSeriousViolationsAsync(page);
         await Screenshots.SaveAsync(page, "communities");
 
-        await page.Locator("[data-table='communities'] tbody a").First.ClickAsync();
-        await page.WaitForURLAsync(url => url.Contains("/communities/", StringComparison.Ordinal), PanelBrowser.InAppNavigation);
+        await PanelBrowser.NavigateByAsync(page, () => page.Locator("[data-table='communities'] tbody a").First.ClickAsync(), url => url.Contains("/communities/", StringComparison.Ordinal));
         await Assertions.Expect(page.Locator("[data-chart-id='community-usage'] .apexcharts-series").First).ToBeAttachedAsync(s_slow);
         await Assertions.Expect(page.Locator("[data-chart-id='community-growth'] .apexcharts-series").First).ToBeAttachedAsync(s_slow);
         await Assertions.Expect(page.Locator("[data-map-id='community-visitors'] path.jvm-region[data-value='yes']").First).ToBeAttachedAsync(s_slow);
@@ -64,9 +63,7 @@ public sealed class PanelPagesTests(AdminDashboardServer server, BrowserSession 
         await Assertions.Expect(page.Locator("[data-chart-id='community-usage'] .apexcharts-series").First).ToBeAttachedAsync(s_slow);
         var allTime = await views.InnerTextAsync();
 
-        await page.Locator("select.stats-period-preset").SelectOptionAsync("7d");
-
-        await page.WaitForURLAsync(url => url.Contains("period=7d", StringComparison.Ordinal), PanelBrowser.InAppNavigation);
+        await PanelBrowser.NavigateByAsync(page, () => page.Locator("select.stats-period-preset").SelectOptionAsync("7d"), url => url.Contains("period=7d", StringComparison.Ordinal));
         await Assertions.Expect(views).Not.ToHaveTextAsync(allTime);
         var expected = await PostAsync("community-views", new() { ["community"] = community, ["start_date"] = Iso(Today.AddDays(-6)), ["end_date"] = Iso(Today) });
         Assert.Equal(Count(expected.GetProperty("views").GetInt64()), (await views.InnerTextAsync()).Trim());
@@ -178,8 +175,7 @@ public sealed class PanelPagesTests(AdminDashboardServer server, BrowserSession 
         await Axe.AssertNoSeriousViolationsAsync(page);
         await Screenshots.SaveAsync(page, "map");
 
-        await page.Locator("select.stats-map-metric").SelectOptionAsync("downloads");
-        await page.WaitForURLAsync(url => url.Contains("metric=downloads", StringComparison.Ordinal), PanelBrowser.InAppNavigation);
+        await PanelBrowser.NavigateByAsync(page, () => page.Locator("select.stats-map-metric").SelectOptionAsync("downloads"), url => url.Contains("metric=downloads", StringComparison.Ordinal));
         var downloads = countries.Where(c => c.GetProperty("country").GetString() != "ZZ").Max(c => c.GetProperty("downloads").GetInt64());
         await Assertions.Expect(page.Locator("[data-map-id='visitors'] .stats-worldmap-max")).ToHaveTextAsync(Count(downloads));
 

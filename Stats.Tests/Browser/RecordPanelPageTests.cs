@@ -50,8 +50,7 @@ public sealed class RecordPanelPageTests(DashboardServer server, BrowserSession 
         await PanelBrowser.OpenAsync(page, new Uri(server.BaseAddress, $"/records/{recid}?period=12m"));
         await PanelBrowser.ExpectChartDrawnAsync(page, $"record-usage-{recid}");
 
-        await page.Locator(".stats-version-all").ClickAsync();
-        await page.WaitForURLAsync(url => url.Contains("versions=all", StringComparison.Ordinal), PanelBrowser.InAppNavigation);
+        await PanelBrowser.NavigateByAsync(page, () => page.Locator(".stats-version-all").ClickAsync(), url => url.Contains("versions=all", StringComparison.Ordinal));
         await Assertions.Expect(page.Locator(".stats-panel-subtitle")).ToContainTextAsync("All versions");
         var info = await PanelBrowser.QueryAsync(server.BaseAddress, "records-popular", new Dictionary<string, string> { ["size"] = "1" });
         Assert.NotEqual(0, info.GetProperty("records").GetArrayLength());
@@ -71,9 +70,7 @@ public sealed class RecordPanelPageTests(DashboardServer server, BrowserSession 
 
         await page.Locator("#record-search").FillAsync(recid);
         await Assertions.Expect(page.Locator("[data-table='top-records'] tbody tr")).ToHaveCountAsync(1);
-        await page.Locator("#record-search").PressAsync("Enter");
-
-        await page.WaitForURLAsync(url => url.Contains($"/records/{recid}?period=30d", StringComparison.Ordinal), PanelBrowser.InAppNavigation);
+        await PanelBrowser.NavigateByAsync(page, () => page.Locator("#record-search").PressAsync("Enter"), url => url.Contains($"/records/{recid}?period=30d", StringComparison.Ordinal));
         await PanelBrowser.ExpectChartDrawnAsync(page, $"record-usage-{recid}");
         Assert.Empty(errors);
     }

@@ -18,8 +18,7 @@ public sealed class UserPanelPageTests(DashboardServer server, BrowserSession br
         await PanelBrowser.ExpectChartDrawnAsync(page, chartId);
         var views30 = await PanelBrowser.HeadlineAsync(page, "views");
 
-        await page.Locator("select.stats-period-preset").SelectOptionAsync("7d");
-        await page.WaitForURLAsync(url => url.Contains("period=7d", StringComparison.Ordinal), PanelBrowser.InAppNavigation);
+        await PanelBrowser.NavigateByAsync(page, () => page.Locator("select.stats-period-preset").SelectOptionAsync("7d"), url => url.Contains("period=7d", StringComparison.Ordinal));
         await Assertions.Expect(page.Locator(".stats-period-description")).ToContainTextAsync("Last 7 days");
         await Assertions.Expect(page.Locator("[data-headline='views'] .stats-headline-value")).Not.ToHaveTextAsync(views30);
         await PanelBrowser.ExpectChartDrawnAsync(page, chartId);
@@ -61,8 +60,7 @@ public sealed class UserPanelPageTests(DashboardServer server, BrowserSession br
         await Axe.AssertNoSeriousViolationsAsync(page);
         await Screenshots.SaveAsync(page, "users");
 
-        await rows.First.Locator("a").ClickAsync();
-        await page.WaitForURLAsync(url => url.Contains("/users/user-", StringComparison.Ordinal), PanelBrowser.InAppNavigation);
+        await PanelBrowser.NavigateByAsync(page, () => rows.First.Locator("a").ClickAsync(), url => url.Contains("/users/user-", StringComparison.Ordinal));
         await Assertions.Expect(page.Locator("[data-headline='views']")).ToBeVisibleAsync();
         Assert.Empty(errors);
     }
