@@ -48,9 +48,7 @@ try
     builder.Services.AddOpenApi();
     builder.Services.AddProblemDetails();
     builder.Services.AddSingleton<StartupTasks>();
-    // Who is signed in comes from the sign-in schemes (OIDC and a cookie); the access rules decide what they see (ADR-009).
-    builder.Services.AddAuthentication();
-    builder.Services.AddAuthorization();
+    // Who is signed in comes from the sign-in (ADR-010); the access rules decide what they see (ADR-009).
     builder.Services.AddCascadingAuthenticationState();
     builder.Services.AddSingleton<ViewerClaims>();
     builder.Services.AddScoped<ViewerAccess>();
@@ -81,8 +79,6 @@ try
         api.UseExceptionHandler();
         api.UseStatusCodePages();
     });
-    app.UseAuthentication();
-    app.UseAuthorization();
     app.UseAntiforgery();
     app.MapStaticAssets();
     app.MapOpenApi();

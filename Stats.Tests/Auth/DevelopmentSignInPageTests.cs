@@ -4,8 +4,8 @@ using Stats.Tests.Browser;
 namespace Stats.Tests.Auth;
 
 /// <summary>The dashboard as `dotnet run` starts it (Development, no provider): signing in as a demo user in a real browser.</summary>
+[Collection(PanelsBrowserGroup.Name)]
 public sealed class DevelopmentSignInPageTests(DashboardServer server, BrowserSession browser)
-    : IClassFixture<DashboardServer>, IClassFixture<BrowserSession>
 {
     private static LocatorAssertionsToBeVisibleOptions Patiently => new() { Timeout = 30_000 };
 

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
+using Stats.Tests.Browser;
 
 namespace Stats.Tests.Auth;
 
@@ -8,6 +9,7 @@ namespace Stats.Tests.Auth;
 /// Signing in for real: Chromium, the dashboard on Kestrel and an OpenID Connect provider (oidc-provider on Node.js),
 /// through the provider's login and consent forms and back, then signing out at both ends.
 /// </summary>
+[Collection(PanelsBrowserGroup.Name)]
 public sealed class OidcSignInTests(OidcSignInFixture fixture) : IClassFixture<OidcSignInFixture>
 {
     private static readonly JsonSerializerOptions s_json = new(JsonSerializerDefaults.Web);

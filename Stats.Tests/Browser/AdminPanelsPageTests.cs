@@ -2,14 +2,24 @@ using Microsoft.Playwright;
 
 namespace Stats.Tests.Browser;
 
-/// <summary>What a signed-in admin sees on the panels: the pipeline's health on the Overview, and "My statistics".</summary>
-public sealed class AdminPanelsPageTests(AdminDashboardServer server, BrowserSession browser)
-    : IClassFixture<AdminDashboardServer>, IClassFixture<BrowserSession>
+/// <summary>
+/// What the demo admin, signed in through the Development sign-in, sees on the panels: the pipeline's health on the Overview,
+/// and "My statistics".
+/// </summary>
+[Collection(PanelsBrowserGroup.Name)]
+public sealed class AdminPanelsPageTests(DashboardServer server, BrowserSession browser)
 {
+    private async Task<IPage> SignedInPageAsync()
+    {
+        var page = await browser.NewPageAsync();
+        await PanelBrowser.SignInAsync(page, server.BaseAddress, "Ada Admin");
+        return page;
+    }
+
     [Fact]
     public async Task AdminsSeeThePipelinesHealthOnTheOverview()
     {
-        var page = await browser.NewPageAsync();
+        var page = await SignedInPageAsync();
         var errors = await PanelBrowser.OpenAsync(page, server.BaseAddress);
 
         await Assertions.Expect(page.Locator(".stats-pipeline-health [data-pipeline='last-run']")).ToBeVisibleAsync(new LocatorAssertionsToBeVisibleOptions { Timeout = 30_000 });
@@ -23,11 +33,11 @@ public sealed class AdminPanelsPageTests(AdminDashboardServer server, BrowserSes
     [Fact]
     public async Task MyStatisticsShowsTheSignedInUsersOwnPanel()
     {
-        var page = await browser.NewPageAsync();
+        var page = await SignedInPageAsync();
         var errors = await PanelBrowser.OpenAsync(page, new Uri(server.BaseAddress, "/me?period=all&interval=month"));
 
         await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("My statistics");
-        await Assertions.Expect(page.Locator(".stats-panel-subtitle")).ToContainTextAsync("test-admin");
+        await Assertions.Expect(page.Locator(".stats-panel-subtitle")).ToContainTextAsync("demo-admin");
         await Assertions.Expect(page.Locator("[data-headline='views'] .stats-headline-value")).ToHaveTextAsync("0");
         await Axe.AssertNoSeriousViolationsAsync(page);
         await Screenshots.SaveAsync(page, "me");

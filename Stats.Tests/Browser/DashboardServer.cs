@@ -13,7 +13,7 @@ namespace Stats.Tests.Browser;
 /// The real dashboard on Kestrel, on a fresh SQLite file, started the way a newcomer starts it: Development,
 /// empty store, so it seeds demo data (a small set, to keep the test quick).
 /// </summary>
-public class DashboardServer : WebApplicationFactory<Program>, IAsyncLifetime
+public sealed class DashboardServer : WebApplicationFactory<Program>, IAsyncLifetime
 {
     private readonly string _folder = Directory.CreateTempSubdirectory("stats-browser-").FullName;
 
@@ -46,12 +46,6 @@ public class DashboardServer : WebApplicationFactory<Program>, IAsyncLifetime
             services.AddSingleton(OverviewQueries);
             services.AddSingleton<IOverviewQueries>(sp => OverviewQueries.Wrap(ActivatorUtilities.CreateInstance<OverviewQueries>(sp)));
         });
-        builder.ConfigureTestServices(ConfigureTestServices);
-    }
-
-    /// <summary>What a derived server changes for its tests (the signed-in user), after the app's own services.</summary>
-    protected virtual void ConfigureTestServices(IServiceCollection services)
-    {
     }
 
     /// <summary>Counts the overview queries the pages run.</summary>

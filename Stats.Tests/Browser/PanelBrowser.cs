@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Playwright;
@@ -12,22 +13,40 @@ public static class PanelBrowser
 
     /// <summary>
     /// Does what moves a panel to another URL (a click, a choice), and waits until the URL is there: committed, not loaded, since
-    /// the circuit pushes the URL and no document loads. On a loaded machine an event can reach the page while the circuit
-    /// re-renders what was clicked and be dropped, as a user's click would be; like a user, the test then does it again
-    /// (the actions are idempotent), at most three times.
+    /// the circuit pushes the URL and no document loads. On a loaded machine the answer can be slow, and an event can reach the
+    /// page while the circuit re-renders what was clicked and be dropped, as a user's click would be. Like a user, the test then
+    /// does it again (the actions are idempotent; one whose target is gone means the navigation is under way), up to three times
+    /// in a minute and a half.
     /// </summary>
     public static async Task NavigateByAsync(IPage page, Func<Task> act, Func<string, bool> arrived)
     {
+        await act();
         for (var attempt = 1; ; attempt++)
         {
-            await act();
             try
             {
-                await page.WaitForURLAsync(arrived, new PageWaitForURLOptions { WaitUntil = WaitUntilState.Commit, Timeout = 10_000 });
+                await page.WaitForURLAsync(arrived, new PageWaitForURLOptions { WaitUntil = WaitUntilState.Commit, Timeout = 30_000 });
                 return;
             }
-            catch (TimeoutException) when (attempt < 3)
+            catch (TimeoutException ex) when (attempt == 3)
             {
+                throw new TimeoutException($"The panel did not navigate: the page is at {page.Url}, showing \"{await page.TitleAsync()}\".", ex);
+            }
+            catch (TimeoutException)
+            {
+            }
+
+            page.SetDefaultTimeout(5_000);
+            try
+            {
+                await act();
+            }
+            catch (TimeoutException)
+            {
+            }
+            finally
+            {
+                page.SetDefaultTimeout(30_000); // Playwright's default
             }
         }
     }
@@ -67,14 +86,30 @@ public static class PanelBrowser
         return (download.SuggestedFilename, text);
     }
 
+    /// <summary>
+    /// Signs the page's browser context in through the Development sign-in, as `dotnet run` offers it: the demo user's button on
+    /// /account/sign-in, then back on the overview with the user's name in the account menu.
+    /// </summary>
+    public static async Task SignInAsync(IPage page, Uri baseAddress, string demoUserName)
+    {
+        await page.GotoAsync(new Uri(baseAddress, "/account/sign-in?returnUrl=/").ToString());
+        await page.GetByRole(AriaRole.Button, new PageGetByRoleOptions { Name = $"Sign in as {demoUserName}" }).ClickAsync();
+        await Assertions.Expect(page.Locator(".stats-account-menu")).ToContainTextAsync(demoUserName, new LocatorAssertionsToContainTextOptions { Timeout = 30_000 });
+    }
+
     /// <summary>Rows of a CSV the panels write (no quoted line breaks in these tests).</summary>
     public static List<string[]> ParseCsv(string text) =>
         [.. text.Split("\r\n", StringSplitOptions.RemoveEmptyEntries).Select(line => line.Split(','))];
 
     /// <summary>One query of <c>POST /api/stats</c>.</summary>
-    public static async Task<JsonElement> QueryAsync(Uri baseAddress, string stat, IReadOnlyDictionary<string, string> parameters)
+    public static async Task<JsonElement> QueryAsync(Uri baseAddress, string stat, IReadOnlyDictionary<string, string> parameters, string? apiKey = null)
     {
         using var client = new HttpClient { BaseAddress = baseAddress };
+        if (apiKey is not null)
+        {
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", apiKey);
+        }
+
         using var response = await client.PostAsJsonAsync("/api/stats", new Dictionary<string, object> { ["q"] = new { stat, @params = parameters } });
         var body = await response.Content.ReadAsStringAsync();
         Assert.True(response.IsSuccessStatusCode, $"POST /api/stats {stat}: {(int)response.StatusCode} {body}");

@@ -3,18 +3,24 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
+using Stats.Core.Access;
 using Stats.Core.Queries;
 
 namespace Stats.Tests.Browser;
 
 /// <summary>
-/// The communities, circulation, SIP store and map panels in a real browser, on the demo data, signed in as an admin (two of
-/// them are admin-only): they draw their charts and map, keep their state in the URL, export the numbers
+/// The communities, circulation, SIP store and map panels in a real browser, on the demo data, signed in as the demo admin
+/// through the Development sign-in (two of them are admin-only): they draw their charts and map, keep their state in the URL, export the numbers
 /// <c>POST /api/stats</c> gives for the same period, and pass axe. Screenshots land in <see cref="Screenshots.Folder"/>.
 /// </summary>
-public sealed class PanelPagesTests(AdminDashboardServer server, BrowserSession browser)
-    : IClassFixture<AdminDashboardServer>, IClassFixture<BrowserSession>
+[Collection(PanelsBrowserGroup.Name)]
+public sealed class PanelPagesTests(DashboardServer server, BrowserSession browser)
 {
+    /// <summary>The demo admin (Stats.Dashboard/Auth/DemoUsers.cs).</summary>
+    private const string Admin = "Ada Admin";
+
+    private string? _apiKey;
+
     private static readonly LocatorAssertionsToBeAttachedOptions s_slow = new() { Timeout = 30_000 };
 
     private static DateOnly Today => DateOnly.FromDateTime(DateTime.UtcNow);
@@ -197,6 +203,7 @@ public sealed class PanelPagesTests(AdminDashboardServer server, BrowserSession 
                 errors.Add(message.Text);
             }
         };
+        await PanelBrowser.SignInAsync(page, server.BaseAddress, Admin);
         await page.GotoAsync(new Uri(server.BaseAddress, path).ToString());
         return (page, errors);
     }
@@ -207,13 +214,11 @@ public sealed class PanelPagesTests(AdminDashboardServer server, BrowserSession 
         return directory.Communities.OrderByDescending(c => c.Views).First().Community;
     }
 
+    /// <summary>The API answers a key that reads as an admin what the admin's panels show.</summary>
     private async Task<JsonElement> PostAsync(string stat, Dictionary<string, string> parameters)
     {
-        using var client = new HttpClient { BaseAddress = server.BaseAddress };
-        using var response = await client.PostAsJsonAsync("/api/stats", new Dictionary<string, object> { ["q"] = new { stat, @params = parameters } });
-        response.EnsureSuccessStatusCode();
-        using var document = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
-        return document.RootElement.GetProperty("q").Clone();
+        _apiKey ??= (await server.Services.GetRequiredService<ApiKeyService>().CreateAsync("panel browser tests", [ApiScopes.Read], ApiKeyRole.Admin)).Key;
+        return await PanelBrowser.QueryAsync(server.BaseAddress, stat, parameters, _apiKey);
     }
 
     /// <summary>

@@ -1,8 +1,9 @@
 namespace Stats.Tests.Browser;
 
 /// <summary>
-/// The panels' browser tests share one dashboard (demo data seeded once) and one Chromium, and run one class after the
-/// other: four servers seeding at once on a small machine made the charts miss their timeouts.
+/// The browser tests share one dashboard (demo data seeded once) and one Chromium, and run one class after the other (the
+/// sign-in flows too, with their own provider and server): on a two-core machine, browsers and servers working at once made
+/// pages miss their timeouts.
 /// </summary>
 [CollectionDefinition(Name)]
 public sealed class PanelsBrowserGroup : ICollectionFixture<DashboardServer>, ICollectionFixture<BrowserSession>

@@ -102,17 +102,6 @@ public static class TestSignIn
             options.DefaultAuthenticateScheme = Scheme;
             options.DefaultChallengeScheme = Scheme;
         });
-        // Whether or not Program.cs authenticates already, the test scheme runs first.
-        services.AddSingleton<IStartupFilter, AuthenticateFirst>();
-    }
-
-    private sealed class AuthenticateFirst : IStartupFilter
-    {
-        public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
-        {
-            app.UseAuthentication();
-            next(app);
-        };
     }
 
     private sealed class Handler(IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder)
