@@ -15,11 +15,21 @@ public static class Axe
     /// <summary>Checks the whole page, or only the part a CSS selector names.</summary>
     public static async Task AssertNoSeriousViolationsAsync(IPage page, string? context = null)
     {
-        var violations = await RunAsync(page, context);
-        var failing = violations.Where(v => s_failingImpacts.Contains(v.Impact, StringComparer.Ordinal)).ToList();
+        var failing = await FailingAsync(page, context);
+        // The interactive HeadOutlet may replace the prerendered <title> while axe reads the page: a missing title that the
+        // page shows right after is that moment, not a defect, so the check is run again (a page without a title still fails).
+        for (var attempt = 0; attempt < 3 && failing.Count == 1 && failing[0].Id == "document-title" && await page.TitleAsync() != ""; attempt++)
+        {
+            await page.WaitForTimeoutAsync(1_000);
+            failing = await FailingAsync(page, context);
+        }
+
         Assert.True(failing.Count == 0, $"axe found {failing.Count} serious or critical violation(s) on {page.Url}:\n" +
             string.Join("\n", failing.Select(v => $"- [{v.Impact}] {v.Id}: {v.Help} ({string.Join(" | ", v.Targets.Take(5))})")));
     }
+
+    private static async Task<List<AxeViolation>> FailingAsync(IPage page, string? context) =>
+        [.. (await RunAsync(page, context)).Where(v => s_failingImpacts.Contains(v.Impact, StringComparer.Ordinal))];
 
     /// <summary>All violations axe reports, whatever their impact.</summary>
     public static async Task<IReadOnlyList<AxeViolation>> RunAsync(IPage page, string? context = null)

@@ -1,4 +1,5 @@
 using Bunit;
+using Stats.Core.Access;
 using Stats.Core.Aggregation;
 using Stats.Core.Queries;
 using Stats.Dashboard.Components;
@@ -24,6 +25,18 @@ public sealed class OverviewTests : DashboardTestContext
         Assert.Equal("76,397", TotalOf(cut, "events-in-store"));
         Assert.Equal("295", TotalOf(cut, "records"));
         Assert.Equal("6", TotalOf(cut, "communities"));
+    }
+
+    [Fact]
+    public void WhenTheRulesCloseTheRepositorysUsageTheOverviewShowsASignInPromptAndNoNumbers()
+    {
+        Policy.Decisions[StatFamily.Usage] = AccessDecision.SignInRequired;
+
+        var cut = Render<Overview>();
+
+        Assert.Contains("The repository's usage statistics", cut.Find(".stats-access-sign-in").TextContent);
+        Assert.Empty(cut.FindAll("[data-total]"));
+        Assert.Contains(Policy.Questions, q => q.Family == StatFamily.Usage && q.Target == new StatTarget(StatSubject.Repository, null));
     }
 
     [Fact]

@@ -17,6 +17,8 @@ public sealed partial class Overview : IDisposable
 
     public static readonly TimeSpan RefreshInterval = TimeSpan.FromSeconds(30);
 
+    private static readonly StatTarget s_repository = new(StatSubject.Repository, null);
+
     private readonly CancellationTokenSource _stopping = new();
     private PeriodicTimer? _timer;
     private IDisposable? _changes;
