@@ -24,7 +24,7 @@ public sealed record RecordFacts(string ExternalId, string? OwnerId, List<string
 /// communities (all of them must allow: the most restrictive wins); else the global rule; else <see cref="DefaultAudiences"/>
 /// (ADR-009). The catalog is read only when a rule or the audience needs it, so that public statistics cost no read.
 /// </summary>
-public class AccessPolicy : IAccessPolicy
+public sealed class AccessPolicy : IAccessPolicy
 {
     /// <summary>How many record ids one catalog read takes.</summary>
     private const int Chunk = 500;
@@ -128,7 +128,7 @@ public class AccessPolicy : IAccessPolicy
     /// Who may see <paramref name="family"/> for a target that is not a record: the community's rule, else the global rule,
     /// else the default. (A record's audience also depends on its communities: see <see cref="DecideAsync"/>.)
     /// </summary>
-    protected virtual async Task<Audience> AudienceOfAsync(StatFamily family, StatTarget target, CancellationToken cancellationToken)
+    private async Task<Audience> AudienceOfAsync(StatFamily family, StatTarget target, CancellationToken cancellationToken)
     {
         var rules = await RulesAsync(cancellationToken);
         return target.Subject == StatSubject.Community && target.Id is not null

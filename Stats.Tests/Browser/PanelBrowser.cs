@@ -51,6 +51,26 @@ public static class PanelBrowser
         }
     }
 
+    /// <summary>
+    /// Does something idempotent that the circuit answers (a hover) until what it should bring is there: like an in-app navigation
+    /// (<see cref="NavigateByAsync"/>), an event may be dropped while the circuit re-renders on a loaded machine. Three tries.
+    /// </summary>
+    public static async Task ActUntilAsync(Func<Task> act, Func<Task> expect)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            await act();
+            try
+            {
+                await expect();
+                return;
+            }
+            catch (PlaywrightException) when (attempt < 3)
+            {
+            }
+        }
+    }
+
     /// <summary>Opens a panel and collects the console's errors.</summary>
     public static async Task<List<string>> OpenAsync(IPage page, Uri address)
     {

@@ -173,9 +173,10 @@ public sealed class PanelPagesTests(DashboardServer server, BrowserSession brows
 
         // Germany: a country whose middle is its own (the United States' path reaches over the date line).
         var germany = countries.Single(c => c.GetProperty("country").GetString() == "DE");
-        await page.Locator("[data-map-id='visitors'] path.jvm-region[data-code='DE']").HoverAsync();
         var tooltip = page.Locator(".jvm-tooltip.active");
-        await Assertions.Expect(tooltip).ToContainTextAsync("Germany");
+        await PanelBrowser.ActUntilAsync(
+            () => page.Locator("[data-map-id='visitors'] path.jvm-region[data-code='DE']").HoverAsync(),
+            () => Assertions.Expect(tooltip).ToContainTextAsync("Germany"));
         await Assertions.Expect(tooltip).ToContainTextAsync($"Views: {Count(germany.GetProperty("views").GetInt64())}");
         await Screenshots.SaveAsync(page, "map-tooltip");
         await Axe.AssertNoSeriousViolationsAsync(page);

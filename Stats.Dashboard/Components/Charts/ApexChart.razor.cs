@@ -7,24 +7,18 @@ namespace Stats.Dashboard.Components.Charts;
 /// A typed wrapper around ApexCharts (the global <c>ApexCharts</c> that App.razor loads). It creates the chart on
 /// first render, sends new options when a parameter changes, and destroys the chart when it is disposed.
 /// </summary>
-public sealed partial class ApexChart : IAsyncDisposable
+public sealed partial class ApexChart
 {
     /// <summary>The collocated module, imported relative to the document base.</summary>
     public const string ModulePath = "./Components/Charts/ApexChart.razor.js";
 
+    protected override string ModuleUrl => ModulePath;
+
+    protected override string Library => "ApexCharts";
+
+    protected override string FailureMessage => "The chart could not be drawn in this browser.";
+
     private readonly string _generatedId = $"chart-{Guid.NewGuid():N}";
-    private ElementReference _element;
-    private IJSObjectReference? _module;
-    private string? _sentOptions;
-    private string? _failure;
-    private bool _creating;
-    private bool _disposed;
-
-    [Inject]
-    private IJSRuntime JS { get; set; } = default!;
-
-    [Inject]
-    private ILogger<ApexChart> Logger { get; set; } = default!;
 
     /// <summary>Line, area, bar, heatmap (axis charts) or pie, donut.</summary>
     [Parameter]
@@ -69,99 +63,20 @@ public sealed partial class ApexChart : IAsyncDisposable
     public string? Class { get; set; }
 
     /// <summary>The id of the chart in the browser and in the <c>data-chart-id</c> attribute.</summary>
-    public string Id => ChartId ?? _generatedId;
-
-    protected override async Task OnAfterRenderAsync(bool firstRender)
-    {
-        try
-        {
-            if (firstRender)
-            {
-                var module = await JS.InvokeAsync<IJSObjectReference>("import", ModulePath);
-                if (_disposed)
-                {
-                    await module.DisposeAsync();
-                    return;
-                }
-
-                // Kept before the chart exists, so that a dispose during the creation still destroys it
-                // (the browser runs the calls in order).
-                _module = module;
-                _sentOptions = BuildOptions();
-                _creating = true;
-                try
-                {
-                    await module.InvokeVoidAsync("create", Id, _element, _sentOptions);
-                }
-                finally
-                {
-                    _creating = false;
-                }
-            }
-
-            // Also after the first render: parameters may have changed while the chart was being created.
-            await SendChangedOptionsAsync();
-        }
-        catch (JSDisconnectedException)
-        {
-            // The circuit is gone, and the chart with it.
-        }
-        catch (JSException ex)
-        {
-            Logger.LogWarning(ex, "ApexCharts could not draw chart {ChartId}.", Id);
-            _failure = "The chart could not be drawn in this browser.";
-            StateHasChanged();
-        }
-    }
+    public override string Id => ChartId ?? _generatedId;
 
     /// <summary>The chart as a PNG data URI (ApexCharts' <c>dataURI()</c>); null before the chart exists.</summary>
     public async Task<string?> ImageDataUriAsync()
     {
-        if (_module is null || _disposed)
+        if (Module is null || IsDisposed)
         {
             return null;
         }
 
-        return await _module.InvokeAsync<string?>("dataUri", Id);
+        return await Module.InvokeAsync<string?>("dataUri", Id);
     }
 
     /// <summary>The options ApexCharts receives, as JSON.</summary>
-    internal string BuildOptions() =>
+    internal override string BuildOptions() =>
         ApexOptions.Create(Type, Series, Categories, DateTimes, Height, Stacked, Title, ThemeMode, Colors).Serialize();
-
-    private async Task SendChangedOptionsAsync()
-    {
-        if (_module is null || _creating || _disposed)
-        {
-            return;
-        }
-
-        var options = BuildOptions();
-        if (options == _sentOptions)
-        {
-            return;
-        }
-
-        _sentOptions = options;
-        await _module.InvokeVoidAsync("update", Id, options);
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        _disposed = true;
-        if (_module is null)
-        {
-            return;
-        }
-
-        try
-        {
-            await _module.InvokeVoidAsync("destroy", Id);
-            await _module.DisposeAsync();
-        }
-        catch (JSDisconnectedException)
-        {
-            // The browser went away first; nothing is left to destroy.
-        }
-    }
 }
