@@ -5,7 +5,7 @@ using Stats.Core.Ingestion;
 
 namespace Stats.Benchmarks;
 
-/// <summary>Events as a repository platform sends them to <c>POST /api/events</c>: a JSON array with the wire names (DOMAIN.md).</summary>
+/// <summary>Events as a repository platform sends them to <c>POST /api/events</c>: a JSON array with the wire names (docs/domain/events.md).</summary>
 internal static class EventJson
 {
     // Clients escape what JSON requires, not every '+' and '<' of a user agent.

@@ -12,7 +12,7 @@ public sealed record RunSummary(DateTime StartedAt, DateTime? FinishedAt, string
 /// <summary>What waits for the aggregator: dirty days, the events written to them, and since when.</summary>
 public sealed record Backlog(int Days, long Events, DateOnly? OldestDay, DateTime? WaitingSince, TimeSpan? Age);
 
-/// <summary>The pipeline's health as admins see it ("counters frozen" must be visible, DOMAIN.md).</summary>
+/// <summary>The pipeline's health as admins see it ("counters frozen" must be visible, docs/domain/aggregation.md#pipeline-health).</summary>
 public sealed record PipelineStatus(
     DateTime CheckedAt,
     RunSummary? LastRun,

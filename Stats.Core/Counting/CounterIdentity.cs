@@ -4,7 +4,7 @@ namespace Stats.Core.Counting;
 
 /// <summary>
 /// The COUNTER R5.1 identities, in one place: who is "the same user" for double-clicks, and which
-/// session a request belongs to for Unique counts (DOMAIN.md, "Counting rules").
+/// session a request belongs to for Unique counts (docs/domain/counting.md#the-same-user-and-the-session).
 /// </summary>
 public static class CounterIdentity
 {

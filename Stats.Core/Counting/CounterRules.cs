@@ -29,7 +29,7 @@ public readonly record struct UsageClick(
 public readonly record struct CounterMetrics(int TotalInvestigations, int UniqueInvestigations, int TotalRequests, int UniqueRequests, long Volume);
 
 /// <summary>
-/// The COUNTER R5.1 counting rules exactly as DOMAIN.md states them, in one place for every aggregation:
+/// The COUNTER R5.1 counting rules exactly as docs/domain/counting.md states them, in one place for every aggregation:
 /// double-click removal, robots out, machines apart, investigations including requests, unique items per session.
 /// </summary>
 public static class CounterRules

@@ -1,7 +1,7 @@
 namespace Stats.Core.Data;
 
 // The daily aggregates: recomputed from raw events one UTC day at a time and overwritten, never incremented
-// (DOMAIN.md, "Aggregation"). Every dashboard and API query reads these tables and the catalog, never raw events.
+// (docs/domain/aggregation.md). Every dashboard and API query reads these tables and the catalog, never raw events.
 
 /// <summary>COUNTER's Access_Method: people, or scripted tools counted apart.</summary>
 public enum AccessMethod : byte

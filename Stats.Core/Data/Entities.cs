@@ -42,7 +42,7 @@ public sealed class RawEvent
 
     /// <summary>
     /// For an event in the first 30 seconds of a UTC day only: the visitor hashed with the previous day's salt, so that
-    /// a double-click across midnight is recognised although the two days' salts differ (DOMAIN.md, "Counting rules").
+    /// a double-click across midnight is recognised although the two days' salts differ (docs/domain/counting.md#double-clicks).
     /// </summary>
     public long? PrecedingVisitorHash { get; set; }
 

@@ -2,7 +2,7 @@ using static Stats.Core.Events.FieldSpec;
 
 namespace Stats.Core.Events;
 
-/// <summary>The event types of the domain (DOMAIN.md), with their fields and the fixed codes the store uses for them.</summary>
+/// <summary>The event types of the domain (docs/domain/events.md), with their fields and the fixed codes the store uses for them.</summary>
 public static class EventCatalog
 {
     public const string RecordView = "record-view";

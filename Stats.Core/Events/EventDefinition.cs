@@ -27,7 +27,7 @@ public sealed record FieldSpec(string Name, FieldKind Kind, bool Required = fals
 /// <summary>An event type: its name, the code raw events carry, its fields, and the aggregations it feeds.</summary>
 public sealed record EventDefinition(string Name, short Code, IReadOnlyList<FieldSpec> Fields, IReadOnlyList<string> Feeds)
 {
-    /// <summary>Fields every event may carry (DOMAIN.md, "Common"); <c>id</c> makes a retry idempotent.</summary>
+    /// <summary>Fields every event may carry (docs/domain/events.md#common-fields); <c>id</c> makes a retry idempotent.</summary>
     public static IReadOnlyList<FieldSpec> CommonFields { get; } =
     [
         FieldSpec.Req("type"), FieldSpec.Req("timestamp"), FieldSpec.Opt("id"), FieldSpec.Opt("user_id"),

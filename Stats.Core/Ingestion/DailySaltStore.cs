@@ -11,7 +11,7 @@ namespace Stats.Core.Ingestion;
 /// <summary>
 /// The random salt of each UTC day, kept in the database so that every instance hashes alike, created by
 /// whichever instance needs it first, and destroyed once the day and its grace period are over, so that
-/// the day's hashes can never be recomputed (DOMAIN.md, "Privacy").
+/// the day's hashes can never be recomputed (docs/domain/privacy.md#daily-salts).
 /// </summary>
 public sealed class DailySaltStore(IDbContextFactory<StatsDbContext> contextFactory, TimeProvider clock, IOptions<PrivacyOptions> options) : IDisposable
 {

@@ -281,7 +281,7 @@ public static class EventReader
         /// <summary>The timestamp, parsed once for the check and the event: parsing is the dearest step of reading an event.</summary>
         private DateTimeOffset? ParsedTimestamp => _timestamp ??= Text("timestamp") is { } text ? ParseTimestamp(text) : null;
 
-        /// <summary>ISO 8601; without an offset the time is UTC (DOMAIN.md).</summary>
+        /// <summary>ISO 8601; without an offset the time is UTC (docs/domain/events.md#common-fields).</summary>
         private static DateTimeOffset? ParseTimestamp(string text) =>
             DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var value)
                 ? value

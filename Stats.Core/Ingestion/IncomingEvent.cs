@@ -2,7 +2,7 @@ namespace Stats.Core.Ingestion;
 
 /// <summary>
 /// An event as a client sends it, before enrichment: it still holds the raw IP, user agent and identities,
-/// which never leave the ingestion step. Field names follow the Invenio convention (DOMAIN.md).
+/// which never leave the ingestion step. Field names follow the Invenio convention (docs/domain/events.md).
 /// </summary>
 public sealed class IncomingEvent
 {
@@ -59,7 +59,7 @@ public sealed class IncomingEvent
     /// <summary>An archive-size snapshot.</summary>
     public long? Bytes { get; init; }
 
-    /// <summary>The value of a field by its wire name (DOMAIN.md), for the catalog's checks; null when absent.</summary>
+    /// <summary>The value of a field by its wire name (docs/domain/events.md), for the catalog's checks; null when absent.</summary>
     public object? ValueOf(string field) => field switch
     {
         "type" => Type,

@@ -20,7 +20,7 @@ public sealed record PurgeResult(bool DryRun, DateOnly? Horizon, IReadOnlyList<P
 /// <summary>
 /// Retention: deletes the raw events of UTC days before the horizon (today minus <see cref="RetentionOptions.RawEventMaxAgeDays"/>),
 /// but only of days the aggregator has processed and that have not changed since, so nothing is deleted before it is
-/// counted (DOMAIN.md, "Aggregation"). Aggregates are never touched. A day is deleted in slices of at most
+/// counted (docs/domain/aggregation.md#raw-events-after-aggregation). Aggregates are never touched. A day is deleted in slices of at most
 /// <see cref="RetentionOptions.PurgeBatchSize"/> events, one transaction each, each range-reading the (Timestamp, TypeId) index.
 /// </summary>
 public sealed class RawEventPurger(IDbContextFactory<StatsDbContext> contextFactory, IOptions<RetentionOptions> options, TimeProvider clock)

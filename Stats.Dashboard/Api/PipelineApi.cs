@@ -8,7 +8,7 @@ using Stats.Dashboard.Access;
 
 namespace Stats.Dashboard.Api;
 
-/// <summary>The aggregation pipeline's health for admins: its lag and failures ("counters frozen", DOMAIN.md).</summary>
+/// <summary>The aggregation pipeline's health for admins: its lag and failures ("counters frozen", docs/domain/aggregation.md#pipeline-health).</summary>
 public static class PipelineApi
 {
     /// <summary>Maps <c>/metrics</c>; the status itself is <c>GET /api/admin/pipeline</c> (see <see cref="AdminApi"/>).</summary>

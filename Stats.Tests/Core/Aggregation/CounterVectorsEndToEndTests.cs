@@ -4,7 +4,7 @@ using Stats.Tests.Infrastructure;
 
 namespace Stats.Tests.Core.Aggregation;
 
-/// <summary>DOMAIN.md's vectors again, this time through ingestion (salted hashes, real store) and the aggregator.</summary>
+/// <summary>The test vectors of docs/domain/counting.md again, this time through ingestion (salted hashes, real store) and the aggregator.</summary>
 public sealed class CounterVectorsEndToEndTests
 {
     private static readonly DateTimeOffset s_noon = new(2024, 6, 15, 12, 0, 0, TimeSpan.Zero);

@@ -3,7 +3,7 @@ using Stats.Core.Data;
 
 namespace Stats.Tests.Core.Counting;
 
-/// <summary>The vectors of DOMAIN.md ("Counting rules"), which are the specification.</summary>
+/// <summary>The test vectors of docs/domain/counting.md#test-vectors, which are the specification.</summary>
 public sealed class CounterRulesTests
 {
     private static readonly DateTime s_noon = new(2024, 6, 15, 12, 0, 0, DateTimeKind.Utc);
