@@ -51,9 +51,8 @@ public static class SushiApi
 
     internal static IResult GetStatus(IOptions<SushiOptions> options) => TypedResults.Json(CounterJson.Status(options.Value, active: true));
 
-    internal static async Task<IResult> GetMembersAsync(HttpContext http, CounterReportService reports)
-    {
-        return await GuardAsync(async () =>
+    internal static Task<IResult> GetMembersAsync(HttpContext http, CounterReportService reports) =>
+        GuardAsync(async () =>
         {
             if (await UnknownCustomerAsync(http, reports) is { } unknown)
             {
@@ -62,11 +61,9 @@ public static class SushiApi
 
             return TypedResults.Json(CounterJson.Members(await reports.MembersAsync(http.RequestAborted)));
         });
-    }
 
-    internal static async Task<IResult> GetReportListAsync(HttpContext http, CounterReportService reports, IOptions<SushiOptions> options)
-    {
-        return await GuardAsync(async () =>
+    internal static Task<IResult> GetReportListAsync(HttpContext http, CounterReportService reports, IOptions<SushiOptions> options) =>
+        GuardAsync(async () =>
         {
             if (await UnknownCustomerAsync(http, reports) is { } unknown)
             {
@@ -75,12 +72,10 @@ public static class SushiApi
 
             return TypedResults.Json(CounterJson.ReportList(await reports.ReportListAsync(http.RequestAborted), options.Value));
         });
-    }
 
-    internal static async Task<IResult> GetReportAsync(
-        CounterReport report, HttpContext http, ViewerClaims claims, CounterReportService reports, IOptions<SushiOptions> options)
-    {
-        return await GuardAsync(async () =>
+    internal static Task<IResult> GetReportAsync(
+        CounterReport report, HttpContext http, ViewerClaims claims, CounterReportService reports, IOptions<SushiOptions> options) =>
+        GuardAsync(async () =>
         {
             var query = http.Request.Query.ToDictionary(q => q.Key.ToLowerInvariant(), q => q.Value.ToString(), StringComparer.Ordinal);
             try
@@ -97,7 +92,6 @@ public static class SushiApi
                 return Error(ex.Error);
             }
         });
-    }
 
     private static bool WantsTsv(HttpContext http, Dictionary<string, string> query) =>
         query.TryGetValue("format", out var format)
