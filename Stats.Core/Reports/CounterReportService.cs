@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using Stats.Core.Access;
 using Stats.Core.Data;
 using Stats.Core.Queries;
 
@@ -31,8 +32,11 @@ public sealed record CounterReportResult(
 /// Builds COUNTER R5.1 reports of the repository (Host_Type Repository: item = record) from the daily aggregates of
 /// records, summed by month in the database. Unique counts are sums of daily counts, exact because a COUNTER session
 /// never spans two days (ADR-007). A month with a day waiting for aggregation, or not over yet, is not ready (3031).
+/// Usage the harvester may not see (the access rules of the usage family, ADR-009) is left out of every report: its items,
+/// and its part of the platform totals.
 /// </summary>
-public sealed class CounterReportService(IDbContextFactory<StatsDbContext> contexts, IOptions<SushiOptions> options, TimeProvider clock)
+public sealed class CounterReportService(
+    IDbContextFactory<StatsDbContext> contexts, IOptions<SushiOptions> options, TimeProvider clock, AccessPolicy policy)
 {
     private SushiOptions Settings => options.Value;
 
@@ -92,8 +96,11 @@ public sealed class CounterReportService(IDbContextFactory<StatsDbContext> conte
         return [.. reports.Select(r => new ReportInfo(r, Month(first), Month(last)))];
     }
 
-    /// <summary>Builds a report; throws <see cref="CounterRequestException"/> (2010) for a customer that is not a member.</summary>
-    public async Task<CounterReportResult> BuildAsync(ReportRequest request, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Builds a report of the usage <paramref name="viewer"/> may see; throws <see cref="CounterRequestException"/> (2010) for a
+    /// customer that is not a member.
+    /// </summary>
+    public async Task<CounterReportResult> BuildAsync(ReportRequest request, StatsViewer viewer, CancellationToken cancellationToken = default)
     {
         var member = await MemberAsync(request.CustomerId, cancellationToken)
             ?? throw new CounterRequestException(CounterError.NotAuthorizedForInstitution($"customer_id {request.CustomerId} is not a member: see /members."));
@@ -113,9 +120,13 @@ public sealed class CounterReportService(IDbContextFactory<StatsDbContext> conte
         }
 
         var method = request.AccessMethods.Distinct().Count() == 2 ? (AccessMethod?)null : request.AccessMethods[0];
+        // Under the default rules (or for an admin) nothing is hidden, and the platform report is summed by the database alone.
+        var restricted = await policy.SeesEveryRecordAsync(viewer, StatFamily.Usage, cancellationToken) ? null : viewer;
         var lines = request.Report is CounterReport.PR or CounterReport.PR_P1
-            ? await PlatformLinesAsync(context, candidates, request, method, notReady, cancellationToken)
-            : await ItemLinesAsync(context, candidates, request, method, notReady, cancellationToken);
+            ? PlatformLines(restricted is null
+                ? await UsageByResourceType(context, candidates, request.Begin, request.End, method).ToListAsync(cancellationToken)
+                : await VisibleUsageByResourceTypeAsync(context, candidates, request, method, restricted, cancellationToken), request, notReady)
+            : await ItemLinesAsync(context, candidates, request, method, notReady, restricted, cancellationToken);
 
         var exceptions = new List<CounterError>(request.Warnings);
         if (notReady.Count > 0)
@@ -131,10 +142,8 @@ public sealed class CounterReportService(IDbContextFactory<StatsDbContext> conte
         return new CounterReportResult(request, member, clock.GetUtcNow(), exceptions, lines);
     }
 
-    private static async Task<List<ReportLine>> PlatformLinesAsync(
-        StatsDbContext context, IQueryable<Record> candidates, ReportRequest request, AccessMethod? method, HashSet<string> notReady, CancellationToken cancellationToken)
+    private static List<ReportLine> PlatformLines(List<TypeMonthUsage> rows, ReportRequest request, HashSet<string> notReady)
     {
-        var rows = await UsageByResourceType(context, candidates, request.Begin, request.End, method).ToListAsync(cancellationToken);
         var showMethod = request.Report == CounterReport.PR && request.AttributesToShow.Contains("Access_Method");
         var lines = new Dictionary<(string DataType, string? Method), Dictionary<string, SortedDictionary<string, long>>>();
         foreach (var row in rows)
@@ -155,21 +164,28 @@ public sealed class CounterReportService(IDbContextFactory<StatsDbContext> conte
             .Select(l => new ReportLine(null, l.Key.DataType, null, null, l.Key.Method, l.Value))];
     }
 
-    private static async Task<List<ReportLine>> ItemLinesAsync(
-        StatsDbContext context, IQueryable<Record> candidates, ReportRequest request, AccessMethod? method, HashSet<string> notReady, CancellationToken cancellationToken)
+    /// <summary>
+    /// The platform report's rows when some records are hidden from the viewer: summed per record by the database, the hidden
+    /// records dropped, then summed per resource type here.
+    /// </summary>
+    private async Task<List<TypeMonthUsage>> VisibleUsageByResourceTypeAsync(
+        StatsDbContext context, IQueryable<Record> candidates, ReportRequest request, AccessMethod? method, StatsViewer viewer, CancellationToken cancellationToken)
     {
         var rows = await UsageByRecord(context, candidates, request.Begin, request.End, method).ToListAsync(cancellationToken);
-        var ids = rows.Select(r => r.RecordId).Distinct().ToList();
-        var items = new Dictionary<int, ReportItem>();
-        foreach (var chunk in ids.Chunk(1000))
-        {
-            foreach (var record in await ItemDetails(context, chunk).ToListAsync(cancellationToken))
-            {
-                items[record.Id] = new ReportItem(
-                    record.ExternalId, record.Title, CounterReports.DataType(record.ResourceType), CounterReports.AccessTypeName(record.AccessRight),
-                    CounterReports.Yop(record.PublishedAt), record.PublishedAt is { } at ? DateOnly.FromDateTime(at) : null);
-            }
-        }
+        var visible = await VisibleRecordsAsync(context, rows, viewer, cancellationToken);
+        return [.. rows
+            .Where(r => visible.ContainsKey(r.RecordId))
+            .Select(r => new TypeMonthUsage(visible[r.RecordId].ResourceType, r.Year, r.Month, r.AccessMethod, r.Counts))];
+    }
+
+    private async Task<List<ReportLine>> ItemLinesAsync(
+        StatsDbContext context, IQueryable<Record> candidates, ReportRequest request, AccessMethod? method, HashSet<string> notReady,
+        StatsViewer? restricted, CancellationToken cancellationToken)
+    {
+        var rows = await UsageByRecord(context, candidates, request.Begin, request.End, method).ToListAsync(cancellationToken);
+        var items = (await VisibleRecordsAsync(context, rows, restricted, cancellationToken)).ToDictionary(r => r.Key, r => new ReportItem(
+            r.Value.ExternalId, r.Value.Title, CounterReports.DataType(r.Value.ResourceType), CounterReports.AccessTypeName(r.Value.AccessRight),
+            CounterReports.Yop(r.Value.PublishedAt), r.Value.PublishedAt is { } at ? DateOnly.FromDateTime(at) : null));
 
         var isA1 = request.Report == CounterReport.IR_A1;
         var shown = request.AttributesToShow;
@@ -177,7 +193,11 @@ public sealed class CounterReportService(IDbContextFactory<StatsDbContext> conte
         var itemOf = new Dictionary<string, ReportItem>(StringComparer.Ordinal);
         foreach (var row in rows)
         {
-            var item = items[row.RecordId];
+            if (!items.TryGetValue(row.RecordId, out var item))
+            {
+                continue;
+            }
+
             if ((request.DataTypes is { } types && !types.Contains(item.DataType))
                 || (request.AccessTypes is { } access && !access.Contains(item.AccessType))
                 || (request.Yops is { } yops && !yops.Any(y => int.Parse(item.Yop, CultureInfo.InvariantCulture) >= y.From && int.Parse(item.Yop, CultureInfo.InvariantCulture) <= y.To)))
@@ -200,6 +220,34 @@ public sealed class CounterReportService(IDbContextFactory<StatsDbContext> conte
             .OrderBy(l => itemOf[l.Key.Recid].Title ?? l.Key.Recid, StringComparer.Ordinal).ThenBy(l => l.Key.Recid, StringComparer.Ordinal)
             .ThenBy(l => l.Key.Yop, StringComparer.Ordinal).ThenBy(l => l.Key.AccessType, StringComparer.Ordinal).ThenBy(l => l.Key.Method, StringComparer.Ordinal)
             .Select(l => new ReportLine(itemOf[l.Key.Recid], l.Key.DataType, l.Key.Yop, l.Key.AccessType, l.Key.Method, l.Value))];
+    }
+
+    /// <summary>
+    /// The catalog entries of the records in <paramref name="rows"/>, without those whose usage <paramref name="restricted"/> may
+    /// not see (all of them when null): one catalog read per 1,000 records, and the policy's own reads (ADR-009).
+    /// </summary>
+    private async Task<Dictionary<int, Record>> VisibleRecordsAsync(
+        StatsDbContext context, List<RecordMonthUsage> rows, StatsViewer? restricted, CancellationToken cancellationToken)
+    {
+        var records = new Dictionary<int, Record>();
+        foreach (var chunk in rows.Select(r => r.RecordId).Distinct().Chunk(1000))
+        {
+            foreach (var record in await ItemDetails(context, chunk).ToListAsync(cancellationToken))
+            {
+                records[record.Id] = record;
+            }
+        }
+
+        if (restricted is not null)
+        {
+            var hidden = await policy.HiddenRecordsAsync(restricted, StatFamily.Usage, [.. records.Values.Select(r => r.ExternalId)], cancellationToken);
+            foreach (var id in records.Where(r => hidden.Contains(r.Value.ExternalId)).Select(r => r.Key).ToList())
+            {
+                records.Remove(id);
+            }
+        }
+
+        return records;
     }
 
     /// <summary>Adds a month's counts to a line, leaving out months not ready, metrics not asked for and zeros.</summary>

@@ -17,9 +17,16 @@ public sealed class ViewerClaims
     public const string AdminRole = "admin";
     public const string CuratorRolePrefix = "curator:";
 
+    /// <summary>Whom an API key reads statistics as (ADR-009): one of <see cref="ReadsAsPublic"/>, <see cref="ReadsAsSignedIn"/>, <see cref="ReadsAsAdmin"/>.</summary>
+    public const string ReadsAsClaim = "reads_as";
+    public const string ReadsAsPublic = "public";
+    public const string ReadsAsSignedIn = "signed-in";
+    public const string ReadsAsAdmin = "admin";
+
     public StatsViewer ViewerOf(ClaimsPrincipal principal)
     {
-        if (principal.Identity?.IsAuthenticated != true)
+        // A key that reads as the public is authenticated, yet the access rules must see an anonymous visitor.
+        if (principal.Identity?.IsAuthenticated != true || principal.HasClaim(ReadsAsClaim, ReadsAsPublic))
         {
             return StatsViewer.Anonymous;
         }

@@ -2,13 +2,15 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Stats.Core.Reports;
 using Stats.Core.Reports.Dsr;
+using Stats.Dashboard.Access;
+using Stats.Dashboard.Auth;
 
 namespace Stats.Dashboard.Api;
 
 /// <summary>
 /// Make Data Count: <c>GET {Stats:Sushi:BasePath}/rd1/reports/dsr?begin_date=yyyy-MM&amp;end_date=yyyy-MM&amp;api_key=...</c> gives the dataset
-/// report (DSR, release rd1) of whole months. Authentication and rate limit are COUNTER_SUSHI's
-/// (<see cref="SushiAuthentication"/>); errors are SUSHI exceptions in the report's style.
+/// report (DSR, release rd1) of whole months, of the usage the key may see. Authentication and rate limit are COUNTER_SUSHI's
+/// (<see cref="StatsPolicies.SushiHarvest"/>, <see cref="SushiRateLimit"/>); errors are SUSHI exceptions in the report's style.
 /// </summary>
 public static class DsrApi
 {
@@ -21,6 +23,9 @@ public static class DsrApi
     {
         var basePath = app.ServiceProvider.GetRequiredService<IOptions<SushiOptions>>().Value.BasePath;
         app.MapGet(basePath + "/rd1/reports/dsr", GetReportAsync)
+            .RequireAuthorization(StatsPolicies.SushiHarvest)
+            .WithMetadata(new SushiErrorFormat(e => Error(e.HttpStatus, e.Code, e.Message, e.Data ?? "")))
+            .AddEndpointFilter(app.ServiceProvider.GetRequiredService<SushiRateLimit>())
             .WithName("DatasetReport")
             .WithTags("Make Data Count")
             .WithSummary("The Make Data Count dataset report (DSR, release rd1) of whole months: begin_date and end_date as yyyy-MM, api_key with the read scope.")
@@ -30,14 +35,9 @@ public static class DsrApi
     }
 
     internal static async Task<Results<JsonHttpResult<DatasetReport>, JsonHttpResult<DsrExceptionInfo>>> GetReportAsync(
-        HttpContext http, SushiAuthentication authentication, DatasetReportBuilder reports, CancellationToken cancellationToken)
+        HttpContext http, ViewerClaims claims, DatasetReportBuilder reports, CancellationToken cancellationToken)
     {
         var query = http.Request.Query;
-        if (await AuthenticateAsync(http, authentication) is { } denied)
-        {
-            return denied;
-        }
-
         var unknown = query.Keys.Where(k => !s_known.Contains(k) && !s_ignored.Contains(k)).Order(StringComparer.Ordinal).ToList();
         if (unknown.Count > 0)
         {
@@ -54,19 +54,12 @@ public static class DsrApi
 
         try
         {
-            return TypedResults.Json(await reports.BuildAsync(begin, end, cancellationToken), DatasetReport.JsonOptions);
+            return TypedResults.Json(await reports.BuildAsync(begin, end, claims.ViewerOf(http.User), cancellationToken), DatasetReport.JsonOptions);
         }
         catch (DsrReportException ex)
         {
             return TypedResults.Json(ex.Error, DatasetReport.JsonOptions, statusCode: StatusCodes.Status400BadRequest);
         }
-    }
-
-    /// <summary>Null when the key may read reports; otherwise the SUSHI exception, by the rule every SUSHI endpoint shares.</summary>
-    private static async Task<JsonHttpResult<DsrExceptionInfo>?> AuthenticateAsync(HttpContext http, SushiAuthentication authentication)
-    {
-        var (_, error) = await authentication.AuthenticateAsync(http);
-        return error is null ? null : Error(error.HttpStatus, error.Code, error.Message, error.Data ?? "");
     }
 
     private static JsonHttpResult<DsrExceptionInfo> Error(int status, int code, string message, string data) =>

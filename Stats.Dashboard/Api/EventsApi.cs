@@ -5,7 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 using Microsoft.OpenApi;
-using Stats.Core.Access;
+using Stats.Dashboard.Auth;
 using Stats.Core.Ingestion;
 
 namespace Stats.Dashboard.Api;
@@ -48,19 +48,14 @@ public static class EventsApi
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
-            .DisableAntiforgery();
+            .DisableAntiforgery()
+            .RequireAuthorization(StatsPolicies.Ingest);
         return app;
     }
 
     internal static async Task<IResult> PostEventsAsync(
-        HttpContext http, ApiKeyService keys, EventIngestor ingestor, IOptions<IngestionOptions> options, ILogger<IngestResponse> logger)
+        HttpContext http, EventIngestor ingestor, IOptions<IngestionOptions> options, ILogger<IngestResponse> logger)
     {
-        var (_, denied) = await ApiKeyAuthentication.RequireScopeAsync(http, keys, ApiScopes.Ingest);
-        if (denied is not null)
-        {
-            return denied;
-        }
-
         var limits = options.Value;
         var body = await ReadBodyAsync(http, limits.MaxBodyBytes);
         if (body is null)

@@ -5,6 +5,7 @@ using Stats.Core.Access;
 using Stats.Core.Aggregation;
 using Stats.Core.Queries;
 using Stats.Dashboard.Access;
+using Stats.Dashboard.Auth;
 
 namespace Stats.Dashboard.Api;
 
@@ -15,38 +16,24 @@ public static class PipelineApi
     public static IEndpointRouteBuilder MapMetricsApi(this IEndpointRouteBuilder app)
     {
         app.MapGet("/metrics", GetMetricsAsync)
+            .RequireAuthorization(StatsPolicies.Read)
             .WithName("Metrics")
             .WithTags("Admin")
             .WithSummary("The pipeline's state in Prometheus text format. For admins: an admin API key (a bearer token in the scrape config) or a signed-in admin.");
         return app;
     }
 
-    internal static async Task<Results<Ok<PipelineStatus>, ProblemHttpResult>> GetStatusAsync(
-        HttpContext http, ApiKeyService keys, ViewerClaims claims, PipelineMonitor monitor, CancellationToken cancellationToken)
-    {
-        var (_, denied) = await ApiAccess.AdminAsync(http, keys, claims);
-        if (denied is ProblemHttpResult problem)
-        {
-            return problem;
-        }
-
-        return TypedResults.Ok(await monitor.GetStatusAsync(cancellationToken));
-    }
+    internal static async Task<Ok<PipelineStatus>> GetStatusAsync(PipelineMonitor monitor, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await monitor.GetStatusAsync(cancellationToken));
 
     /// <summary>For whoever the access rules let see the pipeline (admins by default, or a key that reads as one, or an admin key).</summary>
     internal static async Task<IResult> GetMetricsAsync(
-        HttpContext http, ApiKeyService keys, ViewerClaims claims, IAccessPolicy policy, PipelineMonitor monitor, CancellationToken cancellationToken)
+        HttpContext http, ViewerClaims claims, IAccessPolicy policy, PipelineMonitor monitor, CancellationToken cancellationToken)
     {
-        var (caller, denied) = await ApiAccess.CallerAsync(http, keys, claims);
-        if (denied is not null)
-        {
-            return denied;
-        }
-
-        var decision = await policy.DecideAsync(caller!.Viewer, StatFamily.Pipeline, new StatTarget(StatSubject.Repository, null), cancellationToken);
+        var decision = await policy.DecideAsync(claims.ViewerOf(http.User), StatFamily.Pipeline, new StatTarget(StatSubject.Repository, null), cancellationToken);
         if (decision != AccessDecision.Allowed)
         {
-            return ApiAccess.Refused(http, caller, decision, "The pipeline's metrics are for admins.", query: null);
+            return ApiRefusal.ByAccessRules(http, decision, "The pipeline's metrics are for admins.", query: null);
         }
 
         var status = await monitor.GetStatusAsync(cancellationToken);

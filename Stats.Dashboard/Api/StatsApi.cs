@@ -5,6 +5,7 @@ using Microsoft.OpenApi;
 using Stats.Core.Access;
 using Stats.Core.Queries;
 using Stats.Dashboard.Access;
+using Stats.Dashboard.Auth;
 
 namespace Stats.Dashboard.Api;
 
@@ -24,7 +25,8 @@ public static class StatsApi
 
     public static IEndpointRouteBuilder MapStatsApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api/stats").WithTags("Stats");
+        // Anonymous callers too: who calls only matters to the access rules, which decide per query.
+        var api = app.MapGroup("/api/stats").WithTags("Stats").RequireAuthorization(StatsPolicies.Read);
 
         api.MapPost("", QueryAsync)
             .WithName("QueryStats")
@@ -62,7 +64,8 @@ public static class StatsApi
 
         api.MapGet("", ListStats)
             .WithName("ListStats")
-            .WithSummary("Every stat with its parameters and a description.");
+            .WithSummary("Every stat with its parameters and a description.")
+            .AllowAnonymous();
 
         api.MapGet("/records", RecordsAsync)
             .WithName("RecordStats")
@@ -76,14 +79,9 @@ public static class StatsApi
     }
 
     internal static async Task<IResult> QueryAsync(
-        HttpContext http, StatRegistry registry, IAccessPolicy policy, ApiKeyService keys, ViewerClaims claims, CancellationToken cancellationToken)
+        HttpContext http, StatRegistry registry, IAccessPolicy policy, ViewerClaims claims, CancellationToken cancellationToken)
     {
-        var (caller, problem) = await ApiAccess.CallerAsync(http, keys, claims);
-        if (problem is not null)
-        {
-            return problem;
-        }
-
+        var viewer = claims.ViewerOf(http.User);
         var request = http.Request;
         JsonDocument document;
         try
@@ -117,10 +115,10 @@ public static class StatsApi
 
                     var parameters = query.Value.TryGetProperty("params", out var given) ? StatParameters.FromJson(given) : StatParameters.Empty;
                     var definition = registry.Find(stat.GetString()!);
-                    var decision = await policy.DecideAsync(caller!.Viewer, definition.Family, definition.TargetOf(parameters), cancellationToken);
+                    var decision = await policy.DecideAsync(viewer, definition.Family, definition.TargetOf(parameters), cancellationToken);
                     if (decision != AccessDecision.Allowed)
                     {
-                        return ApiAccess.Refused(http, caller, decision, $"Query '{query.Name}': '{definition.Name}' reads {definition.Family} statistics that the caller may not see.", query.Name);
+                        return ApiRefusal.ByAccessRules(http, decision, $"Query '{query.Name}': '{definition.Name}' reads {definition.Family} statistics that the caller may not see.", query.Name);
                     }
 
                     queries.Add((query.Name, definition, parameters));
@@ -155,7 +153,6 @@ public static class StatsApi
         HttpContext http,
         UsageStats usage,
         AccessPolicy policy,
-        ApiKeyService keys,
         ViewerClaims claims,
         [FromQuery(Name = "recid")] string[]? recid,
         [FromQuery(Name = StatParameters.StartDate)] string? startDate,
@@ -187,16 +184,10 @@ public static class StatsApi
             return BadQuery("A parameter is not valid", ex.Message, query: null);
         }
 
-        var (caller, problem) = await ApiAccess.CallerAsync(http, keys, claims);
-        if (problem is not null)
-        {
-            return problem;
-        }
-
-        var (decision, refused) = await policy.DecideRecordsAsync(caller!.Viewer, StatFamily.Usage, recids, cancellationToken);
+        var (decision, refused) = await policy.DecideRecordsAsync(claims.ViewerOf(http.User), StatFamily.Usage, recids, cancellationToken);
         if (decision != AccessDecision.Allowed)
         {
-            return ApiAccess.Refused(http, caller, decision, $"Record '{refused}': its usage statistics are not visible to the caller.", query: null);
+            return ApiRefusal.ByAccessRules(http, decision, $"Record '{refused}': its usage statistics are not visible to the caller.", query: null);
         }
 
         return TypedResults.Ok(await usage.RecordsAsync(recids, period, cancellationToken));

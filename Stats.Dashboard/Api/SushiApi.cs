@@ -5,6 +5,8 @@ using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Options;
 using Stats.Core;
 using Stats.Core.Reports;
+using Stats.Dashboard.Access;
+using Stats.Dashboard.Auth;
 
 namespace Stats.Dashboard.Api;
 
@@ -17,25 +19,29 @@ public static class SushiApi
 {
     private const string Tsv = "text/tab-separated-values";
 
-    /// <summary>Registers the report builder, its settings, and key and rate checks.</summary>
+    /// <summary>Registers the report builder, its settings, and the harvesters' rate limit.</summary>
     public static IHostApplicationBuilder AddSushiApi(this IHostApplicationBuilder builder)
     {
         builder.AddStatsReports();
-        builder.Services.AddSingleton<SushiAuthentication>();
+        builder.Services.AddSingleton<SushiRateLimit>();
         return builder;
     }
 
     public static IEndpointRouteBuilder MapSushiApi(this IEndpointRouteBuilder app)
     {
         var basePath = app.ServiceProvider.GetRequiredService<IOptions<SushiOptions>>().Value.BasePath;
-        var api = app.MapGroup(basePath + "/r51").WithTags("COUNTER_SUSHI").DisableAntiforgery();
-        api.MapGet("/status", GetStatus).WithName("SushiStatus").WithSummary("Whether the reporting service is active (public).");
+        // COUNTER's ways: the key as api_key or requestor_id, refusals and the rate limit as COUNTER exceptions.
+        var api = app.MapGroup(basePath + "/r51").WithTags("COUNTER_SUSHI").DisableAntiforgery()
+            .RequireAuthorization(StatsPolicies.SushiHarvest)
+            .WithMetadata(new SushiErrorFormat(Error))
+            .AddEndpointFilter(app.ServiceProvider.GetRequiredService<SushiRateLimit>());
+        api.MapGet("/status", GetStatus).WithName("SushiStatus").WithSummary("Whether the reporting service is active (public).").AllowAnonymous();
         api.MapGet("/members", GetMembersAsync).WithName("SushiMembers").WithSummary("The customers: \"The World\" (0000000000000000), and communities when they are members.");
         api.MapGet("/reports", GetReportListAsync).WithName("SushiReports").WithSummary("The reports supported, with the months available.");
         foreach (var report in Enum.GetValues<CounterReport>())
         {
-            api.MapGet("/reports/" + CounterReports.Id(report).ToLowerInvariant(), (HttpContext http, SushiAuthentication auth, CounterReportService reports, IOptions<SushiOptions> options) =>
-                    GetReportAsync(report, http, auth, reports, options))
+            api.MapGet("/reports/" + CounterReports.Id(report).ToLowerInvariant(), (HttpContext http, ViewerClaims claims, CounterReportService reports, IOptions<SushiOptions> options) =>
+                    GetReportAsync(report, http, claims, reports, options))
                 .WithName("Sushi" + CounterReports.Id(report))
                 .WithSummary($"COUNTER R5.1 {CounterReports.Id(report)} - {CounterReports.Name(report)} (format=tsv for the tabular form).");
         }
@@ -45,15 +51,8 @@ public static class SushiApi
 
     internal static IResult GetStatus(IOptions<SushiOptions> options) => TypedResults.Json(CounterJson.Status(options.Value, active: true));
 
-    internal static async Task<IResult> GetMembersAsync(HttpContext http, SushiAuthentication auth, CounterReportService reports)
-    {
-        var (_, error) = await auth.AuthenticateAsync(http);
-        if (error is not null)
-        {
-            return Error(error);
-        }
-
-        return await GuardAsync(async () =>
+    internal static Task<IResult> GetMembersAsync(HttpContext http, CounterReportService reports) =>
+        GuardAsync(async () =>
         {
             if (await UnknownCustomerAsync(http, reports) is { } unknown)
             {
@@ -62,17 +61,9 @@ public static class SushiApi
 
             return TypedResults.Json(CounterJson.Members(await reports.MembersAsync(http.RequestAborted)));
         });
-    }
 
-    internal static async Task<IResult> GetReportListAsync(HttpContext http, SushiAuthentication auth, CounterReportService reports, IOptions<SushiOptions> options)
-    {
-        var (_, error) = await auth.AuthenticateAsync(http);
-        if (error is not null)
-        {
-            return Error(error);
-        }
-
-        return await GuardAsync(async () =>
+    internal static Task<IResult> GetReportListAsync(HttpContext http, CounterReportService reports, IOptions<SushiOptions> options) =>
+        GuardAsync(async () =>
         {
             if (await UnknownCustomerAsync(http, reports) is { } unknown)
             {
@@ -81,24 +72,17 @@ public static class SushiApi
 
             return TypedResults.Json(CounterJson.ReportList(await reports.ReportListAsync(http.RequestAborted), options.Value));
         });
-    }
 
-    internal static async Task<IResult> GetReportAsync(
-        CounterReport report, HttpContext http, SushiAuthentication auth, CounterReportService reports, IOptions<SushiOptions> options)
-    {
-        var (_, error) = await auth.AuthenticateAsync(http);
-        if (error is not null)
-        {
-            return Error(error);
-        }
-
-        return await GuardAsync(async () =>
+    internal static Task<IResult> GetReportAsync(
+        CounterReport report, HttpContext http, ViewerClaims claims, CounterReportService reports, IOptions<SushiOptions> options) =>
+        GuardAsync(async () =>
         {
             var query = http.Request.Query.ToDictionary(q => q.Key.ToLowerInvariant(), q => q.Value.ToString(), StringComparer.Ordinal);
             try
             {
                 var request = ReportRequest.Parse(report, query, options.Value);
-                var result = await reports.BuildAsync(request, http.RequestAborted);
+                // The harvester's key reads as its role: usage the access rules hide from it is left out.
+                var result = await reports.BuildAsync(request, claims.ViewerOf(http.User), http.RequestAborted);
                 return WantsTsv(http, query)
                     ? TypedResults.Text(CounterTsv.Report(result, options.Value), Tsv + "; charset=utf-8")
                     : TypedResults.Json(CounterJson.Report(result, options.Value));
@@ -108,7 +92,6 @@ public static class SushiApi
                 return Error(ex.Error);
             }
         });
-    }
 
     private static bool WantsTsv(HttpContext http, Dictionary<string, string> query) =>
         query.TryGetValue("format", out var format)

@@ -40,6 +40,8 @@ public static class AuthenticationSetup
             options.DefaultChallengeScheme = CookieScheme;
         });
         authentication.AddCookie(CookieScheme);
+        // Machines (the API, SUSHI) authenticate with API keys; the named policies on the map groups say which callers pass.
+        authentication.AddStatsPolicies();
         services.AddOptions<CookieAuthenticationOptions>(CookieScheme).Configure<IOptions<AuthOptions>>((cookie, auth) =>
         {
             cookie.Cookie.Name = ".Stats.Session";

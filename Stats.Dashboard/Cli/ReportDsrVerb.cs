@@ -1,3 +1,4 @@
+using Stats.Core.Access;
 using Stats.Core.Data;
 using Stats.Core.Reports.Dsr;
 
@@ -24,7 +25,8 @@ internal static class ReportDsrVerb
         DatasetReport report;
         try
         {
-            report = await services.GetRequiredService<DatasetReportBuilder>().BuildAsync(first, last, cancellationToken);
+            // The report goes to a hub that publishes it: it holds what the access rules show to everyone.
+            report = await services.GetRequiredService<DatasetReportBuilder>().BuildAsync(first, last, StatsViewer.Anonymous, cancellationToken);
         }
         catch (DsrReportException ex)
         {

@@ -100,6 +100,34 @@ public sealed class DsrApiTests : IClassFixture<DashboardFactory>
     }
 
     [Fact]
+    public async Task AHubsKeyGetsNoDatasetOfACommunityTheAccessRulesCloseToIt()
+    {
+        var noon = new DateTimeOffset(2022, 4, 12, 12, 0, 0, TimeSpan.Zero);
+        await _dashboard.Services.GetRequiredService<EventIngestor>().IngestAsync(
+            [TestEvents.Published("dsr-rules-open", noon.AddMonths(-1), communities: ["dsr-rules-public"]),
+             TestEvents.Published("dsr-rules-staff", noon.AddMonths(-1), communities: ["dsr-rules-staff"]),
+             TestEvents.View("dsr-rules-open", noon, sessionId: "r-1"),
+             TestEvents.View("dsr-rules-staff", noon, sessionId: "r-2"),
+             TestEvents.View("dsr-rules-staff", noon, sessionId: "r-3")], Cancellation);
+        await AggregateAsync();
+        await _dashboard.Services.GetRequiredService<AccessRuleStore>().SetAsync(
+            RuleTarget.Community("dsr-rules-staff"), StatFamily.Usage, Audience.AdminsOnly, "test", Cancellation);
+        var hub = await _dashboard.CreateKeyAsync(ApiScopes.Read);
+        var admin = await _dashboard.CreateKeyAsync(ApiScopes.Admin);
+
+        var (hubStatus, hubReport, hubText) = await GetAsync($"begin_date=2022-04&end_date=2022-04&api_key={hub}");
+        var (_, adminReport, _) = await GetAsync($"begin_date=2022-04&end_date=2022-04&api_key={admin}");
+
+        Assert.True(hubStatus == HttpStatusCode.OK, hubText);
+        Assert.Empty(DsrSchema.Errors(hubText));
+        Assert.Equal(["dsr-rules-open"], Datasets(hubReport));
+        Assert.Equal(["dsr-rules-open", "dsr-rules-staff"], Datasets(adminReport));
+
+        static List<string> Datasets(JsonElement report) =>
+            [.. report.GetProperty("report-datasets").EnumerateArray().Select(d => d.GetProperty("dataset-id")[0].GetProperty("value").GetString()!)];
+    }
+
+    [Fact]
     public async Task AReadKeyGetsTheMonthsReportWhichValidatesAgainstTheSchema()
     {
         var key = await _dashboard.CreateKeyAsync(ApiScopes.Read);

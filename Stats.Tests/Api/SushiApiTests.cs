@@ -206,6 +206,78 @@ public sealed class SushiApiTests(DashboardFactory dashboard) : IClassFixture<Da
         Assert.Equal("Item\tPublisher\tPublisher_ID\tPlatform\tDOI\tProprietary_ID\tISBN\tPrint_ISSN\tOnline_ISSN\tURI\tData_Type\tMetric_Type\tReporting_Period_Total\tJan-2019\tFeb-2019\tMar-2019", lines[14]);
     }
 
+    [Fact]
+    public async Task AHarvesterGetsNoUsageOfACommunityOrRecordTheAccessRulesCloseToItsKeyInItemsOrPlatformTotals()
+    {
+        var march = new DateTimeOffset(2022, 3, 10, 12, 0, 0, TimeSpan.Zero);
+        var ingested = await dashboard.Services.GetRequiredService<EventIngestor>().IngestAsync(
+        [
+            TestEvents.Published("sushi-rules-open", march.AddMonths(-1), communities: ["sushi-rules-public"]),
+            TestEvents.Published("sushi-rules-staff", march.AddMonths(-1), communities: ["sushi-rules-staff"]),
+            TestEvents.Published("sushi-rules-own", march.AddMonths(-1), communities: ["sushi-rules-public"]),
+            // Views in separate sessions: one of the open record, two of the staff community's, three of the record with its own rule.
+            TestEvents.View("sushi-rules-open", march, sessionId: "r-1"),
+            TestEvents.View("sushi-rules-staff", march, sessionId: "r-2"),
+            TestEvents.View("sushi-rules-staff", march, sessionId: "r-3"),
+            TestEvents.View("sushi-rules-own", march, sessionId: "r-4"),
+            TestEvents.View("sushi-rules-own", march, sessionId: "r-5"),
+            TestEvents.View("sushi-rules-own", march, sessionId: "r-6"),
+        ], Cancellation);
+        Assert.Empty(ingested.Rejected);
+        await AggregateEverythingAsync();
+        var rules = dashboard.Services.GetRequiredService<AccessRuleStore>();
+        await rules.SetAsync(RuleTarget.Community("sushi-rules-staff"), StatFamily.Usage, Audience.AdminsOnly, "test", Cancellation);
+        await rules.SetAsync(RuleTarget.Record("sushi-rules-own"), StatFamily.Usage, Audience.Owners, "test", Cancellation);
+        var keys = dashboard.Services.GetRequiredService<ApiKeyService>();
+        var harvester = (await keys.CreateAsync("harvester", [ApiScopes.Read], ApiKeyRole.SignedIn, Cancellation)).Key;
+        var admin = (await keys.CreateAsync("harvester-admin", [ApiScopes.Read], ApiKeyRole.Admin, Cancellation)).Key;
+        const string Period = $"customer_id={World}&begin_date=2022-03&end_date=2022-03";
+
+        var harvesterItems = await GetAsync($"/sushi/r51/reports/ir?{Period}&api_key={harvester}");
+        var adminItems = await GetAsync($"/sushi/r51/reports/ir?{Period}&api_key={admin}");
+        var harvesterPlatform = await GetAsync($"/sushi/r51/reports/pr?{Period}&api_key={harvester}");
+        var adminPlatform = await GetAsync($"/sushi/r51/reports/pr?{Period}&api_key={admin}");
+
+        Assert.Equal(["sushi-rules-open"], Items(harvesterItems.Body));
+        Assert.Equal(["sushi-rules-open", "sushi-rules-own", "sushi-rules-staff"], Items(adminItems.Body));
+        // The platform total lacks exactly the two and three views of the closed community's and the closed record's items.
+        Assert.Equal(1, Total(harvesterPlatform.Body, "Total_Item_Investigations"));
+        Assert.Equal(6, Total(adminPlatform.Body, "Total_Item_Investigations"));
+        Assert.Empty(CounterSchema.Errors("PR", harvesterPlatform.Body));
+        Assert.Empty(CounterSchema.Errors("IR", harvesterItems.Body));
+
+        static List<string> Items(JsonNode? report) =>
+            [.. Descendants(report!["Report_Items"]).OfType<JsonObject>().Where(o => o["Item_ID"] is JsonObject)
+                .Select(o => o["Item_ID"]!["Proprietary"]!.GetValue<string>().Split(':', 2)[1]).Order(StringComparer.Ordinal)];
+
+        static long Total(JsonNode? report, string metric) =>
+            Descendants(report!["Report_Items"]).OfType<JsonObject>().Where(o => o["Performance"] is JsonObject)
+                .Sum(o => o["Performance"]![metric]?.AsObject().Sum(month => month.Value!.GetValue<long>()) ?? 0);
+    }
+
+    [Fact]
+    public async Task ARevokedKeyIs2020AtOnce()
+    {
+        var keys = dashboard.Services.GetRequiredService<ApiKeyService>();
+        var (info, key) = await keys.CreateAsync("revoked-harvester", [ApiScopes.Read], Cancellation);
+        var before = await GetAsync($"/sushi/r51/members?api_key={key}");
+
+        await keys.RevokeAsync(info.Prefix, Cancellation);
+        var after = await GetAsync($"/sushi/r51/members?api_key={key}");
+
+        Assert.Equal(HttpStatusCode.OK, before.Status);
+        Assert.Equal(HttpStatusCode.Unauthorized, after.Status);
+        AssertException(after.Body, 2020);
+    }
+
+    private static IEnumerable<JsonNode> Descendants(JsonNode? node) => node switch
+    {
+        JsonObject o => o.Select(p => p.Value).OfType<JsonNode>().SelectMany(Descendants).Prepend(o),
+        JsonArray a => a.OfType<JsonNode>().SelectMany(Descendants).Prepend(a),
+        null => [],
+        _ => [node],
+    };
+
     /// <summary>Runs the aggregator until no day waits (the background run may hold the lease for a moment).</summary>
     private async Task AggregateEverythingAsync()
     {

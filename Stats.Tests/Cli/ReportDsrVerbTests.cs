@@ -1,5 +1,8 @@
 using System.Globalization;
 using System.Text.Json;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Stats.Core.Access;
 using Stats.Core.Data;
 using Stats.Tests.Builders;
 using Stats.Tests.Core.Reports;
@@ -49,6 +52,31 @@ public sealed class ReportDsrVerbTests
             ["total-dataset-investigations regular 2", "unique-dataset-investigations regular 1", "total-dataset-requests regular 1", "unique-dataset-requests regular 1",
              "total-dataset-investigations machine 1", "unique-dataset-investigations machine 1", "total-dataset-requests machine 1", "unique-dataset-requests machine 1"],
             instances);
+    }
+
+    [Fact]
+    public async Task TheReportForAHubHoldsOnlyWhatTheAccessRulesShowToEveryone()
+    {
+        await using var store = await TestStore.CreateAsync(DatabaseProvider.Sqlite);
+        var noon = new DateTimeOffset(2024, 5, 15, 12, 0, 0, TimeSpan.Zero);
+        await using (var ingestion = new IngestionHarness(store))
+        {
+            await ingestion.IngestAsync(
+                TestEvents.Published("open-1", noon.AddMonths(-1), communities: ["public-comm"]),
+                TestEvents.Published("members-1", noon.AddMonths(-1), communities: ["members-comm"]),
+                TestEvents.View("open-1", noon, sessionId: "s-1"),
+                TestEvents.View("members-1", noon, sessionId: "s-2"));
+            await ingestion.AggregateAsync();
+            using var rules = new AccessRuleStore(store.Contexts, ingestion.Clock, Options.Create(new AccessOptions()), NullLogger<AccessRuleStore>.Instance);
+            await rules.SetAsync(RuleTarget.Community("members-comm"), StatFamily.Usage, Audience.SignedIn, "admin", TestContext.Current.CancellationToken);
+        }
+
+        var result = await DashboardProcess.RunAsync(Settings(store), "report-dsr", "--month", "2024-05");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        using var document = JsonDocument.Parse(result.StandardOutput);
+        var dataset = Assert.Single(document.RootElement.GetProperty("report-datasets").EnumerateArray());
+        Assert.Equal("10.5281/zenodo.open-1", dataset.GetProperty("dataset-id")[0].GetProperty("value").GetString());
     }
 
     [Fact]

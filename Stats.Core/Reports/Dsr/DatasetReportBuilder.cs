@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using Stats.Core.Access;
 using Stats.Core.Data;
 
 namespace Stats.Core.Reports.Dsr;
@@ -57,17 +58,22 @@ internal sealed record DatasetRow(int RecordId, string Recid, string? Title, Dat
 /// which add up exactly. Unique investigations per country would not (a session that views and downloads would count
 /// twice), so unique metrics have none. The aggregates keep countries for both access methods together, so the counts
 /// are given only when the dataset's usage that month had one access method; unknown countries (ZZ) are left out.</item>
+/// <item>Only what the reader may see (ADR-009): a dataset whose usage the access rules hide from the reader is left out, and
+/// its country counts when its countries are hidden.</item>
 /// </list>
 /// </summary>
-public sealed class DatasetReportBuilder(IDbContextFactory<StatsDbContext> contexts, TimeProvider clock, IOptions<DsrOptions> options)
+public sealed class DatasetReportBuilder(IDbContextFactory<StatsDbContext> contexts, TimeProvider clock, IOptions<DsrOptions> options, AccessPolicy policy)
 {
     public const string ReportName = "dataset report";
     public const string ReportId = "dsr";
     public const string Release = "rd1";
 
-    /// <summary>The report of the months from <paramref name="firstMonth"/> to <paramref name="lastMonth"/> (any day of each).</summary>
+    /// <summary>
+    /// The report of the months from <paramref name="firstMonth"/> to <paramref name="lastMonth"/> (any day of each), of the
+    /// usage <paramref name="reader"/> may see.
+    /// </summary>
     /// <exception cref="DsrReportException">3020 for a bad range, 3031 when a month is not over or not fully aggregated.</exception>
-    public async Task<DatasetReport> BuildAsync(DateOnly firstMonth, DateOnly lastMonth, CancellationToken cancellationToken = default)
+    public async Task<DatasetReport> BuildAsync(DateOnly firstMonth, DateOnly lastMonth, StatsViewer reader, CancellationToken cancellationToken = default)
     {
         var now = clock.GetUtcNow();
         var today = DateOnly.FromDateTime(now.UtcDateTime);
@@ -95,7 +101,10 @@ public sealed class DatasetReportBuilder(IDbContextFactory<StatsDbContext> conte
             throw DsrReportException.NotReady($"{dirty.Count} day(s) from {DsrDates.Day(dirty[0])} are waiting for aggregation.");
         }
 
-        var datasets = await DatasetsUsedBetween(context, begin, end).ToListAsync(cancellationToken);
+        var used = await DatasetsUsedBetween(context, begin, end).ToListAsync(cancellationToken);
+        var hidden = await HiddenAsync(reader, StatFamily.Usage, used, cancellationToken);
+        var datasets = used.Where(d => !hidden.Contains(d.Recid)).ToList();
+        var countriesHidden = await HiddenAsync(reader, StatFamily.Countries, datasets, cancellationToken);
         var months = new List<(DateOnly Begin, DateOnly End, ILookup<int, DatasetUsageRow> Usage, ILookup<int, DatasetCountryRow> Countries)>();
         for (var month = begin; month <= end; month = month.AddMonths(1))
         {
@@ -112,7 +121,7 @@ public sealed class DatasetReportBuilder(IDbContextFactory<StatsDbContext> conte
             var performance = new List<DsrPerformance>();
             foreach (var (monthBegin, monthEnd, usage, countries) in months)
             {
-                var instances = Instances([.. usage[dataset.RecordId]], [.. countries[dataset.RecordId]]);
+                var instances = Instances([.. usage[dataset.RecordId]], countriesHidden.Contains(dataset.Recid) ? [] : [.. countries[dataset.RecordId]]);
                 if (instances.Count > 0)
                 {
                     performance.Add(new DsrPerformance(DsrPeriod.Of(monthBegin, monthEnd), instances));
@@ -134,6 +143,10 @@ public sealed class DatasetReportBuilder(IDbContextFactory<StatsDbContext> conte
             settings.CreatedBy, period, [new DsrNameValue("begin-date", period.BeginDate), new DsrNameValue("end-date", period.EndDate)], [],
             exceptions, report);
     }
+
+    /// <summary>The recids of <paramref name="datasets"/> whose <paramref name="family"/> statistics the reader may not see.</summary>
+    private Task<IReadOnlySet<string>> HiddenAsync(StatsViewer reader, StatFamily family, List<DatasetRow> datasets, CancellationToken cancellationToken) =>
+        policy.HiddenRecordsAsync(reader, family, [.. datasets.Select(d => d.Recid)], cancellationToken);
 
     /// <summary>The instances of one dataset in one month: per access method, the four metrics above zero.</summary>
     internal static List<DsrInstance> Instances(IReadOnlyList<DatasetUsageRow> usage, IReadOnlyList<DatasetCountryRow> countries)

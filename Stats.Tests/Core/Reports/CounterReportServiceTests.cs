@@ -2,6 +2,8 @@ using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
+using Microsoft.Extensions.Logging.Abstractions;
+using Stats.Core.Access;
 using Stats.Core.Data;
 using Stats.Core.Demo;
 using Stats.Core.Ingestion;
@@ -21,11 +23,20 @@ public sealed class CounterReportServiceTests
 
     private static CancellationToken Cancellation => TestContext.Current.CancellationToken;
 
-    private static CounterReportService Service(TestStore store, TimeProvider clock, SushiOptions? options = null) =>
-        new(store.Contexts, Options.Create(options ?? new SushiOptions()), clock);
+    /// <summary>A harvester's key that reads as a signed-in user: neither an owner, a curator nor an admin.</summary>
+    private static readonly StatsViewer s_harvester = new(true, null, "harvester", IsAdmin: false, new HashSet<string>(StringComparer.Ordinal));
+
+    private static readonly StatsViewer s_admin = s_harvester with { IsAdmin = true };
+
+    private static CounterReportService Service(TestStore store, TimeProvider clock, SushiOptions? options = null, AccessRuleStore? rules = null) =>
+        new(store.Contexts, Options.Create(options ?? new SushiOptions()), clock, new AccessPolicy(store.Contexts, rules));
+
+    private static Task<CounterReportResult> ReportAsync(
+        CounterReportService service, CounterReport report, string begin, string end, params (string Name, string Value)[] more) =>
+        ReportAsync(service, s_harvester, report, begin, end, more);
 
     private static async Task<CounterReportResult> ReportAsync(
-        CounterReportService service, CounterReport report, string begin, string end, params (string Name, string Value)[] more)
+        CounterReportService service, StatsViewer viewer, CounterReport report, string begin, string end, params (string Name, string Value)[] more)
     {
         var query = new Dictionary<string, string>(StringComparer.Ordinal)
         {
@@ -38,7 +49,7 @@ public sealed class CounterReportServiceTests
             query[name] = value;
         }
 
-        return await service.BuildAsync(ReportRequest.Parse(report, query, new SushiOptions()), Cancellation);
+        return await service.BuildAsync(ReportRequest.Parse(report, query, new SushiOptions()), viewer, Cancellation);
     }
 
     private static JsonObject Json(CounterReportResult result) => CounterJson.Report(result, new SushiOptions());
@@ -122,6 +133,48 @@ public sealed class CounterReportServiceTests
         Assert.True(mayRegular > 0);
         Assert.Equal(mayRegular, pr.Lines.Where(l => l.AccessMethod == "Regular").Sum(l => Count(l, "Unique_Item_Requests", "2024-05")));
         Assert.Equal(mayRegular, ir.Lines.Where(l => l.AccessMethod == "Regular").Sum(l => Count(l, "Unique_Item_Requests", "2024-05")));
+    }
+
+    [Theory]
+    [MemberData(nameof(StoreProviders.All), MemberType = typeof(StoreProviders))]
+    public async Task UsageTheAccessRulesHideFromTheHarvesterIsLeftOutOfItsItemReportAndOfItsPlatformTotals(DatabaseProvider provider)
+    {
+        await using var store = await TestStore.CreateAsync(provider);
+        await using var ingestion = new IngestionHarness(store, s_julyTenth);
+        await ingestion.IngestAsync(
+            TestEvents.Published("rules-open", s_juneNoon.AddDays(-30), communities: ["rules-public"]),
+            TestEvents.Published("rules-in-staff", s_juneNoon.AddDays(-30), communities: ["rules-staff"]),
+            TestEvents.Published("rules-own-rule", s_juneNoon.AddDays(-30), communities: ["rules-public"]),
+            // The open record: a view and a download in one session.
+            TestEvents.View("rules-open", s_juneNoon, sessionId: "s-1"),
+            TestEvents.Download("rules-open", "a.csv", s_juneNoon.AddMinutes(1), sessionId: "s-1"),
+            // The staff community's record: two views, two sessions. The record with its own rule: one download.
+            TestEvents.View("rules-in-staff", s_juneNoon, sessionId: "s-2"),
+            TestEvents.View("rules-in-staff", s_juneNoon, sessionId: "s-3"),
+            TestEvents.Download("rules-own-rule", "b.csv", s_juneNoon, sessionId: "s-4"));
+        await ingestion.AggregateAsync();
+        var rules = new AccessRuleStore(store.Contexts, ingestion.Clock, Options.Create(new AccessOptions()), NullLogger<AccessRuleStore>.Instance);
+        await rules.SetAsync(RuleTarget.Community("rules-staff"), StatFamily.Usage, Audience.AdminsOnly, "admin", Cancellation);
+        await rules.SetAsync(RuleTarget.Record("rules-own-rule"), StatFamily.Usage, Audience.Curators | Audience.Owners, "admin", Cancellation);
+        var service = Service(store, ingestion.Clock, rules: rules);
+
+        var harvesterItems = await ReportAsync(service, s_harvester, CounterReport.IR, "2024-06", "2024-06");
+        var adminItems = await ReportAsync(service, s_admin, CounterReport.IR, "2024-06", "2024-06");
+        var harvesterPlatform = await ReportAsync(service, s_harvester, CounterReport.PR, "2024-06", "2024-06");
+        var adminPlatform = await ReportAsync(service, s_admin, CounterReport.PR, "2024-06", "2024-06");
+
+        Assert.Equal(["rules-open"], harvesterItems.Lines.Select(l => l.Item!.Recid));
+        Assert.Equal(["rules-in-staff", "rules-open", "rules-own-rule"], adminItems.Lines.Select(l => l.Item!.Recid).Order(StringComparer.Ordinal));
+        // (Total and unique investigations, total and unique requests.) The harvester's platform is the open record alone...
+        Assert.Equal((2L, 1L, 1L, 1L), JuneTotals(harvesterPlatform));
+        // ...the admin's adds the staff record's two views (2, 2, 0, 0) and the other record's download (1, 1, 1, 1).
+        Assert.Equal((5L, 4L, 2L, 2L), JuneTotals(adminPlatform));
+        Assert.Empty(CounterSchema.Errors("PR", Json(harvesterPlatform)));
+        Assert.Empty(CounterSchema.Errors("IR", Json(harvesterItems)));
+
+        static (long, long, long, long) JuneTotals(CounterReportResult report) =>
+            (report.Lines.Sum(l => Count(l, "Total_Item_Investigations", "2024-06")), report.Lines.Sum(l => Count(l, "Unique_Item_Investigations", "2024-06")),
+             report.Lines.Sum(l => Count(l, "Total_Item_Requests", "2024-06")), report.Lines.Sum(l => Count(l, "Unique_Item_Requests", "2024-06")));
     }
 
     [Theory]
@@ -257,8 +310,8 @@ public sealed class CounterReportServiceTests
         var query = new Dictionary<string, string>(StringComparer.Ordinal) { ["customer_id"] = "hep", ["begin_date"] = "2024-06", ["end_date"] = "2024-06" };
 
         var members = await withCommunities.MembersAsync(Cancellation);
-        var hep = await withCommunities.BuildAsync(ReportRequest.Parse(CounterReport.IR, query, new SushiOptions()), Cancellation);
-        var refused = await Assert.ThrowsAsync<CounterRequestException>(() => worldOnly.BuildAsync(ReportRequest.Parse(CounterReport.IR, query, new SushiOptions()), Cancellation));
+        var hep = await withCommunities.BuildAsync(ReportRequest.Parse(CounterReport.IR, query, new SushiOptions()), s_harvester, Cancellation);
+        var refused = await Assert.ThrowsAsync<CounterRequestException>(() => worldOnly.BuildAsync(ReportRequest.Parse(CounterReport.IR, query, new SushiOptions()), s_harvester, Cancellation));
 
         Assert.Equal([SushiOptions.WorldCustomerId, "bio", "hep"], members.Select(m => m.CustomerId));
         Assert.Equal(["hep-1"], hep.Lines.Select(l => l.Item!.Recid));

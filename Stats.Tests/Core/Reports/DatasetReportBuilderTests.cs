@@ -1,6 +1,8 @@
 using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Logging.Abstractions;
+using Stats.Core.Access;
 using Stats.Core.Data;
 using Stats.Core.Demo;
 using Stats.Core.Ingestion;
@@ -21,8 +23,8 @@ public sealed class DatasetReportBuilderTests
 
     private static CancellationToken Cancellation => TestContext.Current.CancellationToken;
 
-    private static DatasetReportBuilder Builder(IngestionHarness ingestion, DsrOptions? options = null) =>
-        new(ingestion.Store.Contexts, ingestion.Clock, Options.Create(options ?? new DsrOptions()));
+    private static DatasetReportBuilder Builder(IngestionHarness ingestion, DsrOptions? options = null, AccessRuleStore? rules = null) =>
+        new(ingestion.Store.Contexts, ingestion.Clock, Options.Create(options ?? new DsrOptions()), new AccessPolicy(ingestion.Store.Contexts, rules));
 
     /// <summary>The instances of one dataset in one month, as "metric access-method" → instance.</summary>
     private static Dictionary<string, DsrInstance> InstancesOf(DatasetReport report, string recid)
@@ -43,7 +45,7 @@ public sealed class DatasetReportBuilderTests
         await ingestion.AggregateAsync();
 
         var report = await Builder(ingestion, new DsrOptions { PublisherId = "grid.9132.9", DatasetIdentifierTemplate = "10.5281/zenodo.{recid}" })
-            .BuildAsync(s_may, s_may, Cancellation);
+            .BuildAsync(s_may, s_may, StatsViewer.Anonymous, Cancellation);
 
         Assert.Empty(DsrSchema.Errors(report.ToJson()));
         Assert.NotEmpty(report.ReportDatasets);
@@ -94,7 +96,7 @@ public sealed class DatasetReportBuilderTests
         await ingestion.IngestAsync([.. events]);
         await ingestion.AggregateAsync();
 
-        var report = await Builder(ingestion).BuildAsync(s_may, s_may, Cancellation);
+        var report = await Builder(ingestion).BuildAsync(s_may, s_may, StatsViewer.Anonymous, Cancellation);
 
         var instances = InstancesOf(report, "audit");
         Assert.Equal(
@@ -104,6 +106,45 @@ public sealed class DatasetReportBuilderTests
         Assert.Equal(45_000L, instances["total-dataset-requests regular"].Volume);
         Assert.Equal(new Dictionary<string, long> { ["us"] = 45 }, instances["total-dataset-investigations regular"].CountryCounts);
         Assert.Empty(DsrSchema.Errors(report.ToJson()));
+    }
+
+    [Theory]
+    [MemberData(nameof(StoreProviders.All), MemberType = typeof(StoreProviders))]
+    public async Task ADatasetTheAccessRulesHideIsLeftOutAndHiddenCountriesLeaveOnlyTheirCountryCounts(DatabaseProvider provider)
+    {
+        await using var store = await TestStore.CreateAsync(provider);
+        await using var ingestion = new IngestionHarness(store);
+        var published = new DateTimeOffset(2023, 3, 1, 9, 0, 0, TimeSpan.Zero);
+        await ingestion.IngestAsync(
+            TestEvents.Published("dsr-open", published, communities: ["dsr-public"]),
+            TestEvents.Published("dsr-in-staff", published, communities: ["dsr-staff"]),
+            TestEvents.Published("dsr-no-countries", published, communities: ["dsr-public"]),
+            // One view of the open dataset, two of the staff community's, one of the dataset whose countries are hidden.
+            TestEvents.View("dsr-open", s_mayNoon, sessionId: "s-1", ip: BritishIp),
+            TestEvents.View("dsr-in-staff", s_mayNoon, sessionId: "s-2"),
+            TestEvents.View("dsr-in-staff", s_mayNoon, sessionId: "s-3"),
+            TestEvents.View("dsr-no-countries", s_mayNoon, sessionId: "s-4", ip: BritishIp));
+        await ingestion.AggregateAsync();
+        var rules = new AccessRuleStore(store.Contexts, ingestion.Clock, Options.Create(new AccessOptions()), NullLogger<AccessRuleStore>.Instance);
+        await rules.SetAsync(RuleTarget.Community("dsr-staff"), StatFamily.Usage, Audience.AdminsOnly, "admin", Cancellation);
+        await rules.SetAsync(RuleTarget.Record("dsr-no-countries"), StatFamily.Countries, Audience.AdminsOnly, "admin", Cancellation);
+        var admin = new StatsViewer(true, null, "admin", IsAdmin: true, new HashSet<string>(StringComparer.Ordinal));
+
+        var publicReport = await Builder(ingestion, rules: rules).BuildAsync(s_may, s_may, StatsViewer.Anonymous, Cancellation);
+        var everything = await Builder(ingestion, rules: rules).BuildAsync(s_may, s_may, admin, Cancellation);
+
+        Assert.Equal(["dsr-no-countries", "dsr-open"], publicReport.ReportDatasets.Select(d => d.DatasetId[0].Value));
+        Assert.Equal(["dsr-in-staff", "dsr-no-countries", "dsr-open"], everything.ReportDatasets.Select(d => d.DatasetId[0].Value));
+        // The staff community's two views are all that the public report lacks.
+        Assert.Equal(2, TotalInvestigations(publicReport));
+        Assert.Equal(4, TotalInvestigations(everything));
+        Assert.Equal(new Dictionary<string, long> { ["gb"] = 1 }, InstancesOf(publicReport, "dsr-open")["total-dataset-investigations regular"].CountryCounts);
+        Assert.Null(InstancesOf(publicReport, "dsr-no-countries")["total-dataset-investigations regular"].CountryCounts);
+        Assert.Equal(new Dictionary<string, long> { ["gb"] = 1 }, InstancesOf(everything, "dsr-no-countries")["total-dataset-investigations regular"].CountryCounts);
+        Assert.Empty(DsrSchema.Errors(publicReport.ToJson()));
+
+        static long TotalInvestigations(DatasetReport report) => report.ReportDatasets
+            .SelectMany(d => d.Performance).SelectMany(p => p.Instance).Where(i => i.MetricType == "total-dataset-investigations").Sum(i => i.Count);
     }
 
     [Theory]
@@ -133,7 +174,7 @@ public sealed class DatasetReportBuilderTests
             PublisherId = "grid.9132.9",
             CreatedBy = "Zenodo",
             DatasetIdentifierTemplate = "https://doi.org/10.5281/zenodo.{recid}",
-        }).BuildAsync(s_may, s_may, Cancellation);
+        }).BuildAsync(s_may, s_may, StatsViewer.Anonymous, Cancellation);
 
         var dataset = Assert.Single(report.ReportDatasets);
         Assert.Equal("Lake Erie fish community data", dataset.DatasetTitle);
@@ -172,7 +213,7 @@ public sealed class DatasetReportBuilderTests
             TestEvents.Download("rec-2", "data.csv", s_mayNoon.AddMinutes(3), size: 700, userAgent: Curl, ip: BritishIp));
         await ingestion.AggregateAsync();
 
-        var report = await Builder(ingestion).BuildAsync(s_may, s_may, Cancellation);
+        var report = await Builder(ingestion).BuildAsync(s_may, s_may, StatsViewer.Anonymous, Cancellation);
 
         var mixed = InstancesOf(report, "rec-1");
         Assert.Equal(
@@ -198,10 +239,10 @@ public sealed class DatasetReportBuilderTests
         await using var ingestion = new IngestionHarness(store);
         await ingestion.IngestAsync(TestEvents.View("rec-1", s_mayNoon));
 
-        var waiting = await Assert.ThrowsAsync<DsrReportException>(() => Builder(ingestion).BuildAsync(s_may, s_may, Cancellation));
-        var current = await Assert.ThrowsAsync<DsrReportException>(() => Builder(ingestion).BuildAsync(new DateOnly(2024, 6, 1), new DateOnly(2024, 6, 1), Cancellation));
+        var waiting = await Assert.ThrowsAsync<DsrReportException>(() => Builder(ingestion).BuildAsync(s_may, s_may, StatsViewer.Anonymous, Cancellation));
+        var current = await Assert.ThrowsAsync<DsrReportException>(() => Builder(ingestion).BuildAsync(new DateOnly(2024, 6, 1), new DateOnly(2024, 6, 1), StatsViewer.Anonymous, Cancellation));
         await ingestion.AggregateAsync();
-        var ready = await Builder(ingestion).BuildAsync(s_may, s_may, Cancellation);
+        var ready = await Builder(ingestion).BuildAsync(s_may, s_may, StatsViewer.Anonymous, Cancellation);
 
         Assert.Equal(3031, waiting.Error.Code);
         Assert.Contains("2024-05-15", waiting.Error.Data, StringComparison.Ordinal);
@@ -215,8 +256,8 @@ public sealed class DatasetReportBuilderTests
         await using var store = await TestStore.CreateAsync(DatabaseProvider.Sqlite);
         await using var ingestion = new IngestionHarness(store);
 
-        var backwards = await Assert.ThrowsAsync<DsrReportException>(() => Builder(ingestion).BuildAsync(s_may, new DateOnly(2024, 4, 1), Cancellation));
-        var future = await Assert.ThrowsAsync<DsrReportException>(() => Builder(ingestion).BuildAsync(new DateOnly(2024, 7, 1), new DateOnly(2024, 7, 1), Cancellation));
+        var backwards = await Assert.ThrowsAsync<DsrReportException>(() => Builder(ingestion).BuildAsync(s_may, new DateOnly(2024, 4, 1), StatsViewer.Anonymous, Cancellation));
+        var future = await Assert.ThrowsAsync<DsrReportException>(() => Builder(ingestion).BuildAsync(new DateOnly(2024, 7, 1), new DateOnly(2024, 7, 1), StatsViewer.Anonymous, Cancellation));
 
         Assert.Equal((3020, 3020), (backwards.Error.Code, future.Error.Code));
     }
@@ -227,7 +268,7 @@ public sealed class DatasetReportBuilderTests
         await using var store = await TestStore.CreateAsync(DatabaseProvider.Sqlite);
         await using var ingestion = new IngestionHarness(store);
 
-        var report = await Builder(ingestion).BuildAsync(new DateOnly(2024, 1, 1), new DateOnly(2024, 3, 1), Cancellation);
+        var report = await Builder(ingestion).BuildAsync(new DateOnly(2024, 1, 1), new DateOnly(2024, 3, 1), StatsViewer.Anonymous, Cancellation);
 
         Assert.Empty(report.ReportDatasets);
         Assert.Equal((3030, "warning"), (Assert.Single(report.Exceptions).Code, report.Exceptions[0].Severity));
@@ -247,7 +288,7 @@ public sealed class DatasetReportBuilderTests
             TestEvents.View("rec-1", new DateTimeOffset(2024, 5, 2, 0, 30, 0, TimeSpan.Zero), sessionId: "s-2"));
         await ingestion.AggregateAsync();
 
-        var report = await Builder(ingestion).BuildAsync(new DateOnly(2024, 3, 1), s_may, Cancellation);
+        var report = await Builder(ingestion).BuildAsync(new DateOnly(2024, 3, 1), s_may, StatsViewer.Anonymous, Cancellation);
 
         var dataset = Assert.Single(report.ReportDatasets);
         // April had no usage: no entry. In May one session id on two days is two COUNTER sessions.
