@@ -15,7 +15,7 @@ public sealed class EventTypeRegistryTests
 
     private static EventTypeOptions Types(params CustomEventType[] types) => new() { Types = [.. types] };
 
-    private static readonly CustomEventType s_printed = new() { Name = "page-printed", Required = ["recid"], Optional = ["community"], Feeds = ["record"] };
+    private static readonly CustomEventType s_printed = new() { Name = "page-printed", Required = ["recid"], Optional = ["community"] };
 
     [Theory]
     [MemberData(nameof(StoreProviders.All), MemberType = typeof(StoreProviders))]
@@ -53,7 +53,7 @@ public sealed class EventTypeRegistryTests
         var errors = EventTypeRegistry.Validate(Types(
             new CustomEventType { Name = "Page Printed" },
             new CustomEventType { Name = "record-view" },
-            new CustomEventType { Name = "page-printed", Required = ["printer"], Feeds = ["weather"] }));
+            new CustomEventType { Name = "page-printed", Required = ["printer"] }));
 
         Assert.Equal(
         [
@@ -61,7 +61,6 @@ public sealed class EventTypeRegistryTests
             "Stats:Events:Types:1:Name 'record-view' is already an event type.",
             "Stats:Events:Types:2: field 'printer' is not one the store keeps; use one of: " +
                 string.Join(", ", EventCatalog.BuiltIn.SelectMany(d => d.Fields).Select(f => f.Name).Distinct().Order(StringComparer.Ordinal)) + ".",
-            "Stats:Events:Types:2:Feeds 'weather' is not an aggregation; use one of: record, file, country, community, owner, catalog, circulation, sipstore.",
         ], errors);
     }
 
