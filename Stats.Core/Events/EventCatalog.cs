@@ -33,7 +33,6 @@ public static class EventCatalog
     private static readonly FieldSpec[] s_loanFields = [Opt("loan_id"), Req("document_id"), Opt("item_id"), Opt("patron_id"), Opt("location")];
 
     private static readonly LabelField s_sip = new("sip_id", LabelKind.Sip);
-    private static readonly LabelField s_status = new("status", LabelKind.Status);
 
     /// <summary>Built-in types in code order: the code of a type is its index + 1. Append only: codes are stored.</summary>
     public static IReadOnlyList<EventDefinition> BuiltIn { get; } = Number(
@@ -53,11 +52,11 @@ public static class EventCatalog
         Loan(LoanOverdue, "Loans overdue", Activity.LoanOverdue),
         Loan(LoanRequested, "Loans requested", Activity.LoanRequested),
         Define(SipCreated, "SIPs created", [Req("sip_id"), Opt("recid"), Opt("community"), Opt("files", FieldKind.Number), Opt("size", FieldKind.Number)])
-            with { CountsAs = [Activity.SipCreated], Subject = s_sip, Detail = s_status },
-        Define(SipSent, "SIPs sent", [Req("sip_id"), Opt("recid"), Opt("community")]) with { CountsAs = [Activity.SipSent], Subject = s_sip, Detail = s_status },
+            with { CountsAs = [Activity.SipCreated], Subject = s_sip },
+        Define(SipSent, "SIPs sent", [Req("sip_id"), Opt("recid"), Opt("community")]) with { CountsAs = [Activity.SipSent], Subject = s_sip },
         Define(SipProcessed, "SIPs processed", [Req("sip_id"), Opt("recid"), Opt("community"),
             new("status", FieldKind.Text, Required: true, AllowedValues: ["succeeded", "failed"]), Opt("error")])
-            with { CountsAs = [Activity.SipSucceeded, Activity.SipFailed], Subject = s_sip, Detail = s_status },
+            with { CountsAs = [Activity.SipSucceeded, Activity.SipFailed], Subject = s_sip, Detail = new("status", LabelKind.Status) },
         Define(ArchiveSize, "Archive size snapshots", [Req("bytes", FieldKind.Number), Opt("community")])
             with { CountsAs = [Activity.ArchiveSize], AmountField = "bytes" },
     ]);

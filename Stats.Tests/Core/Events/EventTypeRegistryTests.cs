@@ -48,6 +48,21 @@ public sealed class EventTypeRegistryTests
     }
 
     [Fact]
+    public async Task AConfiguredTypeIsShownUnderItsDisplayNameOrElseItsName()
+    {
+        await using var store = await TestStore.CreateAsync(DatabaseProvider.Sqlite);
+        var registry = new EventTypeRegistry(
+            Options.Create(Types(new CustomEventType { Name = "page-printed", DisplayName = "Pages printed" }, new CustomEventType { Name = "alert-sent" })),
+            store.Contexts);
+
+        var printed = await registry.FindAsync("page-printed", Cancellation);
+        var alerted = await registry.FindAsync("alert-sent", Cancellation);
+
+        Assert.Equal(("Pages printed", true), (printed!.DisplayName, printed.IsConfigured));
+        Assert.Equal("alert-sent", alerted!.DisplayName);
+    }
+
+    [Fact]
     public void WrongConfiguredTypesAreReportedByTheirSetting()
     {
         var errors = EventTypeRegistry.Validate(Types(
