@@ -117,10 +117,11 @@ internal sealed class DayTotals
         void Count((short, StatScope, int) key) => counts[key] = counts.GetValueOrDefault(key) + 1;
 
         Count((e.TypeId, StatScope.Repository, 0));
-        var record = e.RecordId is { } recordId ? catalog.Record(recordId) : null;
+        RecordFacts? record = null;
         if (e.RecordId is { } id)
         {
             Count((e.TypeId, StatScope.Record, id));
+            record = catalog.Record(id);
         }
 
         int[] communities = e.CommunityId is { } c ? [c] : record?.Communities ?? [];
