@@ -29,9 +29,6 @@ public static class IngestionServiceCollectionExtensions
         // Ingestion rejects events older than the retention horizon, so the settings are bound here, not only with the purger.
         builder.Services.AddOptions<RetentionOptions>().BindConfiguration(RetentionOptions.SectionName).ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<RetentionOptions>, RetentionOptionsValidator>();
-        builder.Services.AddOptions<EventTypeOptions>().BindConfiguration(EventTypeOptions.SectionName).ValidateOnStart();
-        builder.Services.AddSingleton<IValidateOptions<EventTypeOptions>, EventTypeOptionsValidator>();
-        builder.Services.AddSingleton<EventTypeRegistry>();
         builder.Services.AddSingleton<EventWriter>();
         builder.Services.AddSingleton<EventIngestor>();
         builder.Services.AddSingleton<IOverviewQueries, OverviewQueries>();

@@ -19,6 +19,7 @@ public static class QueryServiceCollectionExtensions
         builder.Services.AddSingleton<IActivityStats>(services => services.GetRequiredService<ActivityStats>());
         builder.Services.AddSingleton<SipStoreStats>();
         builder.Services.AddSingleton<ISipStoreStats>(services => services.GetRequiredService<SipStoreStats>());
+        builder.Services.AddSingleton<EventStats>();
         builder.Services.AddSingleton<StatRegistry>();
         builder.Services.AddOptions<AccessOptions>().BindConfiguration(AccessOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<AccessRuleStore>();

@@ -4,12 +4,13 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Stats.Core.Data;
+using Stats.Core.Events;
 
 namespace Stats.Core;
 
 public static class StoreServiceCollectionExtensions
 {
-    /// <summary>Registers the store on the configured provider, validated at start.</summary>
+    /// <summary>Registers the store on the configured provider and the event types it accepts, validated at start.</summary>
     public static IHostApplicationBuilder AddStatsStore(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<DatabaseOptions>()
@@ -22,6 +23,10 @@ public static class StoreServiceCollectionExtensions
         builder.Services.AddSingleton<IDbContextFactory<StatsDbContext>>(sp => sp.GetRequiredService<StatsDbContextFactory>());
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<StoreMigrator>();
+        // Ingestion stores the configured types, the aggregator and the queries count them: one registry for all.
+        builder.Services.AddOptions<EventTypeOptions>().BindConfiguration(EventTypeOptions.SectionName).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<EventTypeOptions>, EventTypeOptionsValidator>();
+        builder.Services.AddSingleton<EventTypeRegistry>();
         return builder;
     }
 }

@@ -55,6 +55,15 @@ internal static class AggregateInserter
         new("Amount", s => s.Amount, NpgsqlDbType.Bigint),
     ];
 
+    private static readonly Column<EventDailyStat>[] s_events =
+    [
+        new("Day", s => s.Day, NpgsqlDbType.Date),
+        new("TypeId", s => s.TypeId, NpgsqlDbType.Smallint),
+        new("Scope", s => (short)s.Scope, NpgsqlDbType.Smallint),
+        new("ScopeId", s => s.ScopeId, NpgsqlDbType.Integer),
+        new("Count", s => s.Count, NpgsqlDbType.Integer),
+    ];
+
     public static async Task InsertAsync(StatsDbContext context, IReadOnlyList<DayTotals> days, CancellationToken cancellationToken)
     {
         // In key order: consecutive rows land on the same pages of the key index, which is what an insert costs.
@@ -63,11 +72,13 @@ internal static class AggregateInserter
             .OrderBy(s => s.Scope).ThenBy(s => s.ScopeId).ThenBy(s => s.Day).ThenBy(s => s.Country, StringComparer.Ordinal).ToList();
         var activities = days.SelectMany(d => d.Activities)
             .OrderBy(s => s.Activity).ThenBy(s => s.CommunityId).ThenBy(s => s.Day).ThenBy(s => s.SubjectId).ThenBy(s => s.DetailId).ToList();
+        var events = days.SelectMany(d => d.Events).OrderBy(s => s.TypeId).ThenBy(s => s.Scope).ThenBy(s => s.ScopeId).ThenBy(s => s.Day).ToList();
         if (context.Provider is not (DatabaseProvider.Sqlite or DatabaseProvider.PostgreSql))
         {
             context.UsageDailyStats.AddRange(usage);
             context.CountryDailyStats.AddRange(countries);
             context.ActivityDailyStats.AddRange(activities);
+            context.EventDailyStats.AddRange(events);
             await context.SaveChangesAsync(cancellationToken);
             return;
         }
@@ -75,6 +86,7 @@ internal static class AggregateInserter
         await InsertAsync(context, "UsageDailyStats", s_usage, usage, cancellationToken);
         await InsertAsync(context, "CountryDailyStats", s_countries, countries, cancellationToken);
         await InsertAsync(context, "ActivityDailyStats", s_activities, activities, cancellationToken);
+        await InsertAsync(context, "EventDailyStats", s_events, events, cancellationToken);
     }
 
     private static async Task InsertAsync<T>(StatsDbContext context, string table, Column<T>[] columns, List<T> rows, CancellationToken cancellationToken)

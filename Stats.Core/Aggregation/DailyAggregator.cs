@@ -9,7 +9,7 @@ namespace Stats.Core.Aggregation;
 internal sealed record DayWork(DateOnly Day, long? MarkVersion, AggregatedDay? State, DayTotals? Totals, long Events, TimeSpan Elapsed, string? Skipped)
 {
     /// <summary>Aggregate rows to write.</summary>
-    public long Rows => Totals is null ? 0 : Totals.Usage.Count + Totals.Countries.Count + Totals.Activities.Count;
+    public long Rows => Totals is null ? 0 : Totals.Usage.Count + Totals.Countries.Count + Totals.Activities.Count + Totals.Events.Count;
 }
 
 /// <summary>What aggregating one day did.</summary>
@@ -78,6 +78,7 @@ internal static class DailyAggregator
             await context.UsageDailyStats.Where(s => dayList.Contains(s.Day)).ExecuteDeleteAsync(cancellationToken);
             await context.CountryDailyStats.Where(s => dayList.Contains(s.Day)).ExecuteDeleteAsync(cancellationToken);
             await context.ActivityDailyStats.Where(s => dayList.Contains(s.Day)).ExecuteDeleteAsync(cancellationToken);
+            await context.EventDailyStats.Where(s => dayList.Contains(s.Day)).ExecuteDeleteAsync(cancellationToken);
             await AggregateInserter.InsertAsync(context, [.. computed.Select(d => d.Totals!)], cancellationToken);
             foreach (var work in computed)
             {

@@ -13,18 +13,9 @@ internal sealed class DayTotals
 {
     private static readonly short s_view = EventCatalog.CodeOf(EventCatalog.RecordView);
     private static readonly short s_download = EventCatalog.CodeOf(EventCatalog.FileDownload);
-    private static readonly Dictionary<short, Activity> s_activities = new()
-    {
-        [EventCatalog.CodeOf(EventCatalog.SubmissionCreated)] = Activity.NewSubmission,
-        [EventCatalog.CodeOf(EventCatalog.FeatureUsed)] = Activity.FeatureUsed,
-        [EventCatalog.CodeOf(EventCatalog.LoanCreated)] = Activity.LoanCreated,
-        [EventCatalog.CodeOf(EventCatalog.LoanExtended)] = Activity.LoanExtended,
-        [EventCatalog.CodeOf(EventCatalog.LoanReturned)] = Activity.LoanReturned,
-        [EventCatalog.CodeOf(EventCatalog.LoanOverdue)] = Activity.LoanOverdue,
-        [EventCatalog.CodeOf(EventCatalog.LoanRequested)] = Activity.LoanRequested,
-        [EventCatalog.CodeOf(EventCatalog.SipCreated)] = Activity.SipCreated,
-        [EventCatalog.CodeOf(EventCatalog.SipSent)] = Activity.SipSent,
-    };
+    /// <summary>The built-in types counted as one activity, read from their descriptions.</summary>
+    private static readonly Dictionary<short, Activity> s_activities =
+        EventCatalog.BuiltIn.Where(d => d.CountsAs.Count == 1).ToDictionary(d => d.Code, d => d.CountsAs[0]);
 
     private static readonly short s_published = EventCatalog.CodeOf(EventCatalog.RecordPublished);
     private static readonly short s_sipProcessed = EventCatalog.CodeOf(EventCatalog.SipProcessed);
@@ -40,6 +31,9 @@ internal sealed class DayTotals
 
     public List<ActivityDailyStat> Activities { get; } = [];
 
+    /// <summary>The counts of the types added by configuration.</summary>
+    public List<EventDailyStat> Events { get; } = [];
+
     /// <summary>What the day's SIP events say about each SIP, by SIP label.</summary>
     public Dictionary<int, SipFacts> Sips { get; } = [];
 
@@ -49,6 +43,7 @@ internal sealed class DayTotals
         var activities = new Dictionary<(Activity, int Community, int Subject, int Detail), (int Count, long Amount)>();
         var newRecords = new HashSet<int>();
         var archiveSnapshots = new Dictionary<int, (int Count, long Last)>();
+        var configured = new Dictionary<(short Type, StatScope Scope, int Id), int>();
         foreach (var e in events)
         {
             if (IsUsage(e))
@@ -57,10 +52,14 @@ internal sealed class DayTotals
                 continue;
             }
 
-            if (e.TypeId == s_published && e.RecordId is { } published)
+            if (EventDefinition.IsConfiguredCode(e.TypeId))
+            {
+                CountConfigured(configured, catalog, e);
+            }
+            else if (e.TypeId == s_published)
             {
                 // A record is new on the day of its first publication only, however often it is published again.
-                if (catalog.Record(published) is { } facts && facts.PublishedOn == day && newRecords.Add(published))
+                if (e.RecordId is { } published && catalog.Record(published) is { } facts && facts.PublishedOn == day && newRecords.Add(published))
                 {
                     var owner = facts.Owner is null ? 0 : catalog.LabelId(LabelKind.Owner, facts.Owner);
                     foreach (var community in WithRepository(facts.Communities))
@@ -99,8 +98,37 @@ internal sealed class DayTotals
             });
         }
 
+        foreach (var ((type, scope, id), count) in configured)
+        {
+            totals.Events.Add(new EventDailyStat { Day = day, TypeId = type, Scope = scope, ScopeId = id, Count = count });
+        }
+
         totals.CountUsage(CountedClicks(events, followers), catalog);
         return totals;
+    }
+
+    /// <summary>
+    /// An event of a type added by configuration counts once for the repository, once for its record and once for each
+    /// of its communities: the one it names, or else its record's. Plain counts: robots and double-clicks are COUNTER's
+    /// rules for views and downloads, which a configured type is not.
+    /// </summary>
+    private static void CountConfigured(Dictionary<(short, StatScope, int), int> counts, CatalogSnapshot catalog, DayEvent e)
+    {
+        void Count((short, StatScope, int) key) => counts[key] = counts.GetValueOrDefault(key) + 1;
+
+        Count((e.TypeId, StatScope.Repository, 0));
+        RecordFacts? record = null;
+        if (e.RecordId is { } id)
+        {
+            Count((e.TypeId, StatScope.Record, id));
+            record = catalog.Record(id);
+        }
+
+        int[] communities = e.CommunityId is { } c ? [c] : record?.Communities ?? [];
+        foreach (var community in communities)
+        {
+            Count((e.TypeId, StatScope.Community, community));
+        }
     }
 
     /// <summary>

@@ -144,6 +144,25 @@ public sealed class ActivityDailyStat
     public long Amount { get; set; }
 }
 
+/// <summary>
+/// How many events of a type added by configuration (<c>Stats:Events:Types</c>) happened on one day in one scope: the
+/// repository (scope id 0), a record or a community. Plain counts: COUNTER's rules are for views and downloads only.
+/// </summary>
+public sealed class EventDailyStat
+{
+    public DateOnly Day { get; set; }
+
+    /// <summary>The type's code (<see cref="Events.EventType"/>).</summary>
+    public short TypeId { get; set; }
+
+    /// <summary><see cref="StatScope.Repository"/>, <see cref="StatScope.Record"/> or <see cref="StatScope.Community"/>.</summary>
+    public StatScope Scope { get; set; }
+
+    public int ScopeId { get; set; }
+
+    public int Count { get; set; }
+}
+
 /// <summary>One archival package's path through the SIP store, rebuilt from its events by the aggregator.</summary>
 public sealed class SipOutcome
 {

@@ -38,6 +38,8 @@ public abstract class StatsDbContext(DbContextOptions options) : DbContext(optio
 
     public DbSet<ActivityDailyStat> ActivityDailyStats => Set<ActivityDailyStat>();
 
+    public DbSet<EventDailyStat> EventDailyStats => Set<EventDailyStat>();
+
     public DbSet<SipOutcome> SipOutcomes => Set<SipOutcome>();
 
     public DbSet<DailySalt> DailySalts => Set<DailySalt>();

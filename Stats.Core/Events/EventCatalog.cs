@@ -1,8 +1,9 @@
+using Stats.Core.Data;
 using static Stats.Core.Events.FieldSpec;
 
 namespace Stats.Core.Events;
 
-/// <summary>The event types of the domain (docs/domain/events.md), with their fields and the fixed codes the store uses for them.</summary>
+/// <summary>The built-in event types of the domain (docs/domain/events.md), each described once: fields, fixed code, labels, what it counts as.</summary>
 public static class EventCatalog
 {
     public const string RecordView = "record-view";
@@ -31,28 +32,36 @@ public static class EventCatalog
 
     private static readonly FieldSpec[] s_loanFields = [Opt("loan_id"), Req("document_id"), Opt("item_id"), Opt("patron_id"), Opt("location")];
 
+    private static readonly LabelField s_sip = new("sip_id", LabelKind.Sip);
+
     /// <summary>Built-in types in code order: the code of a type is its index + 1. Append only: codes are stored.</summary>
     public static IReadOnlyList<EventDefinition> BuiltIn { get; } = Number(
     [
-        (RecordView, [Req("recid"), Opt("parent_recid"), Opt("via_api", FieldKind.Flag)], ["record", "country", "community", "owner"]),
-        (FileDownload, [Req("recid"), Opt("parent_recid"), Req("file_key"), Opt("bucket_id"), Opt("size", FieldKind.Number),
-            Opt("is_preview", FieldKind.Flag)], ["record", "file", "country", "community", "owner"]),
-        (RecordPublished, s_recordFields, ["catalog", "community"]),
-        (RecordUpdated, s_recordFields, ["catalog"]),
-        (RecordDeleted, s_recordFields, ["catalog"]),
-        (SubmissionCreated, [Req("community"), Opt("recid")], ["community"]),
-        (FeatureUsed, [Req("community"), Req("feature")], ["community"]),
-        (LoanCreated, s_loanFields, ["circulation"]),
-        (LoanExtended, s_loanFields, ["circulation"]),
-        (LoanReturned, s_loanFields, ["circulation"]),
-        (LoanOverdue, s_loanFields, ["circulation"]),
-        (LoanRequested, s_loanFields, ["circulation"]),
-        (SipCreated, [Req("sip_id"), Opt("recid"), Opt("community"), Opt("files", FieldKind.Number), Opt("size", FieldKind.Number)], ["sipstore"]),
-        (SipSent, [Req("sip_id"), Opt("recid"), Opt("community")], ["sipstore"]),
-        (SipProcessed, [Req("sip_id"), Opt("recid"), Opt("community"), new("status", FieldKind.Text, Required: true, AllowedValues: ["succeeded", "failed"]),
-            Opt("error")], ["sipstore"]),
-        (ArchiveSize, [Req("bytes", FieldKind.Number), Opt("community")], ["sipstore"]),
+        Define(RecordView, "Record views", [Req("recid"), Opt("parent_recid"), Opt("via_api", FieldKind.Flag)]),
+        Define(FileDownload, "File downloads", [Req("recid"), Opt("parent_recid"), Req("file_key"), Opt("bucket_id"), Opt("size", FieldKind.Number),
+            Opt("is_preview", FieldKind.Flag)]),
+        Define(RecordPublished, "Records published", s_recordFields) with { CountsAs = [Activity.NewRecord] },
+        Define(RecordUpdated, "Records updated", s_recordFields),
+        Define(RecordDeleted, "Records deleted", s_recordFields),
+        Define(SubmissionCreated, "Submissions", [Req("community"), Opt("recid")]) with { CountsAs = [Activity.NewSubmission] },
+        Define(FeatureUsed, "Community features used", [Req("community"), Req("feature")])
+            with { CountsAs = [Activity.FeatureUsed], Subject = new("feature", LabelKind.Feature) },
+        Loan(LoanCreated, "Loans", Activity.LoanCreated),
+        Loan(LoanExtended, "Loans renewed", Activity.LoanExtended),
+        Loan(LoanReturned, "Loans returned", Activity.LoanReturned),
+        Loan(LoanOverdue, "Loans overdue", Activity.LoanOverdue),
+        Loan(LoanRequested, "Loans requested", Activity.LoanRequested),
+        Define(SipCreated, "SIPs created", [Req("sip_id"), Opt("recid"), Opt("community"), Opt("files", FieldKind.Number), Opt("size", FieldKind.Number)])
+            with { CountsAs = [Activity.SipCreated], Subject = s_sip },
+        Define(SipSent, "SIPs sent", [Req("sip_id"), Opt("recid"), Opt("community")]) with { CountsAs = [Activity.SipSent], Subject = s_sip },
+        Define(SipProcessed, "SIPs processed", [Req("sip_id"), Opt("recid"), Opt("community"),
+            new("status", FieldKind.Text, Required: true, AllowedValues: ["succeeded", "failed"]), Opt("error")])
+            with { CountsAs = [Activity.SipSucceeded, Activity.SipFailed], Subject = s_sip, Detail = new("status", LabelKind.Status) },
+        Define(ArchiveSize, "Archive size snapshots", [Req("bytes", FieldKind.Number), Opt("community")])
+            with { CountsAs = [Activity.ArchiveSize], AmountField = "bytes" },
     ]);
+
+    private static readonly Dictionary<short, EventDefinition> s_byCode = BuiltIn.ToDictionary(d => d.Code);
 
     private static readonly Dictionary<string, EventDefinition> s_byName = BuiltIn.ToDictionary(d => d.Name, StringComparer.Ordinal);
 
@@ -65,8 +74,18 @@ public static class EventCatalog
 
     public static bool IsBuiltIn(string name) => s_byName.ContainsKey(name);
 
+    /// <summary>The built-in type raw events of this code are, or null (a type added by configuration).</summary>
+    public static EventDefinition? FindByCode(short code) => s_byCode.GetValueOrDefault(code);
+
     public static bool IsLifecycle(string name) => name is RecordPublished or RecordUpdated or RecordDeleted;
 
-    private static EventDefinition[] Number((string Name, FieldSpec[] Fields, string[] Feeds)[] types) =>
-        [.. types.Select((t, index) => new EventDefinition(t.Name, (short)(index + 1), t.Fields, t.Feeds))];
+    private static EventDefinition Define(string name, string displayName, FieldSpec[] fields) => new(name, 0, displayName, fields);
+
+    /// <summary>A loan event: the document is its subject, the location its detail.</summary>
+    private static EventDefinition Loan(string name, string displayName, Activity activity) => Define(name, displayName, s_loanFields) with
+    {
+        CountsAs = [activity], Subject = new("document_id", LabelKind.Document), Detail = new("location", LabelKind.Location),
+    };
+
+    private static EventDefinition[] Number(EventDefinition[] types) => [.. types.Select((t, index) => t with { Code = (short)(index + 1) })];
 }

@@ -10,7 +10,7 @@ public sealed class EventTypeOptions
 {
     public const string SectionName = "Stats:Events";
 
-    /// <summary>Types added by configuration: a name, the known fields it requires or allows, the aggregations it feeds.</summary>
+    /// <summary>Types added by configuration: a name, the name people read, and the known fields it requires or allows.</summary>
     public List<CustomEventType> Types { get; set; } = [];
 }
 
@@ -19,26 +19,23 @@ public sealed class CustomEventType
 {
     public string Name { get; set; } = "";
 
+    /// <summary>What the dashboard calls the type; its name when absent.</summary>
+    public string? DisplayName { get; set; }
+
     public List<string> Required { get; set; } = [];
 
     public List<string> Optional { get; set; } = [];
-
-    public List<string> Feeds { get; set; } = [];
 }
 
 /// <summary>
 /// Every event type the store accepts: the built-in catalog and the types added by configuration. A configured
 /// type gets a code of its own (from 1001 on) the first time the store sees it, kept in the EventTypes table so it
 /// never changes. Its fields are fields the catalog already knows (recid, community, size...): the store's columns
-/// are fixed, a new type is a new name for events built from them.
+/// are fixed, a new type is a new name for events built from them. The aggregator counts its events per day for the
+/// repository, their record and their communities (<see cref="EventDefinition.IsConfigured"/>).
 /// </summary>
 public sealed partial class EventTypeRegistry
 {
-    /// <summary>Aggregations a type can feed (issue 4 builds them).</summary>
-    public static IReadOnlyList<string> KnownFeeds { get; } = ["record", "file", "country", "community", "owner", "catalog", "circulation", "sipstore"];
-
-    private const short FirstCustomCode = 1001;
-
     private readonly List<CustomEventType> _custom;
     private readonly IDbContextFactory<StatsDbContext> _contextFactory;
     private Task<IReadOnlyDictionary<string, EventDefinition>>? _definitions;
@@ -71,11 +68,6 @@ public sealed partial class EventTypeRegistry
             {
                 errors.Add($"{setting}: field '{field}' is not one the store keeps; use one of: {string.Join(", ", known.Order(StringComparer.Ordinal))}.");
             }
-
-            foreach (var feed in type.Feeds.Where(f => !KnownFeeds.Contains(f, StringComparer.Ordinal)))
-            {
-                errors.Add($"{setting}:Feeds '{feed}' is not an aggregation; use one of: {string.Join(", ", KnownFeeds)}.");
-            }
         }
 
         return errors;
@@ -91,6 +83,9 @@ public sealed partial class EventTypeRegistry
 
         return _custom.Count == 0 ? null : (await Definitions().WaitAsync(cancellationToken)).GetValueOrDefault(name);
     }
+
+    /// <summary>The names of the types added by configuration, in the order configured.</summary>
+    public IReadOnlyList<string> ConfiguredNames => [.. _custom.Select(t => t.Name)];
 
     /// <summary>The configured types with their codes, loaded once; a failed load (store unavailable) is tried again next time.</summary>
     private Task<IReadOnlyDictionary<string, EventDefinition>> Definitions()
@@ -109,7 +104,7 @@ public sealed partial class EventTypeRegistry
     {
         await using var context = await _contextFactory.CreateDbContextAsync(cancellationToken);
         var stored = await StoredTypes(context).ToDictionaryAsync(t => t.Name, t => t.Id, StringComparer.Ordinal, cancellationToken);
-        var next = (short)Math.Max(FirstCustomCode, stored.Values.DefaultIfEmpty((short)0).Max() + 1);
+        var next = (short)Math.Max(EventDefinition.FirstConfiguredCode, stored.Values.DefaultIfEmpty((short)0).Max() + 1);
         foreach (var type in _custom.Where(t => !stored.ContainsKey(t.Name)))
         {
             context.EventTypes.Add(new EventType { Id = next, Name = type.Name });
@@ -123,8 +118,8 @@ public sealed partial class EventTypeRegistry
             t => new EventDefinition(
                 t.Name,
                 stored[t.Name],
-                [.. t.Required.Select(f => new FieldSpec(f, kinds[f], Required: true)), .. t.Optional.Select(f => new FieldSpec(f, kinds[f]))],
-                t.Feeds),
+                string.IsNullOrWhiteSpace(t.DisplayName) ? t.Name : t.DisplayName,
+                [.. t.Required.Select(f => new FieldSpec(f, kinds[f], Required: true)), .. t.Optional.Select(f => new FieldSpec(f, kinds[f]))]),
             StringComparer.Ordinal);
     }
 

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Microsoft.EntityFrameworkCore;
+using Stats.Core.Catalog;
 using Stats.Core.Data;
 using Stats.Core.Events;
 
@@ -8,7 +9,8 @@ namespace Stats.Core.Ingestion;
 /// <summary>
 /// Turns the strings of incoming events (recid, file key, community, labels) into the integer keys raw events
 /// carry, creating catalog rows on first sight, and applies lifecycle events to the record catalog. Ids are cached
-/// for good only once the transaction that created them commits. Used by the single writer only.
+/// for good only once the transaction that created them commits. Used by the single writer only; the look-ups it
+/// shares with the queries are <see cref="CatalogKeys"/>.
 /// </summary>
 internal sealed class CatalogResolver
 {
@@ -41,17 +43,11 @@ internal sealed class CatalogResolver
                 row.CommunityId = await CommunityIdAsync(context, e.Community, created, cancellationToken);
             }
 
-            (row.SubjectId, row.DetailId) = e.Type switch
+            if (EventCatalog.Find(e.Type) is { } definition)
             {
-                EventCatalog.FeatureUsed => (await LabelIdAsync(context, LabelKind.Feature, e.Feature, created, cancellationToken), null),
-                _ when e.Type.StartsWith("loan-", StringComparison.Ordinal) => (
-                    await LabelIdAsync(context, LabelKind.Document, e.DocumentId, created, cancellationToken),
-                    await LabelIdAsync(context, LabelKind.Location, e.Location, created, cancellationToken)),
-                _ when e.Type.StartsWith("sip-", StringComparison.Ordinal) => (
-                    await LabelIdAsync(context, LabelKind.Sip, e.SipId, created, cancellationToken),
-                    await LabelIdAsync(context, LabelKind.Status, e.Status, created, cancellationToken)),
-                _ => ((int?)null, (int?)null),
-            };
+                row.SubjectId = await LabelIdAsync(context, definition.Subject, e, created, cancellationToken);
+                row.DetailId = await LabelIdAsync(context, definition.Detail, e, created, cancellationToken);
+            }
         }
 
         return created;
@@ -93,7 +89,7 @@ internal sealed class CatalogResolver
 
         if (newRecords.Count > 0)
         {
-            foreach (var found in await RecordIdsOf(context, [.. newRecords.Keys]).ToListAsync(cancellationToken))
+            foreach (var found in await CatalogKeys.RecordIdsOf(context, [.. newRecords.Keys]).ToListAsync(cancellationToken))
             {
                 created.Records[found.ExternalId] = found.Id;
             }
@@ -107,7 +103,7 @@ internal sealed class CatalogResolver
 
         if (newCommunities.Count > 0)
         {
-            foreach (var found in await CommunityIdsOf(context, [.. newCommunities]).ToListAsync(cancellationToken))
+            foreach (var found in await CatalogKeys.CommunityIdsOf(context, [.. newCommunities]).ToListAsync(cancellationToken))
             {
                 created.Communities[found.ExternalId] = found.Id;
             }
@@ -120,7 +116,7 @@ internal sealed class CatalogResolver
 
         if (newLabels.Count > 0)
         {
-            foreach (var found in await LabelsAmong(context, [.. newLabels.Select(l => l.Value).Distinct()]).ToListAsync(cancellationToken))
+            foreach (var found in await CatalogKeys.LabelsAmong(context, [.. newLabels.Select(l => l.Value).Distinct()]).ToListAsync(cancellationToken))
             {
                 if (newLabels.Contains((found.Kind, found.Value)))
                 {
@@ -148,7 +144,7 @@ internal sealed class CatalogResolver
         {
             var recordIds = newFiles.Keys.Select(f => f.RecordId).Distinct().ToList();
             var keys = newFiles.Keys.Select(f => f.Key).Distinct().ToList();
-            foreach (var found in await FilesAmong(context, recordIds, keys).ToListAsync(cancellationToken))
+            foreach (var found in await CatalogKeys.FilesAmong(context, recordIds, keys).ToListAsync(cancellationToken))
             {
                 if (newFiles.ContainsKey((found.RecordId, found.Key)))
                 {
@@ -167,17 +163,21 @@ internal sealed class CatalogResolver
         context.ChangeTracker.Clear();
     }
 
-    /// <summary>The labels an event points at, by the kind each of its fields is.</summary>
+    /// <summary>The labels an event points at: the fields its type keeps as labels (<see cref="EventDefinition.Subject"/>, <see cref="EventDefinition.Detail"/>).</summary>
     private static IEnumerable<(LabelKind Kind, string Value)> LabelsOf(IncomingEvent e)
     {
-        (LabelKind Kind, string? Value)[] labels = e.Type switch
+        if (EventCatalog.Find(e.Type) is not { } definition)
         {
-            EventCatalog.FeatureUsed => [(LabelKind.Feature, e.Feature)],
-            _ when e.Type.StartsWith("loan-", StringComparison.Ordinal) => [(LabelKind.Document, e.DocumentId), (LabelKind.Location, e.Location)],
-            _ when e.Type.StartsWith("sip-", StringComparison.Ordinal) => [(LabelKind.Sip, e.SipId), (LabelKind.Status, e.Status)],
-            _ => [],
-        };
-        return labels.Where(l => !string.IsNullOrEmpty(l.Value)).Select(l => (l.Kind, l.Value!));
+            yield break;
+        }
+
+        foreach (var label in (LabelField?[])[definition.Subject, definition.Detail])
+        {
+            if (label is not null && e.ValueOf(label.Field) is string { Length: > 0 } value)
+            {
+                yield return (label.Kind, value);
+            }
+        }
     }
 
     /// <summary>Keeps what a committed transaction created.</summary>
@@ -262,7 +262,7 @@ internal sealed class CatalogResolver
             return id;
         }
 
-        id = await RecordIdOf(context, recid).FirstOrDefaultAsync(cancellationToken);
+        id = await CatalogKeys.RecordIdOf(context, recid).FirstOrDefaultAsync(cancellationToken);
         if (id == 0)
         {
             // A record seen in usage before its lifecycle event: a catalog stub, filled in when the record is published.
@@ -282,7 +282,7 @@ internal sealed class CatalogResolver
             return id;
         }
 
-        id = await FileIdOf(context, recordId, key).FirstOrDefaultAsync(cancellationToken);
+        id = await CatalogKeys.FileIdOf(context, recordId, key).FirstOrDefaultAsync(cancellationToken);
         if (id == 0)
         {
             var file = new RecordFile { RecordId = recordId, Key = key, Size = size };
@@ -301,7 +301,7 @@ internal sealed class CatalogResolver
             return id;
         }
 
-        id = await CommunityIdOf(context, external).FirstOrDefaultAsync(cancellationToken);
+        id = await CatalogKeys.CommunityIdOf(context, external).FirstOrDefaultAsync(cancellationToken);
         if (id == 0)
         {
             var community = new Community { ExternalId = external };
@@ -313,19 +313,21 @@ internal sealed class CatalogResolver
         return id;
     }
 
-    private async Task<int?> LabelIdAsync(StatsDbContext context, LabelKind kind, string? value, Additions created, CancellationToken cancellationToken)
+    private async Task<int?> LabelIdAsync(StatsDbContext context, LabelField? field, IncomingEvent e, Additions created, CancellationToken cancellationToken)
     {
-        if (string.IsNullOrEmpty(value))
+        if (field is null || e.ValueOf(field.Field) is not string { Length: > 0 } value)
         {
             return null;
         }
+
+        var kind = field.Kind;
 
         if (_labelIds.TryGetValue((kind, value), out var id) || created.Labels.TryGetValue((kind, value), out id))
         {
             return id;
         }
 
-        id = await LabelIdOf(context, kind, value).FirstOrDefaultAsync(cancellationToken);
+        id = await CatalogKeys.LabelIdOf(context, kind, value).FirstOrDefaultAsync(cancellationToken);
         if (id == 0)
         {
             var label = new Label { Kind = kind, Value = value };
@@ -350,40 +352,13 @@ internal sealed class CatalogResolver
         context.Entry(entity).State = EntityState.Detached;
     }
 
-    // The lookups, one definition each, exposed for the translation tests of every provider.
-
-    internal static IQueryable<int> RecordIdOf(StatsDbContext context, string recid) =>
-        context.Records.Where(r => r.ExternalId == recid).Select(r => r.Id);
+    // The writer's own look-ups (the keys are CatalogKeys'), exposed for the translation tests of every provider.
 
     internal static IQueryable<Record> RecordWithCommunities(StatsDbContext context, int recordId) =>
         context.Records.Include(r => r.Communities).Where(r => r.Id == recordId);
 
     internal static IQueryable<Community> CommunityById(StatsDbContext context, int communityId) =>
         context.Communities.Where(c => c.Id == communityId);
-
-    internal static IQueryable<int> CommunityIdOf(StatsDbContext context, string external) =>
-        context.Communities.Where(c => c.ExternalId == external).Select(c => c.Id);
-
-    internal static IQueryable<int> FileIdOf(StatsDbContext context, int recordId, string key) =>
-        context.RecordFiles.Where(f => f.RecordId == recordId && f.Key == key).Select(f => f.Id);
-
-    internal static IQueryable<int> LabelIdOf(StatsDbContext context, LabelKind kind, string value) =>
-        context.Labels.Where(l => l.Kind == kind && l.Value == value).Select(l => l.Id);
-
-    internal static IQueryable<ExternalKey> RecordIdsOf(StatsDbContext context, IReadOnlyCollection<string> recids) =>
-        context.Records.Where(r => recids.Contains(r.ExternalId)).Select(r => new ExternalKey(r.ExternalId, r.Id));
-
-    internal static IQueryable<ExternalKey> CommunityIdsOf(StatsDbContext context, IReadOnlyCollection<string> externals) =>
-        context.Communities.Where(c => externals.Contains(c.ExternalId)).Select(c => new ExternalKey(c.ExternalId, c.Id));
-
-    internal static IQueryable<Label> LabelsAmong(StatsDbContext context, IReadOnlyCollection<string> values) =>
-        context.Labels.AsNoTracking().Where(l => values.Contains(l.Value));
-
-    /// <summary>Files of these records with these keys: a superset of the pairs wanted, which the caller filters.</summary>
-    internal static IQueryable<RecordFile> FilesAmong(StatsDbContext context, IReadOnlyCollection<int> recordIds, IReadOnlyCollection<string> keys) =>
-        context.RecordFiles.AsNoTracking().Where(f => recordIds.Contains(f.RecordId) && keys.Contains(f.Key));
-
-    internal sealed record ExternalKey(string ExternalId, int Id);
 
     /// <summary>Catalog ids created inside the current transaction.</summary>
     internal sealed class Additions

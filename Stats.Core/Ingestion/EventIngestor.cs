@@ -48,7 +48,7 @@ public sealed class EventIngestor(
             }
 
             valid.Add(events[i]);
-            rows.Add(await EnrichAsync(events[i], definition!.Code, cancellationToken));
+            rows.Add(await EnrichAsync(events[i], definition!, cancellationToken));
         }
 
         if (valid.Count == 0)
@@ -81,7 +81,7 @@ public sealed class EventIngestor(
     }
 
     /// <summary>Turns the identifying fields into flags, a country and salted hashes; keeps nothing else of them.</summary>
-    private async Task<RawEvent> EnrichAsync(IncomingEvent e, short typeCode, CancellationToken cancellationToken)
+    private async Task<RawEvent> EnrichAsync(IncomingEvent e, EventDefinition definition, CancellationToken cancellationToken)
     {
         var timestamp = e.Timestamp.UtcDateTime;
         var traits = classifier.Classify(e.UserAgent);
@@ -104,14 +104,14 @@ public sealed class EventIngestor(
             : null;
         return new RawEvent
         {
-            TypeId = typeCode,
+            TypeId = definition.Code,
             Timestamp = timestamp,
             Country = countries.CountryOf(e.IpAddress),
             Traits = traits,
             VisitorHash = visitor is null ? null : DailySaltStore.Hash(salt!, visitor),
             SessionHash = session is null ? null : DailySaltStore.Hash(salt!, session),
             PrecedingVisitorHash = precedingSalt is null ? null : DailySaltStore.Hash(precedingSalt, visitor!),
-            Amount = e.Type == EventCatalog.ArchiveSize ? e.Bytes : e.Size,
+            Amount = e.ValueOf(definition.AmountField) as long?,
             ClientIdHash = e.Id is null ? null : ClientIdHash(e.Id),
         };
     }

@@ -249,34 +249,7 @@ public static class EventReader
             }
         }
 
-        public IncomingEvent ToEvent() => new()
-        {
-            Type = Text("type")!,
-            Timestamp = ParsedTimestamp!.Value,
-            Id = Text("id"),
-            UserId = Text("user_id"),
-            SessionId = Text("session_id"),
-            IpAddress = Text("ip_address"),
-            UserAgent = Text("user_agent"),
-            Recid = Text("recid"),
-            ParentRecid = Text("parent_recid"),
-            ViaApi = Flag("via_api"),
-            FileKey = Text("file_key"),
-            Size = Number("size"),
-            IsPreview = Flag("is_preview"),
-            OwnerId = Text("owner_id"),
-            Communities = _values.GetValueOrDefault("communities") as List<string>,
-            AccessRight = Text("access_right"),
-            Title = Text("title"),
-            ResourceType = Text("resource_type"),
-            Community = Text("community"),
-            Feature = Text("feature"),
-            DocumentId = Text("document_id"),
-            Location = Text("location"),
-            SipId = Text("sip_id"),
-            Status = Text("status"),
-            Bytes = Number("bytes"),
-        };
+        public IncomingEvent ToEvent() => IncomingEvent.FromFields(Text("type")!, ParsedTimestamp!.Value, _values);
 
         /// <summary>The timestamp, parsed once for the check and the event: parsing is the dearest step of reading an event.</summary>
         private DateTimeOffset? ParsedTimestamp => _timestamp ??= Text("timestamp") is { } text ? ParseTimestamp(text) : null;
@@ -288,10 +261,6 @@ public static class EventReader
                 : null;
 
         private string? Text(string name) => _values.GetValueOrDefault(name) as string;
-
-        private long? Number(string name) => _values.GetValueOrDefault(name) as long?;
-
-        private bool Flag(string name) => _values.GetValueOrDefault(name) is true;
     }
 }
 

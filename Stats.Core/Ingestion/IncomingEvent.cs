@@ -59,6 +59,45 @@ public sealed class IncomingEvent
     /// <summary>An archive-size snapshot.</summary>
     public long? Bytes { get; init; }
 
+    /// <summary>
+    /// An event from its fields by wire name (docs/domain/events.md), each value already of its kind (<see cref="Events.FieldKind"/>):
+    /// with <see cref="ValueOf"/>, the one place that pairs wire names and properties.
+    /// </summary>
+    public static IncomingEvent FromFields(string type, DateTimeOffset timestamp, IReadOnlyDictionary<string, object> fields)
+    {
+        string? Text(string name) => fields.GetValueOrDefault(name) as string;
+        long? Number(string name) => fields.GetValueOrDefault(name) as long?;
+        bool Flag(string name) => fields.GetValueOrDefault(name) is true;
+        return new IncomingEvent
+        {
+            Type = type,
+            Timestamp = timestamp,
+            Id = Text("id"),
+            UserId = Text("user_id"),
+            SessionId = Text("session_id"),
+            IpAddress = Text("ip_address"),
+            UserAgent = Text("user_agent"),
+            Recid = Text("recid"),
+            ParentRecid = Text("parent_recid"),
+            ViaApi = Flag("via_api"),
+            FileKey = Text("file_key"),
+            Size = Number("size"),
+            IsPreview = Flag("is_preview"),
+            OwnerId = Text("owner_id"),
+            Communities = fields.GetValueOrDefault("communities") as IReadOnlyList<string>,
+            AccessRight = Text("access_right"),
+            Title = Text("title"),
+            ResourceType = Text("resource_type"),
+            Community = Text("community"),
+            Feature = Text("feature"),
+            DocumentId = Text("document_id"),
+            Location = Text("location"),
+            SipId = Text("sip_id"),
+            Status = Text("status"),
+            Bytes = Number("bytes"),
+        };
+    }
+
     /// <summary>The value of a field by its wire name (docs/domain/events.md), for the catalog's checks; null when absent.</summary>
     public object? ValueOf(string field) => field switch
     {

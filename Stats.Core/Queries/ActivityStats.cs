@@ -1,7 +1,7 @@
 using System.Linq.Expressions;
 using Microsoft.EntityFrameworkCore;
+using Stats.Core.Catalog;
 using Stats.Core.Data;
-using Stats.Core.Ingestion;
 
 namespace Stats.Core.Queries;
 
@@ -192,7 +192,7 @@ public sealed class ActivityStats(IDbContextFactory<StatsDbContext> contexts, Ti
 
     internal static async Task<int> CommunityIdAsync(StatsDbContext context, string community, CancellationToken cancellationToken)
     {
-        var id = await CatalogResolver.CommunityIdOf(context, community).FirstOrDefaultAsync(cancellationToken);
+        var id = await CatalogKeys.CommunityIdOf(context, community).FirstOrDefaultAsync(cancellationToken);
         return id == 0 ? NoCommunity : id;
     }
 

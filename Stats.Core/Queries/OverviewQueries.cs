@@ -31,22 +31,9 @@ public interface IOverviewQueries
 /// <summary>The Overview from the daily aggregates, like every other read of the dashboard: never from raw events.</summary>
 public sealed class OverviewQueries(IDbContextFactory<StatsDbContext> contextFactory, TimeProvider clock) : IOverviewQueries
 {
-    /// <summary>The event type each counted activity stands for.</summary>
-    private static readonly Dictionary<Activity, string> s_activityTypes = new()
-    {
-        [Activity.NewRecord] = EventCatalog.RecordPublished,
-        [Activity.NewSubmission] = EventCatalog.SubmissionCreated,
-        [Activity.FeatureUsed] = EventCatalog.FeatureUsed,
-        [Activity.LoanCreated] = EventCatalog.LoanCreated,
-        [Activity.LoanExtended] = EventCatalog.LoanExtended,
-        [Activity.LoanReturned] = EventCatalog.LoanReturned,
-        [Activity.LoanOverdue] = EventCatalog.LoanOverdue,
-        [Activity.LoanRequested] = EventCatalog.LoanRequested,
-        [Activity.SipCreated] = EventCatalog.SipCreated,
-        [Activity.SipSent] = EventCatalog.SipSent,
-        [Activity.SipSucceeded] = EventCatalog.SipProcessed,
-        [Activity.SipFailed] = EventCatalog.SipProcessed,
-    };
+    /// <summary>The event type each counted activity stands for, read from the types' descriptions.</summary>
+    private static readonly Dictionary<Activity, string> s_activityTypes =
+        EventCatalog.BuiltIn.SelectMany(d => d.CountsAs.Select(activity => (activity, d.Name))).ToDictionary(t => t.activity, t => t.Name);
 
     public async Task<OverviewSummary> GetSummaryAsync(int days, CancellationToken cancellationToken = default)
     {
@@ -62,7 +49,10 @@ public sealed class OverviewQueries(IDbContextFactory<StatsDbContext> contextFac
         return new OverviewSummary(from, to, counts, totalEvents, records, communities);
     }
 
-    /// <summary>Views, downloads and the repository-wide activities per day, as counts per event type, ordered by day and type.</summary>
+    /// <summary>
+    /// Views, downloads, the repository-wide activities and the types added by configuration per day, as counts per event
+    /// type, ordered by day and type.
+    /// </summary>
     internal static async Task<List<DailyTypeCount>> CountsPerTypePerDayAsync(StatsDbContext context, DateOnly from, DateOnly to, CancellationToken cancellationToken)
     {
         var counts = new List<DailyTypeCount>();
@@ -78,6 +68,11 @@ public sealed class OverviewQueries(IDbContextFactory<StatsDbContext> contextFac
             {
                 counts.Add(new DailyTypeCount(activity.Day, type, activity.Count));
             }
+        }
+
+        foreach (var configured in await ConfiguredTypesPerDay(context, from, to).ToListAsync(cancellationToken))
+        {
+            counts.Add(new DailyTypeCount(configured.Day, configured.Type, configured.Count));
         }
 
         return
@@ -105,10 +100,18 @@ public sealed class OverviewQueries(IDbContextFactory<StatsDbContext> contextFac
             .GroupBy(s => new { s.Day, s.Activity })
             .Select(g => new DailyActivity(g.Key.Day, g.Key.Activity, g.Sum(s => s.Count)));
 
+    /// <summary>The repository's events of each type added by configuration per day, by the type's stored name.</summary>
+    internal static IQueryable<DailyConfiguredType> ConfiguredTypesPerDay(StatsDbContext context, DateOnly from, DateOnly to) =>
+        context.EventDailyStats
+            .Where(s => s.Scope == StatScope.Repository && s.ScopeId == 0 && s.Day >= from && s.Day <= to)
+            .Join(context.EventTypes, s => s.TypeId, t => t.Id, (s, t) => new DailyConfiguredType(s.Day, t.Name, s.Count));
+
     /// <summary>Raw events behind the aggregates, per aggregated day.</summary>
     internal static IQueryable<long> AggregatedEvents(StatsDbContext context) => context.AggregatedDays.Select(d => d.Events);
 
     internal sealed record DailyUsage(DateOnly Day, int Views, int Downloads);
 
     internal sealed record DailyActivity(DateOnly Day, Activity Activity, int Count);
+
+    internal sealed record DailyConfiguredType(DateOnly Day, string Type, int Count);
 }

@@ -89,9 +89,10 @@ public sealed class StatRegistry
 
     private readonly Dictionary<string, StatDefinition> _stats = new(StringComparer.Ordinal);
 
-    public StatRegistry(UsageStats usage, ActivityStats activity, SipStoreStats sips)
+    public StatRegistry(UsageStats usage, ActivityStats activity, SipStoreStats sips, EventStats events)
     {
         AddUsage(usage);
+        AddEvents(events);
         AddCommunity(usage, activity);
         AddRepository(activity);
         AddCirculation(activity);
@@ -115,56 +116,56 @@ public sealed class StatRegistry
         static StatTarget Record(StatParameters p) => new(StatSubject.Record, p.Optional("recid"));
         static StatTarget Concept(StatParameters p) => new(StatSubject.Concept, p.Optional("parent_recid"));
 
-        Add("record-view", "Views and unique views of one version of a record.", [s_recid, .. period], Record, async (p, ct) =>
+        Add("record-view", StatFamily.Usage, "Views and unique views of one version of a record.", [s_recid, .. period], Record, async (p, ct) =>
         {
             var c = await usage.TotalsAsync(StatScope.Record, p.Required("recid"), p.Period(), p.AccessMethod(), ct);
             return new RecordViews(p.Required("recid"), c.Views, c.UniqueViews);
         });
-        Add("record-view-all-versions", "Views and unique views of all versions of a record (a session viewing two versions counts once).",
+        Add("record-view-all-versions", StatFamily.Usage, "Views and unique views of all versions of a record (a session viewing two versions counts once).",
             [s_parentRecid, .. period], Concept, async (p, ct) =>
             {
                 var c = await usage.TotalsAsync(StatScope.Concept, p.Required("parent_recid"), p.Period(), p.AccessMethod(), ct);
                 return new ConceptViews(p.Required("parent_recid"), c.Views, c.UniqueViews);
             });
-        Add("record-download", "Downloads, unique downloads and bytes downloaded of one version of a record.", [s_recid, .. period], Record, async (p, ct) =>
+        Add("record-download", StatFamily.Usage, "Downloads, unique downloads and bytes downloaded of one version of a record.", [s_recid, .. period], Record, async (p, ct) =>
         {
             var c = await usage.TotalsAsync(StatScope.Record, p.Required("recid"), p.Period(), p.AccessMethod(), ct);
             return new RecordDownloads(p.Required("recid"), c.Downloads, c.UniqueDownloads, c.DataVolume);
         });
-        Add("record-download-all-versions", "Downloads, unique downloads and bytes downloaded of all versions of a record.",
+        Add("record-download-all-versions", StatFamily.Usage, "Downloads, unique downloads and bytes downloaded of all versions of a record.",
             [s_parentRecid, .. period], Concept, async (p, ct) =>
             {
                 var c = await usage.TotalsAsync(StatScope.Concept, p.Required("parent_recid"), p.Period(), p.AccessMethod(), ct);
                 return new ConceptDownloads(p.Required("parent_recid"), c.Downloads, c.UniqueDownloads, c.DataVolume);
             });
-        Add("file-download", "Downloads per file of a record (buckets keyed by file_key), most downloaded first.", [s_recid, .. period], Record,
+        Add("file-download", StatFamily.Usage, "Downloads per file of a record (buckets keyed by file_key), most downloaded first.", [s_recid, .. period], Record,
             async (p, ct) => await usage.FileDownloadsAsync(p.Required("recid"), p.Period(), p.AccessMethod(), ct));
 
-        Add("record-view-histogram", "Views and unique views of one version of a record per period.", [s_recid, .. histogram], Record,
+        Add("record-view-histogram", StatFamily.Usage, "Views and unique views of one version of a record per period.", [s_recid, .. histogram], Record,
             async (p, ct) => await usage.HistogramAsync(StatScope.Record, p.Required("recid"), p.Period(), p.Interval(), p.AccessMethod(), c => c.ToViews(), ct));
-        Add("record-view-all-versions-histogram", "Views and unique views of all versions of a record per period.", [s_parentRecid, .. histogram], Concept,
+        Add("record-view-all-versions-histogram", StatFamily.Usage, "Views and unique views of all versions of a record per period.", [s_parentRecid, .. histogram], Concept,
             async (p, ct) => await usage.HistogramAsync(StatScope.Concept, p.Required("parent_recid"), p.Period(), p.Interval(), p.AccessMethod(), c => c.ToViews(), ct));
-        Add("record-download-histogram", "Downloads of one version of a record per period.", [s_recid, .. histogram], Record,
+        Add("record-download-histogram", StatFamily.Usage, "Downloads of one version of a record per period.", [s_recid, .. histogram], Record,
             async (p, ct) => await usage.HistogramAsync(StatScope.Record, p.Required("recid"), p.Period(), p.Interval(), p.AccessMethod(), c => c.ToDownloads(), ct));
-        Add("record-download-all-versions-histogram", "Downloads of all versions of a record per period.", [s_parentRecid, .. histogram], Concept,
+        Add("record-download-all-versions-histogram", StatFamily.Usage, "Downloads of all versions of a record per period.", [s_parentRecid, .. histogram], Concept,
             async (p, ct) => await usage.HistogramAsync(StatScope.Concept, p.Required("parent_recid"), p.Period(), p.Interval(), p.AccessMethod(), c => c.ToDownloads(), ct));
-        Add("file-download-histogram", "Downloads of one file of a record per period.",
+        Add("file-download-histogram", StatFamily.Usage, "Downloads of one file of a record per period.",
             [s_recid, new("file_key", true, "The file's key in the record."), .. histogram], Record,
             async (p, ct) => await usage.FileDownloadHistogramAsync(p.Required("recid"), p.Required("file_key"), p.Period(), p.Interval(), p.AccessMethod(), ct));
 
         static StatTarget Owner(StatParameters p) => new(StatSubject.Owner, p.Optional("owner_id"));
-        Add("user-stats", "Views, downloads and bytes of all the records of a user.", [s_ownerId, .. period], Owner, async (p, ct) =>
+        Add("user-stats", StatFamily.Usage, "Views, downloads and bytes of all the records of a user.", [s_ownerId, .. period], Owner, async (p, ct) =>
         {
             var c = await usage.TotalsAsync(StatScope.Owner, p.Required("owner_id"), p.Period(), p.AccessMethod(), ct);
             return new UserStats(p.Required("owner_id"), c.Views, c.UniqueViews, c.Downloads, c.UniqueDownloads, c.DataVolume);
         });
-        Add("user-stats-histogram", "Views, downloads and bytes of all the records of a user per period.", [s_ownerId, .. histogram], Owner,
+        Add("user-stats-histogram", StatFamily.Usage, "Views, downloads and bytes of all the records of a user per period.", [s_ownerId, .. histogram], Owner,
             async (p, ct) => await usage.HistogramAsync(StatScope.Owner, p.Required("owner_id"), p.Period(), p.Interval(), p.AccessMethod(), c => c, ct));
-        Add("user-top-records", "A user's records ranked by a metric over the period.",
+        Add("user-top-records", StatFamily.Usage, "A user's records ranked by a metric over the period.",
             [s_ownerId, Metric("views"), s_size, .. period], Owner,
             async (p, ct) => await usage.TopRecordsAsync(new RecordSet(OwnerId: p.Required("owner_id")), p.Metric(UsageMetric.Views), p.Period(), p.AccessMethod(), p.Size(), ct));
 
-        Add("countries", "Views and downloads per country (ZZ: unknown) of a record, a community, or (with neither) the repository.",
+        Add("countries", StatFamily.Countries, "Views and downloads per country (ZZ: unknown) of a record, a community, or (with neither) the repository.",
             [new("recid", false, "Only this record."), new("community", false, "Only this community."), s_start, s_end],
             p => p.Optional("recid") is { } recid ? new(StatSubject.Record, recid)
                 : p.Optional("community") is { } community ? new(StatSubject.Community, community)
@@ -181,10 +182,44 @@ public sealed class StatRegistry
                     : community is not null ? await usage.CountriesAsync(StatScope.Community, community, p.Period(), ct)
                     : await usage.CountriesAsync(StatScope.Repository, null, p.Period(), ct);
             });
-        Add("records-popular", "The most used live records over the period, for search boosting.",
+        Add("records-popular", StatFamily.Usage, "The most used live records over the period, for search boosting.",
             [Metric("views"), s_optionalCommunity, s_size, .. period],
             p => p.Optional("community") is { } community ? new(StatSubject.Community, community) : new(StatSubject.Repository, null),
             async (p, ct) => await usage.TopRecordsAsync(new RecordSet(Community: p.Optional("community")), p.Metric(UsageMetric.Views), p.Period(), p.AccessMethod(), p.Size(), ct));
+    }
+
+    private void AddEvents(EventStats events)
+    {
+        // Configured types are usage of the records and communities they name: the usage rule covers them.
+        StatParameter[] scope =
+        [
+            new("type", true, "An event type added by configuration (Stats:Events:Types)."),
+            new("recid", false, "Only this record."), new("community", false, "Only this community."),
+        ];
+        static StatTarget Target(StatParameters p) =>
+            p.Optional("recid") is { } recid ? new(StatSubject.Record, recid)
+            : p.Optional("community") is { } community ? new(StatSubject.Community, community)
+            : new(StatSubject.Repository, null);
+        static (StatScope Scope, string? Key) ScopeOf(StatParameters p) => (p.Optional("recid"), p.Optional("community")) switch
+        {
+            ({ }, { }) => throw new StatQueryException("Give 'recid' or 'community', not both."),
+            ({ } recid, null) => (StatScope.Record, recid),
+            (null, { } community) => (StatScope.Community, community),
+            _ => (StatScope.Repository, null),
+        };
+
+        Add("events", StatFamily.Usage, "Events of a type added by configuration in a record, a community, or (with neither) the repository.",
+            [.. scope, s_start, s_end], Target, async (p, ct) =>
+            {
+                var (statScope, key) = ScopeOf(p);
+                return await events.TotalAsync(p.Required("type"), statScope, key, p.Period(), ct);
+            });
+        Add("events-histogram", StatFamily.Usage, "Events of a type added by configuration per period, in a record, a community or the repository.",
+            [.. scope, s_start, s_end, s_interval], Target, async (p, ct) =>
+            {
+                var (statScope, key) = ScopeOf(p);
+                return await events.HistogramAsync(p.Required("type"), statScope, key, p.Period(), p.Interval(), ct);
+            });
     }
 
     private void AddCommunity(UsageStats usage, ActivityStats activity)
@@ -193,64 +228,64 @@ public sealed class StatRegistry
         StatParameter[] histogram = [s_community, s_start, s_end, s_interval];
         static StatTarget Community(StatParameters p) => new(StatSubject.Community, p.Optional("community"));
 
-        Add("community-views", "Views and unique views of a community's records.", [.. period, s_accessMethod], Community, async (p, ct) =>
+        Add("community-views", StatFamily.Usage, "Views and unique views of a community's records.", [.. period, s_accessMethod], Community, async (p, ct) =>
         {
             var c = await usage.TotalsAsync(StatScope.Community, p.Required("community"), p.Period(), p.AccessMethod(), ct);
             return new CommunityViews(p.Required("community"), c.Views, c.UniqueViews);
         });
-        Add("community-downloads", "Downloads, unique downloads and bytes of a community's records.", [.. period, s_accessMethod], Community, async (p, ct) =>
+        Add("community-downloads", StatFamily.Usage, "Downloads, unique downloads and bytes of a community's records.", [.. period, s_accessMethod], Community, async (p, ct) =>
         {
             var c = await usage.TotalsAsync(StatScope.Community, p.Required("community"), p.Period(), p.AccessMethod(), ct);
             return new CommunityDownloads(p.Required("community"), c.Downloads, c.UniqueDownloads, c.DataVolume);
         });
-        Add("community-views-histogram", "Views of a community's records per period.", [.. histogram, s_accessMethod], Community,
+        Add("community-views-histogram", StatFamily.Usage, "Views of a community's records per period.", [.. histogram, s_accessMethod], Community,
             async (p, ct) => await usage.HistogramAsync(StatScope.Community, p.Required("community"), p.Period(), p.Interval(), p.AccessMethod(), c => c.ToViews(), ct));
-        Add("community-downloads-histogram", "Downloads of a community's records per period.", [.. histogram, s_accessMethod], Community,
+        Add("community-downloads-histogram", StatFamily.Usage, "Downloads of a community's records per period.", [.. histogram, s_accessMethod], Community,
             async (p, ct) => await usage.HistogramAsync(StatScope.Community, p.Required("community"), p.Period(), p.Interval(), p.AccessMethod(), c => c.ToDownloads(), ct));
 
-        Add("community-new-records", "Records published in a community.", period, Community,
+        Add("community-new-records", StatFamily.CommunityActivity, "Records published in a community.", period, Community,
             async (p, ct) => new CommunityNewRecords(p.Required("community"), await activity.TotalAsync(Activity.NewRecord, p.Required("community"), p.Period(), ct)));
-        Add("community-new-records-histogram", "Records published in a community per period.", histogram, Community,
+        Add("community-new-records-histogram", StatFamily.CommunityActivity, "Records published in a community per period.", histogram, Community,
             async (p, ct) => await activity.HistogramAsync(Activity.NewRecord, p.Required("community"), p.Period(), p.Interval(), n => new NewRecordCount(n), ct));
-        Add("community-new-submissions", "Deposits offered to a community.", period, Community,
+        Add("community-new-submissions", StatFamily.CommunityActivity, "Deposits offered to a community.", period, Community,
             async (p, ct) => new CommunityNewSubmissions(p.Required("community"), await activity.TotalAsync(Activity.NewSubmission, p.Required("community"), p.Period(), ct)));
-        Add("community-new-submissions-histogram", "Deposits offered to a community per period.", histogram, Community,
+        Add("community-new-submissions-histogram", StatFamily.CommunityActivity, "Deposits offered to a community per period.", histogram, Community,
             async (p, ct) => await activity.HistogramAsync(Activity.NewSubmission, p.Required("community"), p.Period(), p.Interval(), n => new SubmissionCount(n), ct));
 
-        Add("community-top-records", "A community's live records ranked by views or downloads over the period.",
+        Add("community-top-records", StatFamily.Usage, "A community's live records ranked by views or downloads over the period.",
             [.. period, Metric("views"), s_size, s_accessMethod], Community,
             async (p, ct) => await usage.TopRecordsAsync(new RecordSet(Community: p.Required("community")), p.Metric(UsageMetric.Views), p.Period(), p.AccessMethod(), p.Size(), ct));
-        Add("community-top-uploaders", "Owners by records published in the community over the period, with those records' views and downloads in the period.",
+        Add("community-top-uploaders", StatFamily.TopUploaders, "Owners by records published in the community over the period, with those records' views and downloads in the period.",
             [.. period, s_size, s_accessMethod], Community,
             async (p, ct) => await activity.TopUploadersAsync(p.Required("community"), p.Period(), p.AccessMethod(), p.Size(), ct));
-        Add("community-access-rights", "Live records per access right (open, embargoed, restricted, closed) today, and records published per access right in the period.",
+        Add("community-access-rights", StatFamily.CommunityActivity, "Live records per access right (open, embargoed, restricted, closed) today, and records published per access right in the period.",
             period, Community, async (p, ct) => await activity.AccessRightsAsync(p.Required("community"), p.Period(), ct));
-        Add("community-features", "Uses of each community feature (comments, alerts, ...) over the period, most used first.",
+        Add("community-features", StatFamily.CommunityActivity, "Uses of each community feature (comments, alerts, ...) over the period, most used first.",
             period, Community, async (p, ct) => await activity.FeaturesAsync(p.Required("community"), p.Period(), ct));
     }
 
     private void AddRepository(ActivityStats activity)
     {
         static StatTarget Repository(StatParameters p) => new(StatSubject.Repository, null);
-        Add("repository-summary", "The overview: views, downloads, bytes and records published in the period; live records and communities today.",
+        Add("repository-summary", StatFamily.Usage, "The overview: views, downloads, bytes and records published in the period; live records and communities today.",
             [s_start, s_end, s_accessMethod], Repository, async (p, ct) => await activity.RepositorySummaryAsync(p.Period(), p.AccessMethod(), ct));
-        Add("repository-histogram", "The repository's views, downloads, bytes and records published per period.",
+        Add("repository-histogram", StatFamily.Usage, "The repository's views, downloads, bytes and records published per period.",
             [s_start, s_end, s_interval, s_accessMethod], Repository,
             async (p, ct) => await activity.RepositoryHistogramAsync(p.Period(), p.Interval(), p.AccessMethod(), ct));
-        Add("communities", "Every community of the catalog by id: its live records today, its records published, views and downloads in the period.",
+        Add("communities", StatFamily.Usage, "Every community of the catalog by id: its live records today, its records published, views and downloads in the period.",
             [s_start, s_end, s_accessMethod], Repository, async (p, ct) => await activity.CommunitiesAsync(p.Period(), p.AccessMethod(), ct));
     }
 
     private void AddCirculation(ActivityStats activity)
     {
         static StatTarget Repository(StatParameters p) => new(StatSubject.Repository, null);
-        Add("circulation-summary", "Loans, renewals, returns, overdue notices and requests over the period.",
+        Add("circulation-summary", StatFamily.Circulation, "Loans, renewals, returns, overdue notices and requests over the period.",
             [s_start, s_end], Repository, async (p, ct) => await activity.CirculationAsync(p.Period(), ct));
-        Add("circulation-loans-histogram", "Loans, renewals, returns, overdue notices and requests per period.",
+        Add("circulation-loans-histogram", StatFamily.Circulation, "Loans, renewals, returns, overdue notices and requests per period.",
             [s_start, s_end, s_interval], Repository, async (p, ct) => await activity.CirculationHistogramAsync(p.Period(), p.Interval(), ct));
-        Add("circulation-top-documents", "Documents by loans over the period (key: the document id), with their other circulation.",
+        Add("circulation-top-documents", StatFamily.Circulation, "Documents by loans over the period (key: the document id), with their other circulation.",
             [s_start, s_end, s_size], Repository, async (p, ct) => await activity.CirculationByAsync(byLocation: false, p.Period(), p.Size(), ct));
-        Add("circulation-locations", "Circulation per location over the period (key null: no location given).",
+        Add("circulation-locations", StatFamily.Circulation, "Circulation per location over the period (key null: no location given).",
             [s_start, s_end, s_size], Repository, async (p, ct) => await activity.CirculationByAsync(byLocation: true, p.Period(), p.Size(), ct));
     }
 
@@ -258,14 +293,14 @@ public sealed class StatRegistry
     {
         static StatTarget CommunityOrRepository(StatParameters p) =>
             p.Optional("community") is { } community ? new(StatSubject.Community, community) : new(StatSubject.Repository, null);
-        Add("sipstore-summary", "SIPs created, sent, succeeded and failed in the period; records with SIPs and their share of the catalog; " +
+        Add("sipstore-summary", StatFamily.SipStore, "SIPs created, sent, succeeded and failed in the period; records with SIPs and their share of the catalog; " +
             "average and 95th-percentile delay from sent to processed (seconds); the archive's size at the end of the period.",
             [s_optionalCommunity, s_start, s_end], CommunityOrRepository,
             async (p, ct) => await sips.SummaryAsync(p.Optional("community"), p.Period(), ct));
-        Add("sipstore-failures", "SIPs that failed in the period, latest first (sip id, recid, processed_at).",
+        Add("sipstore-failures", StatFamily.SipStore, "SIPs that failed in the period, latest first (sip id, recid, processed_at).",
             [s_optionalCommunity, s_start, s_end, new(StatParameters.SizeName, false, "How many, 1 to 1000 (default 100).")], CommunityOrRepository,
             async (p, ct) => await sips.FailuresAsync(p.Optional("community"), p.Period(), p.Size(fallback: 100, max: 1000), ct));
-        Add("sipstore-archive-size-histogram", "The archive's size at the end of each period (the last snapshot; carried forward over periods without one).",
+        Add("sipstore-archive-size-histogram", StatFamily.SipStore, "The archive's size at the end of each period (the last snapshot; carried forward over periods without one).",
             [s_optionalCommunity, s_start, s_end, s_interval], CommunityOrRepository,
             async (p, ct) => await sips.ArchiveSizeHistogramAsync(p.Optional("community"), p.Period(), p.Interval(), ct));
     }
@@ -273,20 +308,9 @@ public sealed class StatRegistry
     private static StatParameter Metric(string fallback) =>
         new(StatParameters.MetricName, false, $"views, unique_views, downloads or unique_downloads (default {fallback}).");
 
+    /// <summary>Adds a stat; <paramref name="family"/> is the access rule that covers it (<see cref="IAccessPolicy"/>).</summary>
     private void Add(
-        string name, string description, IReadOnlyList<StatParameter> parameters, Func<StatParameters, StatTarget> targetOf,
+        string name, StatFamily family, string description, IReadOnlyList<StatParameter> parameters, Func<StatParameters, StatTarget> targetOf,
         Func<StatParameters, CancellationToken, Task<object>> run) =>
-        _stats.Add(name, new StatDefinition(name, FamilyOf(name), description, parameters, targetOf, run));
-
-    /// <summary>The access family of each stat, by its name: usage unless named otherwise.</summary>
-    private static StatFamily FamilyOf(string name) => name switch
-    {
-        "countries" => StatFamily.Countries,
-        "community-top-uploaders" => StatFamily.TopUploaders,
-        "community-access-rights" or "community-features" => StatFamily.CommunityActivity,
-        _ when name.StartsWith("community-new-", StringComparison.Ordinal) => StatFamily.CommunityActivity,
-        _ when name.StartsWith("circulation-", StringComparison.Ordinal) => StatFamily.Circulation,
-        _ when name.StartsWith("sipstore-", StringComparison.Ordinal) => StatFamily.SipStore,
-        _ => StatFamily.Usage,
-    };
+        _stats.Add(name, new StatDefinition(name, family, description, parameters, targetOf, run));
 }

@@ -1,7 +1,7 @@
 using System.Linq.Expressions;
 using Microsoft.EntityFrameworkCore;
+using Stats.Core.Catalog;
 using Stats.Core.Data;
-using Stats.Core.Ingestion;
 
 namespace Stats.Core.Queries;
 
@@ -87,7 +87,7 @@ public sealed class UsageStats(IDbContextFactory<StatsDbContext> contexts, TimeP
     public async Task<FileDownloads> FileDownloadsAsync(string recid, Period period, AccessMethod? method, CancellationToken cancellationToken = default)
     {
         await using var context = await contexts.CreateDbContextAsync(cancellationToken);
-        var recordId = await CatalogResolver.RecordIdOf(context, recid).FirstOrDefaultAsync(cancellationToken);
+        var recordId = await CatalogKeys.RecordIdOf(context, recid).FirstOrDefaultAsync(cancellationToken);
         var files = recordId == 0 ? [] : await DownloadsPerFile(context, recordId, period.From, period.To, method).ToListAsync(cancellationToken);
         return new FileDownloads(recid, files);
     }
@@ -97,8 +97,8 @@ public sealed class UsageStats(IDbContextFactory<StatsDbContext> contexts, TimeP
         string recid, string fileKey, Period period, Interval interval, AccessMethod? method, CancellationToken cancellationToken = default)
     {
         await using var context = await contexts.CreateDbContextAsync(cancellationToken);
-        var recordId = await CatalogResolver.RecordIdOf(context, recid).FirstOrDefaultAsync(cancellationToken);
-        var fileId = recordId == 0 ? 0 : await CatalogResolver.FileIdOf(context, recordId, fileKey).FirstOrDefaultAsync(cancellationToken);
+        var recordId = await CatalogKeys.RecordIdOf(context, recid).FirstOrDefaultAsync(cancellationToken);
+        var fileId = recordId == 0 ? 0 : await CatalogKeys.FileIdOf(context, recordId, fileKey).FirstOrDefaultAsync(cancellationToken);
         var days = fileId == 0 ? [] : await DailyHistoryAsync(context, StatScope.File, fileId, period, method, cancellationToken);
         return Build(days.Select(d => (d.Day, d.Counts.ToDownloads())), period, interval, Today());
     }
@@ -120,7 +120,7 @@ public sealed class UsageStats(IDbContextFactory<StatsDbContext> contexts, TimeP
         var candidates = context.Records.Where(r => r.DeletedAt == null);
         if (records.Community is { } community)
         {
-            var communityId = await CatalogResolver.CommunityIdOf(context, community).FirstOrDefaultAsync(cancellationToken);
+            var communityId = await CatalogKeys.CommunityIdOf(context, community).FirstOrDefaultAsync(cancellationToken);
             candidates = InCommunity(candidates, communityId);
         }
 
@@ -188,7 +188,7 @@ public sealed class UsageStats(IDbContextFactory<StatsDbContext> contexts, TimeP
             return (scope, id);
         }
 
-        var record = scope == StatScope.Concept ? await CatalogResolver.RecordIdOf(context, key).FirstOrDefaultAsync(cancellationToken) : 0;
+        var record = scope == StatScope.Concept ? await CatalogKeys.RecordIdOf(context, key).FirstOrDefaultAsync(cancellationToken) : 0;
         return record == 0 ? null : (StatScope.Record, record);
     }
 
@@ -228,10 +228,10 @@ public sealed class UsageStats(IDbContextFactory<StatsDbContext> contexts, TimeP
     /// <summary>The internal id of a scope's external id (none for an unknown one).</summary>
     internal static IQueryable<int> ScopeIdOf(StatsDbContext context, StatScope scope, string key) => scope switch
     {
-        StatScope.Record => CatalogResolver.RecordIdOf(context, key),
-        StatScope.Concept => CatalogResolver.LabelIdOf(context, LabelKind.Concept, key),
-        StatScope.Community => CatalogResolver.CommunityIdOf(context, key),
-        StatScope.Owner => CatalogResolver.LabelIdOf(context, LabelKind.Owner, key),
+        StatScope.Record => CatalogKeys.RecordIdOf(context, key),
+        StatScope.Concept => CatalogKeys.LabelIdOf(context, LabelKind.Concept, key),
+        StatScope.Community => CatalogKeys.CommunityIdOf(context, key),
+        StatScope.Owner => CatalogKeys.LabelIdOf(context, LabelKind.Owner, key),
         _ => throw new ArgumentOutOfRangeException(nameof(scope), scope, "Files are named by their record and key."),
     };
 

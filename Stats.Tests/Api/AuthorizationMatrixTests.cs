@@ -281,6 +281,7 @@ public sealed class AuthorizationMatrixTests(SignedInDashboard dashboard) : ICla
             "community" => Community,
             "owner_id" => Owner,
             "file_key" => "data.csv",
+            "type" => SignedInDashboard.ConfiguredEventType,
             _ => throw new InvalidOperationException($"Give the matrix a value for the required parameter '{p.Name}' of '{stat}'."),
         });
         var body = JsonSerializer.Serialize(new Dictionary<string, object> { ["q"] = new { stat, @params = parameters } });
@@ -370,6 +371,6 @@ public sealed class AuthorizationMatrixTests(SignedInDashboard dashboard) : ICla
     /// <summary>The stat names, read once for the theory data without a running dashboard.</summary>
     private sealed class SignedInDashboardStats
     {
-        public IEnumerable<string> Names { get; } = new StatRegistry(null!, null!, null!).All.Select(s => s.Name).ToList();
+        public IEnumerable<string> Names { get; } = new StatRegistry(null!, null!, null!, null!).All.Select(s => s.Name).ToList();
     }
 }

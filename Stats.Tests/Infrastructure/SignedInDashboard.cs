@@ -38,8 +38,11 @@ public sealed class SignedInDashboard : IAsyncLifetime
     private readonly DashboardFactory _inner;
     private readonly WebApplicationFactory<Program> _factory;
 
+    /// <summary>An event type added by configuration, so that the <c>events</c> stats have one to count.</summary>
+    public const string ConfiguredEventType = "page-printed";
+
     public SignedInDashboard()
-        : this(new Dictionary<string, string?>())
+        : this(new Dictionary<string, string?> { ["Stats:Events:Types:0:Name"] = ConfiguredEventType })
     {
     }
 

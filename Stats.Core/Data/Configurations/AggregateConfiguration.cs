@@ -41,6 +41,17 @@ internal sealed class ActivityDailyStatConfiguration : IEntityTypeConfiguration<
     }
 }
 
+internal sealed class EventDailyStatConfiguration : IEntityTypeConfiguration<EventDailyStat>
+{
+    public void Configure(EntityTypeBuilder<EventDailyStat> builder)
+    {
+        builder.ToTable("EventDailyStats");
+        builder.HasKey(s => new { s.TypeId, s.Scope, s.ScopeId, s.Day });
+        builder.Property(s => s.Scope).HasConversion<byte>();
+        builder.HasIndex(s => s.Day);
+    }
+}
+
 internal sealed class SipOutcomeConfiguration : IEntityTypeConfiguration<SipOutcome>
 {
     public void Configure(EntityTypeBuilder<SipOutcome> builder)

@@ -334,6 +334,47 @@ public sealed class AggregatorTests
         });
     }
 
+    [Theory]
+    [MemberData(nameof(StoreProviders.All), MemberType = typeof(StoreProviders))]
+    public async Task ATypeAddedByConfigurationIsCountedPerRepositoryRecordAndCommunityAndRecountedNotAddedUp(DatabaseProvider provider)
+    {
+        await using var store = await TestStore.CreateAsync(provider);
+        var printed = new CustomEventType { Name = "page-printed", Optional = ["recid", "community"] };
+        await using var ingestion = new IngestionHarness(store, types: new EventTypeOptions { Types = [printed] });
+        IncomingEvent Printed(string? recid, string? community, int minutes) =>
+            new() { Type = "page-printed", Timestamp = s_noon.AddMinutes(minutes), Recid = recid, Community = community };
+        await ingestion.IngestAsync(
+            TestEvents.Published("rec-1", s_noon.AddDays(-10), communities: ["hep", "climate"]),
+            // Robots and repeats within seconds count too: these are plain counts, not COUNTER's.
+            Printed("rec-1", null, 0), Printed("rec-1", null, 0),
+            Printed("rec-1", "ecology", 1),
+            Printed(null, "hep", 2));
+        await ingestion.AggregateAsync();
+
+        // A late event makes the day dirty again: the day is counted again from all its events.
+        await ingestion.IngestAsync(Printed(null, null, 3));
+        await ingestion.AggregateAsync();
+
+        await using var context = store.CreateContext();
+        var code = (await ingestion.Types.FindAsync("page-printed", Cancellation))!.Code;
+        var rows = await context.EventDailyStats.Where(s => s.Day == s_day).ToListAsync(Cancellation);
+        var record = await context.Records.Where(r => r.ExternalId == "rec-1").Select(r => r.Id).SingleAsync(Cancellation);
+        var communities = await context.Communities.ToDictionaryAsync(c => c.ExternalId, c => c.Id, Cancellation);
+        Assert.All(rows, r => Assert.Equal(code, r.TypeId));
+        Assert.Equal(
+            new Dictionary<(StatScope, int), int>
+            {
+                [(StatScope.Repository, 0)] = 5,
+                [(StatScope.Record, record)] = 3,
+                // The record's communities for events that name none; the one named otherwise.
+                [(StatScope.Community, communities["hep"])] = 3,
+                [(StatScope.Community, communities["climate"])] = 2,
+                [(StatScope.Community, communities["ecology"])] = 1,
+            },
+            rows.ToDictionary(r => (r.Scope, r.ScopeId), r => r.Count));
+        Assert.Empty(await context.ActivityDailyStats.Where(s => s.Day == s_day).ToListAsync(Cancellation));
+    }
+
     /// <summary>Three days of views and downloads of two records, and catalog events.</summary>
     private static async Task IngestSampleAsync(IngestionHarness ingestion)
     {

@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
 using Stats.Core.Access;
 using Stats.Core.Aggregation;
+using Stats.Core.Catalog;
 using Stats.Core.Data;
 using Stats.Core.Events;
 using Stats.Core.Ingestion;
@@ -33,20 +34,23 @@ public sealed class SqlServerTranslationTests : IDisposable
         ["OverviewQueries.UsagePerDay"] = c => OverviewQueries.UsagePerDay(c, new DateOnly(2024, 6, 1), new DateOnly(2024, 6, 30)),
         ["OverviewQueries.ActivitiesPerDay"] = c => OverviewQueries.ActivitiesPerDay(c, new DateOnly(2024, 6, 1), new DateOnly(2024, 6, 30)),
         ["OverviewQueries.AggregatedEvents"] = OverviewQueries.AggregatedEvents,
+        ["OverviewQueries.ConfiguredTypesPerDay"] = c => OverviewQueries.ConfiguredTypesPerDay(c, new DateOnly(2024, 6, 1), new DateOnly(2024, 6, 30)),
+        ["EventStats.EventRows"] = c => EventStats.EventRows(c, 1001, StatScope.Community, 3, new DateOnly(2024, 6, 1), new DateOnly(2024, 6, 30)),
+        ["EventStats.EventsPerDay"] = c => EventStats.EventsPerDay(c, 1001, StatScope.Record, 7, new DateOnly(2024, 6, 1), new DateOnly(2024, 6, 30)),
         ["OpenAireExporter.AggregatedDaysBetween"] = c => OpenAireExporter.AggregatedDaysBetween(c, new DateOnly(2024, 6, 1), new DateOnly(2024, 6, 30)),
         ["OpenAireExporter.DirtyDaysBetween"] = c => OpenAireExporter.DirtyDaysBetween(c, new DateOnly(2024, 6, 1), new DateOnly(2024, 6, 30)),
         ["OpenAireExporter.RecordsAmong"] = c => OpenAireExporter.RecordsAmong(c, [7, 8]),
         ["OpenAireExporter.FilesAmong"] = c => OpenAireExporter.FilesAmong(c, [7, 8]),
-        ["CatalogResolver.RecordIdsOf"] = c => CatalogResolver.RecordIdsOf(c, ["abcd-1234", "efgh-5678"]),
-        ["CatalogResolver.CommunityIdsOf"] = c => CatalogResolver.CommunityIdsOf(c, ["hep", "climate"]),
-        ["CatalogResolver.LabelsAmong"] = c => CatalogResolver.LabelsAmong(c, ["Archive Annex", "doc-0001"]),
-        ["CatalogResolver.FilesAmong"] = c => CatalogResolver.FilesAmong(c, [7, 8], ["data.csv", "paper.pdf"]),
-        ["CatalogResolver.RecordIdOf"] = c => CatalogResolver.RecordIdOf(c, "abcd-1234"),
+        ["CatalogKeys.RecordIdsOf"] = c => CatalogKeys.RecordIdsOf(c, ["abcd-1234", "efgh-5678"]),
+        ["CatalogKeys.CommunityIdsOf"] = c => CatalogKeys.CommunityIdsOf(c, ["hep", "climate"]),
+        ["CatalogKeys.LabelsAmong"] = c => CatalogKeys.LabelsAmong(c, ["Archive Annex", "doc-0001"]),
+        ["CatalogKeys.FilesAmong"] = c => CatalogKeys.FilesAmong(c, [7, 8], ["data.csv", "paper.pdf"]),
+        ["CatalogKeys.RecordIdOf"] = c => CatalogKeys.RecordIdOf(c, "abcd-1234"),
         ["CatalogResolver.RecordWithCommunities"] = c => CatalogResolver.RecordWithCommunities(c, 7),
         ["CatalogResolver.CommunityById"] = c => CatalogResolver.CommunityById(c, 3),
-        ["CatalogResolver.CommunityIdOf"] = c => CatalogResolver.CommunityIdOf(c, "hep"),
-        ["CatalogResolver.FileIdOf"] = c => CatalogResolver.FileIdOf(c, 7, "data.csv"),
-        ["CatalogResolver.LabelIdOf"] = c => CatalogResolver.LabelIdOf(c, LabelKind.Location, "Archive Annex"),
+        ["CatalogKeys.CommunityIdOf"] = c => CatalogKeys.CommunityIdOf(c, "hep"),
+        ["CatalogKeys.FileIdOf"] = c => CatalogKeys.FileIdOf(c, 7, "data.csv"),
+        ["CatalogKeys.LabelIdOf"] = c => CatalogKeys.LabelIdOf(c, LabelKind.Location, "Archive Annex"),
         ["EventWriter.StoredClientIds"] = c => EventWriter.StoredClientIds(c, new DateTime(2024, 6, 15, 0, 0, 0, DateTimeKind.Utc), new DateTime(2024, 6, 15, 1, 0, 0, DateTimeKind.Utc), [1L, -5L]),
         ["DirtyDayMarks.DirtyDaysAmong"] = c => DirtyDayMarks.DirtyDaysAmong(c, [new DateOnly(2024, 6, 15), new DateOnly(2023, 1, 2)]),
         ["DailySaltStore.SaltsUpTo"] = c => DailySaltStore.SaltsUpTo(c, new DateOnly(2024, 6, 15)),

@@ -15,7 +15,7 @@ public sealed class EventTypeRegistryTests
 
     private static EventTypeOptions Types(params CustomEventType[] types) => new() { Types = [.. types] };
 
-    private static readonly CustomEventType s_printed = new() { Name = "page-printed", Required = ["recid"], Optional = ["community"], Feeds = ["record"] };
+    private static readonly CustomEventType s_printed = new() { Name = "page-printed", Required = ["recid"], Optional = ["community"] };
 
     [Theory]
     [MemberData(nameof(StoreProviders.All), MemberType = typeof(StoreProviders))]
@@ -48,12 +48,27 @@ public sealed class EventTypeRegistryTests
     }
 
     [Fact]
+    public async Task AConfiguredTypeIsShownUnderItsDisplayNameOrElseItsName()
+    {
+        await using var store = await TestStore.CreateAsync(DatabaseProvider.Sqlite);
+        var registry = new EventTypeRegistry(
+            Options.Create(Types(new CustomEventType { Name = "page-printed", DisplayName = "Pages printed" }, new CustomEventType { Name = "alert-sent" })),
+            store.Contexts);
+
+        var printed = await registry.FindAsync("page-printed", Cancellation);
+        var alerted = await registry.FindAsync("alert-sent", Cancellation);
+
+        Assert.Equal(("Pages printed", true), (printed!.DisplayName, printed.IsConfigured));
+        Assert.Equal("alert-sent", alerted!.DisplayName);
+    }
+
+    [Fact]
     public void WrongConfiguredTypesAreReportedByTheirSetting()
     {
         var errors = EventTypeRegistry.Validate(Types(
             new CustomEventType { Name = "Page Printed" },
             new CustomEventType { Name = "record-view" },
-            new CustomEventType { Name = "page-printed", Required = ["printer"], Feeds = ["weather"] }));
+            new CustomEventType { Name = "page-printed", Required = ["printer"] }));
 
         Assert.Equal(
         [
@@ -61,7 +76,6 @@ public sealed class EventTypeRegistryTests
             "Stats:Events:Types:1:Name 'record-view' is already an event type.",
             "Stats:Events:Types:2: field 'printer' is not one the store keeps; use one of: " +
                 string.Join(", ", EventCatalog.BuiltIn.SelectMany(d => d.Fields).Select(f => f.Name).Distinct().Order(StringComparer.Ordinal)) + ".",
-            "Stats:Events:Types:2:Feeds 'weather' is not an aggregation; use one of: record, file, country, community, owner, catalog, circulation, sipstore.",
         ], errors);
     }
 

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Stats.Core.Catalog;
 using Stats.Core.Data;
 using Stats.Core.Events;
 using Stats.Core.Ingestion;
@@ -339,7 +340,7 @@ public sealed class EventIngestorTests
 
     private static async Task<List<long?>> SessionHashesAsync(StatsDbContext context, string recid)
     {
-        var recordId = await CatalogResolver.RecordIdOf(context, recid).SingleAsync(Cancellation);
+        var recordId = await CatalogKeys.RecordIdOf(context, recid).SingleAsync(Cancellation);
         return await context.RawEvents.Where(e => e.RecordId == recordId).OrderBy(e => e.Timestamp).Select(e => e.SessionHash).ToListAsync(Cancellation);
     }
 

@@ -37,6 +37,25 @@ public sealed class OverviewQueriesTests
 
     [Theory]
     [MemberData(nameof(StoreProviders.All), MemberType = typeof(StoreProviders))]
+    public async Task TypesAddedByConfigurationShowUnderTheirNames(DatabaseProvider provider)
+    {
+        await using var store = await TestStore.CreateAsync(provider);
+        await using var ingestion = new IngestionHarness(store, types: new EventTypeOptions { Types = [new CustomEventType { Name = "page-printed" }] });
+        var at = new DateTimeOffset(2024, 6, 11, 10, 0, 0, TimeSpan.Zero);
+        await ingestion.IngestAsync(
+            new IncomingEvent { Type = "page-printed", Timestamp = at },
+            new IncomingEvent { Type = "page-printed", Timestamp = at.AddHours(1) },
+            TestEvents.View("ov-1", at));
+        await ingestion.AggregateAsync();
+        await using var context = store.CreateContext();
+
+        var counts = await OverviewQueries.CountsPerTypePerDayAsync(context, new DateOnly(2024, 6, 10), new DateOnly(2024, 6, 12), Cancellation);
+
+        Assert.Equal([new(new DateOnly(2024, 6, 11), "page-printed", 2), new(new DateOnly(2024, 6, 11), EventCatalog.RecordView, 1)], counts);
+    }
+
+    [Theory]
+    [MemberData(nameof(StoreProviders.All), MemberType = typeof(StoreProviders))]
     public async Task EventsNotAggregatedYetDoNotShow(DatabaseProvider provider)
     {
         await using var store = await TestStore.CreateAsync(provider);

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Stats.Core.Data;
+using Stats.Core.Events;
 using Stats.Core.Queries;
 using Stats.Tests.Infrastructure;
 
@@ -17,6 +18,7 @@ public sealed class StatRegistryTests
         "user-stats", "user-stats-histogram", "user-top-records", "countries", "repository-summary", "repository-histogram",
         "circulation-summary", "circulation-loans-histogram", "circulation-top-documents", "circulation-locations",
         "sipstore-summary", "sipstore-failures", "sipstore-archive-size-histogram", "records-popular", "communities",
+        "events", "events-histogram",
     ];
 
     private static CancellationToken Cancellation => TestContext.Current.CancellationToken;
@@ -47,6 +49,7 @@ public sealed class StatRegistryTests
         Assert.Equal(new StatTarget(StatSubject.Community, "hep"), stats.Find("countries").TargetOf(TestStats.Params(("community", "hep"))));
         Assert.Equal(new StatTarget(StatSubject.Repository, null), stats.Find("countries").TargetOf(StatParameters.Empty));
         Assert.Equal(new StatTarget(StatSubject.Owner, "u1"), stats.Find("user-top-records").TargetOf(TestStats.Params(("owner_id", "u1"))));
+        Assert.Equal(new StatTarget(StatSubject.Record, "r1"), stats.Find("events").TargetOf(TestStats.Params(("type", "page-printed"), ("recid", "r1"))));
     }
 
     [Fact]
@@ -69,9 +72,10 @@ public sealed class StatRegistryTests
     public async Task EveryStatAnswersOnAnEmptyStoreWithEveryParameterGiven(DatabaseProvider provider)
     {
         await using var store = await TestStore.CreateAsync(provider);
-        var stats = TestStats.Registry(store);
+        var stats = TestStats.Registry(store, types: new EventTypeOptions { Types = [new CustomEventType { Name = "page-printed" }] });
         var values = new Dictionary<string, string>(StringComparer.Ordinal)
         {
+            ["type"] = "page-printed",
             ["recid"] = "r1",
             ["parent_recid"] = "c1",
             ["community"] = "hep",
@@ -87,8 +91,8 @@ public sealed class StatRegistryTests
 
         foreach (var stat in stats.All)
         {
-            // countries takes a record or a community, not both.
-            var given = stat.Parameters.Where(p => stat.Name != "countries" || p.Name != "recid").ToDictionary(p => p.Name, p => values[p.Name]);
+            // countries and events take a record or a community, not both.
+            var given = stat.Parameters.Where(p => stat.Name is not ("countries" or "events" or "events-histogram") || p.Name != "recid").ToDictionary(p => p.Name, p => values[p.Name]);
 
             var result = await stat.RunAsync(new StatParameters(given), Cancellation);
 

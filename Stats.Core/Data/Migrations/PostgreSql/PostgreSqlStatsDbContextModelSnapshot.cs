@@ -368,6 +368,30 @@ namespace Stats.Core.Data.Migrations.PostgreSql
                     b.ToTable("DirtyDays", (string)null);
                 });
 
+            modelBuilder.Entity("Stats.Core.Data.EventDailyStat", b =>
+                {
+                    b.Property<short>("TypeId")
+                        .HasColumnType("smallint");
+
+                    b.Property<byte>("Scope")
+                        .HasColumnType("smallint");
+
+                    b.Property<int>("ScopeId")
+                        .HasColumnType("integer");
+
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("date");
+
+                    b.Property<int>("Count")
+                        .HasColumnType("integer");
+
+                    b.HasKey("TypeId", "Scope", "ScopeId", "Day");
+
+                    b.HasIndex("Day");
+
+                    b.ToTable("EventDailyStats", (string)null);
+                });
+
             modelBuilder.Entity("Stats.Core.Data.ExportBookmark", b =>
                 {
                     b.Property<string>("Name")

@@ -368,6 +368,30 @@ namespace Stats.Core.Data.Migrations.SqlServer
                     b.ToTable("DirtyDays", (string)null);
                 });
 
+            modelBuilder.Entity("Stats.Core.Data.EventDailyStat", b =>
+                {
+                    b.Property<short>("TypeId")
+                        .HasColumnType("smallint");
+
+                    b.Property<byte>("Scope")
+                        .HasColumnType("tinyint");
+
+                    b.Property<int>("ScopeId")
+                        .HasColumnType("int");
+
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("date");
+
+                    b.Property<int>("Count")
+                        .HasColumnType("int");
+
+                    b.HasKey("TypeId", "Scope", "ScopeId", "Day");
+
+                    b.HasIndex("Day");
+
+                    b.ToTable("EventDailyStats", (string)null);
+                });
+
             modelBuilder.Entity("Stats.Core.Data.ExportBookmark", b =>
                 {
                     b.Property<string>("Name")

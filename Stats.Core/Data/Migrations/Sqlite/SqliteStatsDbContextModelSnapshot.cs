@@ -353,6 +353,30 @@ namespace Stats.Core.Data.Migrations.Sqlite
                     b.ToTable("DirtyDays", (string)null);
                 });
 
+            modelBuilder.Entity("Stats.Core.Data.EventDailyStat", b =>
+                {
+                    b.Property<short>("TypeId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<byte>("Scope")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ScopeId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Count")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("TypeId", "Scope", "ScopeId", "Day");
+
+                    b.HasIndex("Day");
+
+                    b.ToTable("EventDailyStats", (string)null);
+                });
+
             modelBuilder.Entity("Stats.Core.Data.ExportBookmark", b =>
                 {
                     b.Property<string>("Name")
