@@ -153,7 +153,7 @@ public sealed class InputHardeningTests
         {
             ["d"] = new { stat = "record-view-histogram", @params = new Dictionary<string, string> { ["recid"] = "x", ["start_date"] = "9999-12-25", ["end_date"] = "9999-12-31" } },
             ["w"] = new { stat = "record-view-histogram", @params = new Dictionary<string, string> { ["recid"] = "x", ["start_date"] = "9999-12-01", ["end_date"] = "9999-12-31", ["interval"] = "week" } },
-            ["y"] = new { stat = "archive-size-histogram", @params = new Dictionary<string, string> { ["start_date"] = "0001-01-01", ["end_date"] = "9999-12-31", ["interval"] = "year" } },
+            ["y"] = new { stat = "repository-histogram", @params = new Dictionary<string, string> { ["start_date"] = "0001-01-01", ["end_date"] = "9999-12-31", ["interval"] = "year" } },
         }), Cancellation);
 
         Assert.Equal(HttpStatusCode.OK, days.StatusCode);
@@ -249,8 +249,8 @@ public sealed class InputHardeningTests
     {
         await using var dashboard = new DashboardFactory(new Dictionary<string, string?> { ["Stats:Queries:MaxAnswerBytes"] = "65536" });
         using var client = dashboard.CreateClient();
-        // A year of days is about 30 KB of buckets: one fits, three do not.
-        object Year() => new { stat = "record-view-histogram", @params = new { recid = "a", start_date = "2025-01-01", end_date = "2025-12-31" } };
+        // Two years of days are about 36 KB of buckets: one fits, three do not.
+        object Year() => new { stat = "record-view-histogram", @params = new { recid = "a", start_date = "2024-01-01", end_date = "2025-12-31" } };
 
         using var one = await client.PostAsJsonAsync("/api/stats", new Dictionary<string, object> { ["a"] = Year() }, Cancellation);
         using var three = await client.PostAsJsonAsync("/api/stats", new Dictionary<string, object> { ["a"] = Year(), ["b"] = Year(), ["c"] = Year() }, Cancellation);
