@@ -136,6 +136,13 @@ public sealed partial class AccountEndpointsTests(DashboardFactory factory) : IC
     }
 
     [Theory]
+    [InlineData("/ré", "/r%C3%A9")]
+    [InlineData("/plain?x=1", "/plain?x=1")]
+    [InlineData("//évil.example", "/")]
+    public void SignInAndSignOutSendNonAsciiReturnUrlsPercentEncoded(string returnUrl, string expected) =>
+        Assert.Equal(expected, Stats.Dashboard.Auth.AccountEndpoints.LocalReturnUrl(returnUrl));
+
+    [Theory]
     [InlineData("/récords/é", "/r%C3%A9cords/%C3%A9")]
     [InlineData("/記録?q=ü", "/%E8%A8%98%E9%8C%B2?q=%C3%BC")]
     public async Task ANonAsciiReturnUrlIsFollowedPercentEncoded(string returnUrl, string location)
