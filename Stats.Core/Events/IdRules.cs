@@ -98,7 +98,8 @@ public static class IdRules
                 IReadOnlyList<string> list => list,
                 _ => [],
             };
-            foreach (var value in values)
+            // A blank value is a missing one, which the catalog's required fields decide on.
+            foreach (var value in values.Where(v => !string.IsNullOrWhiteSpace(v)))
             {
                 if (Problem(name, value) is { } problem)
                 {
