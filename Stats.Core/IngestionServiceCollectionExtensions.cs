@@ -14,7 +14,7 @@ public static class IngestionServiceCollectionExtensions
     /// <summary>Registers enrichment (robots, countries, salts), the ingestor and the query services.</summary>
     public static IHostApplicationBuilder AddStatsIngestion(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptions<RobotOptions>().BindConfiguration(RobotOptions.SectionName);
+        builder.Services.AddOptions<RobotOptions>().BindConfiguration(RobotOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddOptions<GeoOptions>().BindConfiguration(GeoOptions.SectionName);
         builder.Services.AddSingleton(sp => UserAgentClassifier.FromOptions(sp.GetRequiredService<IOptions<RobotOptions>>().Value));
         builder.Services.AddSingleton(sp =>

@@ -48,7 +48,7 @@ public static class CounterRules
     {
         var day = DateOnly.FromDateTime(timestampUtc);
         yield return day;
-        if (MayCloseDoubleClickOfPrecedingDay(timestampUtc))
+        if (MayCloseDoubleClickOfPrecedingDay(timestampUtc) && day > DateOnly.MinValue)
         {
             yield return day.AddDays(-1);
         }

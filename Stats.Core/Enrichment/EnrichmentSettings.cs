@@ -1,3 +1,5 @@
+using System.ComponentModel.DataAnnotations;
+
 namespace Stats.Core.Enrichment;
 
 /// <summary>The <c>Stats:Robots</c> settings: which user agents are robots (excluded) or machines (counted apart).</summary>
@@ -15,7 +17,15 @@ public sealed class RobotOptions
     public string? MachineListPath { get; set; }
 
     /// <summary>How many distinct user agents the classifier remembers.</summary>
+    [Range(1, 10_000_000)]
     public int CacheSize { get; set; } = 50_000;
+
+    /// <summary>
+    /// How much of a user agent (characters) is classified and remembered: real ones are a few hundred at most, and the
+    /// cache holds at most <see cref="CacheSize"/> times this many characters whatever clients send.
+    /// </summary>
+    [Range(64, 64 * 1024)]
+    public int MaxUserAgentLength { get; set; } = 512;
 }
 
 /// <summary>The <c>Stats:Geo</c> settings: where countries come from.</summary>

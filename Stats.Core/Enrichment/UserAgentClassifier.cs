@@ -7,7 +7,8 @@ namespace Stats.Core.Enrichment;
 /// <summary>
 /// Turns a user agent into the robot and machine flags. Robots are excluded from COUNTER metrics;
 /// machines (scripted tools) are counted apart. Matching is case-insensitive, and a bounded cache keeps
-/// a busy server from running hundreds of patterns for every event.
+/// a busy server from running hundreds of patterns for every event; only the first characters of a user agent are
+/// classified, so that distinct huge user agents cannot fill the memory through the cache.
 /// </summary>
 public sealed class UserAgentClassifier
 {
@@ -24,12 +25,14 @@ public sealed class UserAgentClassifier
     private readonly PatternSet _machines;
     private readonly ConcurrentDictionary<string, EventTraits> _cache = new(StringComparer.Ordinal);
     private readonly int _cacheSize;
+    private readonly int _maxLength;
 
-    public UserAgentClassifier(IEnumerable<string> robotPatterns, IEnumerable<string> machinePatterns, int cacheSize = 50_000)
+    public UserAgentClassifier(IEnumerable<string> robotPatterns, IEnumerable<string> machinePatterns, int cacheSize = 50_000, int maxLength = 512)
     {
         _robots = new PatternSet(robotPatterns);
         _machines = new PatternSet(machinePatterns);
         _cacheSize = cacheSize;
+        _maxLength = maxLength;
     }
 
     /// <summary>Builds the classifier from the configured lists.</summary>
@@ -50,7 +53,7 @@ public sealed class UserAgentClassifier
         var machines = string.IsNullOrEmpty(options.MachineListPath)
             ? DefaultMachinePatterns
             : ReadLinePatterns(ReferencePath.Resolve(options.MachineListPath));
-        return new UserAgentClassifier(robots, machines, options.CacheSize);
+        return new UserAgentClassifier(robots, machines, options.CacheSize, options.MaxUserAgentLength);
     }
 
     /// <summary>The patterns of a JSON list of objects with a "pattern" (crawler-user-agents, COUNTER_Robots_list).</summary>
@@ -73,6 +76,12 @@ public sealed class UserAgentClassifier
         if (string.IsNullOrWhiteSpace(userAgent))
         {
             return EventTraits.None;
+        }
+
+        // Only the head is classified and kept: what the cache holds is bounded in characters, not only in entries.
+        if (userAgent.Length > _maxLength)
+        {
+            userAgent = userAgent[.._maxLength];
         }
 
         if (_cache.TryGetValue(userAgent, out var cached))

@@ -8,6 +8,12 @@ namespace Stats.Core.Events;
 /// <summary>Checks an event against its type's definition in the catalog: one place for these rules, whatever the source.</summary>
 public static class EventValidator
 {
+    /// <summary>
+    /// The earliest timestamp accepted: no repository has usage from before it, and the calendar's first days have no
+    /// day before them for the double-click rule to look at.
+    /// </summary>
+    public static readonly DateTimeOffset EarliestTimestamp = new(1970, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
     /// <summary>Readable reasons why the event cannot be stored; empty when it can.</summary>
     /// <param name="definition">The definition of the event's type; null when the type is unknown.</param>
     /// <param name="retention">When given and on, events too old for the raw events kept are refused.</param>
@@ -34,6 +40,12 @@ public static class EventValidator
             {
                 errors.Add($"field '{field.Name}' must be one of: {string.Join(", ", allowed)}");
             }
+        }
+
+        errors.AddRange(IdRules.EventProblems(e));
+        if (e.Timestamp < EarliestTimestamp)
+        {
+            errors.Add($"field 'timestamp' is before {EarliestTimestamp:yyyy-MM-dd}, the earliest usage accepted");
         }
 
         if (e.Timestamp > now + maxFutureSkew)

@@ -99,7 +99,7 @@ public sealed class EventIngestor(
         var session = CounterIdentity.SessionKey(e.UserId, e.SessionId, e.IpAddress, e.UserAgent, timestamp);
         var day = DateOnly.FromDateTime(timestamp);
         var salt = visitor is null && session is null ? null : await salts.GetAsync(day, cancellationToken);
-        var precedingSalt = visitor is not null && CounterRules.MayCloseDoubleClickOfPrecedingDay(timestamp)
+        var precedingSalt = visitor is not null && CounterRules.MayCloseDoubleClickOfPrecedingDay(timestamp) && day > DateOnly.MinValue
             ? await salts.GetAsync(day.AddDays(-1), cancellationToken)
             : null;
         return new RawEvent

@@ -1,5 +1,5 @@
-using System.Globalization;
 using System.Text.Json;
+using System.Text.Unicode;
 using Stats.Core.Events;
 
 namespace Stats.Core.Ingestion;
@@ -21,6 +21,9 @@ public sealed record ReadBatch(IReadOnlyList<(int Index, IncomingEvent Event)> E
 /// </summary>
 public static class EventReader
 {
+    private const string NotUtf8 = "line is not valid UTF-8";
+    private const string NotUnicode = "is not valid Unicode (malformed UTF-8 or a lone surrogate)";
+
     private static readonly Dictionary<string, FieldKind> s_kinds = EventCatalog.BuiltIn
         .SelectMany(d => d.Fields).Concat(EventDefinition.CommonFields)
         .GroupBy(f => f.Name, StringComparer.Ordinal)
@@ -86,6 +89,13 @@ public static class EventReader
                 throw new BatchTooLargeException(maxEvents);
             }
 
+            if (!Utf8.IsValid(line))
+            {
+                // Decoded line by line, so that one broken line is rejected alone.
+                rejected.Add(new RejectedEvent(index++, [NotUtf8]));
+                continue;
+            }
+
             var reader = new Utf8JsonReader(line);
             try
             {
@@ -138,7 +148,14 @@ public static class EventReader
         var errors = new List<string>();
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            var name = reader.GetString()!;
+            if (TryGetString(ref reader) is not { } name)
+            {
+                reader.Read();
+                reader.Skip();
+                errors.Add($"a field name {NotUnicode}");
+                continue;
+            }
+
             reader.Read();
             if (reader.TokenType == JsonTokenType.Null)
             {
@@ -152,9 +169,13 @@ public static class EventReader
                 continue;
             }
 
-            if (ReadValue(ref reader, kind) is { } value)
+            if (ReadValue(ref reader, kind, out var undecodable) is { } value)
             {
                 fields.Set(name, value);
+            }
+            else if (undecodable)
+            {
+                errors.Add($"field '{name}' {NotUnicode}");
             }
             else
             {
@@ -166,12 +187,15 @@ public static class EventReader
         return errors.Count > 0 ? new Parsed(null, errors) : new Parsed(fields.ToEvent(), errors);
     }
 
-    private static object? ReadValue(ref Utf8JsonReader reader, FieldKind kind)
+    private static object? ReadValue(ref Utf8JsonReader reader, FieldKind kind, out bool undecodable)
     {
+        undecodable = false;
         switch (kind)
         {
             case FieldKind.Text when reader.TokenType == JsonTokenType.String:
-                return reader.GetString();
+                var text = TryGetString(ref reader);
+                undecodable = text is null;
+                return text;
             case FieldKind.Text when reader.TokenType == JsonTokenType.Number:
                 // Ids are often numbers (CDS recids): accept them as their text.
                 return System.Text.Encoding.UTF8.GetString(reader.ValueSpan);
@@ -190,13 +214,36 @@ public static class EventReader
                         return null;
                     }
 
-                    list.Add(reader.GetString()!);
+                    if (TryGetString(ref reader) is not { } item)
+                    {
+                        undecodable = true;
+                        SkipToEndOfArray(ref reader);
+                        return null;
+                    }
+
+                    list.Add(item);
                 }
 
                 return list;
             default:
                 reader.Skip();
                 return null;
+        }
+    }
+
+    /// <summary>
+    /// The string the reader is on, or null when it cannot be decoded: raw bytes that are not UTF-8 (<c>0xFF</c>, an
+    /// overlong sequence) or an escaped lone surrogate (<c>"\ud800"</c>). The reader finds those only when decoding.
+    /// </summary>
+    private static string? TryGetString(ref Utf8JsonReader reader)
+    {
+        try
+        {
+            return reader.GetString();
+        }
+        catch (InvalidOperationException)
+        {
+            return null;
         }
     }
 
@@ -255,10 +302,7 @@ public static class EventReader
         private DateTimeOffset? ParsedTimestamp => _timestamp ??= Text("timestamp") is { } text ? ParseTimestamp(text) : null;
 
         /// <summary>ISO 8601; without an offset the time is UTC (docs/domain/events.md#common-fields).</summary>
-        private static DateTimeOffset? ParseTimestamp(string text) =>
-            DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var value)
-                ? value
-                : null;
+        private static DateTimeOffset? ParseTimestamp(string text) => IsoTimestamp.Parse(text);
 
         private string? Text(string name) => _values.GetValueOrDefault(name) as string;
     }

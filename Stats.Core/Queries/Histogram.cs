@@ -25,8 +25,18 @@ public interface IMetrics<TSelf>
 [JsonConverter(typeof(HistogramBucketConverterFactory))]
 public sealed record HistogramBucket<T>(DateOnly Date, T Values);
 
+/// <summary>What the query API needs of any histogram, whatever its values: how many buckets it has.</summary>
+public interface IHistogram
+{
+    int BucketCount { get; }
+}
+
 /// <summary>A histogram: every period of the range in order, empty ones as zeros.</summary>
-public sealed record Histogram<T>(string Interval, IReadOnlyList<HistogramBucket<T>> Buckets);
+public sealed record Histogram<T>(string Interval, IReadOnlyList<HistogramBucket<T>> Buckets) : IHistogram
+{
+    [JsonIgnore]
+    public int BucketCount => Buckets.Count;
+}
 
 /// <summary>Buckets daily values into periods in memory: the database groups per day, this adds the days up.</summary>
 public static class Histograms
@@ -79,6 +89,8 @@ public static class Histograms
         }
 
         var buckets = new List<HistogramBucket<T>>();
+        // The calendar's last period has no next one: the loop stops on it rather than step past 9999-12-31.
+        var last = PeriodStart(DateOnly.MaxValue, interval);
         for (var period = PeriodStart(from, interval); period <= to; period = NextPeriod(period, interval))
         {
             if (buckets.Count == MaxBuckets)
@@ -87,6 +99,10 @@ public static class Histograms
             }
 
             buckets.Add(new HistogramBucket<T>(period, sums.TryGetValue(period, out var sum) ? sum : T.Zero));
+            if (period == last)
+            {
+                break;
+            }
         }
 
         return new Histogram<T>(Name(interval), buckets);

@@ -80,7 +80,7 @@ public sealed class SipStoreStats(IDbContextFactory<StatsDbContext> contexts, Ti
         // Carried forward: the size of the archive does not drop to zero because nobody measured it that week. Before the
         // first snapshot of the range, the last one before it stands.
         var measured = snapshots.Select(s => Histograms.PeriodStart(s.Day, interval)).ToHashSet();
-        var size = period.Start is { } start && histogram.Buckets.Count > 0 && !measured.Contains(histogram.Buckets[0].Date)
+        var size = period.Start is { } start && start > DateOnly.MinValue && histogram.Buckets.Count > 0 && !measured.Contains(histogram.Buckets[0].Date)
             ? await LatestArchiveSize(context, communityId, start.AddDays(-1)).FirstOrDefaultAsync(cancellationToken)
             : 0;
         var buckets = new List<HistogramBucket<ArchiveSize>>(histogram.Buckets.Count);
@@ -99,8 +99,9 @@ public sealed class SipStoreStats(IDbContextFactory<StatsDbContext> contexts, Ti
 
     private static DateTime? Start(Period period) => period.Start?.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
 
-    /// <summary>The exclusive end of the period as an instant.</summary>
-    private static DateTime? End(Period period) => period.End?.AddDays(1).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
+    /// <summary>The exclusive end of the period as an instant; open (null) when it ends with the calendar.</summary>
+    private static DateTime? End(Period period) =>
+        period.End is { } end && end < DateOnly.MaxValue ? end.AddDays(1).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc) : null;
 
     private static IQueryable<SipOutcome> Outcomes(StatsDbContext context, int communityId) =>
         communityId == 0 ? context.SipOutcomes : context.SipOutcomes.Where(o => o.CommunityId == communityId);

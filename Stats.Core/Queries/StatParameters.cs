@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Stats.Core.Data;
+using Stats.Core.Events;
 
 namespace Stats.Core.Queries;
 
@@ -69,10 +70,10 @@ public sealed class StatParameters
             switch (property.Value.ValueKind)
             {
                 case JsonValueKind.String:
-                    values[property.Name] = property.Value.GetString()!;
+                    values[property.Name] = Checked(property.Name, property.Value.GetString()!);
                     break;
                 case JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False:
-                    values[property.Name] = property.Value.GetRawText();
+                    values[property.Name] = Checked(property.Name, property.Value.GetRawText());
                     break;
                 case JsonValueKind.Null:
                     break;
@@ -83,6 +84,10 @@ public sealed class StatParameters
 
         return new StatParameters(values);
     }
+
+    /// <summary>The value when it is an acceptable id or text for its parameter (<see cref="IdRules"/>); else the query is refused.</summary>
+    public static string Checked(string name, string value) =>
+        IdRules.Problem(name, value) is { } problem ? throw new StatQueryException($"Parameter '{name}' {problem}.") : value;
 
     public string? Optional(string name) =>
         _values.TryGetValue(name, out var value) && !string.IsNullOrWhiteSpace(value) ? value.Trim() : null;
@@ -115,8 +120,7 @@ public sealed class StatParameters
             return date;
         }
 
-        if (text.Contains('T', StringComparison.Ordinal) &&
-            DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var instant))
+        if (IsoTimestamp.Parse(text) is { } instant)
         {
             return DateOnly.FromDateTime(instant.UtcDateTime);
         }

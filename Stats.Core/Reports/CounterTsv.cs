@@ -129,8 +129,11 @@ public static class CounterTsv
 
     private static void Row(StringBuilder text, string name, string value) => text.Append(name).Append('\t').Append(Clean(value)).Append('\n');
 
-    /// <summary>Tabs and line breaks inside a value would break the table: they become spaces.</summary>
-    private static string Clean(string value) => value.Replace('\t', ' ').Replace('\r', ' ').Replace('\n', ' ');
+    /// <summary>
+    /// Tabs and line breaks inside a value would break the table: they become spaces. A value a spreadsheet would run as
+    /// a formula is neutralised; the counts are never negative, so no number is touched.
+    /// </summary>
+    private static string Clean(string value) => SpreadsheetText.Neutralise(value.Replace('\t', ' ').Replace('\r', ' ').Replace('\n', ' '));
 
     private static string Filters(ReportRequest request)
     {

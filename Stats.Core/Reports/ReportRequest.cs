@@ -287,6 +287,12 @@ public sealed class ReportRequest
             throw new CounterRequestException(CounterError.InvalidDates($"{name} '{value}' is not a date (yyyy-mm-dd or yyyy-mm)."));
         }
 
+        if (date.Year == DateOnly.MaxValue.Year)
+        {
+            // A report walks its months one after the other: the calendar's last year has no month after it to stop at.
+            throw new CounterRequestException(CounterError.InvalidDates($"{name} '{value}' is after the last month a report can cover, {DateOnly.MaxValue.Year - 1}-12."));
+        }
+
         // Reports cover whole months: a day in the month stands for the month.
         return new DateOnly(date.Year, date.Month, 1);
     }

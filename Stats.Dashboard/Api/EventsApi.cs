@@ -1,5 +1,4 @@
 using System.Data.Common;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -57,7 +56,7 @@ public static class EventsApi
         HttpContext http, EventIngestor ingestor, IOptions<IngestionOptions> options, ILogger<IngestResponse> logger)
     {
         var limits = options.Value;
-        var body = await ReadBodyAsync(http, limits.MaxBodyBytes);
+        var body = await RequestBody.ReadAsync(http, limits.MaxBodyBytes);
         if (body is null)
         {
             return TooLarge($"The body is larger than {limits.MaxBodyBytes:N0} bytes: send smaller batches.");
@@ -107,36 +106,6 @@ public static class EventsApi
         MediaTypeHeaderValue.TryParse(contentType, out var media) &&
         (media.MediaType.Equals(Ndjson, StringComparison.OrdinalIgnoreCase) ||
          media.MediaType.Equals("application/jsonl", StringComparison.OrdinalIgnoreCase));
-
-    /// <summary>The whole body, or null when it is longer than the limit.</summary>
-    private static async Task<ReadOnlyMemory<byte>?> ReadBodyAsync(HttpContext http, long maxBytes)
-    {
-        if (http.Request.ContentLength > maxBytes)
-        {
-            return null;
-        }
-
-        // Our own limit decides; the server's default (30 MB) must not answer first with a bare 413.
-        if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } feature)
-        {
-            feature.MaxRequestBodySize = maxBytes + 1;
-        }
-
-        using var buffer = new MemoryStream(http.Request.ContentLength is { } length ? (int)length : 64 * 1024);
-        var chunk = new byte[64 * 1024];
-        int read;
-        while ((read = await http.Request.Body.ReadAsync(chunk, http.RequestAborted)) > 0)
-        {
-            if (buffer.Length + read > maxBytes)
-            {
-                return null;
-            }
-
-            buffer.Write(chunk, 0, read);
-        }
-
-        return buffer.GetBuffer().AsMemory(0, (int)buffer.Length);
-    }
 
     private static ProblemHttpResult TooLarge(string detail) =>
         TypedResults.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "The batch is too large", detail: detail);

@@ -1,3 +1,6 @@
+using System.Buffers;
+using System.Globalization;
+using System.Text;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -72,7 +75,43 @@ public static class AccountEndpoints
         }
 
         // Browsers drop tabs and newlines from URLs, so "/\t/evil.example" would become "//evil.example".
-        return returnUrl.Any(char.IsControl) ? "/" : returnUrl;
+        if (returnUrl.Any(char.IsControl))
+        {
+            return "/";
+        }
+
+        // The URL goes into a Location header, which is ASCII: other characters go percent-encoded, as browsers send them.
+        return Ascii.IsValid(returnUrl) ? returnUrl : PercentEncodeNonAscii(returnUrl) ?? "/";
+    }
+
+    /// <summary>The URL with each non-ASCII character as its UTF-8 bytes, percent-encoded; null when it is not well-formed Unicode.</summary>
+    private static string? PercentEncodeNonAscii(string url)
+    {
+        var encoded = new StringBuilder(url.Length * 2);
+        Span<byte> utf8 = stackalloc byte[4];
+        for (var i = 0; i < url.Length;)
+        {
+            if (Rune.DecodeFromUtf16(url.AsSpan(i), out var rune, out var used) != OperationStatus.Done)
+            {
+                return null;
+            }
+
+            if (rune.IsAscii)
+            {
+                encoded.Append((char)rune.Value);
+            }
+            else
+            {
+                foreach (var b in utf8[..rune.EncodeToUtf8(utf8)])
+                {
+                    encoded.Append('%').Append(b.ToString("X2", CultureInfo.InvariantCulture));
+                }
+            }
+
+            i += used;
+        }
+
+        return encoded.ToString();
     }
 
     private static async Task<Results<RedirectHttpResult, BadRequest<string>>> DevelopmentSignInAsync(

@@ -57,6 +57,7 @@ public sealed class AuthorizationMatrixTests(SignedInDashboard dashboard) : ICla
         ["GET /metrics"] = ("/metrics", null, s_adminsOnly),
         ["GET /api/stats/"] = ("/api/stats", null, Everyone(200)),
         ["GET /api/stats/records"] = ($"/api/stats/records?recid={Recid}", null, Everyone(200)),
+        ["POST /api/stats/records"] = ("/api/stats/records", $$"""{"recid": ["{{Recid}}"]}""", Everyone(200)),
         // COUNTER_SUSHI harvesters always authenticate with an API key (the status endpoint is public, as the standard says).
         ["GET /sushi/r51/status"] = ("/sushi/r51/status", null, Everyone(200)),
         ["GET /sushi/r51/members"] = ("/sushi/r51/members", null, Everyone(401)),

@@ -135,7 +135,27 @@ public sealed partial class AccountEndpointsTests(DashboardFactory factory) : IC
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
     }
 
-    private HttpClient NewClient() => factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
+    [Theory]
+    [InlineData("/ré", "/r%C3%A9")]
+    [InlineData("/plain?x=1", "/plain?x=1")]
+    [InlineData("//évil.example", "/")]
+    public void SignInAndSignOutSendNonAsciiReturnUrlsPercentEncoded(string returnUrl, string expected) =>
+        Assert.Equal(expected, Stats.Dashboard.Auth.AccountEndpoints.LocalReturnUrl(returnUrl));
+
+    [Theory]
+    [InlineData("/récords/é", "/r%C3%A9cords/%C3%A9")]
+    [InlineData("/記録?q=ü", "/%E8%A8%98%E9%8C%B2?q=%C3%BC")]
+    public async Task ANonAsciiReturnUrlIsFollowedPercentEncoded(string returnUrl, string location)
+    {
+        using var client = NewClient();
+
+        var signedIn = await SignInAsync(client, "demo-user", returnUrl);
+
+        Assert.Equal(HttpStatusCode.Redirect, signedIn.StatusCode);
+        Assert.Equal(location, signedIn.Headers.Location?.OriginalString);
+    }
+
+        private HttpClient NewClient() => factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
 
     private static async Task<HttpResponseMessage> SignInAsync(HttpClient client, string user, string returnUrl)
     {

@@ -37,6 +37,7 @@ public sealed class AppSettingsExampleTests
         { typeof(OidcOptions), OidcOptions.SectionName },
         { typeof(ClaimMappingOptions), ClaimMappingOptions.SectionName },
         { typeof(Stats.Core.Access.AccessOptions), Stats.Core.Access.AccessOptions.SectionName },
+        { typeof(Stats.Core.Queries.QueryLimits), Stats.Core.Queries.QueryLimits.SectionName },
     };
 
     [Theory]

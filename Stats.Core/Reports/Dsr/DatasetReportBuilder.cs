@@ -78,7 +78,7 @@ public sealed class DatasetReportBuilder(IDbContextFactory<StatsDbContext> conte
         var now = clock.GetUtcNow();
         var today = DateOnly.FromDateTime(now.UtcDateTime);
         var begin = new DateOnly(firstMonth.Year, firstMonth.Month, 1);
-        var end = new DateOnly(lastMonth.Year, lastMonth.Month, 1).AddMonths(1).AddDays(-1);
+        var end = new DateOnly(lastMonth.Year, lastMonth.Month, DateTime.DaysInMonth(lastMonth.Year, lastMonth.Month));
         if (end < begin)
         {
             throw DsrReportException.InvalidDates($"The end month {end:yyyy-MM} is before the begin month {begin:yyyy-MM}.");
@@ -108,7 +108,7 @@ public sealed class DatasetReportBuilder(IDbContextFactory<StatsDbContext> conte
         var months = new List<(DateOnly Begin, DateOnly End, ILookup<int, DatasetUsageRow> Usage, ILookup<int, DatasetCountryRow> Countries)>();
         for (var month = begin; month <= end; month = month.AddMonths(1))
         {
-            var monthEnd = month.AddMonths(1).AddDays(-1);
+            var monthEnd = new DateOnly(month.Year, month.Month, DateTime.DaysInMonth(month.Year, month.Month));
             var usage = await UsagePerDataset(context, month, monthEnd).ToListAsync(cancellationToken);
             var countries = usage.Count == 0 ? [] : await CountriesPerDataset(context, month, monthEnd).ToListAsync(cancellationToken);
             months.Add((month, monthEnd, usage.ToLookup(u => u.RecordId), countries.ToLookup(c => c.RecordId)));

@@ -1,12 +1,14 @@
 using System.Globalization;
 using System.Text;
+using Stats.Core.Reports;
 
 namespace Stats.Dashboard.Components.Panels;
 
 /// <summary>
 /// CSV as RFC 4180 writes it: comma-separated, CRLF line ends, a field quoted when it holds a comma, a quote or a line
 /// break (quotes doubled). Numbers and dates are written in the invariant culture (<c>1234</c>, <c>2026-01-31</c>), so a
-/// spreadsheet in any locale reads the same numbers the screen shows.
+/// spreadsheet in any locale reads the same numbers the screen shows. Text a spreadsheet would run as a formula is
+/// neutralised (<see cref="SpreadsheetText"/>); numbers never are.
 /// </summary>
 public static class Csv
 {
@@ -33,7 +35,7 @@ public static class Csv
         DateTime instant => instant.ToString("yyyy-MM-dd'T'HH:mm:ss", CultureInfo.InvariantCulture),
         double number => number.ToString("R", CultureInfo.InvariantCulture),
         IFormattable formattable => formattable.ToString(null, CultureInfo.InvariantCulture),
-        _ => value.ToString() ?? "",
+        _ => SpreadsheetText.Neutralise(value.ToString() ?? ""),
     };
 
     /// <summary>A file name from a title: lower case, letters and digits, dashes.</summary>

@@ -34,4 +34,16 @@ public sealed class CsvTests
     {
         Assert.Equal("downloads-per-file-abcd-1234.csv", Csv.FileName("Downloads per file: abcd-1234"));
     }
+
+    [Fact]
+    public void TextThatASpreadsheetWouldRunAsAFormulaIsNeutralisedButNumbersAreNot()
+    {
+        var csv = Csv.Write(
+            ["title", "delta"],
+            [["=HYPERLINK(\"http://evil.example\",\"x\")", -3L], ["+1 hidden", -0.5], ["-x", 0L], ["@SUM(A1)", 1L], ["plain", 2L]]);
+
+        Assert.Equal(
+            "title,delta\r\n\"'=HYPERLINK(\"\"http://evil.example\"\",\"\"x\"\")\",-3\r\n'+1 hidden,-0.5\r\n'-x,0\r\n'@SUM(A1),1\r\nplain,2\r\n",
+            csv);
+    }
 }

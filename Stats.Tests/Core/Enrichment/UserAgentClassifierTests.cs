@@ -90,4 +90,30 @@ public sealed class UserAgentClassifierTests
         Assert.Equal(EventTraits.Robot, classifier.Classify("TELEPORT PRO/1.29"));
         Assert.Equal(EventTraits.None, classifier.Classify("Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0"));
     }
+
+    [Fact]
+    public void OnlyTheHeadOfAHugeUserAgentIsClassifiedAndRemembered()
+    {
+        var classifier = new UserAgentClassifier(["googlebot"], ["^curl"], cacheSize: 1000, maxLength: 512);
+        var retainedBefore = GC.GetTotalMemory(forceFullCollection: true);
+
+        // Distinct 256 KB user agents: remembered whole, a hundred of them would hold 50 MB.
+        for (var i = 0; i < 100; i++)
+        {
+            Assert.Equal(EventTraits.Robot, classifier.Classify($"Googlebot/{i} " + new string('x', 128 * 1024)));
+        }
+
+        var retained = GC.GetTotalMemory(forceFullCollection: true) - retainedBefore;
+        Assert.True(retained < 5 * 1024 * 1024, $"{retained:N0} bytes retained after classifying 100 huge user agents");
+        GC.KeepAlive(classifier);
+    }
+
+    [Fact]
+    public void APatternBeyondTheClassifiedHeadIsNotSeen()
+    {
+        var classifier = new UserAgentClassifier(["googlebot"], [], maxLength: 64);
+
+        Assert.Equal(EventTraits.Robot, classifier.Classify(new string('x', 50) + " Googlebot"));
+        Assert.Equal(EventTraits.None, classifier.Classify(new string('x', 64) + " Googlebot"));
+    }
 }

@@ -301,6 +301,30 @@ public sealed class EventImporterTests
         Assert.Equal(new ImportProgress(new FileInfo(path).Length, 17, 10), seen[^1]);
     }
 
+    [Fact]
+    public async Task LinesOfBrokenUnicodeOrOfTheCalendarsFirstDayAreBadLinesAndTheOthersAreImported()
+    {
+        await using var store = await TestStore.CreateAsync(DatabaseProvider.Sqlite);
+        await using var ingestion = new IngestionHarness(store);
+        using var folder = new TempFolder();
+        static byte[] Line(string recid, string timestamp = "2024-06-15T13:35:00Z") =>
+            Encoding.UTF8.GetBytes($$"""{"type": "record-view", "timestamp": "{{timestamp}}", "recid": "{{recid}}"}""" + "\n");
+        var path = folder.Combine("events.ndjson");
+        await File.WriteAllBytesAsync(path, [
+            .. Line("good-1"),
+            .. Encoding.UTF8.GetBytes("{\"type\": \"record-view\", \"timestamp\": \"2024-06-15T13:35:00Z\", \"recid\": \"a"), 0xFF, .. Encoding.UTF8.GetBytes("\"}\n"),
+            .. Line("a\\ud800b"),
+            .. Line("first-day", "0001-01-01T00:00:00"),
+            .. Line("good-2"),
+        ], Cancellation);
+
+        var report = await Importer(ingestion).ImportFileAsync(path, cancellationToken: Cancellation);
+
+        Assert.Null(report.Failure);
+        Assert.Equal(2, report.Imported);
+        Assert.Equal([2L, 3L, 4L], report.FirstBadLines.Select(b => b.Number));
+    }
+
     private static EventImporter Importer(IngestionHarness ingestion) =>
         new(ingestion.Ingestor, new RouteTable(ImportOptions.DefaultRoutes), ingestion.Clock);
 

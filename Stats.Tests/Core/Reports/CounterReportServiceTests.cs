@@ -355,6 +355,26 @@ public sealed class CounterReportServiceTests
         Assert.Empty(CounterSchema.Errors("IR_A1", Json(a1)));
     }
 
+    [Fact]
+    public async Task ATitleASpreadsheetWouldRunAsAFormulaIsNeutralisedInTheTabularForm()
+    {
+        await using var store = await TestStore.CreateAsync(DatabaseProvider.Sqlite);
+        await using var ingestion = new IngestionHarness(store, s_julyTenth);
+        const string Title = "=HYPERLINK(\"http://evil.example\",\"Open me\")";
+        await ingestion.IngestAsync(
+            TestEvents.Published("formula-1", s_juneNoon.AddYears(-2), title: Title),
+            TestEvents.Download("formula-1", "a.csv", s_juneNoon, sessionId: "a"));
+        await ingestion.AggregateAsync();
+
+        var result = await ReportAsync(Service(store, ingestion.Clock), CounterReport.IR, "2024-06", "2024-06");
+        var rows = CounterTsv.Report(result, new SushiOptions()).Split('\n').Select(r => r.Split('\t')).ToList();
+
+        var items = rows.Skip(15).Where(r => r.Length > 1).ToList();
+        Assert.NotEmpty(items);
+        Assert.All(items, r => Assert.Equal("'" + Title, r[0]));
+        Assert.All(items, r => Assert.Equal("1", r[^2]));
+    }
+
     [Theory]
     [MemberData(nameof(StoreProviders.All), MemberType = typeof(StoreProviders))]
     public async Task TheTabularFormHasTheCounterHeaderThenARowPerItemAndMetric(DatabaseProvider provider)
