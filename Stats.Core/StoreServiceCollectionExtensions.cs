@@ -22,6 +22,7 @@ public static class StoreServiceCollectionExtensions
         builder.Services.AddSingleton<IDbContextFactory<StatsDbContext>>(sp => sp.GetRequiredService<StatsDbContextFactory>());
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<StoreMigrator>();
+        builder.Services.AddSingleton<StoreWriteHealth>();
         return builder;
     }
 }

@@ -1,7 +1,5 @@
-using System.Data.Common;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 using Microsoft.OpenApi;
@@ -48,12 +46,14 @@ public static class EventsApi
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
+            // A batch is committed whole or not at all (ApiExceptionHandler answers the outage).
+            .WithMetadata(new StoreOutageNote("No event of this batch was stored. Retry later; events that carry an 'id' are safe to resend."))
             .DisableAntiforgery();
         return app;
     }
 
     internal static async Task<IResult> PostEventsAsync(
-        HttpContext http, ApiKeyService keys, EventIngestor ingestor, IOptions<IngestionOptions> options, ILogger<IngestResponse> logger)
+        HttpContext http, ApiKeyService keys, EventIngestor ingestor, IOptions<IngestionOptions> options)
     {
         var (_, denied) = await ApiKeyAuthentication.RequireScopeAsync(http, keys, ApiScopes.Ingest);
         if (denied is not null)
@@ -84,21 +84,7 @@ public static class EventsApi
             return TooLarge(ex.Message);
         }
 
-        IngestResult result;
-        try
-        {
-            result = await ingestor.IngestAsync([.. batch.Events.Select(e => e.Event)], http.RequestAborted);
-        }
-        catch (Exception ex) when (IsStoreUnavailable(ex))
-        {
-            // Nothing of the batch was acknowledged: the client retries, and events with ids are not doubled.
-            logger.LogWarning("Events not stored, the store is unavailable: {Error}", ex.GetType().Name);
-            http.Response.Headers[HeaderNames.RetryAfter] = "5";
-            return TypedResults.Problem(
-                statusCode: StatusCodes.Status503ServiceUnavailable,
-                title: "The store is unavailable",
-                detail: "No event of this batch was stored. Retry later; events that carry an 'id' are safe to resend.");
-        }
+        var result = await ingestor.IngestAsync([.. batch.Events.Select(e => e.Event)], http.RequestAborted);
 
         // The ingestor numbers its rejections within the events it was given: map them back to the batch.
         var rejected = batch.Rejected
@@ -145,12 +131,4 @@ public static class EventsApi
 
     private static ProblemHttpResult TooLarge(string detail) =>
         TypedResults.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "The batch is too large", detail: detail);
-
-    /// <summary>Failures of the database itself (unreachable, locked, timed out), as opposed to bugs.</summary>
-    private static bool IsStoreUnavailable(Exception ex) => ex switch
-    {
-        DbException or DbUpdateException or TimeoutException => true,
-        InvalidOperationException { InnerException: { } inner } => IsStoreUnavailable(inner),
-        _ => false,
-    };
 }

@@ -1,7 +1,5 @@
-using System.Data.Common;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Options;
 using Stats.Core;
 using Stats.Core.Reports;
@@ -28,7 +26,7 @@ public static class SushiApi
     public static IEndpointRouteBuilder MapSushiApi(this IEndpointRouteBuilder app)
     {
         var basePath = app.ServiceProvider.GetRequiredService<IOptions<SushiOptions>>().Value.BasePath;
-        var api = app.MapGroup(basePath + "/r51").WithTags("COUNTER_SUSHI").DisableAntiforgery();
+        var api = app.MapGroup(basePath + "/r51").WithTags("COUNTER_SUSHI").WithMetadata(new CounterFailureShape()).DisableAntiforgery();
         api.MapGet("/status", GetStatus).WithName("SushiStatus").WithSummary("Whether the reporting service is active (public).");
         api.MapGet("/members", GetMembersAsync).WithName("SushiMembers").WithSummary("The customers: \"The World\" (0000000000000000), and communities when they are members.");
         api.MapGet("/reports", GetReportListAsync).WithName("SushiReports").WithSummary("The reports supported, with the months available.");
@@ -53,15 +51,12 @@ public static class SushiApi
             return Error(error);
         }
 
-        return await GuardAsync(async () =>
+        if (await UnknownCustomerAsync(http, reports) is { } unknown)
         {
-            if (await UnknownCustomerAsync(http, reports) is { } unknown)
-            {
-                return Error(unknown);
-            }
+            return Error(unknown);
+        }
 
-            return TypedResults.Json(CounterJson.Members(await reports.MembersAsync(http.RequestAborted)));
-        });
+        return TypedResults.Json(CounterJson.Members(await reports.MembersAsync(http.RequestAborted)));
     }
 
     internal static async Task<IResult> GetReportListAsync(HttpContext http, SushiAuthentication auth, CounterReportService reports, IOptions<SushiOptions> options)
@@ -72,15 +67,12 @@ public static class SushiApi
             return Error(error);
         }
 
-        return await GuardAsync(async () =>
+        if (await UnknownCustomerAsync(http, reports) is { } unknown)
         {
-            if (await UnknownCustomerAsync(http, reports) is { } unknown)
-            {
-                return Error(unknown);
-            }
+            return Error(unknown);
+        }
 
-            return TypedResults.Json(CounterJson.ReportList(await reports.ReportListAsync(http.RequestAborted), options.Value));
-        });
+        return TypedResults.Json(CounterJson.ReportList(await reports.ReportListAsync(http.RequestAborted), options.Value));
     }
 
     internal static async Task<IResult> GetReportAsync(
@@ -92,22 +84,19 @@ public static class SushiApi
             return Error(error);
         }
 
-        return await GuardAsync(async () =>
+        var query = http.Request.Query.ToDictionary(q => q.Key.ToLowerInvariant(), q => q.Value.ToString(), StringComparer.Ordinal);
+        try
         {
-            var query = http.Request.Query.ToDictionary(q => q.Key.ToLowerInvariant(), q => q.Value.ToString(), StringComparer.Ordinal);
-            try
-            {
-                var request = ReportRequest.Parse(report, query, options.Value);
-                var result = await reports.BuildAsync(request, http.RequestAborted);
-                return WantsTsv(http, query)
-                    ? TypedResults.Text(CounterTsv.Report(result, options.Value), Tsv + "; charset=utf-8")
-                    : TypedResults.Json(CounterJson.Report(result, options.Value));
-            }
-            catch (CounterRequestException ex)
-            {
-                return Error(ex.Error);
-            }
-        });
+            var request = ReportRequest.Parse(report, query, options.Value);
+            var result = await reports.BuildAsync(request, http.RequestAborted);
+            return WantsTsv(http, query)
+                ? TypedResults.Text(CounterTsv.Report(result, options.Value), Tsv + "; charset=utf-8")
+                : TypedResults.Json(CounterJson.Report(result, options.Value));
+        }
+        catch (CounterRequestException ex)
+        {
+            return Error(ex.Error);
+        }
     }
 
     private static bool WantsTsv(HttpContext http, Dictionary<string, string> query) =>
@@ -123,18 +112,16 @@ public static class SushiApi
             : null;
     }
 
-    /// <summary>A store that cannot be reached answers COUNTER's 1000 (503), not a page of HTML.</summary>
-    private static async Task<IResult> GuardAsync(Func<Task<IResult>> answer)
-    {
-        try
-        {
-            return await answer();
-        }
-        catch (Exception ex) when (ex is DbException or TimeoutException or InvalidOperationException { InnerException: DbException } or RetryLimitExceededException)
-        {
-            return Error(CounterError.ServiceNotAvailable("The usage store is not reachable; try again later."));
-        }
-    }
-
     private static JsonHttpResult<JsonObject> Error(CounterError error) => TypedResults.Json(CounterJson.Error(error), statusCode: error.HttpStatus);
+
+    /// <summary>
+    /// A store outage (ApiExceptionHandler decides what is one) is COUNTER's exception 1000 with its 503, as harvesters
+    /// expect; other failures keep the problem details.
+    /// </summary>
+    private sealed class CounterFailureShape : IApiFailureShape
+    {
+        public IResult? Answer(ApiFailure failure) => failure.RetryAfter is not null
+            ? Error(CounterError.ServiceNotAvailable("The usage store is not reachable; try again later."))
+            : null;
+    }
 }
