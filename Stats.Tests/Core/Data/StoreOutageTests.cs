@@ -78,7 +78,7 @@ public sealed class StoreOutageTests
     public async Task ASqliteWriteThatWaitsPastItsTimeoutForALockIsAnOutageDescribedInOneLine()
     {
         await using var store = await TestStore.CreateAsync(DatabaseProvider.Sqlite);
-        var connectionString = store.ConnectionString + ";Default Timeout=0;Pooling=False";
+        var connectionString = store.ConnectionString + ";Default Timeout=1;Pooling=False";
         await using var holder = new SqliteConnection(connectionString);
         await holder.OpenAsync(Cancellation);
         await using (var begin = holder.CreateCommand())
