@@ -45,7 +45,7 @@ public sealed class OwnPostgreSqlCluster : IAsyncDisposable
         }
 
         // /tmp rather than a temp folder under root's home: the postgres user must be able to enter it.
-        var folder = Directory.CreateTempSubdirectory(Environment.IsPrivilegedProcess ? "/tmp/stats-pg-" : "stats-pg-").FullName;
+        var folder = Directory.CreateDirectory(Path.Combine(Environment.IsPrivilegedProcess ? "/tmp" : Path.GetTempPath(), $"stats-pg-{Guid.NewGuid():N}")).FullName;
         if (Environment.IsPrivilegedProcess && !OperatingSystem.IsWindows())
         {
             File.SetUnixFileMode(folder, (UnixFileMode)0x1FF);
