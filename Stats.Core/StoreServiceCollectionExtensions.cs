@@ -27,6 +27,7 @@ public static class StoreServiceCollectionExtensions
         builder.Services.AddOptions<EventTypeOptions>().BindConfiguration(EventTypeOptions.SectionName).ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<EventTypeOptions>, EventTypeOptionsValidator>();
         builder.Services.AddSingleton<EventTypeRegistry>();
+        builder.Services.AddSingleton<StoreWriteHealth>();
         return builder;
     }
 }

@@ -47,6 +47,7 @@ try
     builder.Services.AddMudServices();
     builder.Services.AddOpenApi();
     builder.Services.AddProblemDetails();
+    builder.Services.AddExceptionHandler<ApiExceptionHandler>();
     builder.Services.AddSingleton<StartupTasks>();
     // Who is signed in comes from the sign-in (ADR-010); the access rules decide what they see (ADR-009).
     builder.Services.AddCascadingAuthenticationState();
@@ -71,10 +72,10 @@ try
     app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
     app.UseStatsSecurity();
 
-    // Inside the page handlers: the API (and the report harvesters' SUSHI base) answers its unhandled errors with
-    // problem details (RFC 7807) before they see them.
+    // Inside the page handlers: the API (and the report harvesters' SUSHI base) answers its unhandled errors through
+    // ApiExceptionHandler (problem details, RFC 7807; 503 + Retry-After for a store outage) before they see them.
     var sushiBase = app.Services.GetRequiredService<IOptions<Stats.Core.Reports.SushiOptions>>().Value.BasePath;
-    app.UseWhen(context => IsApi(context) || context.Request.Path.StartsWithSegments(sushiBase), api =>
+    app.UseWhen(context => ApiExceptionHandler.Covers(context, sushiBase), api =>
     {
         api.UseExceptionHandler();
         api.UseStatusCodePages();
@@ -107,8 +108,6 @@ catch (OptionsValidationException ex)
     Console.Error.WriteLine($"Configuration error: {string.Join(" ", ex.Failures)}");
     return 1;
 }
-
-static bool IsApi(HttpContext context) => context.Request.Path.StartsWithSegments("/api");
 
 /// <summary>The entry point, visible to the test host.</summary>
 public partial class Program;

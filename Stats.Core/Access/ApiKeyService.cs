@@ -196,7 +196,7 @@ public sealed class ApiKeyService(IDbContextFactory<StatsDbContext> contextFacto
             var at = now.UtcDateTime;
             await KeyById(context, id).ExecuteUpdateAsync(k => k.SetProperty(x => x.LastUsedAt, at), cancellationToken);
         }
-        catch (Exception ex) when (ex is System.Data.Common.DbException or DbUpdateException or TimeoutException)
+        catch (Exception ex) when (StoreOutage.IsOutage(ex))
         {
             // "Last used" is a hint for admins: a busy or unavailable store must not fail the request that used the key.
         }

@@ -16,6 +16,9 @@ public sealed record AggregationReport(
     string? Error)
 {
     public long Events => Days.Sum(d => d.Events);
+
+    /// <summary>True when the run failed because the store was unavailable (<see cref="StoreOutage"/>): retrying later may succeed.</summary>
+    public bool StoreUnavailable { get; init; }
 }
 
 /// <summary>
@@ -28,7 +31,8 @@ public sealed class AggregationRunner(
     IOptions<AggregationOptions> options,
     AggregationMetrics metrics,
     AggregateChangeNotifier notifier,
-    ILogger<AggregationRunner> logger) : IDisposable
+    ILogger<AggregationRunner> logger,
+    StoreWriteHealth? writeHealth = null) : IDisposable
 {
     public const string LeaseName = "aggregator";
 
@@ -44,6 +48,12 @@ public sealed class AggregationRunner(
 
     /// <summary>This instance, as the lease and the run history name it.</summary>
     public string Holder { get; } = $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid().ToString("N")[..8]}";
+
+    /// <summary>
+    /// Called after each day is computed, before the next is read: lets a test change the store while a run is in
+    /// progress (records that appear mid-run) without waiting for time to pass.
+    /// </summary>
+    internal Func<DateOnly, CancellationToken, Task>? DayComputed { get; set; }
 
     /// <summary>Recomputes every dirty day.</summary>
     public Task<AggregationReport> RunAsync(CancellationToken cancellationToken = default) => RunAsync(null, cancellationToken);
@@ -69,17 +79,25 @@ public sealed class AggregationRunner(
     {
         var watch = Stopwatch.StartNew();
         var startedAt = Now;
-        await using (var context = await contextFactory.CreateDbContextAsync(cancellationToken))
+        try
         {
+            await using var context = await contextFactory.CreateDbContextAsync(cancellationToken);
             if (!await TryTakeLeaseAsync(context, cancellationToken))
             {
                 var lease = await Lease(context).FirstOrDefaultAsync(cancellationToken);
                 return new AggregationReport(false, lease?.Holder, lease?.ExpiresAt, [], watch.Elapsed, null);
             }
         }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // Taking the lease is a write: failing it is what health reports as writes failing.
+            writeHealth?.Failed(StoreWriteHealth.Aggregation, ex);
+            throw;
+        }
 
         var days = new List<DayReport>();
         string? error = null;
+        var storeUnavailable = false;
         try
         {
             var catalog = new CatalogSnapshot();
@@ -90,6 +108,11 @@ public sealed class AggregationRunner(
             foreach (var (day, version) in toAggregate)
             {
                 group.Add(await DailyAggregator.ComputeAsync(context, catalog, day, version, states.GetValueOrDefault(day), cancellationToken));
+                if (DayComputed is { } dayComputed)
+                {
+                    await dayComputed(day, cancellationToken);
+                }
+
                 if (group.Count >= MaxGroupDays || group.Sum(d => d.Rows) >= MaxGroupRows)
                 {
                     await WriteGroupAsync(context, group, days, cancellationToken);
@@ -101,15 +124,30 @@ public sealed class AggregationRunner(
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             error = ex.GetType().Name + ": " + ex.Message;
+            storeUnavailable = StoreOutage.IsOutage(ex);
             metrics.RunFailed();
-            logger.LogError(ex, "Aggregation failed after {Days} day(s).", days.Count);
+            writeHealth?.Failed(StoreWriteHealth.Aggregation, ex);
+            if (storeUnavailable)
+            {
+                // Not a bug: the cause is enough, the next run retries.
+                logger.LogWarning("Aggregation stopped after {Days} day(s): the store is unavailable ({Error}).", days.Count, StoreOutage.Describe(ex));
+            }
+            else
+            {
+                logger.LogError(ex, "Aggregation failed after {Days} day(s).", days.Count);
+            }
         }
         finally
         {
             await FinishAsync(startedAt, days, error);
         }
 
-        var result = new AggregationReport(true, Holder, null, days, watch.Elapsed, error);
+        if (error is null)
+        {
+            writeHealth?.Succeeded(StoreWriteHealth.Aggregation);
+        }
+
+        var result = new AggregationReport(true, Holder, null, days, watch.Elapsed, error) { StoreUnavailable = storeUnavailable };
         if (days.Count > 0)
         {
             notifier.Publish(new AggregatesChanged([.. days.Select(d => d.Day)]));
@@ -188,7 +226,7 @@ public sealed class AggregationRunner(
             await context.SaveChangesAsync(cancellationToken);
             return true;
         }
-        catch (DbUpdateException)
+        catch (DbUpdateException ex) when (!StoreOutage.IsOutage(ex))
         {
             // Another instance created the lease first.
             return false;

@@ -34,13 +34,10 @@ internal sealed class CatalogSnapshot
         }
 
         // The whole catalog at first, then only what is new: a handful of queries per run.
-        var rows = _records.Count == 0
-            ? await RecordRows(context).ToListAsync(cancellationToken)
-            : await RecordRows(context).Where(r => missing.Contains(r.Id)).ToListAsync(cancellationToken);
-        var memberships = (_records.Count == 0
-                ? await Memberships(context).ToListAsync(cancellationToken)
-                : await Memberships(context).Where(m => missing.Contains(m.RecordId)).ToListAsync(cancellationToken))
-            .ToLookup(m => m.RecordId, m => m.CommunityId);
+        // Filtered before the projection: EF cannot translate a filter on a member of a constructed record.
+        var only = _records.Count == 0 ? null : missing;
+        var rows = await RecordRows(context, only).ToListAsync(cancellationToken);
+        var memberships = (await Memberships(context, only).ToListAsync(cancellationToken)).ToLookup(m => m.RecordId, m => m.CommunityId);
         var first = _records.Count == 0;
         foreach (var r in rows)
         {
@@ -103,12 +100,22 @@ internal sealed class CatalogSnapshot
 
     // The snapshot's queries, exposed for the translation tests of every provider.
 
-    internal static IQueryable<RecordRow> RecordRows(StatsDbContext context) =>
-        context.Records.Select(r => new RecordRow(r.Id, r.ExternalId, r.ParentExternalId, r.OwnerId, r.AccessRight, r.PublishedAt));
+    /// <summary>Every record, or only those of <paramref name="ids"/>.</summary>
+    internal static IQueryable<RecordRow> RecordRows(StatsDbContext context, IReadOnlyCollection<int>? ids = null) =>
+        (ids is null ? context.Records : context.Records.Where(r => ids.Contains(r.Id)))
+            .Select(r => new RecordRow(r.Id, r.ExternalId, r.ParentExternalId, r.OwnerId, r.AccessRight, r.PublishedAt));
 
-    internal static IQueryable<Membership> Memberships(StatsDbContext context) =>
-        context.Set<Dictionary<string, object>>("RecordCommunities")
-            .Select(j => new Membership(EF.Property<int>(j, "RecordId"), EF.Property<int>(j, "CommunityId")));
+    /// <summary>Every record's communities, or only those of the records of <paramref name="ids"/>.</summary>
+    internal static IQueryable<Membership> Memberships(StatsDbContext context, IReadOnlyCollection<int>? ids = null)
+    {
+        var links = context.Set<Dictionary<string, object>>("RecordCommunities").AsQueryable();
+        if (ids is not null)
+        {
+            links = links.Where(j => ids.Contains(EF.Property<int>(j, "RecordId")));
+        }
+
+        return links.Select(j => new Membership(EF.Property<int>(j, "RecordId"), EF.Property<int>(j, "CommunityId")));
+    }
 
     internal static IQueryable<Label> LabelsOfKind(StatsDbContext context, LabelKind kind, IReadOnlyCollection<string> values) =>
         context.Labels.AsNoTracking().Where(l => l.Kind == kind && values.Contains(l.Value));

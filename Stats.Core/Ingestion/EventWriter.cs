@@ -23,15 +23,17 @@ public sealed class EventWriter : IAsyncDisposable
     private readonly IDbContextFactory<StatsDbContext> _contextFactory;
     private readonly TimeProvider _clock;
     private readonly ILogger<EventWriter> _logger;
+    private readonly StoreWriteHealth? _health;
     private readonly CatalogResolver _catalog = new();
     private readonly Channel<PendingBatch> _queue = Channel.CreateUnbounded<PendingBatch>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Task _loop;
 
-    public EventWriter(IDbContextFactory<StatsDbContext> contextFactory, TimeProvider clock, ILogger<EventWriter> logger)
+    public EventWriter(IDbContextFactory<StatsDbContext> contextFactory, TimeProvider clock, ILogger<EventWriter> logger, StoreWriteHealth? health = null)
     {
         _contextFactory = contextFactory;
         _clock = clock;
         _logger = logger;
+        _health = health;
         _loop = Task.Run(RunAsync);
     }
 
@@ -77,6 +79,7 @@ public sealed class EventWriter : IAsyncDisposable
         try
         {
             var results = await CommitAsync(group);
+            _health?.Succeeded(StoreWriteHealth.Ingestion);
             for (var i = 0; i < group.Count; i++)
             {
                 group[i].Completion.TrySetResult(results[i]);
@@ -94,6 +97,7 @@ public sealed class EventWriter : IAsyncDisposable
         catch (Exception ex)
         {
             _logger.LogError("A batch of {Events} events could not be stored: {Error}", group[0].Rows.Count, ex.GetType().Name + ": " + ex.Message);
+            _health?.Failed(StoreWriteHealth.Ingestion, ex);
             group[0].Completion.TrySetException(ex);
         }
     }

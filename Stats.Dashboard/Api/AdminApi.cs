@@ -1,8 +1,8 @@
-using System.Data.Common;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
+using Stats.Core.Access;
 using Stats.Core.Retention;
 using Stats.Dashboard.Auth;
 
@@ -48,11 +48,14 @@ public static class AdminApi
                 "can no longer be linked to anyone. With dry_run, only counts.")
             .Accepts<EraseUserRequest>("application/json")
             .Produces<EraseUserResponse>()
-            .ProducesProblem(StatusCodes.Status400BadRequest);
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
+            .WithMetadata(new StoreOutageNote("The erasure did not finish: days already done stay done. Send the same request again."));
 
         admin.MapGet("/pipeline", PipelineApi.GetStatusAsync)
             .WithName("PipelineStatus")
-            .WithSummary("The aggregation pipeline: last run, last success and failure, backlog (dirty days, events waiting, oldest), lease.");
+            .WithSummary("The aggregation pipeline: last run, last success and failure, backlog (dirty days, events waiting, oldest), lease.")
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         return admin;
     }
 
@@ -93,18 +96,7 @@ public static class AdminApi
             return BadRequest("Field 'user_id' is required: the id of the user whose raw events are erased.");
         }
 
-        ErasureResult result;
-        try
-        {
-            result = await erasure.EraseAsync(request.UserId, request.DryRun, http.RequestAborted);
-        }
-        catch (Exception ex) when (ex is DbException or DbUpdateException or TimeoutException)
-        {
-            return TypedResults.Problem(
-                statusCode: StatusCodes.Status503ServiceUnavailable,
-                title: "The store is unavailable",
-                detail: "The erasure did not finish: days already done stay done. Send the same request again.");
-        }
+        var result = await erasure.EraseAsync(request.UserId, request.DryRun, http.RequestAborted);
 
         // Never the user id: the log would keep what the erasure removes.
         logger.LogInformation(

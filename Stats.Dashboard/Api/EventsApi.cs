@@ -1,6 +1,4 @@
-using System.Data.Common;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 using Microsoft.OpenApi;
@@ -47,13 +45,15 @@ public static class EventsApi
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
+            // A batch is committed whole or not at all (ApiExceptionHandler answers the outage).
+            .WithMetadata(new StoreOutageNote("No event of this batch was stored. Retry later; events that carry an 'id' are safe to resend."))
             .DisableAntiforgery()
             .RequireAuthorization(StatsPolicies.Ingest);
         return app;
     }
 
     internal static async Task<IResult> PostEventsAsync(
-        HttpContext http, EventIngestor ingestor, IOptions<IngestionOptions> options, ILogger<IngestResponse> logger)
+        HttpContext http, EventIngestor ingestor, IOptions<IngestionOptions> options)
     {
         var limits = options.Value;
         var body = await RequestBody.ReadAsync(http, limits.MaxBodyBytes);
@@ -78,21 +78,7 @@ public static class EventsApi
             return TooLarge(ex.Message);
         }
 
-        IngestResult result;
-        try
-        {
-            result = await ingestor.IngestAsync([.. batch.Events.Select(e => e.Event)], http.RequestAborted);
-        }
-        catch (Exception ex) when (IsStoreUnavailable(ex))
-        {
-            // Nothing of the batch was acknowledged: the client retries, and events with ids are not doubled.
-            logger.LogWarning("Events not stored, the store is unavailable: {Error}", ex.GetType().Name);
-            http.Response.Headers[HeaderNames.RetryAfter] = "5";
-            return TypedResults.Problem(
-                statusCode: StatusCodes.Status503ServiceUnavailable,
-                title: "The store is unavailable",
-                detail: "No event of this batch was stored. Retry later; events that carry an 'id' are safe to resend.");
-        }
+        var result = await ingestor.IngestAsync([.. batch.Events.Select(e => e.Event)], http.RequestAborted);
 
         // The ingestor numbers its rejections within the events it was given: map them back to the batch.
         var rejected = batch.Rejected
@@ -109,12 +95,4 @@ public static class EventsApi
 
     private static ProblemHttpResult TooLarge(string detail) =>
         TypedResults.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "The batch is too large", detail: detail);
-
-    /// <summary>Failures of the database itself (unreachable, locked, timed out), as opposed to bugs.</summary>
-    private static bool IsStoreUnavailable(Exception ex) => ex switch
-    {
-        DbException or DbUpdateException or TimeoutException => true,
-        InvalidOperationException { InnerException: { } inner } => IsStoreUnavailable(inner),
-        _ => false,
-    };
 }

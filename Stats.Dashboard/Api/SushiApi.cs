@@ -1,7 +1,5 @@
-using System.Data.Common;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Options;
 using Stats.Core;
 using Stats.Core.Reports;
@@ -51,47 +49,44 @@ public static class SushiApi
 
     internal static IResult GetStatus(IOptions<SushiOptions> options) => TypedResults.Json(CounterJson.Status(options.Value, active: true));
 
-    internal static Task<IResult> GetMembersAsync(HttpContext http, CounterReportService reports) =>
-        GuardAsync(async () =>
+    internal static async Task<IResult> GetMembersAsync(HttpContext http, CounterReportService reports)
+    {
+        if (await UnknownCustomerAsync(http, reports) is { } unknown)
         {
-            if (await UnknownCustomerAsync(http, reports) is { } unknown)
-            {
-                return Error(unknown);
-            }
+            return Error(unknown);
+        }
 
-            return TypedResults.Json(CounterJson.Members(await reports.MembersAsync(http.RequestAborted)));
-        });
+        return TypedResults.Json(CounterJson.Members(await reports.MembersAsync(http.RequestAborted)));
+    }
 
-    internal static Task<IResult> GetReportListAsync(HttpContext http, CounterReportService reports, IOptions<SushiOptions> options) =>
-        GuardAsync(async () =>
+    internal static async Task<IResult> GetReportListAsync(HttpContext http, CounterReportService reports, IOptions<SushiOptions> options)
+    {
+        if (await UnknownCustomerAsync(http, reports) is { } unknown)
         {
-            if (await UnknownCustomerAsync(http, reports) is { } unknown)
-            {
-                return Error(unknown);
-            }
+            return Error(unknown);
+        }
 
-            return TypedResults.Json(CounterJson.ReportList(await reports.ReportListAsync(http.RequestAborted), options.Value));
-        });
+        return TypedResults.Json(CounterJson.ReportList(await reports.ReportListAsync(http.RequestAborted), options.Value));
+    }
 
-    internal static Task<IResult> GetReportAsync(
-        CounterReport report, HttpContext http, ViewerClaims claims, CounterReportService reports, IOptions<SushiOptions> options) =>
-        GuardAsync(async () =>
+    internal static async Task<IResult> GetReportAsync(
+        CounterReport report, HttpContext http, ViewerClaims claims, CounterReportService reports, IOptions<SushiOptions> options)
+    {
+        var query = http.Request.Query.ToDictionary(q => q.Key.ToLowerInvariant(), q => q.Value.ToString(), StringComparer.Ordinal);
+        try
         {
-            var query = http.Request.Query.ToDictionary(q => q.Key.ToLowerInvariant(), q => q.Value.ToString(), StringComparer.Ordinal);
-            try
-            {
-                var request = ReportRequest.Parse(report, query, options.Value);
-                // The harvester's key reads as its role: usage the access rules hide from it is left out.
-                var result = await reports.BuildAsync(request, claims.ViewerOf(http.User), http.RequestAborted);
-                return WantsTsv(http, query)
-                    ? TypedResults.Text(CounterTsv.Report(result, options.Value), Tsv + "; charset=utf-8")
-                    : TypedResults.Json(CounterJson.Report(result, options.Value));
-            }
-            catch (CounterRequestException ex)
-            {
-                return Error(ex.Error);
-            }
-        });
+            var request = ReportRequest.Parse(report, query, options.Value);
+            // The harvester's key reads as its role: usage the access rules hide from it is left out.
+            var result = await reports.BuildAsync(request, claims.ViewerOf(http.User), http.RequestAborted);
+            return WantsTsv(http, query)
+                ? TypedResults.Text(CounterTsv.Report(result, options.Value), Tsv + "; charset=utf-8")
+                : TypedResults.Json(CounterJson.Report(result, options.Value));
+        }
+        catch (CounterRequestException ex)
+        {
+            return Error(ex.Error);
+        }
+    }
 
     private static bool WantsTsv(HttpContext http, Dictionary<string, string> query) =>
         query.TryGetValue("format", out var format)
@@ -104,19 +99,6 @@ public static class SushiApi
         return customer.Length > 0 && await reports.MemberAsync(customer, http.RequestAborted) is null
             ? CounterError.NotAuthorizedForInstitution($"customer_id {customer} is not a member: see /members.")
             : null;
-    }
-
-    /// <summary>A store that cannot be reached answers COUNTER's 1000 (503), not a page of HTML.</summary>
-    private static async Task<IResult> GuardAsync(Func<Task<IResult>> answer)
-    {
-        try
-        {
-            return await answer();
-        }
-        catch (Exception ex) when (ex is DbException or TimeoutException or InvalidOperationException { InnerException: DbException } or RetryLimitExceededException)
-        {
-            return Error(CounterError.ServiceNotAvailable("The usage store is not reachable; try again later."));
-        }
     }
 
     private static JsonHttpResult<JsonObject> Error(CounterError error) => TypedResults.Json(CounterJson.Error(error), statusCode: error.HttpStatus);

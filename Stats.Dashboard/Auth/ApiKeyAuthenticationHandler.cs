@@ -6,6 +6,7 @@ using Microsoft.Net.Http.Headers;
 using Stats.Core.Access;
 using Stats.Core.Reports;
 using Stats.Dashboard.Access;
+using Stats.Dashboard.Api;
 
 namespace Stats.Dashboard.Auth;
 
@@ -22,9 +23,16 @@ public sealed class ApiKeyAuthenticationOptions : AuthenticationSchemeOptions
     public bool KeyInSushiQuery { get; set; }
 }
 
-/// <summary>How a SUSHI endpoint writes a COUNTER exception (R5.1's objects, or Make Data Count's lower-case ones).</summary>
-public sealed record SushiErrorFormat(Func<CounterError, IResult> Write)
+/// <summary>
+/// How a SUSHI endpoint writes a COUNTER exception (R5.1's objects, or Make Data Count's lower-case ones): for the key
+/// scheme's refusals, the rate limit, and a store outage (COUNTER's 1000 with its 503, as harvesters expect; other
+/// failures keep the problem details of <see cref="ApiExceptionHandler"/>).
+/// </summary>
+public sealed record SushiErrorFormat(Func<CounterError, IResult> Write) : IApiFailureShape
 {
+    public IResult? Answer(ApiFailure failure) =>
+        failure.RetryAfter is not null ? Write(CounterError.ServiceNotAvailable("The usage store is not reachable; try again later.")) : null;
+
     /// <summary>The format of the request's endpoint; R5.1's by default.</summary>
     public static SushiErrorFormat Of(HttpContext http) =>
         http.GetEndpoint()?.Metadata.GetMetadata<SushiErrorFormat>() ?? new SushiErrorFormat(e => TypedResults.Json(CounterJson.Error(e), statusCode: e.HttpStatus));

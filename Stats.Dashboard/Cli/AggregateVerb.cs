@@ -17,7 +17,7 @@ internal static class AggregateVerb
         if (!TryParseRange(invocation, out var range, out var error))
         {
             Console.Error.WriteLine(error);
-            return 2;
+            return ExitCodes.Usage;
         }
 
         await services.GetRequiredService<StoreMigrator>().MigrateAsync(cancellationToken);
@@ -33,22 +33,37 @@ internal static class AggregateVerb
 
         if (!report.LeaseAcquired)
         {
-            Console.Error.WriteLine($"Another instance is aggregating ({report.LeaseHolder}, lease until {report.LeaseExpiresAt:u}); try again later.");
-            return 1;
+            Console.Error.WriteLine($"aggregate: another instance is aggregating ({report.LeaseHolder}, lease until {report.LeaseExpiresAt:u}); try again later.");
+            return ExitCodes.Failed;
         }
 
+        return Report(CommandLine.Aggregate, report);
+    }
+
+    /// <summary>
+    /// Prints what the run did (<see cref="Print"/>) and, when it failed, one line on standard error saying why and what
+    /// stays done; returns the verb's exit code.
+    /// </summary>
+    public static int Report(string verb, AggregationReport report)
+    {
         Print(report);
-        if (report.Error is not null)
+        if (report.Error is null)
         {
-            Console.Error.WriteLine($"Aggregation failed: {report.Error}");
-            return 1;
+            return ExitCodes.Success;
         }
 
-        return 0;
+        if (report.StoreUnavailable)
+        {
+            Console.Error.WriteLine(VerbFailures.StoreUnavailable(verb, report.Error));
+            return ExitCodes.StoreUnavailable;
+        }
+
+        Console.Error.WriteLine($"{verb}: aggregation failed after {report.Days.Count} day(s) ({report.Error.ReplaceLineEndings(" ")}). Days already aggregated stay aggregated; the others stay marked.");
+        return ExitCodes.Failed;
     }
 
     /// <summary>One line per day, then the total: what an operator checks after an import or a fix.</summary>
-    public static void Print(AggregationReport report)
+    private static void Print(AggregationReport report)
     {
         foreach (var day in report.Days.OrderBy(d => d.Day))
         {
@@ -58,6 +73,17 @@ internal static class AggregateVerb
         }
 
         var rate = report.Elapsed.TotalSeconds > 0 ? report.Events / report.Elapsed.TotalSeconds : 0;
+        if (report.Error is not null)
+        {
+            // "Nothing to aggregate" would be false: the failure itself goes to standard error.
+            if (report.Days.Count > 0)
+            {
+                Console.WriteLine(FormattableString.Invariant($"Aggregated {report.Days.Count} day(s), {report.Events:N0} raw events in {report.Elapsed.TotalSeconds:F1} s before the failure."));
+            }
+
+            return;
+        }
+
         Console.WriteLine(report.Days.Count == 0
             ? "Nothing to aggregate: no day has changed since it was last aggregated."
             : FormattableString.Invariant($"Aggregated {report.Days.Count} day(s), {report.Events:N0} raw events in {report.Elapsed.TotalSeconds:F1} s ({rate:N0} events/s)."));

@@ -168,7 +168,11 @@ internal static class CommandLine
         return new Invocation(verb, words, options, [.. hostArgs]) { Flags = given };
     }
 
-    public static async Task<int> RunAsync(WebApplication app, Invocation invocation)
+    /// <summary>Runs the verb; a failure it did not expect is one line and an exit code (<see cref="VerbFailures"/>).</summary>
+    public static Task<int> RunAsync(WebApplication app, Invocation invocation) =>
+        VerbFailures.RunAsync(invocation.Verb!, app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Stats.Cli"), () => DispatchAsync(app, invocation));
+
+    private static async Task<int> DispatchAsync(WebApplication app, Invocation invocation)
     {
         var services = app.Services;
         var cancellation = app.Lifetime.ApplicationStopping;
@@ -189,8 +193,7 @@ internal static class CommandLine
                 await services.GetRequiredService<StoreMigrator>().MigrateAsync(cancellation);
                 var result = await services.GetRequiredService<DemoSeeder>().SeedAsync(new DemoOptions { Days = days, Records = records, RandomSeed = seed }, cancellation);
                 Console.WriteLine($"Seeded {result.Records} records in {result.Communities} communities and {result.Events} events ({result.Elapsed.TotalSeconds:F1} s).");
-                AggregateVerb.Print(await services.GetRequiredService<AggregationRunner>().RunAsync(cancellation));
-                return 0;
+                return AggregateVerb.Report(SeedDemo, await services.GetRequiredService<AggregationRunner>().RunAsync(cancellation));
 
             case ApiKey:
                 await services.GetRequiredService<StoreMigrator>().MigrateAsync(cancellation);

@@ -1,6 +1,4 @@
-using System.Data.Common;
 using System.Globalization;
-using Microsoft.EntityFrameworkCore;
 using Stats.Core.Data;
 using Stats.Core.Reports.OpenAire;
 
@@ -44,11 +42,6 @@ internal static class ExportOpenAireVerb
         catch (InvalidOperationException ex) when (ex.Message.EndsWith("is not set.", StringComparison.Ordinal))
         {
             Console.Error.WriteLine($"export-openaire: {ex.Message}");
-            return 1;
-        }
-        catch (Exception ex) when (ex is DbException or DbUpdateException or TimeoutException)
-        {
-            Console.Error.WriteLine($"export-openaire: the store failed ({ex.GetType().Name}: {ex.Message}). The bookmark keeps what was sent; run it again.");
             return 1;
         }
     }

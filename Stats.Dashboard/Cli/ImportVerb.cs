@@ -1,7 +1,5 @@
-using System.Data.Common;
 using System.Globalization;
 using System.Text;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Stats.Core.Data;
 using Stats.Core.Import;
@@ -58,11 +56,11 @@ internal static class ImportVerb
                 reports.Add(report);
             }
         }
-        catch (Exception ex) when (ex is DbException or DbUpdateException or TimeoutException)
+        catch (Exception ex) when (StoreOutage.IsOutage(ex))
         {
+            // The progress line goes first; VerbFailures says what happened and what stays imported.
             display.Clear();
-            Console.Error.WriteLine($"import: the store failed, import stopped ({ex.GetType().Name}: {ex.Message}). Importing the same files again is safe: lines already stored are not stored twice.");
-            return 1;
+            throw;
         }
 
         Console.Out.Write(Summary(reports, clock.GetElapsedTime(started)));

@@ -1,7 +1,5 @@
-using System.Data.Common;
 using System.Globalization;
 using System.Text;
-using Microsoft.EntityFrameworkCore;
 using Stats.Core.Data;
 using Stats.Core.Retention;
 
@@ -20,18 +18,10 @@ internal static class PurgeVerb
             return 2;
         }
 
-        try
-        {
-            await services.GetRequiredService<StoreMigrator>().MigrateAsync(cancellationToken);
-            var result = await services.GetRequiredService<RawEventPurger>().PurgeAsync(invocation.Flags.Contains(CommandLine.DryRun), cancellationToken);
-            Console.Out.Write(Report(result));
-            return 0;
-        }
-        catch (Exception ex) when (ex is DbException or DbUpdateException or TimeoutException)
-        {
-            Console.Error.WriteLine($"purge: the store failed ({ex.GetType().Name}: {ex.Message}). Days already purged stay purged; run it again.");
-            return 1;
-        }
+        await services.GetRequiredService<StoreMigrator>().MigrateAsync(cancellationToken);
+        var result = await services.GetRequiredService<RawEventPurger>().PurgeAsync(invocation.Flags.Contains(CommandLine.DryRun), cancellationToken);
+        Console.Out.Write(Report(result));
+        return 0;
     }
 
     /// <summary>One line per day, the days left alone, and a total line.</summary>

@@ -64,6 +64,16 @@ public static class DashboardProcess
         throw new InvalidOperationException($"The dashboard exited before listening.\n{seen}\n{await error}");
     }
 
+    /// <summary>Starts a verb without waiting for it (its output is read and dropped), for a test that kills it half-way.</summary>
+    public static Process StartVerb(IReadOnlyDictionary<string, string> environment, params string[] args)
+    {
+        var process = Process.Start(StartInfo(environment, args)) ?? throw new InvalidOperationException("The dashboard did not start.");
+        // A full pipe would stall the verb: drain both.
+        _ = process.StandardOutput.ReadToEndAsync(CancellationToken.None);
+        _ = process.StandardError.ReadToEndAsync(CancellationToken.None);
+        return process;
+    }
+
     private static ProcessStartInfo StartInfo(IReadOnlyDictionary<string, string> environment, IEnumerable<string> args)
     {
         var folder = AppContext.BaseDirectory;
