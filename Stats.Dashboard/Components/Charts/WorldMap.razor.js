@@ -86,11 +86,14 @@ export async function create(id, element, optionsJson) {
 
 export function update(id, optionsJson) {
   const entry = maps.get(id);
-  if (!entry || !entry.map) {
+  if (!entry) {
     return;
   }
+  // Kept while the library still loads, so that the map is painted with the latest options, not its first ones.
   entry.options = JSON.parse(optionsJson);
-  paint(entry);
+  if (entry.map) {
+    paint(entry);
+  }
 }
 
 export function destroy(id) {
