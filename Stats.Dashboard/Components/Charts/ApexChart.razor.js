@@ -18,12 +18,9 @@ function apexCharts() {
   return globalThis.ApexCharts;
 }
 
+// The width is what ApexCharts lays a chart out from (the height is in the options); a hidden element has none.
 function hasSize(element) {
-  if (!element.isConnected) {
-    return false;
-  }
-  const box = element.getBoundingClientRect();
-  return box.width > 0 && box.height > 0;
+  return element.isConnected && element.getBoundingClientRect().width > 0;
 }
 
 // Takes the chart down (its resize handlers and timers with it) and keeps the entry, to draw again when sized.
@@ -33,6 +30,8 @@ function undraw(entry) {
     entry.chart = null;
     entry.drawn = null;
     chart.destroy();
+    // ApexCharts' destroy clears the element's min-height, which reserves the chart's room while it is not drawn.
+    entry.element.style.minHeight = entry.minHeight;
   }
 }
 
@@ -82,14 +81,18 @@ function settle(entry) {
 
 export async function create(id, element, optionsJson) {
   destroy(id);
-  const entry = { element, optionsJson, chart: null, type: null, drawn: null, queue: Promise.resolve(), destroyed: false };
+  const entry = {
+    element, optionsJson, minHeight: element.style.minHeight, chart: null, type: null, drawn: null, queue: Promise.resolve(), destroyed: false,
+  };
   entry.observer = new ResizeObserver(() => {
     if (entry.chart && !hasSize(element)) {
       // At once, not behind a running step: ApexCharts' own parent observer has just scheduled a redraw at this
       // size, and taking the chart down cancels it.
       undraw(entry);
     }
-    settle(entry).catch(error => console.error('ApexCharts could not draw the chart again.', error));
+    // Drawn in a task of its own, not in this callback: a drawing resizes the element, and a resize inside the
+    // observer's own delivery is reported as a "ResizeObserver loop" error.
+    setTimeout(() => settle(entry).catch(error => console.error('ApexCharts could not draw the chart again.', error)));
   });
   charts.set(id, entry);
   entry.observer.observe(element);
