@@ -3,9 +3,9 @@ using Microsoft.Playwright;
 namespace Stats.Tests.Browser;
 
 /// <summary>
-/// The chart module (ApexChart.razor.js) in a real browser, with an element whose size the test takes away and gives back, as
-/// a slow machine does between a render that removes a chart and the destroy that follows it, or a hidden container.
-/// ApexCharts drawing at no size writes NaN coordinates, which Chromium reports as console errors.
+/// The chart and map modules (ApexChart.razor.js, WorldMap.razor.js) in a real browser, with an element whose size the test
+/// takes away and gives back, as a slow machine does between a render that removes a drawing and the destroy that follows it,
+/// or a hidden container. Drawing at no size writes NaN coordinates, which Chromium reports as console errors.
 /// </summary>
 [Collection(PanelsBrowserGroup.Name)]
 public sealed class ChartDrawingTests(DashboardServer server, BrowserSession browser)
@@ -71,6 +71,35 @@ public sealed class ChartDrawingTests(DashboardServer server, BrowserSession bro
         await page.EvaluateAsync("() => { window.chartSizeTest.host.style.display = 'block'; }");
 
         await ExpectDrawnAsync(page, "jul", "aug", "sep");
+        Assert.Empty(errors);
+    }
+
+    [Fact]
+    public async Task AMapCreatedInAHiddenContainerIsPaintedWhenTheContainerIsShownWithoutNaNTransforms()
+    {
+        var (page, errors) = await OpenAsync();
+        await page.EvaluateAsync("""
+            async () => {
+              const module = await import(new URL('Components/Charts/WorldMap.razor.js', document.baseURI).href);
+              const host = document.createElement('div');
+              host.id = 'map-size-host';
+              host.style.width = '600px';
+              host.style.display = 'none';
+              const element = document.createElement('div');
+              element.style.height = '300px';
+              host.appendChild(element);
+              document.body.appendChild(host);
+              const theme = { mode: 'light', emptyFill: '#eeeeee', border: '#ffffff', tooltipBackground: '#ffffff', tooltipText: '#000000' };
+              await module.create('map-size', element, JSON.stringify({ theme, fills: { CH: '#ff0000' }, tooltips: {}, emptyTooltip: 'No views' }));
+            }
+            """);
+
+        await page.EvaluateAsync("() => { document.getElementById('map-size-host').style.display = 'block'; }");
+
+        await Assertions.Expect(page.Locator("#map-size-host [data-value='yes']")).ToHaveCountAsync(1, new LocatorAssertionsToHaveCountOptions { Timeout = 30_000 });
+        var transforms = await page.EvaluateAsync<string[]>("() => [...document.querySelectorAll('#map-size-host g[transform]')].map(g => g.getAttribute('transform'))");
+        Assert.NotEmpty(transforms);
+        Assert.All(transforms, t => Assert.DoesNotMatch("NaN|Infinity", t));
         Assert.Empty(errors);
     }
 
