@@ -14,6 +14,9 @@ public sealed record CommunityListing(string Community, string? Name, long Recor
 /// <summary>Every community of the catalog, by id.</summary>
 public sealed record CommunityDirectory(IReadOnlyList<CommunityListing> Communities);
 
+/// <summary>A community's records published and submissions offered in a period: the totals and their histograms.</summary>
+public sealed record CommunityGrowth(long NewRecords, long NewSubmissions, Histogram<NewRecordCount> NewRecordHistory, Histogram<SubmissionCount> SubmissionHistory);
+
 /// <summary>The activity stats (catalog growth, community features, circulation): what panels call, and what their tests fake.</summary>
 public interface IActivityStats
 {
@@ -24,6 +27,9 @@ public interface IActivityStats
     Task<Histogram<T>> HistogramAsync<T>(
         Activity activity, string community, Period period, Interval interval, Func<long, T> toMetrics, CancellationToken cancellationToken = default)
         where T : IMetrics<T>;
+
+    /// <inheritdoc cref="ActivityStats.GrowthAsync"/>
+    Task<CommunityGrowth> GrowthAsync(string community, Period period, Interval interval, CancellationToken cancellationToken = default);
 
     /// <summary>Owners by records they published in the community over the period, with those records' usage in the period.</summary>
     Task<TopUploaders> TopUploadersAsync(string community, Period period, AccessMethod? method, int size, CancellationToken cancellationToken = default);
@@ -82,6 +88,24 @@ public sealed class ActivityStats(IDbContextFactory<StatsDbContext> contexts, Ti
         var communityId = await CommunityIdAsync(context, community, cancellationToken);
         var days = await ActivityPerDay(context, activity, communityId, period.From, period.To).ToListAsync(cancellationToken);
         return UsageStats.Build(days.Select(d => (d.Day, toMetrics(d.Count))), period, interval, Today());
+    }
+
+    /// <summary>
+    /// A community's new records and new submissions over the period, totals and histograms, from one read of both
+    /// activities per day (they are neighbours in the key).
+    /// </summary>
+    public async Task<CommunityGrowth> GrowthAsync(string community, Period period, Interval interval, CancellationToken cancellationToken = default)
+    {
+        await using var context = await contexts.CreateDbContextAsync(cancellationToken);
+        var communityId = await CommunityIdAsync(context, community, cancellationToken);
+        var days = await ActivityRangePerDay(context, Activity.NewRecord, Activity.NewSubmission, communityId, period.From, period.To).ToListAsync(cancellationToken);
+        var records = days.Where(d => d.Activity == Activity.NewRecord).ToList();
+        var submissions = days.Where(d => d.Activity == Activity.NewSubmission).ToList();
+        return new CommunityGrowth(
+            records.Sum(d => d.Count),
+            submissions.Sum(d => d.Count),
+            UsageStats.Build(records.Select(d => (d.Day, new NewRecordCount(d.Count))), period, interval, Today()),
+            UsageStats.Build(submissions.Select(d => (d.Day, new SubmissionCount(d.Count))), period, interval, Today()));
     }
 
     /// <summary>Owners by records they published in the community over the period, with those records' usage in the period.</summary>

@@ -11,6 +11,12 @@ public sealed record DailyUsage(DateOnly Day, UsageCounts Counts);
 /// <summary>What the catalog knows of a record: its title, the concept (parent_recid) its versions share, its owner.</summary>
 public sealed record RecordInfo(string Recid, string? Title, string? ParentRecid, string? OwnerId, bool Deleted);
 
+/// <summary>Usage of one target split by access method: regular (people) and machine (scripts and harvesters that say so).</summary>
+public sealed record AccessMethodTotals(UsageCounts Regular, UsageCounts Machine)
+{
+    public static AccessMethodTotals Zero { get; } = new(UsageCounts.Zero, UsageCounts.Zero);
+}
+
 /// <summary>COUNTER usage of records, concepts, communities, owners and the repository: what the panels read, swappable in tests.</summary>
 public interface IUsageStats
 {
@@ -47,6 +53,28 @@ public interface IUsageStats
 
     /// <inheritdoc cref="UsageStats.RecordInfoAsync"/>
     Task<RecordInfo?> RecordInfoAsync(string recid, CancellationToken cancellationToken = default);
+
+    /// <inheritdoc cref="UsageStats.AccessMethodTotalsAsync"/>
+    Task<AccessMethodTotals> AccessMethodTotalsAsync(StatTarget target, Period period, CancellationToken cancellationToken = default);
+
+    /// <inheritdoc cref="UsageStats.TotalsOfManyAsync"/>
+    Task<IReadOnlyDictionary<string, UsageCounts>> TotalsOfManyAsync(
+        StatSubject subject, IReadOnlyCollection<string> ids, Period period, CancellationToken cancellationToken = default);
+
+    // The panels name what they read as their access gates do, by a target; these read it through the scope forms above.
+
+    /// <summary>Totals of a target over the period, both access methods.</summary>
+    Task<UsageCounts> TotalsAsync(StatTarget target, Period period, CancellationToken cancellationToken = default) =>
+        TotalsAsync(UsageStats.ScopeOf(target.Subject), target.Id, period, null, cancellationToken);
+
+    /// <summary>A histogram of a target, both access methods.</summary>
+    Task<Histogram<T>> HistogramAsync<T>(StatTarget target, Period period, Interval interval, Func<UsageCounts, T> selector, CancellationToken cancellationToken = default)
+        where T : IMetrics<T> =>
+        HistogramAsync(UsageStats.ScopeOf(target.Subject), target.Id, period, interval, null, selector, cancellationToken);
+
+    /// <summary>Views and downloads per country of the repository, a record or a community.</summary>
+    Task<CountryStats> CountriesAsync(StatTarget target, Period period, CancellationToken cancellationToken = default) =>
+        CountriesAsync(UsageStats.ScopeOf(target.Subject), target.Id, period, cancellationToken);
 }
 
 /// <summary>
@@ -170,6 +198,55 @@ public sealed class UsageStats(IDbContextFactory<StatsDbContext> contexts, TimeP
         return await RecordInfoOf(context, recid).FirstOrDefaultAsync(cancellationToken);
     }
 
+    /// <summary>Usage of a target per access method, both read in one query.</summary>
+    public async Task<AccessMethodTotals> AccessMethodTotalsAsync(StatTarget target, Period period, CancellationToken cancellationToken = default)
+    {
+        await using var context = await contexts.CreateDbContextAsync(cancellationToken);
+        if (await ScopeIdAsync(context, ScopeOf(target.Subject), target.Id, cancellationToken) is not { } scope)
+        {
+            return AccessMethodTotals.Zero;
+        }
+
+        var methods = await UsagePerAccessMethod(context, scope.Scope, scope.Id, period.From, period.To).ToDictionaryAsync(m => m.Method, m => m.Counts, cancellationToken);
+        return new AccessMethodTotals(methods.GetValueOrDefault(AccessMethod.Regular) ?? UsageCounts.Zero, methods.GetValueOrDefault(AccessMethod.Machine) ?? UsageCounts.Zero);
+    }
+
+    /// <summary>
+    /// Totals of many records, communities or owners over the period (both access methods) in one query, whatever their
+    /// number: what a table of them shows. Ids without usage, or unknown, get zeros.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<string, UsageCounts>> TotalsOfManyAsync(
+        StatSubject subject, IReadOnlyCollection<string> ids, Period period, CancellationToken cancellationToken = default)
+    {
+        await using var context = await contexts.CreateDbContextAsync(cancellationToken);
+        var keys = subject switch
+        {
+            StatSubject.Record => RecordsAmong(context, ids),
+            StatSubject.Community => CommunitiesAmong(context, ids),
+            StatSubject.Owner => OwnersAmong(context, ids),
+            _ => throw new ArgumentOutOfRangeException(nameof(subject), subject, "Totals of many are read for records, communities and owners."),
+        };
+        var found = await UsageOfKeys(context, ScopeOf(subject), keys, period.From, period.To).ToDictionaryAsync(k => k.Key, k => k.Counts, StringComparer.Ordinal, cancellationToken);
+        var result = new Dictionary<string, UsageCounts>(StringComparer.Ordinal);
+        foreach (var id in ids)
+        {
+            result[id] = found.GetValueOrDefault(id) ?? UsageCounts.Zero;
+        }
+
+        return result;
+    }
+
+    /// <summary>The scope of the aggregates that holds a subject's usage.</summary>
+    internal static StatScope ScopeOf(StatSubject subject) => subject switch
+    {
+        StatSubject.Repository => StatScope.Repository,
+        StatSubject.Record => StatScope.Record,
+        StatSubject.Concept => StatScope.Concept,
+        StatSubject.Community => StatScope.Community,
+        StatSubject.Owner => StatScope.Owner,
+        _ => throw new ArgumentOutOfRangeException(nameof(subject), subject, null),
+    };
+
     /// <summary>
     /// The scope and internal id to read for an external id, or null for an unknown one. A record without versions is
     /// its own concept: the aggregator writes no concept rows for it, so its all-versions numbers are its record rows.
@@ -257,6 +334,34 @@ public sealed class UsageStats(IDbContextFactory<StatsDbContext> contexts, TimeP
             .Select(g => new DailyUsage(g.Key, new UsageCounts(
                 g.Sum(s => (long)s.Views), g.Sum(s => (long)s.UniqueViews), g.Sum(s => (long)s.Downloads),
                 g.Sum(s => (long)s.UniqueDownloads), g.Sum(s => s.Volume))));
+
+    /// <summary>One row of sums per access method that has rows in the period.</summary>
+    internal static IQueryable<AccessMethodUsage> UsagePerAccessMethod(StatsDbContext context, StatScope scope, int id, DateOnly from, DateOnly to) =>
+        UsageRows(context, scope, id, from, to, null)
+            .GroupBy(s => s.AccessMethod)
+            .Select(g => new AccessMethodUsage(g.Key, new UsageCounts(
+                g.Sum(s => (long)s.Views), g.Sum(s => (long)s.UniqueViews), g.Sum(s => (long)s.Downloads),
+                g.Sum(s => (long)s.UniqueDownloads), g.Sum(s => s.Volume))));
+
+    internal static IQueryable<ScopeKey> RecordsAmong(StatsDbContext context, IReadOnlyCollection<string> recids) =>
+        context.Records.Where(r => recids.Contains(r.ExternalId)).Select(r => new ScopeKey { Key = r.ExternalId, Id = r.Id });
+
+    internal static IQueryable<ScopeKey> CommunitiesAmong(StatsDbContext context, IReadOnlyCollection<string> communities) =>
+        context.Communities.Where(c => communities.Contains(c.ExternalId)).Select(c => new ScopeKey { Key = c.ExternalId, Id = c.Id });
+
+    internal static IQueryable<ScopeKey> OwnersAmong(StatsDbContext context, IReadOnlyCollection<string> ownerIds) =>
+        context.Labels.Where(l => l.Kind == LabelKind.Owner && ownerIds.Contains(l.Value)).Select(l => new ScopeKey { Key = l.Value, Id = l.Id });
+
+    /// <summary>Sums per external id of the rows of some keys of one scope, driven by the keys (a few rows of a table).</summary>
+    internal static IQueryable<KeyedUsage> UsageOfKeys(StatsDbContext context, StatScope scope, IQueryable<ScopeKey> keys, DateOnly from, DateOnly to) =>
+        keys
+            .Join(
+                context.UsageDailyStats.Where(s => s.Scope == scope && s.Day >= from && s.Day <= to),
+                k => k.Id, s => s.ScopeId, (k, s) => new { k.Key, s.Views, s.UniqueViews, s.Downloads, s.UniqueDownloads, s.Volume })
+            .GroupBy(x => x.Key)
+            .Select(g => new KeyedUsage(g.Key, new UsageCounts(
+                g.Sum(x => (long)x.Views), g.Sum(x => (long)x.UniqueViews), g.Sum(x => (long)x.Downloads),
+                g.Sum(x => (long)x.UniqueDownloads), g.Sum(x => x.Volume))));
 
     internal static IQueryable<FileDownloadBucket> DownloadsPerFile(StatsDbContext context, int recordId, DateOnly from, DateOnly to, AccessMethod? method)
     {
@@ -361,6 +466,18 @@ public sealed class UsageStats(IDbContextFactory<StatsDbContext> contexts, TimeP
     };
 
     internal sealed record RecordUsageRow(string Recid, RecordUsage Usage);
+
+    internal sealed record AccessMethodUsage(AccessMethod Method, UsageCounts Counts);
+
+    internal sealed record KeyedUsage(string Key, UsageCounts Counts);
+
+    /// <summary>An external id and its internal one; a member-initialised class, so that EF can keep composing the query after it.</summary>
+    internal sealed class ScopeKey
+    {
+        public string Key { get; init; } = "";
+
+        public int Id { get; init; }
+    }
 
     /// <summary>One metric of one row; a member-initialised class, so that EF can keep composing the query after it.</summary>
     internal sealed class ScopeValue

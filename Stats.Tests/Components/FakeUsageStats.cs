@@ -135,6 +135,33 @@ public sealed class FakeUsageStats : IUsageStats
         return Records.GetValueOrDefault(recid);
     }
 
+    public async Task<AccessMethodTotals> AccessMethodTotalsAsync(StatTarget target, Period period, CancellationToken cancellationToken = default)
+    {
+        var scope = ScopeOf(target.Subject);
+        await CallAsync(new UsageCall("access-methods", scope, target.Id, period), cancellationToken);
+        return new AccessMethodTotals(Sum(scope, target.Id, period, AccessMethod.Regular), Sum(scope, target.Id, period, AccessMethod.Machine));
+    }
+
+    public async Task<IReadOnlyDictionary<string, UsageCounts>> TotalsOfManyAsync(
+        StatSubject subject, IReadOnlyCollection<string> ids, Period period, CancellationToken cancellationToken = default)
+    {
+        var scope = ScopeOf(subject);
+        await CallAsync(new UsageCall("totals-of-many", scope, string.Join(",", ids), period), cancellationToken);
+        return ids.Distinct(StringComparer.Ordinal).ToDictionary(id => id, id => Sum(scope, id, period, null), StringComparer.Ordinal);
+    }
+
+    private static StatScope ScopeOf(StatSubject subject) => subject switch
+    {
+        StatSubject.Repository => StatScope.Repository,
+        StatSubject.Record => StatScope.Record,
+        StatSubject.Concept => StatScope.Concept,
+        StatSubject.Community => StatScope.Community,
+        _ => StatScope.Owner,
+    };
+
+    private UsageCounts Sum(StatScope scope, string? key, Period period, AccessMethod? method) =>
+        DaysOf(scope, key, period, method).Aggregate(UsageCounts.Zero, (sum, d) => UsageCounts.Add(sum, d.Counts));
+
     private IEnumerable<(DateOnly Day, UsageCounts Counts)> DaysOf(StatScope scope, string? key, Period period, AccessMethod? method) =>
         Days.Where(d => d.Key.Scope == scope && d.Key.Key == key && (method is null || d.Key.Method == method))
             .SelectMany(d => d.Value)

@@ -55,16 +55,25 @@ function paint(entry) {
   }
 }
 
-export async function create(id, element, optionsJson) {
-  destroy(id);
-  const entry = { element, options: JSON.parse(optionsJson), map: null, observer: null };
-  maps.set(id, entry);
-  await loadJsVectorMap();
-  if (maps.get(id) !== entry) {
-    return; // Destroyed (or created again) while the library was loading.
+// jsvectormap scales the map to its element's size, when it is built and on every resize. At no size (an element hidden,
+// or already removed by a render while its destroy is on the way; a slow machine, loading the library, makes that likely)
+// the scale becomes 0 and its translation NaN ("<g> attribute transform: Trailing garbage", "Expected number"), and the
+// map stays broken even when the size comes back, because later scales are multiples of that 0. So a map is built, and
+// resized, only while its element has a size.
+function hasSize(element) {
+  return element.isConnected && element.offsetWidth > 0 && element.offsetHeight > 0;
+}
+
+function draw(entry) {
+  if (maps.get(entry.id) !== entry || !entry.loaded || !hasSize(entry.element)) {
+    return;
+  }
+  if (entry.map) {
+    entry.map.updateSize();
+    return;
   }
   entry.map = new globalThis.jsVectorMap({
-    selector: element,
+    selector: entry.element,
     map: 'world',
     backgroundColor: 'transparent',
     // A dashboard page scrolls: the wheel and the zoom buttons (not keyboard-reachable) would fight it.
@@ -80,17 +89,30 @@ export async function create(id, element, optionsJson) {
     },
   });
   paint(entry);
-  entry.observer = new ResizeObserver(() => entry.map?.updateSize());
+}
+
+export async function create(id, element, optionsJson) {
+  destroy(id);
+  const entry = { id, element, options: JSON.parse(optionsJson), map: null, loaded: false, observer: null };
+  maps.set(id, entry);
+  entry.observer = new ResizeObserver(() => draw(entry));
   entry.observer.observe(element);
+  await loadJsVectorMap();
+  entry.loaded = true;
+  draw(entry);
 }
 
 export function update(id, optionsJson) {
   const entry = maps.get(id);
-  if (!entry || !entry.map) {
+  if (!entry) {
     return;
   }
+  // Kept while the map is not built yet (the library loading, the element without a size), so that it is painted with
+  // the latest options, not its first ones.
   entry.options = JSON.parse(optionsJson);
-  paint(entry);
+  if (entry.map) {
+    paint(entry);
+  }
 }
 
 export function destroy(id) {

@@ -83,14 +83,30 @@ public sealed class CommunityPanelTests : PanelPageTestContext
     [Fact]
     public void EveryQueryIsForTheCommunityAndThePeriodInTheUrl()
     {
+        SignInAsAdmin();
+
         var cut = RenderAt<CommunityPanel>("/communities/hep?period=7d", p => p.Add(c => c.Id, "hep"));
 
         var week = new Period(Today.AddDays(-6), Today);
+        var weekBefore = new Period(Today.AddDays(-13), Today.AddDays(-7));
         Assert.Contains(week, UsageQueries.PeriodsOf($"totals:{StatScope.Community}:hep"));
         Assert.Contains(week, UsageQueries.PeriodsOf($"histogram:{StatScope.Community}:hep"));
-        Assert.Contains(new Period(Today.AddDays(-13), Today.AddDays(-7)), UsageQueries.PeriodsOf($"totals:{StatScope.Community}:hep"));
-        Assert.Equal([week], ActivityQueries.PeriodsOf("histogram:NewSubmission:hep"));
+        Assert.Contains(weekBefore, UsageQueries.PeriodsOf($"totals:{StatScope.Community}:hep"));
+        Assert.Equal([weekBefore, week], ActivityQueries.PeriodsOf("growth:hep").OrderBy(p => p.Start));
         Assert.Equal([week], ActivityQueries.PeriodsOf("top-uploaders:hep"));
+    }
+
+    [Fact]
+    public void OnlyTheSectionsWhoseGateIsOpenAreLoaded()
+    {
+        // Anonymous: the uploaders are for curators; the rest is public.
+        var cut = RenderAt<CommunityPanel>("/communities/hep", p => p.Add(c => c.Id, "hep"));
+
+        Assert.Single(cut.FindAll(".stats-access-sign-in"));
+        Assert.DoesNotContain(ActivityQueries.Calls, c => c.Query.StartsWith("top-uploaders", StringComparison.Ordinal));
+        Assert.Contains(ActivityQueries.Calls, c => c.Query == "growth:hep");
+        Assert.Contains(UsageQueries.Calls, c => c.Query == $"countries:{StatScope.Community}:hep");
+        Assert.Equal("300", HeadlineOf(cut, "views"));
     }
 
     [Fact]

@@ -118,6 +118,31 @@ public sealed class RecordPageTests : DashboardTestContext
     }
 
     [Fact]
+    public void ASectionBehindAClosedGateIsNotLoadedAndTheOpenOneIs()
+    {
+        Policy.Decisions[StatFamily.Countries] = AccessDecision.SignInRequired;
+
+        var cut = Render<RecordPage>(p => p.Add(c => c.Recid, "v2"));
+
+        Assert.NotNull(cut.Find(".stats-access-sign-in"));
+        Assert.DoesNotContain(Usage.Calls, c => c.Query == "countries");
+        Assert.Contains(Usage.Calls, c => c.Query == "files");
+        Assert.Equal("9", Headline(cut, "views"));
+    }
+
+    [Fact]
+    public void NothingOfTheRecordIsLoadedBehindClosedGatesButItsCatalogEntry()
+    {
+        Policy.Decisions[StatFamily.Usage] = AccessDecision.Forbidden;
+        Policy.Decisions[StatFamily.Countries] = AccessDecision.Forbidden;
+
+        var cut = Render<RecordPage>(p => p.Add(c => c.Recid, "v2"));
+
+        Assert.Equal(2, cut.FindAll(".stats-access-forbidden").Count);
+        Assert.Equal(["record-info"], Usage.Calls.Select(c => c.Query));
+    }
+
+    [Fact]
     public void RecordsListShowsTheMostViewedRecordsAndFiltersThemByTitle()
     {
         Usage.TopRecords.AddRange([new RankedRecord("v2", "Lake sediments", 9), new RankedRecord("r9", "Glacier cores", 4)]);

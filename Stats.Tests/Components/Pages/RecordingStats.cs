@@ -88,6 +88,13 @@ public sealed class RecordingUsageStats : RecordingStats, IUsageStats
     public Task<RecordInfo?> RecordInfoAsync(string recid, CancellationToken cancellationToken = default) =>
         Answer<RecordInfo?>("record-info", default, null);
 
+    public Task<AccessMethodTotals> AccessMethodTotalsAsync(StatTarget target, Period period, CancellationToken cancellationToken = default) =>
+        Answer($"access-methods:{target.Subject}:{target.Id}", period, new AccessMethodTotals(period.End == CurrentEnd ? Totals : PreviousTotals, UsageCounts.Zero));
+
+    public Task<IReadOnlyDictionary<string, UsageCounts>> TotalsOfManyAsync(
+        StatSubject subject, IReadOnlyCollection<string> ids, Period period, CancellationToken cancellationToken = default) =>
+        Answer<IReadOnlyDictionary<string, UsageCounts>>($"totals-of-many:{subject}", period, ids.Distinct(StringComparer.Ordinal).ToDictionary(id => id, _ => Totals, StringComparer.Ordinal));
+
     public Task<CommunityRanking> TopCommunitiesAsync(UsageMetric metric, Period period, int size, CancellationToken cancellationToken = default) =>
         Answer("top-communities", period, new CommunityRanking("views", []));
 
@@ -130,6 +137,13 @@ public sealed class RecordingActivityStats : RecordingStats, IActivityStats
         Activity activity, string community, Period period, Interval interval, Func<long, T> toMetrics, CancellationToken cancellationToken = default)
         where T : IMetrics<T> =>
         Answer($"histogram:{activity}:{community}", period, Map(Histories.GetValueOrDefault(activity) ?? new Histogram<long>("day", []), toMetrics));
+
+    public Task<CommunityGrowth> GrowthAsync(string community, Period period, Interval interval, CancellationToken cancellationToken = default) =>
+        Answer($"growth:{community}", period, new CommunityGrowth(
+            period.End == CurrentEnd ? Totals.GetValueOrDefault(Activity.NewRecord) : Totals.GetValueOrDefault(Activity.NewRecord) / 2,
+            period.End == CurrentEnd ? Totals.GetValueOrDefault(Activity.NewSubmission) : Totals.GetValueOrDefault(Activity.NewSubmission) / 2,
+            Map(Histories.GetValueOrDefault(Activity.NewRecord) ?? new Histogram<long>("day", []), n => new NewRecordCount(n)),
+            Map(Histories.GetValueOrDefault(Activity.NewSubmission) ?? new Histogram<long>("day", []), n => new SubmissionCount(n))));
 
     public Task<TopUploaders> TopUploadersAsync(string community, Period period, AccessMethod? method, int size, CancellationToken cancellationToken = default) =>
         Answer($"top-uploaders:{community}", period, Uploaders);

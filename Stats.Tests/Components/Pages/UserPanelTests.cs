@@ -206,6 +206,52 @@ public sealed class UserPanelTests : DashboardTestContext
         Assert.Equal(["u1", "15", "13", "5", "4"], row.QuerySelectorAll("td").Select(td => td.TextContent.Trim()));
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(50)]
+    public void UsersListAsksTwoQueriesWhateverTheNumberOfOwners(int owners)
+    {
+        for (var i = 1; i <= owners; i++)
+        {
+            Usage.TopOwners.Add(new RankedOwner($"owner-{i}", 100 - i));
+            Usage.Usage(StatScope.Owner, $"owner-{i}", s_today, new UsageCounts(100 - i, 1, i, 1, 0));
+        }
+
+        var cut = Render<Users>();
+
+        var first = cut.FindAll("[data-table=top-owners] tbody tr").Single(r => r.QuerySelector("td")!.TextContent.Trim() == "owner-1");
+        Assert.Equal(["owner-1", "99", "1", "1", "1"], first.QuerySelectorAll("td").Select(td => td.TextContent.Trim()));
+        // The ranking, then the usage of every ranked owner at once: never a query per row.
+        Assert.Equal(["top-owners", "totals-of-many"], Usage.Calls.Select(c => c.Query));
+    }
+
+    [Fact]
+    public void TheUsersListIsNotLoadedWhenItsGateIsClosed()
+    {
+        Policy.Decisions[StatFamily.Usage] = AccessDecision.SignInRequired;
+        Usage.TopOwners.Add(new RankedOwner("u1", 15));
+
+        var cut = Render<Users>();
+
+        Assert.NotNull(cut.Find(".stats-access-sign-in"));
+        Assert.Empty(Usage.Calls);
+    }
+
+    [Fact]
+    public void AUsersQueriesAreAskedAtOnceNotOneAfterAnother()
+    {
+        Usage.Pending = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        var cut = Render<UserPage>(p => p.Add(c => c.OwnerId, "u1"));
+
+        // Nothing has answered yet, and every query of the panel is already asked.
+        cut.WaitForAssertion(() => Assert.Equal(
+            ["histogram", "top-records", "top-records", "totals", "totals"],
+            Usage.Calls.Select(c => c.Query).Order(StringComparer.Ordinal)));
+        Usage.Pending.SetResult();
+        cut.WaitForAssertion(() => Assert.Equal("15", Headline(cut, "views")));
+    }
+
     [Fact]
     public void UsersFormOpensAUserById()
     {

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Components;
+using Stats.Core.Access;
 using Stats.Core.Queries;
 using Stats.Dashboard.Components.Charts;
 using Stats.Dashboard.Components.Panels;
@@ -22,7 +23,10 @@ public sealed partial class Circulation : PanelBase
 
     private static IReadOnlyList<StatColumn<CirculationBucket>> LocationColumns { get; } = Columns("Location", "no location");
 
-    protected override async Task LoadAsync(CancellationToken cancellationToken)
+    protected override Task LoadAsync(CancellationToken cancellationToken) =>
+        LoadSectionsAsync([new(StatFamily.Circulation, s_repository, LoadCirculationAsync)], cancellationToken);
+
+    private async Task LoadCirculationAsync(CancellationToken cancellationToken)
     {
         var period = Range.ToPeriod();
         var totals = ActivityQueries.CirculationAsync(period, cancellationToken);

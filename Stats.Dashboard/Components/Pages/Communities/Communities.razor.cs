@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Components;
+using Stats.Core.Access;
 using Stats.Core.Queries;
 using Stats.Dashboard.Components.Panels;
 
@@ -65,8 +66,10 @@ public sealed partial class Communities : PanelBase
         }
     }
 
-    protected override async Task LoadAsync(CancellationToken cancellationToken) =>
-        _directory = await ActivityQueries.CommunitiesAsync(Range.ToPeriod(), method: null, cancellationToken);
+    protected override Task LoadAsync(CancellationToken cancellationToken) =>
+        LoadSectionsAsync(
+            [new(StatFamily.Usage, s_repository, async ct => _directory = await ActivityQueries.CommunitiesAsync(Range.ToPeriod(), method: null, ct))],
+            cancellationToken);
 
     private void OnSearchChanged(ChangeEventArgs e)
     {

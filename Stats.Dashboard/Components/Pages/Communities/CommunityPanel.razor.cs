@@ -1,5 +1,5 @@
 using Microsoft.AspNetCore.Components;
-using Stats.Core.Data;
+using Stats.Core.Access;
 using Stats.Core.Queries;
 using Stats.Dashboard.Components.Charts;
 using Stats.Dashboard.Components.Layout;
@@ -45,7 +45,12 @@ public sealed partial class CommunityPanel : PanelBase
         StatColumns.Count<Uploader>("Downloads", u => u.Downloads, "COUNTER downloads of those records in the period."),
     ];
 
-    private CommunityData? _data;
+    private bool _loaded;
+    private CommunityListing? _listing;
+    private UsageSection? _usage;
+    private ActivitySection? _activity;
+    private TopUploaders? _uploaders;
+    private CountryStats? _countries;
 
     [Inject]
     private IUsageStats UsageQueries { get; set; } = default!;
@@ -64,7 +69,7 @@ public sealed partial class CommunityPanel : PanelBase
 
     private StatTarget Target => new(StatSubject.Community, Id);
 
-    private string Title => _data?.Listing?.Name ?? Id;
+    private string Title => _listing?.Name ?? Id;
 
     private string IntervalName => Histograms.Name(Period.Interval);
 
@@ -72,95 +77,84 @@ public sealed partial class CommunityPanel : PanelBase
 
     protected override async Task LoadAsync(CancellationToken cancellationToken)
     {
-        var period = Range.ToPeriod();
-        var previous = PreviousRange?.ToPeriod();
-        var interval = Period.Interval;
-        var id = Id;
-
-        var usage = UsageQueries.TotalsAsync(StatScope.Community, id, period, null, cancellationToken);
-        var previousUsage = previous is { } p1 ? UsageQueries.TotalsAsync(StatScope.Community, id, p1, null, cancellationToken) : null;
-        var usageHistory = UsageQueries.HistogramAsync(StatScope.Community, id, period, interval, null, c => c, cancellationToken);
-        var topRecords = UsageQueries.TopRecordsAsync(new RecordSet(Community: id), UsageMetric.Views, period, null, TableSize, cancellationToken);
-        var countries = UsageQueries.CountriesAsync(StatScope.Community, id, period, cancellationToken);
-        var newRecords = ActivityQueries.TotalAsync(Activity.NewRecord, id, period, cancellationToken);
-        var previousNewRecords = previous is { } p2 ? ActivityQueries.TotalAsync(Activity.NewRecord, id, p2, cancellationToken) : null;
-        var submissions = ActivityQueries.TotalAsync(Activity.NewSubmission, id, period, cancellationToken);
-        var previousSubmissions = previous is { } p3 ? ActivityQueries.TotalAsync(Activity.NewSubmission, id, p3, cancellationToken) : null;
-        var newRecordHistory = ActivityQueries.HistogramAsync(Activity.NewRecord, id, period, interval, n => new NewRecordCount(n), cancellationToken);
-        var submissionHistory = ActivityQueries.HistogramAsync(Activity.NewSubmission, id, period, interval, n => new SubmissionCount(n), cancellationToken);
-        var accessRights = ActivityQueries.AccessRightsAsync(id, period, cancellationToken);
-        var features = ActivityQueries.FeaturesAsync(id, period, cancellationToken);
-        var previousFeatures = previous is { } p4 ? ActivityQueries.FeaturesAsync(id, p4, cancellationToken) : null;
-        var uploaders = ActivityQueries.TopUploadersAsync(id, period, null, TableSize, cancellationToken);
-        var directory = ActivityQueries.CommunitiesAsync(period, null, cancellationToken);
-
-        _data = new CommunityData(
-            (await directory).Communities.FirstOrDefault(c => c.Community == id),
-            await usage,
-            previousUsage is null ? null : await previousUsage,
-            await usageHistory,
-            await topRecords,
-            await countries,
-            await newRecords,
-            previousNewRecords is null ? null : await previousNewRecords,
-            await submissions,
-            previousSubmissions is null ? null : await previousSubmissions,
-            await newRecordHistory,
-            await submissionHistory,
-            await accessRights,
-            await features,
-            previousFeatures is null ? null : (await previousFeatures).Buckets.Sum(b => b.Count),
-            await uploaders);
+        // The catalog's entry (the community's name) is not behind a gate.
+        var directory = ActivityQueries.CommunitiesAsync(Range.ToPeriod(), null, cancellationToken);
+        await LoadSectionsAsync(
+            [
+                new(StatFamily.Usage, Target, LoadUsageAsync),
+                new(StatFamily.CommunityActivity, Target, LoadActivityAsync),
+                new(StatFamily.TopUploaders, Target, async ct => _uploaders = await ActivityQueries.TopUploadersAsync(Id, Range.ToPeriod(), null, TableSize, ct)),
+                new(StatFamily.Countries, Target, async ct => _countries = await UsageQueries.CountriesAsync(Target, Range.ToPeriod(), ct)),
+            ],
+            cancellationToken);
+        _listing = (await directory).Communities.FirstOrDefault(c => c.Community == Id);
+        _loaded = true;
     }
 
-    internal static IReadOnlyList<ChartSeries> UsageSeries(CommunityData data) =>
+    private async Task LoadUsageAsync(CancellationToken cancellationToken)
+    {
+        var target = Target;
+        var period = Range.ToPeriod();
+        var usage = UsageQueries.TotalsAsync(target, period, cancellationToken);
+        var previousUsage = PreviousRange is { } previous ? UsageQueries.TotalsAsync(target, previous.ToPeriod(), cancellationToken) : null;
+        var history = UsageQueries.HistogramAsync(target, period, Period.Interval, c => c, cancellationToken);
+        var topRecords = UsageQueries.TopRecordsAsync(new RecordSet(Community: Id), UsageMetric.Views, period, null, TableSize, cancellationToken);
+        _usage = new UsageSection(await usage, previousUsage is null ? null : await previousUsage, await history, await topRecords);
+    }
+
+    private async Task LoadActivityAsync(CancellationToken cancellationToken)
+    {
+        var period = Range.ToPeriod();
+        var previous = PreviousRange?.ToPeriod();
+        var growth = ActivityQueries.GrowthAsync(Id, period, Period.Interval, cancellationToken);
+        var previousGrowth = previous is { } p1 ? ActivityQueries.GrowthAsync(Id, p1, Period.Interval, cancellationToken) : null;
+        var accessRights = ActivityQueries.AccessRightsAsync(Id, period, cancellationToken);
+        var features = ActivityQueries.FeaturesAsync(Id, period, cancellationToken);
+        var previousFeatures = previous is { } p2 ? ActivityQueries.FeaturesAsync(Id, p2, cancellationToken) : null;
+        _activity = new ActivitySection(
+            await growth,
+            previousGrowth is null ? null : await previousGrowth,
+            await accessRights,
+            await features,
+            previousFeatures is null ? null : (await previousFeatures).Buckets.Sum(b => b.Count));
+    }
+
+    internal static IReadOnlyList<ChartSeries> UsageSeries(UsageSection usage) =>
     [
-        new("Views", [.. data.UsageHistory.Buckets.Select(b => (double)b.Values.Views)]),
-        new("Downloads", [.. data.UsageHistory.Buckets.Select(b => (double)b.Values.Downloads)]),
+        new("Views", [.. usage.History.Buckets.Select(b => (double)b.Values.Views)]),
+        new("Downloads", [.. usage.History.Buckets.Select(b => (double)b.Values.Downloads)]),
     ];
 
-    internal static IReadOnlyList<ChartSeries> GrowthSeries(CommunityData data) =>
-        data.NewRecordHistory.Buckets.Count == 0 && data.SubmissionHistory.Buckets.Count == 0
+    internal static IReadOnlyList<ChartSeries> GrowthSeries(CommunityGrowth growth) =>
+        growth.NewRecordHistory.Buckets.Count == 0 && growth.SubmissionHistory.Buckets.Count == 0
             ? []
             :
             [
-                new("New records", [.. data.NewRecordHistory.Buckets.Select(b => (double)b.Values.NewRecords)]),
-                new("New submissions", [.. data.SubmissionHistory.Buckets.Select(b => (double)b.Values.NewSubmissions)]),
+                new("New records", [.. growth.NewRecordHistory.Buckets.Select(b => (double)b.Values.NewRecords)]),
+                new("New submissions", [.. growth.SubmissionHistory.Buckets.Select(b => (double)b.Values.NewSubmissions)]),
             ];
 
-    internal static IReadOnlyList<ChartSeries> AccessRightSeries(CommunityData data) =>
+    internal static IReadOnlyList<ChartSeries> AccessRightSeries(CommunityAccessRights rights) =>
     [
-        new("Live records", [.. data.AccessRights.Buckets.Select(b => (double)b.Records)]),
-        new("Published in the period", [.. data.AccessRights.Buckets.Select(b => (double)b.NewRecords)]),
+        new("Live records", [.. rights.Buckets.Select(b => (double)b.Records)]),
+        new("Published in the period", [.. rights.Buckets.Select(b => (double)b.NewRecords)]),
     ];
 
-    private static IReadOnlyList<string> AccessRightNames(CommunityData data) => [.. data.AccessRights.Buckets.Select(b => b.AccessRight)];
+    private static IReadOnlyList<string> AccessRightNames(CommunityAccessRights rights) => [.. rights.Buckets.Select(b => b.AccessRight)];
 
     /// <summary>The buckets' days: the longer of the two growth series (both cover the same period and interval).</summary>
     private static IReadOnlyList<DateOnly> Days<T>(Histogram<T> histogram) => [.. histogram.Buckets.Select(b => b.Date)];
 
-    private static Dictionary<string, double> CountryViews(CommunityData data) =>
-        data.Countries.Buckets.ToDictionary(b => b.Country, b => (double)b.Views);
+    private static Dictionary<string, double> CountryViews(CountryStats countries) =>
+        countries.Buckets.ToDictionary(b => b.Country, b => (double)b.Views);
 
-    private static Dictionary<string, IReadOnlyList<MapFigure>> CountryDetails(CommunityData data) =>
-        data.Countries.Buckets.ToDictionary(b => b.Country, b => (IReadOnlyList<MapFigure>)[new MapFigure("Downloads", b.Downloads)]);
+    private static Dictionary<string, IReadOnlyList<MapFigure>> CountryDetails(CountryStats countries) =>
+        countries.Buckets.ToDictionary(b => b.Country, b => (IReadOnlyList<MapFigure>)[new MapFigure("Downloads", b.Downloads)]);
 
-    /// <summary>Everything the panel shows, loaded at once for one period.</summary>
-    internal sealed record CommunityData(
-        CommunityListing? Listing,
-        UsageCounts Usage,
-        UsageCounts? PreviousUsage,
-        Histogram<UsageCounts> UsageHistory,
-        RecordRanking TopRecords,
-        CountryStats Countries,
-        long NewRecords,
-        long? PreviousNewRecords,
-        long NewSubmissions,
-        long? PreviousNewSubmissions,
-        Histogram<NewRecordCount> NewRecordHistory,
-        Histogram<SubmissionCount> SubmissionHistory,
-        CommunityAccessRights AccessRights,
-        CommunityFeatures Features,
-        long? PreviousFeatureUses,
-        TopUploaders Uploaders);
+    /// <summary>The usage of the community's records in the period, against the previous one.</summary>
+    internal sealed record UsageSection(UsageCounts Usage, UsageCounts? PreviousUsage, Histogram<UsageCounts> History, RecordRanking TopRecords);
+
+    /// <summary>What is deposited in the community and how its features are used, against the previous period.</summary>
+    internal sealed record ActivitySection(
+        CommunityGrowth Growth, CommunityGrowth? PreviousGrowth, CommunityAccessRights AccessRights, CommunityFeatures Features, long? PreviousFeatureUses);
 }

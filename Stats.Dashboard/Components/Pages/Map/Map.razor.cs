@@ -1,5 +1,5 @@
 using Microsoft.AspNetCore.Components;
-using Stats.Core.Data;
+using Stats.Core.Access;
 using Stats.Core.Queries;
 using Stats.Dashboard.Components.Charts;
 using Stats.Dashboard.Components.Panels;
@@ -77,13 +77,19 @@ public sealed partial class Map : PanelBase
 
     protected override async Task LoadAsync(CancellationToken cancellationToken)
     {
-        var (scope, key) = Community is null ? (StatScope.Repository, (string?)null) : (StatScope.Community, Community);
-        var current = UsageQueries.CountriesAsync(scope, key, Range.ToPeriod(), cancellationToken);
-        var previous = PreviousRange is { } before ? UsageQueries.CountriesAsync(scope, key, before.ToPeriod(), cancellationToken) : Task.FromResult<CountryStats?>(null)!;
+        // The community choice lists the catalog, whatever the viewer may see of the countries.
         var communities = ActivityQueries.CommunitiesAsync(Range.ToPeriod(), method: null, cancellationToken);
-        _countries = await current;
-        _previous = await previous;
+        await LoadSectionsAsync([new(StatFamily.Countries, Target, LoadCountriesAsync)], cancellationToken);
         _communities = (await communities).Communities;
+    }
+
+    private async Task LoadCountriesAsync(CancellationToken cancellationToken)
+    {
+        var target = Target;
+        var current = UsageQueries.CountriesAsync(target, Range.ToPeriod(), cancellationToken);
+        var previous = PreviousRange is { } before ? UsageQueries.CountriesAsync(target, before.ToPeriod(), cancellationToken) : null;
+        _countries = await current;
+        _previous = previous is null ? null : await previous;
     }
 
     /// <summary>The countries with at least one view (or download, when the map shows downloads), the unknown one not counted.</summary>

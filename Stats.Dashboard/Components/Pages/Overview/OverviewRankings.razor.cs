@@ -66,20 +66,11 @@ public sealed partial class OverviewRankings
         try
         {
             var period = new Period(From, To);
-            var records = await Usage.TopRecordsAsync(new RecordSet(), UsageMetric.Views, period, null, Size);
-            var usage = records.Records.Count == 0
-                ? new Dictionary<string, RecordUsage>()
-                : await Usage.RecordsAsync([.. records.Records.Select(r => r.Recid)], period);
-            var byViews = await Usage.TopCommunitiesAsync(UsageMetric.Views, period, Size);
-            var communities = new List<RankedCommunityRow>();
-            foreach (var community in byViews.Communities)
-            {
-                var downloads = await Usage.TotalsAsync(Stats.Core.Data.StatScope.Community, community.Community, period, null);
-                communities.Add(new RankedCommunityRow(community.Community, community.Name, community.Value, downloads.Downloads));
-            }
-
-            _records = [.. records.Records.Select(r => new RankedRow(r.Recid, r.Title, usage.GetValueOrDefault(r.Recid) ?? RecordUsage.Zero))];
-            _communities = communities;
+            var records = LoadRecordsAsync(period);
+            var communities = LoadCommunitiesAsync(period);
+            await Task.WhenAll(records, communities);
+            _records = await records;
+            _communities = await communities;
             _error = null;
         }
         catch (Exception ex)
@@ -87,5 +78,23 @@ public sealed partial class OverviewRankings
             Logger.LogError(ex, "The Overview's rankings could not be loaded.");
             _error = $"{ex.GetType().Name}: {ex.Message}";
         }
+    }
+
+    /// <summary>The ranking, then the ranked records' usage in one query, however many rows.</summary>
+    private async Task<IReadOnlyList<RankedRow>> LoadRecordsAsync(Period period)
+    {
+        var records = await Usage.TopRecordsAsync(new RecordSet(), UsageMetric.Views, period, null, Size);
+        var usage = records.Records.Count == 0
+            ? new Dictionary<string, RecordUsage>()
+            : await Usage.RecordsAsync([.. records.Records.Select(r => r.Recid)], period);
+        return [.. records.Records.Select(r => new RankedRow(r.Recid, r.Title, usage.GetValueOrDefault(r.Recid) ?? RecordUsage.Zero))];
+    }
+
+    /// <summary>The ranking by views, then the ranked communities' downloads in one query, however many rows.</summary>
+    private async Task<IReadOnlyList<RankedCommunityRow>> LoadCommunitiesAsync(Period period)
+    {
+        var byViews = await Usage.TopCommunitiesAsync(UsageMetric.Views, period, Size);
+        var usage = await Usage.TotalsOfManyAsync(StatSubject.Community, [.. byViews.Communities.Select(c => c.Community)], period);
+        return [.. byViews.Communities.Select(c => new RankedCommunityRow(c.Community, c.Name, c.Value, usage[c.Community].Downloads))];
     }
 }

@@ -1,5 +1,5 @@
 using Microsoft.AspNetCore.Components;
-using Stats.Core.Data;
+using Stats.Core.Access;
 using Stats.Core.Queries;
 using Stats.Dashboard.Components.Charts;
 using Stats.Dashboard.Components.Panels;
@@ -84,30 +84,39 @@ public sealed partial class RecordPage
     {
         var info = _info?.Recid == Recid ? _info : await Usage.RecordInfoAsync(Recid, cancellationToken);
         _info = info;
-        if (info is null)
+        if (info is not null)
         {
-            _loaded = true;
-            return;
+            await LoadSectionsAsync(
+                [
+                    new(StatFamily.Usage, UsageTarget, LoadUsageAsync),
+                    new(StatFamily.Countries, RecordTarget, LoadCountriesAsync),
+                ],
+                cancellationToken);
         }
 
-        var (scope, key) = AllVersions ? (StatScope.Concept, info.ParentRecid) : (StatScope.Record, Recid);
-        var period = Range.ToPeriod();
-        var current = await Usage.TotalsAsync(scope, key, period, null, cancellationToken);
-        var previous = PreviousRange is { } p ? await Usage.TotalsAsync(scope, key, p.ToPeriod(), null, cancellationToken) : null;
-        var histogram = await Usage.HistogramAsync(scope, key, period, Period.Interval, null, c => c, cancellationToken);
-        var regular = await Usage.TotalsAsync(scope, key, period, AccessMethod.Regular, cancellationToken);
-        var machine = await Usage.TotalsAsync(scope, key, period, AccessMethod.Machine, cancellationToken);
-        var files = await Usage.FileDownloadsAsync(Recid, period, null, cancellationToken);
-        var countries = await Usage.CountriesAsync(StatScope.Record, Recid, period, cancellationToken);
-
-        _current = current;
-        _previous = previous;
-        _series = UsageSeries.From(histogram);
-        _access = [new AccessRow("Regular", regular), new AccessRow("Machine", machine)];
-        _files = files.Buckets;
-        _countries = countries.Buckets;
         _loaded = true;
     }
+
+    private async Task LoadUsageAsync(CancellationToken cancellationToken)
+    {
+        var target = UsageTarget;
+        var period = Range.ToPeriod();
+        var current = Usage.TotalsAsync(target, period, cancellationToken);
+        var previous = PreviousRange is { } p ? Usage.TotalsAsync(target, p.ToPeriod(), cancellationToken) : null;
+        var histogram = Usage.HistogramAsync(target, period, Period.Interval, c => c, cancellationToken);
+        var access = Usage.AccessMethodTotalsAsync(target, period, cancellationToken);
+        var files = Usage.FileDownloadsAsync(Recid, period, null, cancellationToken);
+
+        _current = await current;
+        _previous = previous is null ? null : await previous;
+        _series = UsageSeries.From(await histogram);
+        var (regular, machine) = await access;
+        _access = [new AccessRow("Regular", regular), new AccessRow("Machine", machine)];
+        _files = (await files).Buckets;
+    }
+
+    private async Task LoadCountriesAsync(CancellationToken cancellationToken) =>
+        _countries = (await Usage.CountriesAsync(RecordTarget, Range.ToPeriod(), cancellationToken)).Buckets;
 
     [CascadingParameter]
     private ThemeMode ThemeMode { get; set; }

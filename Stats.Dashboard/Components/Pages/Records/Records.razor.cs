@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Components;
+using Stats.Core.Access;
 using Stats.Core.Queries;
 using Stats.Dashboard.Components.Panels;
 
@@ -39,7 +40,11 @@ public sealed partial class Records
             r.Recid.Contains(_search.Trim(), StringComparison.OrdinalIgnoreCase) ||
             (r.Title?.Contains(_search.Trim(), StringComparison.OrdinalIgnoreCase) ?? false))];
 
-    protected override async Task LoadAsync(CancellationToken cancellationToken)
+    protected override Task LoadAsync(CancellationToken cancellationToken) =>
+        LoadSectionsAsync([new(StatFamily.Usage, s_repository, LoadRecordsAsync)], cancellationToken);
+
+    /// <summary>The ranking, then the ranked records' usage in one query, however many rows.</summary>
+    private async Task LoadRecordsAsync(CancellationToken cancellationToken)
     {
         var period = Range.ToPeriod();
         var ranking = await Usage.TopRecordsAsync(new RecordSet(), UsageMetric.Views, period, null, MaxRecords, cancellationToken);

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Components;
+using Stats.Core.Access;
 using Stats.Core.Queries;
 using Stats.Dashboard.Components.Charts;
 using Stats.Dashboard.Components.Panels;
@@ -50,15 +51,21 @@ public sealed partial class SipStore : PanelBase
 
     protected override async Task LoadAsync(CancellationToken cancellationToken)
     {
+        // The community choice lists the catalog, whatever the viewer may see of the SIP store.
+        var communities = ActivityQueries.CommunitiesAsync(Range.ToPeriod(), null, cancellationToken);
+        await LoadSectionsAsync([new(StatFamily.SipStore, Target, LoadSipsAsync)], cancellationToken);
+        _communities = (await communities).Communities;
+    }
+
+    private async Task LoadSipsAsync(CancellationToken cancellationToken)
+    {
         var period = Range.ToPeriod();
         var community = Community;
         var summary = SipQueries.SummaryAsync(community, period, cancellationToken);
         var previous = PreviousRange is { } before ? SipQueries.SummaryAsync(community, before.ToPeriod(), cancellationToken) : null;
         var failures = SipQueries.FailuresAsync(community, period, FailureListSize, cancellationToken);
         var history = SipQueries.ArchiveSizeHistogramAsync(community, period, Period.Interval, cancellationToken);
-        var communities = ActivityQueries.CommunitiesAsync(period, null, cancellationToken);
         _data = new SipData(await summary, previous is null ? null : await previous, await failures, await history);
-        _communities = (await communities).Communities;
     }
 
     /// <summary>In gigabytes (10^9 bytes, to the megabyte): an axis of ten-digit byte counts is unreadable.</summary>

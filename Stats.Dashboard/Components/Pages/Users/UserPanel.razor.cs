@@ -1,5 +1,5 @@
 using Microsoft.AspNetCore.Components;
-using Stats.Core.Data;
+using Stats.Core.Access;
 using Stats.Core.Queries;
 using Stats.Dashboard.Components.Panels;
 
@@ -9,7 +9,7 @@ namespace Stats.Dashboard.Components.Pages.Users;
 public sealed record UserRecordRow(string Recid, string? Title, RecordUsage Usage);
 
 /// <summary>
-/// A user's statistics (the records they own: <see cref="StatScope.Owner"/>), the same numbers as the API's <c>user-stats</c>,
+/// A user's statistics (the records they own: <see cref="StatSubject.Owner"/>), the same numbers as the API's <c>user-stats</c>,
 /// <c>user-stats-histogram</c> and <c>user-top-records</c>. Shown by <c>/users/{id}</c> and by <c>/me</c>.
 /// </summary>
 public sealed partial class UserPanel
@@ -53,14 +53,23 @@ public sealed partial class UserPanel
 
     protected override object? LoadKey => OwnerId;
 
-    protected override async Task LoadAsync(CancellationToken cancellationToken)
+    protected override Task LoadAsync(CancellationToken cancellationToken) =>
+        LoadSectionsAsync([new(StatFamily.Usage, Target, LoadUsageAsync)], cancellationToken);
+
+    private async Task LoadUsageAsync(CancellationToken cancellationToken)
     {
+        var target = Target;
         var period = Range.ToPeriod();
-        var current = await Usage.TotalsAsync(StatScope.Owner, OwnerId, period, null, cancellationToken);
-        var previous = PreviousRange is { } p ? await Usage.TotalsAsync(StatScope.Owner, OwnerId, p.ToPeriod(), null, cancellationToken) : null;
-        var histogram = await Usage.HistogramAsync(StatScope.Owner, OwnerId, period, Period.Interval, null, c => c, cancellationToken);
-        var byViews = await Usage.TopRecordsAsync(new RecordSet(OwnerId: OwnerId), UsageMetric.Views, period, null, MaxRecords, cancellationToken);
-        var byDownloads = await Usage.TopRecordsAsync(new RecordSet(OwnerId: OwnerId), UsageMetric.Downloads, period, null, MaxRecords, cancellationToken);
+        var currentTask = Usage.TotalsAsync(target, period, cancellationToken);
+        var previousTask = PreviousRange is { } p ? Usage.TotalsAsync(target, p.ToPeriod(), cancellationToken) : null;
+        var histogramTask = Usage.HistogramAsync(target, period, Period.Interval, c => c, cancellationToken);
+        var byViewsTask = Usage.TopRecordsAsync(new RecordSet(OwnerId: OwnerId), UsageMetric.Views, period, null, MaxRecords, cancellationToken);
+        var byDownloadsTask = Usage.TopRecordsAsync(new RecordSet(OwnerId: OwnerId), UsageMetric.Downloads, period, null, MaxRecords, cancellationToken);
+        var current = await currentTask;
+        var previous = previousTask is null ? null : await previousTask;
+        var histogram = await histogramTask;
+        var byViews = await byViewsTask;
+        var byDownloads = await byDownloadsTask;
         var titles = byViews.Records.Concat(byDownloads.Records)
             .GroupBy(r => r.Recid, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.First().Title, StringComparer.Ordinal);
