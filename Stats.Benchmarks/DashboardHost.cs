@@ -47,6 +47,7 @@ internal sealed class DashboardHost(BenchmarkStore store) : WebApplicationFactor
         builder.ConfigureLogging(logging => logging
             .ClearProviders()
             .AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace)
-            .SetMinimumLevel(LogLevel.Warning));
+            .SetMinimumLevel(LogLevel.Warning)
+            .AddBenchmarkFilters());
     }
 }
