@@ -67,6 +67,11 @@ internal static class BenchmarkProgram
             report.WriteLine(JsonSerializer.Serialize(result, s_json));
             return 0;
         }
+        catch (BenchmarkSetupException ex)
+        {
+            Console.Error.WriteLine($"Stats.Benchmarks: {ex.Message}");
+            return 1;
+        }
         catch (Exception ex)
         {
             Console.Error.WriteLine($"The benchmark failed: {ex}");

@@ -66,7 +66,15 @@ internal sealed class BenchmarkStores : IAsyncDisposable
         var stores = new BenchmarkStores(provider, server);
         if (provider == DatabaseProvider.PostgreSql)
         {
-            await stores.ExecuteAsync("SELECT 1");
+            try
+            {
+                await stores.ExecuteAsync("SELECT 1");
+            }
+            catch (Exception ex) when (ex is NpgsqlException or ArgumentException or InvalidOperationException)
+            {
+                await stores.DisposeAsync();
+                throw new BenchmarkSetupException($"cannot use the PostgreSQL server of --connection: {ex.Message}");
+            }
         }
 
         return stores;
@@ -169,3 +177,6 @@ internal sealed class BenchmarkStores : IAsyncDisposable
             .FirstOrDefault();
     }
 }
+
+/// <summary>The run cannot start as asked (a server that cannot be reached): said in one line, without a stack trace.</summary>
+internal sealed class BenchmarkSetupException(string message) : Exception(message);
