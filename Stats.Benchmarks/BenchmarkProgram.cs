@@ -2,25 +2,35 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using Stats.Core.Data;
 
 namespace Stats.Benchmarks;
 
 /// <summary>
-/// <c>dotnet run -c Release --project Stats.Benchmarks -- [--events N] [--quick]</c>: ingestion throughput and memory,
-/// in process and over HTTP, against fresh SQLite files in a temp folder. Prints one JSON document on standard output;
-/// progress goes to standard error.
+/// <c>dotnet run -c Release --project Stats.Benchmarks -- [--suite S] [--provider P --connection C] [--events N] [--quick]</c>:
+/// ingestion throughput and memory, in process and over HTTP, or aggregation throughput and <c>/api/stats</c> latency,
+/// on stores made for the run and deleted after it. Prints one JSON document on standard output; progress goes to
+/// standard error.
 /// </summary>
 internal static class BenchmarkProgram
 {
     private const long DefaultEvents = 5_000_000;
-    private const long QuickEvents = 200_000;
+    private const long QuickEvents = 20_000;
+    private const long DefaultAggregationEvents = 10_000_000;
+    private const long QuickAggregationEvents = 100_000;
 
     private const string Usage = """
-        usage: dotnet run -c Release --project Stats.Benchmarks -- [--suite ingestion|aggregation] [--events N] [--quick]
-          --suite S    ingestion (default): ingestion throughput and memory;
-                       aggregation: aggregation throughput and /api/stats latency on stores of 1 and 10 million events
-          --events N   ingestion: events ingested in process (default 5,000,000; the HTTP runs scale with it)
-          --quick      a short smoke run (ingestion: 200,000 events; aggregation: stores of 100,000 and 1,000,000 events)
+        usage: dotnet run -c Release --project Stats.Benchmarks -- [--suite ingestion|aggregation]
+                 [--provider Sqlite|PostgreSql] [--connection CONNECTION-STRING] [--events N] [--quick]
+          --suite S        ingestion (default): ingestion throughput and memory;
+                           aggregation: aggregation throughput and /api/stats latency on two stores of two years
+          --provider P     Sqlite (default): files in a temp folder; PostgreSql: databases on the --connection server
+          --connection C   PostgreSql: a server the run may create databases on (e.g. Host=127.0.0.1;Username=postgres;
+                           Password=...); each store is a new database, dropped at the end
+          --events N       ingestion: events ingested in process (default 5,000,000; the HTTP runs scale with it);
+                           aggregation: events of the larger store (default 10,000,000; the smaller has a tenth)
+          --quick          a smoke run that checks the suite works, not its figures (ingestion: 20,000 events;
+                           aggregation: stores of 10,000 and 100,000 events)
         """;
 
     private static readonly JsonSerializerOptions s_json = new()
@@ -32,8 +42,9 @@ internal static class BenchmarkProgram
 
     public static async Task<int> Main(string[] args)
     {
-        if (!TryParse(args, out var events, out var quick, out var suite))
+        if (!Options.TryParse(args, out var options, out var error))
         {
+            Console.Error.WriteLine($"Stats.Benchmarks: {error}");
             Console.Error.WriteLine(Usage);
             return 2;
         }
@@ -43,9 +54,23 @@ internal static class BenchmarkProgram
         Console.SetOut(Console.Error);
         try
         {
-            object result = suite == "aggregation" ? await RunAggregationAsync(quick) : await RunAsync(events, quick);
+            await using var stores = await BenchmarkStores.OpenAsync(options.Provider, options.Connection);
+            var machine = MachineInfo.Collect(await stores.DescribeAsync());
+            if (machine.BuildConfiguration != "Release" || !machine.ProductJitOptimized)
+            {
+                Progress.Log($"warning: built as {machine.BuildConfiguration}; the figures mean something only in Release (-c Release)");
+            }
+
+            object result = options.Suite == Options.Aggregation
+                ? await RunAggregationAsync(stores, machine, options)
+                : await RunIngestionAsync(stores, machine, options);
             report.WriteLine(JsonSerializer.Serialize(result, s_json));
             return 0;
+        }
+        catch (BenchmarkSetupException ex)
+        {
+            Console.Error.WriteLine($"Stats.Benchmarks: {ex.Message}");
+            return 1;
         }
         catch (Exception ex)
         {
@@ -54,36 +79,33 @@ internal static class BenchmarkProgram
         }
     }
 
-    private static async Task<BenchmarkReport> RunAsync(long events, bool quick)
+    private static async Task<BenchmarkReport> RunIngestionAsync(BenchmarkStores stores, MachineInfo machine, Options options)
     {
         var total = Stopwatch.StartNew();
-        using var scratch = new ScratchFolder();
-        var machine = MachineInfo.Collect(scratch.Path);
-        if (machine.BuildConfiguration != "Release" || !machine.ProductJitOptimized)
-        {
-            Progress.Log($"warning: built as {machine.BuildConfiguration}; the figures mean something only in Release (-c Release)");
-        }
-
-        var warmupEvents = Math.Clamp(events / 25, 20_000, 200_000);
-        var httpBatchEvents = Math.Max(20_000, events / 10 / HttpIngestBenchmark.BatchEvents * HttpIngestBenchmark.BatchEvents);
-        var httpSingleRequests = Math.Max(5_000, events / 50);
-        var settings = new RunSettings(quick, events, httpBatchEvents, httpSingleRequests, scratch.Path);
-        Progress.Log($"{events:N0} events in process, {httpBatchEvents:N0} in HTTP batches, {httpSingleRequests:N0} single-event requests; files in {scratch.Path}");
+        var events = options.Events ?? (options.Quick ? QuickEvents : DefaultEvents);
+        // A smoke run keeps every run as small as still exercises it; the full run scales them with the in-process size.
+        var warmupEvents = options.Quick ? 5_000 : Math.Clamp(events / 25, 20_000, 200_000);
+        var httpBatchEvents = options.Quick
+            ? 5 * HttpIngestBenchmark.BatchEvents
+            : Math.Max(20_000, events / 10 / HttpIngestBenchmark.BatchEvents * HttpIngestBenchmark.BatchEvents);
+        var httpSingleRequests = options.Quick ? 1_000 : Math.Max(5_000, events / 50);
+        var settings = new RunSettings(options.Quick, events, warmupEvents, httpBatchEvents, httpSingleRequests, stores.Folder);
+        Progress.Log($"{events:N0} events in process, {httpBatchEvents:N0} in HTTP batches, {httpSingleRequests:N0} single-event requests, on {machine.Store.Provider}");
         // Timestamps end a little before now: the ingestor rejects events from the future.
         var end = DateTimeOffset.UtcNow.AddMinutes(-2);
 
         // First, so that the process's working-set high-water mark is the ingestion's own.
-        var ingestPath = scratch.Database("ingest");
-        var ingest = await InProcessIngestBenchmark.RunAsync(ingestPath, events, warmupEvents, end);
+        var ingestStore = await stores.CreateAsync("ingest");
+        var ingest = await InProcessIngestBenchmark.RunAsync(ingestStore, events, warmupEvents, end);
         Progress.Log($"in-process: {ingest.EventsPerS:N0} events/s, peak working set {ingest.Memory.PeakWorkingSetMb} MB");
 
         Progress.Log("ceiling: loading the rows ingestion stored");
-        var rows = await RawSqliteCeilingBenchmark.LoadRowsAsync(ingestPath);
-        var ceiling = await RawSqliteCeilingBenchmark.RunAsync(scratch.Database("ceiling"), rows, rows.Count - (int)events);
+        var rows = await RawInsertCeilingBenchmark.LoadRowsAsync(ingestStore);
+        var ceiling = await RawInsertCeilingBenchmark.RunAsync(await stores.CreateAsync("ceiling"), rows, rows.Count - (int)events);
         rows = null;
         Progress.Log($"ceiling: {ceiling.RowsPerS:N0} rows/s");
 
-        var (batches, singles) = await HttpIngestBenchmark.RunAsync(scratch.Database("http"), httpBatchEvents, httpSingleRequests, end);
+        var (batches, singles) = await HttpIngestBenchmark.RunAsync(await stores.CreateAsync("http"), httpBatchEvents, httpSingleRequests, end);
         Progress.Log($"http: {batches.EventsPerS:N0} events/s in batches, {singles.RequestsPerS:N0} single-event requests/s");
 
         var ratio = Math.Round(ingest.EventsPerS / (double)ceiling.RowsPerS, 3);
@@ -100,59 +122,75 @@ internal static class BenchmarkProgram
             machine, settings, new Runs(ceiling, ingest, batches, singles, Math.Round(total.Elapsed.TotalSeconds, 1)));
     }
 
-    private static async Task<AggregationSuiteReport> RunAggregationAsync(bool quick)
+    private static async Task<AggregationSuiteReport> RunAggregationAsync(BenchmarkStores stores, MachineInfo machine, Options options)
     {
         var total = Stopwatch.StartNew();
-        using var scratch = new ScratchFolder();
-        var machine = MachineInfo.Collect(scratch.Path);
-        if (machine.BuildConfiguration != "Release" || !machine.ProductJitOptimized)
-        {
-            Progress.Log($"warning: built as {machine.BuildConfiguration}; the figures mean something only in Release (-c Release)");
-        }
-
-        long[] sizes = quick ? [100_000, 1_000_000] : [1_000_000, 10_000_000];
+        var larger = options.Events ?? (options.Quick ? QuickAggregationEvents : DefaultAggregationEvents);
+        long[] sizes = [larger / 10, larger];
         var end = DateTimeOffset.UtcNow.AddMinutes(-2);
-        var stores = new List<AggregationStoreRun>();
+        var runs = new List<AggregationStoreRun>();
         foreach (var size in sizes)
         {
-            var path = scratch.Database($"aggregation-{size}");
-            Progress.Log($"aggregation: building a store of {size:N0} events over {AggregationBenchmark.Days} days");
-            var (ingestSeconds, popular) = await AggregationBenchmark.BuildStoreAsync(path, size, end);
-            var aggregation = await AggregationBenchmark.RunAsync(path, size, ingestSeconds);
-            var latency = await StatsLatencyBenchmark.RunAsync(path, popular);
-            stores.Add(new AggregationStoreRun(aggregation, latency));
-            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            var store = await stores.CreateAsync($"aggregation-{size}");
+            Progress.Log($"aggregation: building a store of {size:N0} events over {AggregationBenchmark.Days} days on {machine.Store.Provider}");
+            var (ingestSeconds, popular) = await AggregationBenchmark.BuildStoreAsync(store, size, end);
+            var aggregation = await AggregationBenchmark.RunAsync(store, size, ingestSeconds);
+            var latency = await StatsLatencyBenchmark.RunAsync(store, popular, options.Quick);
+            runs.Add(new AggregationStoreRun(aggregation, latency));
+            store.ClearPool();
         }
 
-        return AggregationSuiteReport.From(stores, machine, Math.Round(total.Elapsed.TotalSeconds, 1));
+        return AggregationSuiteReport.From(runs, machine, Math.Round(total.Elapsed.TotalSeconds, 1));
     }
 
-    private static bool TryParse(string[] args, out long events, out bool quick, out string suite)
+    /// <summary>The command line, checked before anything runs.</summary>
+    private sealed record Options(string Suite, DatabaseProvider Provider, string? Connection, long? Events, bool Quick)
     {
-        long? requested = null;
-        quick = false;
-        suite = "ingestion";
-        for (var i = 0; i < args.Length; i++)
-        {
-            switch (args[i])
-            {
-                case "--quick":
-                    quick = true;
-                    break;
-                case "--suite" when i + 1 < args.Length && args[i + 1] is "ingestion" or "aggregation":
-                    suite = args[++i];
-                    break;
-                case "--events" when i + 1 < args.Length && long.TryParse(args[i + 1], NumberStyles.AllowThousands, CultureInfo.InvariantCulture, out var n) && n >= 10_000:
-                    requested = n;
-                    i++;
-                    break;
-                default:
-                    events = 0;
-                    return false;
-            }
-        }
+        public const string Ingestion = "ingestion";
+        public const string Aggregation = "aggregation";
 
-        events = requested ?? (quick ? QuickEvents : DefaultEvents);
-        return true;
+        public static bool TryParse(string[] args, out Options options, out string? error)
+        {
+            options = new Options(Ingestion, DatabaseProvider.Sqlite, null, null, false);
+            for (var i = 0; i < args.Length; i++)
+            {
+                var value = i + 1 < args.Length ? args[i + 1] : null;
+                switch (args[i])
+                {
+                    case "--quick":
+                        options = options with { Quick = true };
+                        continue;
+                    case "--suite" when value is Ingestion or Aggregation:
+                        options = options with { Suite = value };
+                        break;
+                    case "--provider" when Enum.TryParse<DatabaseProvider>(value, ignoreCase: true, out var provider) &&
+                        provider is DatabaseProvider.Sqlite or DatabaseProvider.PostgreSql && !int.TryParse(value, out _):
+                        options = options with { Provider = provider };
+                        break;
+                    case "--connection" when !string.IsNullOrWhiteSpace(value):
+                        options = options with { Connection = value };
+                        break;
+                    case "--events" when long.TryParse(value, NumberStyles.AllowThousands, CultureInfo.InvariantCulture, out var n) && n >= 10_000:
+                        options = options with { Events = n };
+                        break;
+                    case "--suite" or "--provider" or "--connection" or "--events":
+                        error = $"{args[i]} {(value is null ? "needs a value" : $"does not take '{value}'")}.";
+                        return false;
+                    default:
+                        error = $"unknown argument '{args[i]}'.";
+                        return false;
+                }
+
+                i++;
+            }
+
+            error = (options.Provider, options.Connection) switch
+            {
+                (DatabaseProvider.PostgreSql, null) => "--provider PostgreSql needs --connection, a server the run may create databases on.",
+                (DatabaseProvider.Sqlite, not null) => "--connection is for --provider PostgreSql; SQLite stores are files in a temp folder of the run's own.",
+                _ => null,
+            };
+            return error is null;
+        }
     }
 }

@@ -10,10 +10,17 @@ namespace Stats.Benchmarks;
 
 /// <summary>
 /// The real dashboard (its <c>Program</c>, every registration and middleware) on Kestrel over loopback, in the
-/// Production environment, on a fresh SQLite file. Logs go to standard error, warnings and worse only.
+/// Production environment, on a fresh store. Logs go to standard error, warnings and worse only.
 /// </summary>
-internal sealed class DashboardHost(string databasePath) : WebApplicationFactory<Program>
+internal sealed class DashboardHost(BenchmarkStore store) : WebApplicationFactory<Program>
 {
+    /// <summary>
+    /// Production does not start without an OpenID Connect provider. Nobody signs in during a benchmark (machines use API
+    /// keys, anonymous readers the access rules), so the provider is never contacted: a loopback address where nothing
+    /// listens is enough, and it is the only place the product lets a provider be reached over plain HTTP.
+    /// </summary>
+    private const string UnusedLoopbackProvider = "http://127.0.0.1:9/realms/benchmark";
+
     /// <summary>Starts Kestrel on a free loopback port and returns the address it listens on.</summary>
     public Uri Start()
     {
@@ -29,14 +36,18 @@ internal sealed class DashboardHost(string databasePath) : WebApplicationFactory
         builder.UseEnvironment("Production");
         builder.ConfigureAppConfiguration((_, configuration) =>
         {
-            var settings = IngestionHost.StoreSettings(databasePath);
+            var settings = store.Settings();
             settings["Stats:Demo:SeedWhenEmpty"] = "false";
+            settings["Stats:Auth:Oidc:Authority"] = UnusedLoopbackProvider;
+            settings["Stats:Auth:Oidc:ClientId"] = "stats-benchmark";
+            settings["Stats:Auth:Oidc:RequireHttpsMetadata"] = "false";
             settings["Logging:LogLevel:Default"] = "Warning";
             configuration.AddInMemoryCollection(settings);
         });
         builder.ConfigureLogging(logging => logging
             .ClearProviders()
             .AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace)
-            .SetMinimumLevel(LogLevel.Warning));
+            .SetMinimumLevel(LogLevel.Warning)
+            .AddBenchmarkFilters());
     }
 }

@@ -37,16 +37,16 @@ internal static class HttpIngestBenchmark
     private static readonly MediaTypeHeaderValue s_json = new("application/json");
 
     public static async Task<(HttpRun Batches, HttpRun Singles)> RunAsync(
-        string databasePath, long batchEvents, long singleRequests, DateTimeOffset end)
+        BenchmarkStore store, long batchEvents, long singleRequests, DateTimeOffset end)
     {
-        await using var dashboard = new DashboardHost(databasePath);
+        await using var dashboard = new DashboardHost(store);
         var address = dashboard.Start();
         var (_, key) = await dashboard.Services.GetRequiredService<ApiKeyService>().CreateAsync("benchmark", [ApiScopes.Ingest]);
         Progress.Log($"http: dashboard listening on {address}");
 
         var batchRequests = (int)(batchEvents / BatchEvents);
-        var warmupBatches = Math.Max(20, batchRequests / 20);
-        var warmupSingles = Math.Max(2_000, (int)(singleRequests / 20));
+        var warmupBatches = Math.Max(5, batchRequests / 20);
+        var warmupSingles = Math.Max(500, (int)(singleRequests / 20));
         // One feed for both runs, so that timestamps keep advancing and event ids stay unique.
         var generator = new TrafficGenerator(seed: 2, ((warmupBatches + batchRequests) * (long)BatchEvents) + warmupSingles + singleRequests, end, TimeSpan.FromHours(47));
 

@@ -8,7 +8,7 @@ using Stats.Core.Data;
 namespace Stats.Benchmarks;
 
 /// <summary>
-/// The product's store and ingestion services on one SQLite file, registered exactly as the dashboard registers them
+/// The product's store and ingestion services on one store, registered exactly as the dashboard registers them
 /// (<c>AddStatsStore</c>, <c>AddStatsIngestion</c>) and migrated as the dashboard migrates on start.
 /// </summary>
 internal sealed class IngestionHost : IAsyncDisposable
@@ -19,11 +19,11 @@ internal sealed class IngestionHost : IAsyncDisposable
 
     public IServiceProvider Services => _host.Services;
 
-    public static async Task<IngestionHost> StartAsync(string databasePath, bool aggregation = false)
+    public static async Task<IngestionHost> StartAsync(BenchmarkStore store, bool aggregation = false)
     {
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = AppContext.BaseDirectory });
-        builder.Configuration.AddInMemoryCollection(StoreSettings(databasePath));
-        builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace).SetMinimumLevel(LogLevel.Warning);
+        builder.Configuration.AddInMemoryCollection(store.Settings());
+        builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace).SetMinimumLevel(LogLevel.Warning).AddBenchmarkFilters();
         builder.AddStatsStore();
         builder.AddStatsIngestion();
         if (aggregation)
@@ -37,15 +37,6 @@ internal sealed class IngestionHost : IAsyncDisposable
         await host.Services.GetRequiredService<StoreMigrator>().MigrateAsync();
         return new IngestionHost(host);
     }
-
-    /// <summary>The settings that put the store on <paramref name="databasePath"/>, as an operator would write them.</summary>
-    public static Dictionary<string, string?> StoreSettings(string databasePath) => new(StringComparer.OrdinalIgnoreCase)
-    {
-        [$"{DatabaseOptions.SectionName}:Provider"] = nameof(DatabaseProvider.Sqlite),
-        [$"{DatabaseOptions.SectionName}:ConnectionString"] = $"Data Source={databasePath}",
-        // The aggregation suite writes two years of history: keep every raw event.
-        ["Stats:Retention:RawEventMaxAgeDays"] = "0",
-    };
 
     public async ValueTask DisposeAsync()
     {

@@ -2,14 +2,13 @@ using System.Diagnostics;
 using System.Reflection;
 using System.Runtime;
 using System.Runtime.InteropServices;
-using Microsoft.Data.Sqlite;
 using Stats.Core.Ingestion;
 
 namespace Stats.Benchmarks;
 
 /// <summary>The one JSON document the benchmark prints: the headline figures first, then what they were measured on and from.</summary>
 internal sealed record BenchmarkReport(
-    long RawSqliteCeilingRowsPerS,
+    long RawInsertCeilingRowsPerS,
     long IngestInProcessEventsPerS,
     double IngestVsCeiling,
     long HttpBatchEventsPerS,
@@ -25,10 +24,10 @@ internal sealed record BenchmarkReport(
 internal sealed record TargetCheck(string Figure, string Target, double Value, bool Met);
 
 /// <summary>The size of the run.</summary>
-internal sealed record RunSettings(bool Quick, long InProcessEvents, long HttpBatchEvents, long HttpSingleRequests, string TempFolder);
+internal sealed record RunSettings(bool Quick, long InProcessEvents, long WarmupEvents, long HttpBatchEvents, long HttpSingleRequests, string TempFolder);
 
 /// <summary>Each run's counts and durations.</summary>
-internal sealed record Runs(CeilingRun RawSqliteCeiling, IngestRun IngestInProcess, HttpRun HttpBatch, HttpRun HttpSingle, double TotalSeconds);
+internal sealed record Runs(CeilingRun RawInsertCeiling, IngestRun IngestInProcess, HttpRun HttpBatch, HttpRun HttpSingle, double TotalSeconds);
 
 /// <summary>What the figures were measured on.</summary>
 internal sealed record MachineInfo(
@@ -41,11 +40,10 @@ internal sealed record MachineInfo(
     string BuildConfiguration,
     bool ProductJitOptimized,
     string Gc,
-    string SqliteVersion,
-    string? TempFileSystem,
+    StoreInfo Store,
     double? HostLoad1mAtStart)
 {
-    public static MachineInfo Collect(string tempFolder)
+    public static MachineInfo Collect(StoreInfo store)
     {
         var configuration = typeof(MachineInfo).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "unknown";
         var productOptimized = typeof(EventIngestor).Assembly.GetCustomAttribute<DebuggableAttribute>()?.IsJITOptimizerDisabled != true;
@@ -53,16 +51,7 @@ internal sealed record MachineInfo(
         return new MachineInfo(
             Environment.ProcessorCount, CpuModel(), Math.Round(GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 1e9, 1),
             RuntimeInformation.OSDescription, RuntimeInformation.FrameworkDescription, RuntimeInformation.ProcessArchitecture.ToString(),
-            configuration, productOptimized, gc, SqliteLibraryVersion(), FileSystemOf(tempFolder), CostMeter.HostLoad());
-    }
-
-    private static string SqliteLibraryVersion()
-    {
-        using var connection = new SqliteConnection("Data Source=:memory:");
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT sqlite_version()";
-        return (string)command.ExecuteScalar()!;
+            configuration, productOptimized, gc, store, CostMeter.HostLoad());
     }
 
     private static string? CpuModel()
@@ -71,23 +60,6 @@ internal sealed record MachineInfo(
         return File.Exists(CpuInfo)
             ? File.ReadLines(CpuInfo).FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim()
             : null;
-    }
-
-    /// <summary>The file system the SQLite files live on (Linux): a tmpfs would make every commit's fsync free.</summary>
-    private static string? FileSystemOf(string path)
-    {
-        const string Mounts = "/proc/mounts";
-        if (!File.Exists(Mounts))
-        {
-            return null;
-        }
-
-        return File.ReadLines(Mounts)
-            .Select(l => l.Split(' '))
-            .Where(f => f.Length > 2 && (path == f[1] || path.StartsWith(f[1].TrimEnd('/') + "/", StringComparison.Ordinal)))
-            .OrderByDescending(f => f[1].Length)
-            .Select(f => $"{f[2]} ({f[0]} on {f[1]})")
-            .FirstOrDefault();
     }
 }
 
@@ -111,7 +83,7 @@ internal sealed record AggregationSuiteReport(
         var targets = new List<TargetCheck>();
         foreach (var store in stores)
         {
-            var size = $"{store.Aggregation.Events / 1_000_000.0:0.#}M";
+            var size = store.Aggregation.Events >= 1_000_000 ? $"{store.Aggregation.Events / 1_000_000.0:0.#}M" : $"{store.Aggregation.Events / 1_000.0:0.#}k";
             targets.Add(new($"aggregation_events_per_s_{size}", ">= 500000", store.Aggregation.AggregationEventsPerS, store.Aggregation.AggregationEventsPerS >= 500_000));
             targets.Add(new($"aggregation_vs_raw_group_by_{size}", "report", store.Aggregation.AggregationVsGroupBy, true));
             var record = store.Latency.Single(l => l.Query == "record");

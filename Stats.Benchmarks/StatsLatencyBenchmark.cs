@@ -15,12 +15,11 @@ internal sealed record LatencyFigures(string Query, int Requests, double P50Ms, 
 /// </summary>
 internal static class StatsLatencyBenchmark
 {
-    private const int Warmup = 30;
-    private const int Requests = 300;
-
-    public static async Task<IReadOnlyList<LatencyFigures>> RunAsync(string databasePath, string recid)
+    /// <summary>Requests per query and their warm-up: 300 after 30, or 30 after 5 in a smoke run.</summary>
+    public static async Task<IReadOnlyList<LatencyFigures>> RunAsync(BenchmarkStore store, string recid, bool quick)
     {
-        await using var dashboard = new DashboardHost(databasePath);
+        var (warmup, requests) = quick ? (5, 30) : (30, 300);
+        await using var dashboard = new DashboardHost(store);
         var address = dashboard.Start();
         using var client = new HttpClient { BaseAddress = address };
         var today = DateTime.UtcNow.Date;
@@ -42,13 +41,13 @@ internal static class StatsLatencyBenchmark
         foreach (var (name, body) in queries)
         {
             Progress.Log($"latency: {name}");
-            for (var i = 0; i < Warmup; i++)
+            for (var i = 0; i < warmup; i++)
             {
                 await PostAsync(client, body);
             }
 
-            var times = new double[Requests];
-            for (var i = 0; i < Requests; i++)
+            var times = new double[requests];
+            for (var i = 0; i < requests; i++)
             {
                 var watch = Stopwatch.StartNew();
                 await PostAsync(client, body);
@@ -56,7 +55,7 @@ internal static class StatsLatencyBenchmark
             }
 
             Array.Sort(times);
-            figures.Add(new LatencyFigures(name, Requests, Round(times[Requests / 2]), Round(times[(int)(Requests * 0.95)]), Round(times[^1])));
+            figures.Add(new LatencyFigures(name, requests, Round(times[requests / 2]), Round(times[(int)(requests * 0.95)]), Round(times[^1])));
         }
 
         return figures;

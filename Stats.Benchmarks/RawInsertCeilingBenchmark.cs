@@ -5,31 +5,32 @@ using Stats.Core.Ingestion;
 
 namespace Stats.Benchmarks;
 
-/// <summary>What the raw SQLite ceiling run measured.</summary>
+/// <summary>What the raw insert ceiling run measured.</summary>
 internal sealed record CeilingRun(long Rows, long WarmupRows, int RowsPerTransaction, int Transactions, double Seconds, long RowsPerS, Cost Cost);
 
 /// <summary>
-/// The most a SQLite store can take on this machine: the rows ingestion produced, already enriched and keyed, inserted
-/// into a fresh migrated store by the product's raw inserter (one prepared statement) in transactions of 5,000 rows. No validation, enrichment,
-/// catalog, duplicate check or dirty-day bookkeeping: what is left is SQLite, its indexes and the commits.
+/// The most a store can take on this machine: the rows ingestion produced, already enriched and keyed, inserted into a
+/// fresh migrated store by the product's raw inserter (one prepared statement on SQLite, binary COPY on PostgreSQL) in
+/// transactions of 5,000 rows. No validation, enrichment, catalog, duplicate check or dirty-day bookkeeping: what is
+/// left is the database, its indexes and the commits.
 /// </summary>
-internal static class RawSqliteCeilingBenchmark
+internal static class RawInsertCeilingBenchmark
 {
     public const int RowsPerTransaction = 5_000;
 
     /// <summary>The rows of a store, in the order they were written.</summary>
-    public static async Task<List<RawEvent>> LoadRowsAsync(string databasePath)
+    public static async Task<List<RawEvent>> LoadRowsAsync(BenchmarkStore store)
     {
-        await using var host = await IngestionHost.StartAsync(databasePath);
+        await using var host = await IngestionHost.StartAsync(store);
         await using var context = await host.Services.GetRequiredService<IDbContextFactory<StatsDbContext>>().CreateDbContextAsync();
         return await context.RawEvents.AsNoTracking().OrderBy(e => e.Id).ToListAsync();
     }
 
     /// <summary>Inserts the first <paramref name="warmupRows"/> rows untimed, then times the rest.</summary>
-    public static async Task<CeilingRun> RunAsync(string databasePath, IReadOnlyList<RawEvent> rows, int warmupRows)
+    public static async Task<CeilingRun> RunAsync(BenchmarkStore store, IReadOnlyList<RawEvent> rows, int warmupRows)
     {
         // The store is created and opened the way the product does it: same migrations, WAL, connection settings.
-        await using var host = await IngestionHost.StartAsync(databasePath);
+        await using var host = await IngestionHost.StartAsync(store);
         await using var context = await host.Services.GetRequiredService<IDbContextFactory<StatsDbContext>>().CreateDbContextAsync();
         Progress.Log($"ceiling: warm-up with {warmupRows:N0} rows");
         await InsertRangeAsync(context, rows, 0, warmupRows);
@@ -42,7 +43,7 @@ internal static class RawSqliteCeilingBenchmark
         return new CeilingRun(measured, warmupRows, RowsPerTransaction, transactions, cost.Seconds, (long)(measured / meter.Elapsed.TotalSeconds), cost);
     }
 
-    /// <summary>The product's own raw insert (one prepared statement per transaction), without anything around it.</summary>
+    /// <summary>The product's own raw insert, one call per transaction, without anything around it.</summary>
     private static async Task<int> InsertRangeAsync(StatsDbContext context, IReadOnlyList<RawEvent> rows, int from, int to)
     {
         var transactions = 0;
