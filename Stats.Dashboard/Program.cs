@@ -70,16 +70,16 @@ try
     }
 
     app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
-    app.UseStatsSecurity();
-
-    // Inside the page handlers: the API (and the report harvesters' SUSHI base) answers its unhandled errors through
-    // ApiExceptionHandler (problem details, RFC 7807; 503 + Retry-After for a store outage) before they see them.
+    // Inside the page handlers and around authentication (an API key is checked against the store, which may be down):
+    // the API (and the report harvesters' SUSHI base) answers its unhandled errors through ApiExceptionHandler (problem
+    // details, RFC 7807; 503 + Retry-After for a store outage) before the pages' handlers see them.
     var sushiBase = app.Services.GetRequiredService<IOptions<Stats.Core.Reports.SushiOptions>>().Value.BasePath;
     app.UseWhen(context => ApiExceptionHandler.Covers(context, sushiBase), api =>
     {
         api.UseExceptionHandler();
         api.UseStatusCodePages();
     });
+    app.UseStatsSecurity();
     app.UseAntiforgery();
     app.MapStaticAssets();
     app.MapOpenApi();

@@ -5,7 +5,7 @@ namespace Stats.Core.Events;
 
 /// <summary>
 /// ISO 8601 date-times as clients send them (<c>2026-01-12T10:00:00</c>, <c>...:00.123456</c>, <c>...Z</c>,
-/// <c>...+01:00</c>); without an offset the time is UTC (DOMAIN.md). Nothing else: <c>12/01/2026 10:00</c> reads as
+/// <c>...+01:00</c>); without an offset the time is UTC (docs/domain/events.md#common-fields). Nothing else: <c>12/01/2026 10:00</c> reads as
 /// December in one country and January in another, so it is refused rather than guessed.
 /// </summary>
 public static partial class IsoTimestamp

@@ -93,6 +93,7 @@ public sealed class AuthorizationMatrixTests(SignedInDashboard dashboard) : ICla
         ["GET /metrics"] = [403, 403, 200],
         ["GET /api/stats/"] = [200, 200, 200],
         ["GET /api/stats/records"] = [403, 200, 200],
+        ["POST /api/stats/records"] = [403, 200, 200],
         ["GET /sushi/r51/status"] = [200, 200, 200],
         ["GET /sushi/r51/members"] = [401, 200, 200],
         ["GET /sushi/r51/reports"] = [401, 200, 200],
