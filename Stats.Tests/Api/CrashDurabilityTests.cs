@@ -15,7 +15,7 @@ public sealed class CrashDurabilityTests
     private static CancellationToken Cancellation => TestContext.Current.CancellationToken;
 
     [Fact]
-    public async Task KillingTheServerMidStreamLosesNoAcknowledgedEvent()
+    public async Task KillingTheServerMidStreamLosesNoAcknowledgedEventAndTheRestartedServerCarriesOn()
     {
         using var folder = new TempFolder();
         var settings = new Dictionary<string, string>
@@ -52,19 +52,42 @@ public sealed class CrashDurabilityTests
             await Task.WhenAll(clients);
         }
 
-        // Whatever was acknowledged is in the store, read back after the crash.
+        // Restarted on the same store (what a supervisor does after a crash), the server recovers by itself: healthy, and it
+        // takes new events, and a batch sent again is stored once (the ids make resending after a crash safe).
+        using (var restarted = await DashboardProcess.StartServerAsync(settings))
+        {
+            using var client = new HttpClient { BaseAddress = restarted.Address, Timeout = TimeSpan.FromSeconds(30) };
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
+            using (var health = await client.GetAsync(new Uri("/healthz", UriKind.Relative), Cancellation))
+            {
+                Assert.Equal(HttpStatusCode.OK, health.StatusCode);
+                Assert.Contains("\"healthy\"", await health.Content.ReadAsStringAsync(Cancellation), StringComparison.Ordinal);
+            }
+
+            var before = acknowledged.Count;
+            await StreamAsync(client, clientNumber: 9, acknowledged, Cancellation, batches: 1);
+            Assert.Equal(before + 200, acknowledged.Count);
+            await StreamAsync(client, clientNumber: 0, acknowledged, Cancellation, batches: 1);
+            Assert.Equal(before + 400, acknowledged.Count);
+        }
+
+        // Whatever was acknowledged is in the store, read back after the crash and the restart.
         var contexts = new StatsDbContextFactory(DatabaseProvider.Sqlite, $"Data Source={Path.Combine(folder.Path, "stats.db")}");
         await using var context = contexts.CreateDbContext();
-        var stored = (await context.RawEvents.Where(e => e.ClientIdHash != null).Select(e => e.ClientIdHash!.Value).ToListAsync(Cancellation)).ToHashSet();
+        var storedIds = await context.RawEvents.Where(e => e.ClientIdHash != null).Select(e => e.ClientIdHash!.Value).ToListAsync(Cancellation);
+        var stored = storedIds.ToHashSet();
+        Assert.Equal(stored.Count, storedIds.Count);
         var lost = acknowledged.Where(id => !stored.Contains(EventIngestor.ClientIdHash(id))).ToList();
         Assert.True(lost.Count == 0, $"{lost.Count} of {acknowledged.Count} acknowledged events are missing, e.g. {string.Join(", ", lost.Take(5))}");
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
     }
 
-    private static async Task StreamAsync(HttpClient client, int clientNumber, ConcurrentBag<string> acknowledged, CancellationToken stop)
+    /// <summary>Posts batches of 200 events with ids until stopped, the server is gone, or <paramref name="batches"/> are sent.</summary>
+    private static async Task StreamAsync(
+        HttpClient client, int clientNumber, ConcurrentBag<string> acknowledged, CancellationToken stop, int batches = int.MaxValue)
     {
         var start = new DateTime(2024, 6, 15, 0, 0, 0, DateTimeKind.Utc);
-        for (var batch = 0; !stop.IsCancellationRequested; batch++)
+        for (var batch = 0; batch < batches && !stop.IsCancellationRequested; batch++)
         {
             var ids = Enumerable.Range(0, 200).Select(i => $"c{clientNumber}-b{batch}-e{i}").ToList();
             var body = new StringBuilder("[");
