@@ -76,3 +76,11 @@ public interface IAccessPolicy
     /// <summary>May <paramref name="viewer"/> see the <paramref name="family"/> statistics of <paramref name="target"/>?</summary>
     Task<AccessDecision> DecideAsync(StatsViewer viewer, StatFamily family, StatTarget target, CancellationToken cancellationToken = default);
 }
+
+/// <summary>What an access rule covers.</summary>
+public enum RuleScope : byte
+{
+    Global = 1,
+    Community = 2,
+    Record = 3,
+}

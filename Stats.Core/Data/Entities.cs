@@ -1,3 +1,5 @@
+using Stats.Core.Access;
+
 namespace Stats.Core.Data;
 
 /// <summary>
@@ -206,14 +208,6 @@ public sealed class AccessRule
 
     /// <summary>Who last set the rule (a user's name or id).</summary>
     public required string UpdatedBy { get; set; }
-}
-
-/// <summary>What an access rule covers.</summary>
-public enum RuleScope : byte
-{
-    Global = 1,
-    Community = 2,
-    Record = 3,
 }
 
 /// <summary>One change of an access rule, kept for the Admin page's audit log: who, when, what it was and what it became.</summary>

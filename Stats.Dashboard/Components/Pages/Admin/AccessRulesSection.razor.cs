@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.Components;
 using Stats.Core.Access;
-using Stats.Core.Data;
 
 namespace Stats.Dashboard.Components.Pages.Admin;
 

@@ -1,6 +1,5 @@
 using System.Globalization;
 using Stats.Core.Access;
-using Stats.Core.Data;
 
 namespace Stats.Dashboard.Components.Pages.Admin;
 
