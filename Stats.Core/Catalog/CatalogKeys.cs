@@ -36,6 +36,14 @@ internal static class CatalogKeys
     public static IQueryable<RecordFile> FilesAmong(StatsDbContext context, IReadOnlyCollection<int> recordIds, IReadOnlyCollection<string> keys) =>
         context.RecordFiles.AsNoTracking().Where(f => recordIds.Contains(f.RecordId) && keys.Contains(f.Key));
 
+    /// <summary>The recid each of these buckets belongs to (<see cref="RecordBucket"/>); a bucket not learned yet is absent.</summary>
+    public static IQueryable<BucketRecord> RecordsOfBuckets(StatsDbContext context, IReadOnlyCollection<string> bucketIds) =>
+        context.RecordBuckets.Where(b => bucketIds.Contains(b.BucketId))
+            .Join(context.Records, b => b.RecordId, r => r.Id, (b, r) => new BucketRecord(b.BucketId, r.ExternalId, r.Id));
+
+    /// <summary>A bucket and the record it belongs to, by external and internal id.</summary>
+    public sealed record BucketRecord(string BucketId, string Recid, int RecordId);
+
     /// <summary>An external id and the internal id it stands for.</summary>
     public sealed record ExternalKey(string ExternalId, int Id);
 }

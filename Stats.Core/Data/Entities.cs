@@ -116,6 +116,24 @@ public sealed class RecordFile
     public long? Size { get; set; }
 }
 
+/// <summary>
+/// Which record an Invenio file bucket belongs to (each record version has its own bucket). Invenio's contrib download
+/// events name only the bucket, so the record they count for is found here; the map is learned from InvenioRDM events
+/// (which carry both), from catalog sync and from history imports.
+/// </summary>
+public sealed class RecordBucket
+{
+    /// <summary>Invenio's bucket id (a UUID in its text form).</summary>
+    public required string BucketId { get; set; }
+
+    public int RecordId { get; set; }
+
+    /// <summary>Where the pairing was learned: "amqp", "import", a catalog source's name.</summary>
+    public required string Source { get; set; }
+
+    public DateTime LearnedAt { get; set; }
+}
+
 /// <summary>A community (collection) records belong to.</summary>
 public sealed class Community
 {

@@ -30,6 +30,8 @@ public abstract class StatsDbContext(DbContextOptions options) : DbContext(optio
 
     public DbSet<Community> Communities => Set<Community>();
 
+    public DbSet<RecordBucket> RecordBuckets => Set<RecordBucket>();
+
     public DbSet<Label> Labels => Set<Label>();
 
     public DbSet<UsageDailyStat> UsageDailyStats => Set<UsageDailyStat>();

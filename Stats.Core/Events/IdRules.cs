@@ -25,7 +25,7 @@ public static class IdRules
     /// <summary>The event fields and query parameters that hold ids (<c>communities</c> holds a list of them).</summary>
     public static IReadOnlySet<string> IdFields { get; } = new HashSet<string>(StringComparer.Ordinal)
     {
-        "id", "recid", "parent_recid", "owner_id", "community", "communities", "document_id", "sip_id",
+        "id", "recid", "parent_recid", "owner_id", "community", "communities", "document_id", "sip_id", "bucket_id",
     };
 
     /// <summary>The event fields that are free text, stored (title, file key...) or hashed (user and session ids).</summary>

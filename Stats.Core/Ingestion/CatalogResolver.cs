@@ -18,6 +18,7 @@ internal sealed class CatalogResolver
     private readonly ConcurrentDictionary<string, int> _communityIds = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<(int RecordId, string Key), int> _fileIds = new();
     private readonly ConcurrentDictionary<(LabelKind Kind, string Value), int> _labelIds = new();
+    private readonly ConcurrentDictionary<string, int> _bucketRecords = new(StringComparer.Ordinal);
 
     /// <summary>Resolves the keys of every row in one transaction's worth of events.</summary>
     public async Task<Additions> ResolveAsync(StatsDbContext context, IReadOnlyList<IncomingEvent> events, IReadOnlyList<RawEvent> rows, CancellationToken cancellationToken)
@@ -159,8 +160,44 @@ internal sealed class CatalogResolver
             files.ForEach(f => created.Files[(f.RecordId, f.Key)] = f.Id);
         }
 
+        await LearnBucketsAsync(context, events, created, cancellationToken);
+
         // The writer's context lives for a whole group: what it tracks, every later SaveChanges scans.
         context.ChangeTracker.Clear();
+    }
+
+    /// <summary>
+    /// Records which record each bucket named beside a recid belongs to (<see cref="RecordBucket"/>). A bucket belongs
+    /// to one record for good, so a pairing already stored is kept as it is.
+    /// </summary>
+    private async Task LearnBucketsAsync(StatsDbContext context, IReadOnlyList<IncomingEvent> events, Additions created, CancellationToken cancellationToken)
+    {
+        var newBuckets = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var e in events.Where(e => !string.IsNullOrEmpty(e.BucketId) && !string.IsNullOrEmpty(e.Recid)))
+        {
+            if (!_bucketRecords.ContainsKey(e.BucketId!))
+            {
+                newBuckets.TryAdd(e.BucketId!, _recordIds.TryGetValue(e.Recid!, out var cached) ? cached : created.Records[e.Recid!]);
+            }
+        }
+
+        if (newBuckets.Count == 0)
+        {
+            return;
+        }
+
+        var bucketIds = newBuckets.Keys.ToList();
+        foreach (var found in await context.RecordBuckets.AsNoTracking().Where(b => bucketIds.Contains(b.BucketId)).ToListAsync(cancellationToken))
+        {
+            created.Buckets[found.BucketId] = found.RecordId;
+        }
+
+        var learnedAt = DateTime.UtcNow;
+        var buckets = newBuckets.Where(b => !created.Buckets.ContainsKey(b.Key))
+            .Select(b => new RecordBucket { BucketId = b.Key, RecordId = b.Value, Source = "events", LearnedAt = learnedAt }).ToList();
+        context.RecordBuckets.AddRange(buckets);
+        await context.SaveChangesAsync(cancellationToken);
+        buckets.ForEach(b => created.Buckets[b.BucketId] = b.RecordId);
     }
 
     /// <summary>The labels an event points at: the fields its type keeps as labels (<see cref="EventDefinition.Subject"/>, <see cref="EventDefinition.Detail"/>).</summary>
@@ -201,6 +238,11 @@ internal sealed class CatalogResolver
         foreach (var (k, v) in created.Labels)
         {
             _labelIds[k] = v;
+        }
+
+        foreach (var (k, v) in created.Buckets)
+        {
+            _bucketRecords[k] = v;
         }
     }
 
@@ -370,5 +412,7 @@ internal sealed class CatalogResolver
         public Dictionary<(int RecordId, string Key), int> Files { get; } = [];
 
         public Dictionary<(LabelKind Kind, string Value), int> Labels { get; } = [];
+
+        public Dictionary<string, int> Buckets { get; } = new(StringComparer.Ordinal);
     }
 }

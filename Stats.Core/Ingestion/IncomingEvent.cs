@@ -29,6 +29,9 @@ public sealed class IncomingEvent
 
     public string? FileKey { get; init; }
 
+    /// <summary>Invenio's file bucket: with <see cref="Recid"/>, it teaches the catalog which record the bucket belongs to.</summary>
+    public string? BucketId { get; init; }
+
     public long? Size { get; init; }
 
     public bool IsPreview { get; init; }
@@ -81,6 +84,7 @@ public sealed class IncomingEvent
             ParentRecid = Text("parent_recid"),
             ViaApi = Flag("via_api"),
             FileKey = Text("file_key"),
+            BucketId = Text("bucket_id"),
             Size = Number("size"),
             IsPreview = Flag("is_preview"),
             OwnerId = Text("owner_id"),
@@ -112,6 +116,7 @@ public sealed class IncomingEvent
         "parent_recid" => ParentRecid,
         "via_api" => ViaApi,
         "file_key" => FileKey,
+        "bucket_id" => BucketId,
         "size" => Size,
         "is_preview" => IsPreview,
         "owner_id" => OwnerId,

@@ -49,6 +49,19 @@ internal sealed class RecordFileConfiguration : IEntityTypeConfiguration<RecordF
     }
 }
 
+internal sealed class RecordBucketConfiguration : IEntityTypeConfiguration<RecordBucket>
+{
+    public void Configure(EntityTypeBuilder<RecordBucket> builder)
+    {
+        builder.ToTable("RecordBuckets");
+        builder.HasKey(b => b.BucketId);
+        builder.Property(b => b.BucketId).HasMaxLength(64).IsUnicode(false);
+        builder.Property(b => b.Source).HasMaxLength(64);
+        builder.HasIndex(b => b.RecordId);
+        builder.HasOne<Record>().WithMany().HasForeignKey(b => b.RecordId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
 internal sealed class CommunityConfiguration : IEntityTypeConfiguration<Community>
 {
     public void Configure(EntityTypeBuilder<Community> builder)

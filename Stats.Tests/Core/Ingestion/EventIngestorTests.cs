@@ -118,6 +118,26 @@ public sealed class EventIngestorTests
 
     [Theory]
     [MemberData(nameof(StoreProviders.All), MemberType = typeof(StoreProviders))]
+    public async Task ADownloadNamingItsBucketTeachesTheCatalogWhichRecordTheBucketBelongsTo(DatabaseProvider provider)
+    {
+        await using var store = await TestStore.CreateAsync(provider);
+        await using var ingestion = new IngestionHarness(store);
+        IncomingEvent InBucket(string recid, string bucket, int second) =>
+            new() { Type = EventCatalog.FileDownload, Timestamp = s_day.AddSeconds(second), Recid = recid, FileKey = "data.csv", BucketId = bucket };
+
+        await ingestion.IngestAsync(InBucket("rec-1", "b-1", 0), InBucket("rec-1", "b-1", 1), InBucket("rec-2", "b-2", 2));
+        await ingestion.IngestAsync(InBucket("rec-1", "b-1", 3), InBucket("rec-3", "b-3", 4));
+
+        await using var context = store.CreateContext();
+        var learned = await CatalogKeys.RecordsOfBuckets(context, ["b-1", "b-2", "b-3", "b-unknown"]).ToListAsync(Cancellation);
+        Assert.Equal(
+            [("b-1", "rec-1"), ("b-2", "rec-2"), ("b-3", "rec-3")],
+            learned.Select(b => (b.BucketId, b.Recid)).OrderBy(b => b.BucketId, StringComparer.Ordinal));
+        Assert.Equal(3, await context.RecordBuckets.CountAsync(Cancellation));
+    }
+
+    [Theory]
+    [MemberData(nameof(StoreProviders.All), MemberType = typeof(StoreProviders))]
     public async Task StoresNoRawAddressUserAgentUserIdOrSessionIdAnywhere(DatabaseProvider provider)
     {
         await using var store = await TestStore.CreateAsync(provider);

@@ -567,6 +567,31 @@ namespace Stats.Core.Data.Migrations.PostgreSql
                     b.ToTable("Records", (string)null);
                 });
 
+            modelBuilder.Entity("Stats.Core.Data.RecordBucket", b =>
+                {
+                    b.Property<string>("BucketId")
+                        .HasMaxLength(64)
+                        .IsUnicode(false)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<DateTime>("LearnedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("RecordId")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.HasKey("BucketId");
+
+                    b.HasIndex("RecordId");
+
+                    b.ToTable("RecordBuckets", (string)null);
+                });
+
             modelBuilder.Entity("Stats.Core.Data.RecordFile", b =>
                 {
                     b.Property<int>("Id")
@@ -780,6 +805,15 @@ namespace Stats.Core.Data.Migrations.PostgreSql
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
 
+                    b.HasOne("Stats.Core.Data.Record", null)
+                        .WithMany()
+                        .HasForeignKey("RecordId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Stats.Core.Data.RecordBucket", b =>
+                {
                     b.HasOne("Stats.Core.Data.Record", null)
                         .WithMany()
                         .HasForeignKey("RecordId")

@@ -567,6 +567,31 @@ namespace Stats.Core.Data.Migrations.SqlServer
                     b.ToTable("Records", (string)null);
                 });
 
+            modelBuilder.Entity("Stats.Core.Data.RecordBucket", b =>
+                {
+                    b.Property<string>("BucketId")
+                        .HasMaxLength(64)
+                        .IsUnicode(false)
+                        .HasColumnType("varchar(64)");
+
+                    b.Property<DateTime>("LearnedAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<int>("RecordId")
+                        .HasColumnType("int");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("nvarchar(64)");
+
+                    b.HasKey("BucketId");
+
+                    b.HasIndex("RecordId");
+
+                    b.ToTable("RecordBuckets", (string)null);
+                });
+
             modelBuilder.Entity("Stats.Core.Data.RecordFile", b =>
                 {
                     b.Property<int>("Id")
@@ -780,6 +805,15 @@ namespace Stats.Core.Data.Migrations.SqlServer
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
 
+                    b.HasOne("Stats.Core.Data.Record", null)
+                        .WithMany()
+                        .HasForeignKey("RecordId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Stats.Core.Data.RecordBucket", b =>
+                {
                     b.HasOne("Stats.Core.Data.Record", null)
                         .WithMany()
                         .HasForeignKey("RecordId")

@@ -546,6 +546,31 @@ namespace Stats.Core.Data.Migrations.Sqlite
                     b.ToTable("Records", (string)null);
                 });
 
+            modelBuilder.Entity("Stats.Core.Data.RecordBucket", b =>
+                {
+                    b.Property<string>("BucketId")
+                        .HasMaxLength(64)
+                        .IsUnicode(false)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("LearnedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("RecordId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("BucketId");
+
+                    b.HasIndex("RecordId");
+
+                    b.ToTable("RecordBuckets", (string)null);
+                });
+
             modelBuilder.Entity("Stats.Core.Data.RecordFile", b =>
                 {
                     b.Property<int>("Id")
@@ -757,6 +782,15 @@ namespace Stats.Core.Data.Migrations.Sqlite
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
 
+                    b.HasOne("Stats.Core.Data.Record", null)
+                        .WithMany()
+                        .HasForeignKey("RecordId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Stats.Core.Data.RecordBucket", b =>
+                {
                     b.HasOne("Stats.Core.Data.Record", null)
                         .WithMany()
                         .HasForeignKey("RecordId")
