@@ -32,7 +32,8 @@ internal static class RawDayReader
     private static readonly short s_view = EventCatalog.CodeOf(EventCatalog.RecordView);
     private static readonly short s_download = EventCatalog.CodeOf(EventCatalog.FileDownload);
 
-    private const string DaySql =
+    /// <summary>The SQL of <see cref="ReadDayAsync"/>, in the common dialect of every provider (exposed for the SQL Server parse checks).</summary>
+    internal const string DaySql =
         "SELECT \"TypeId\", \"Timestamp\", \"RecordId\", \"FileId\", \"CommunityId\", \"SubjectId\", \"DetailId\", \"Country\", \"Traits\", " +
         "\"VisitorHash\", \"SessionHash\", \"Amount\" FROM \"RawEvents\" WHERE \"Timestamp\" >= @from AND \"Timestamp\" < @to ORDER BY \"Timestamp\"";
 
@@ -78,9 +79,7 @@ internal static class RawDayReader
         var next = Start(day.AddDays(1));
         await using var command = await CreateCommandAsync(
             context,
-            "SELECT \"Timestamp\", \"RecordId\", \"FileId\", \"PrecedingVisitorHash\", \"Traits\" FROM \"RawEvents\" " +
-            $"WHERE \"Timestamp\" >= @from AND \"Timestamp\" <= @to AND \"TypeId\" IN ({s_view}, {s_download}) " +
-            "AND \"PrecedingVisitorHash\" IS NOT NULL AND \"RecordId\" IS NOT NULL",
+            FollowersSql,
             next,
             next + CounterRules.DoubleClickWindow,
             cancellationToken);
@@ -98,6 +97,12 @@ internal static class RawDayReader
 
         return followers;
     }
+
+    /// <summary>The SQL of <see cref="ReadFollowersAsync"/> (exposed for the SQL Server parse checks).</summary>
+    internal static readonly string FollowersSql =
+        "SELECT \"Timestamp\", \"RecordId\", \"FileId\", \"PrecedingVisitorHash\", \"Traits\" FROM \"RawEvents\" " +
+        $"WHERE \"Timestamp\" >= @from AND \"Timestamp\" <= @to AND \"TypeId\" IN ({s_view}, {s_download}) " +
+        "AND \"PrecedingVisitorHash\" IS NOT NULL AND \"RecordId\" IS NOT NULL";
 
     private static DateTime Start(DateOnly day) => day.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
 

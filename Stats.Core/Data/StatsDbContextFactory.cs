@@ -22,7 +22,7 @@ public sealed class StatsDbContextFactory : IDbContextFactory<StatsDbContext>
                 b => b.UseSqlite(connectionString),
                 o => new SqliteStatsDbContext(o), loggerFactory),
             DatabaseProvider.SqlServer => Build<SqlServerStatsDbContext>(
-                b => b.UseSqlServer(connectionString, o => o.EnableRetryOnFailure()),
+                b => b.UseSqlServer(connectionString, o => o.EnableRetryOnFailure().UseCompatibilityLevel(SqlServerCompatibilityLevel)),
                 o => new SqlServerStatsDbContext(o), loggerFactory),
             DatabaseProvider.PostgreSql => Build<PostgreSqlStatsDbContext>(
                 b => b.UseNpgsql(connectionString),
@@ -30,6 +30,12 @@ public sealed class StatsDbContextFactory : IDbContextFactory<StatsDbContext>
             _ => throw new ArgumentOutOfRangeException(nameof(provider), provider, "Unknown database provider."),
         };
     }
+
+    /// <summary>
+    /// The SQL Server the product targets: SQL Server 2022 (compatibility level 160). EF Core writes its SQL for this
+    /// level, and the tests parse every statement with the T-SQL grammar of this version.
+    /// </summary>
+    public const int SqlServerCompatibilityLevel = 160;
 
     public DatabaseProvider Provider { get; }
 

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
+using Microsoft.SqlServer.TransactSql.ScriptDom;
 using Stats.Core.Access;
 using Stats.Core.Aggregation;
 using Stats.Core.Catalog;
@@ -17,7 +18,9 @@ namespace Stats.Tests.Core.Data;
 
 /// <summary>
 /// SQL Server has no server here: every query the product runs is translated to SQL instead (a query EF cannot
-/// translate throws here, not in production), and the migrations are scripted.
+/// translate throws here, not in production), the migrations are scripted, and every statement is parsed with the
+/// T-SQL grammar of the version we target (<see cref="StatsDbContextFactory.SqlServerCompatibilityLevel"/>), so SQL
+/// that SQL Server would refuse fails here.
 /// </summary>
 public sealed class SqlServerTranslationTests : IDisposable
 {
@@ -46,6 +49,7 @@ public sealed class SqlServerTranslationTests : IDisposable
         ["CatalogKeys.LabelsAmong"] = c => CatalogKeys.LabelsAmong(c, ["Archive Annex", "doc-0001"]),
         ["CatalogKeys.FilesAmong"] = c => CatalogKeys.FilesAmong(c, [7, 8], ["data.csv", "paper.pdf"]),
         ["CatalogKeys.RecordIdOf"] = c => CatalogKeys.RecordIdOf(c, "abcd-1234"),
+        ["CatalogKeys.RecordsOfBuckets"] = c => CatalogKeys.RecordsOfBuckets(c, ["6f1c0e4a-3b1d-4c9e-8a55-0d2b8d2b1e01"]),
         ["CatalogResolver.RecordWithCommunities"] = c => CatalogResolver.RecordWithCommunities(c, 7),
         ["CatalogResolver.CommunityById"] = c => CatalogResolver.CommunityById(c, 3),
         ["CatalogKeys.CommunityIdOf"] = c => CatalogKeys.CommunityIdOf(c, "hep"),
@@ -147,6 +151,45 @@ public sealed class SqlServerTranslationTests : IDisposable
 
         Assert.Contains("SELECT", sql, StringComparison.Ordinal);
         Assert.Contains("FROM [", sql, StringComparison.Ordinal);
+        AssertParses(sql);
+    }
+
+    public static TheoryData<string> RawStatements => [.. s_rawStatements.Keys];
+
+    // The SQL the product writes by hand and may send to SQL Server, by name (the SQLite- and PostgreSQL-only
+    // statements are not listed: they never reach SQL Server).
+    private static readonly Dictionary<string, string> s_rawStatements = new(StringComparer.Ordinal)
+    {
+        ["RawDayReader.DaySql"] = RawDayReader.DaySql,
+        ["RawDayReader.FollowersSql"] = RawDayReader.FollowersSql,
+    };
+
+    [Theory]
+    [MemberData(nameof(RawStatements))]
+    public void HandWrittenSqlParsesAsTSql(string statement) => AssertParses(s_rawStatements[statement]);
+
+    [Fact]
+    public void TheGrammarCheckRefusesWhatSqlServerWouldRefuse()
+    {
+        // The check itself must be able to fail: PostgreSQL's LIMIT and a missing FROM table are not T-SQL.
+        Assert.NotEmpty(ParseErrors("SELECT [Id] FROM [Records] LIMIT 10"));
+        Assert.NotEmpty(ParseErrors("SELECT [Id] FROM WHERE [Id] = 1"));
+        Assert.Empty(ParseErrors("SELECT TOP(10) [Id] FROM [Records] WHERE \"ExternalId\" = N'r1'"));
+    }
+
+    private static void AssertParses(string sql)
+    {
+        var errors = ParseErrors(sql);
+        Assert.True(errors.Count == 0, string.Join(Environment.NewLine, errors.Select(e => $"line {e.Line}, column {e.Column}: {e.Message}")) + Environment.NewLine + sql);
+    }
+
+    private static IList<ParseError> ParseErrors(string sql)
+    {
+        Assert.Equal(160, StatsDbContextFactory.SqlServerCompatibilityLevel);
+        var parser = new TSql160Parser(initialQuotedIdentifiers: true);
+        using var reader = new StringReader(sql);
+        parser.Parse(reader, out var errors);
+        return errors;
     }
 
     [Fact]
@@ -176,6 +219,7 @@ public sealed class SqlServerTranslationTests : IDisposable
 
         Assert.Contains("CREATE TABLE [RawEvents]", script, StringComparison.Ordinal);
         Assert.Contains("CREATE TABLE [EventTypes]", script, StringComparison.Ordinal);
+        AssertParses(script);
     }
 
     [Fact]
@@ -187,6 +231,20 @@ public sealed class SqlServerTranslationTests : IDisposable
         Assert.Contains("CREATE TABLE [RawEvents]", script, StringComparison.Ordinal);
         Assert.Contains("INSERT INTO [EventTypes]", script, StringComparison.Ordinal);
         Assert.Contains(_context.Database.GetMigrations().Last(), script, StringComparison.Ordinal);
+        AssertParses(script);
+    }
+
+    [Fact]
+    public void EachMigrationStepParsesAsTSql()
+    {
+        var migrations = _context.Database.GetMigrations().ToList();
+        var migrator = _context.GetService<IMigrator>();
+        for (var i = 0; i < migrations.Count; i++)
+        {
+            // Up from the previous migration, and down again: an operator may roll a release back.
+            AssertParses(migrator.GenerateScript(i == 0 ? Migration.InitialDatabase : migrations[i - 1], migrations[i]));
+            AssertParses(migrator.GenerateScript(migrations[i], i == 0 ? Migration.InitialDatabase : migrations[i - 1]));
+        }
     }
 
     public void Dispose() => _context.Dispose();
