@@ -35,6 +35,8 @@ public static class DirtyDayMarks
         }
 
         var known = await DirtyDaysAmong(context, [.. days.Keys]).ToListAsync(cancellationToken);
+        // In day order: two writers updating the same days in the same order wait for each other instead of deadlocking.
+        known.Sort();
         foreach (var day in known)
         {
             var events = days[day];

@@ -21,8 +21,11 @@ public sealed class StatsDbContextFactory : IDbContextFactory<StatsDbContext>
             DatabaseProvider.Sqlite => Build<SqliteStatsDbContext>(
                 b => b.UseSqlite(connectionString),
                 o => new SqliteStatsDbContext(o), loggerFactory),
+            // No retrying execution strategy: it refuses the product's own transactions (ingestion, aggregation, retention
+            // each commit as one unit), and an outage is already answered by the callers (StoreOutage: 503, exit code 3),
+            // as on the other providers.
             DatabaseProvider.SqlServer => Build<SqlServerStatsDbContext>(
-                b => b.UseSqlServer(connectionString, o => o.EnableRetryOnFailure().UseCompatibilityLevel(SqlServerCompatibilityLevel)),
+                b => b.UseSqlServer(connectionString, o => o.UseCompatibilityLevel(SqlServerCompatibilityLevel)),
                 o => new SqlServerStatsDbContext(o), loggerFactory),
             DatabaseProvider.PostgreSql => Build<PostgreSqlStatsDbContext>(
                 b => b.UseNpgsql(connectionString),

@@ -20,6 +20,9 @@ public sealed class EventWriter : IAsyncDisposable
     /// <summary>Events per transaction at most: bounds memory and the time the write lock is held.</summary>
     private const int MaxGroupEvents = 50_000;
 
+    /// <summary>How often a group is tried against other instances' writes before its batches fail (each attempt that loses finds more of their rows).</summary>
+    private const int MaxAttemptsAgainstOtherWriters = 5;
+
     private readonly IDbContextFactory<StatsDbContext> _contextFactory;
     private readonly TimeProvider _clock;
     private readonly ILogger<EventWriter> _logger;
@@ -78,7 +81,7 @@ public sealed class EventWriter : IAsyncDisposable
     {
         try
         {
-            var results = await CommitAsync(group);
+            var results = await CommitRacingAsync(group);
             _health?.Succeeded(StoreWriteHealth.Ingestion);
             for (var i = 0; i < group.Count; i++)
             {
@@ -99,6 +102,33 @@ public sealed class EventWriter : IAsyncDisposable
             _logger.LogError("A batch of {Events} events could not be stored: {Error}", group[0].Rows.Count, ex.GetType().Name + ": " + ex.Message);
             _health?.Failed(StoreWriteHealth.Ingestion, ex);
             group[0].Completion.TrySetException(ex);
+        }
+    }
+
+    /// <summary>
+    /// Commits a group, again when the transaction lost a race with another instance writing to the same store (both
+    /// created the same record or day mark, or deadlocked): the next attempt finds what the other one committed.
+    /// </summary>
+    private async Task<WriteResult[]> CommitRacingAsync(List<PendingBatch> group)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await CommitAsync(group);
+            }
+            catch (Exception ex) when (attempt < MaxAttemptsAgainstOtherWriters && StoreConflict.IsLostRace(ex))
+            {
+                _logger.LogInformation("A group commit lost a race with another writer ({Error}); attempt {Attempt} follows.", StoreOutage.Describe(ex), attempt + 1);
+                // The rolled-back attempt may have given the rows their store ids (EF does, on SQL Server).
+                foreach (var row in group.SelectMany(b => b.Rows))
+                {
+                    row.Id = 0;
+                }
+
+                // Spread the retries of writers that collided, so that they do not collide again in step.
+                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(1, 20) * attempt));
+            }
         }
     }
 

@@ -23,10 +23,14 @@ public sealed class IngestionHarness : IAsyncDisposable
         Salts = new DailySaltStore(store.Contexts, Clock, Options.Create(new PrivacyOptions()));
         Writer = new EventWriter(store.Contexts, Clock, NullLogger<EventWriter>.Instance);
         Types = new EventTypeRegistry(Options.Create(types ?? new EventTypeOptions()), store.Contexts);
-        Ingestor = new EventIngestor(Writer, Types, ShippedReferenceData.Classifier, ShippedReferenceData.Countries, Salts,
-            Options.Create(options ?? new IngestionOptions()), Options.Create(retention ?? new RetentionOptions { RawEventMaxAgeDays = 0 }), Clock);
+        _options = options ?? new IngestionOptions();
+        _retention = retention ?? new RetentionOptions { RawEventMaxAgeDays = 0 };
+        Ingestor = CreateIngestor(Writer);
         Aggregator = CreateAggregator();
     }
+
+    private readonly IngestionOptions _options;
+    private readonly RetentionOptions _retention;
 
     public TestStore Store { get; }
 
@@ -59,6 +63,10 @@ public sealed class IngestionHarness : IAsyncDisposable
         Assert.True(report.Error is null, report.Error);
         return report;
     }
+
+    /// <summary>An ingestor with this harness's settings, clock and salts writing through <paramref name="writer"/>: another instance's.</summary>
+    public EventIngestor CreateIngestor(EventWriter writer) =>
+        new(writer, Types, ShippedReferenceData.Classifier, ShippedReferenceData.Countries, Salts, Options.Create(_options), Options.Create(_retention), Clock);
 
     /// <summary>Ingests a batch, as the API would.</summary>
     public Task<IngestResult> IngestAsync(params IncomingEvent[] events) =>

@@ -169,6 +169,13 @@ public sealed class SqlServerTranslationTests : IDisposable
     public void HandWrittenSqlParsesAsTSql(string statement) => AssertParses(s_rawStatements[statement]);
 
     [Fact]
+    public void TheProductsOwnTransactionsAreAllowedOnSqlServer()
+    {
+        // A retrying execution strategy throws on every statement inside a user transaction, before any server is reached.
+        Assert.False(_context.Database.CreateExecutionStrategy().RetriesOnFailure);
+    }
+
+    [Fact]
     public void TheGrammarCheckRefusesWhatSqlServerWouldRefuse()
     {
         // The check itself must be able to fail: PostgreSQL's LIMIT and a missing FROM table are not T-SQL.
