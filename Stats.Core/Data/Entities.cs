@@ -181,6 +181,22 @@ public sealed class DailySalt
     public DateTime CreatedAt { get; set; }
 }
 
+/// <summary>
+/// One key of the dashboard's ASP.NET Data Protection key ring (cookies, antiforgery tokens, sign-in state), kept in
+/// the store so that every instance protects and reads with the same keys.
+/// </summary>
+public sealed class DataProtectionKeyRow
+{
+    public int Id { get; set; }
+
+    public string? FriendlyName { get; set; }
+
+    /// <summary>The key's XML element as Data Protection writes it.</summary>
+    public required string Xml { get; set; }
+
+    public DateTime CreatedAt { get; set; }
+}
+
 /// <summary>An API key. Only a hash of the secret is stored; the prefix identifies it in lists.</summary>
 public sealed class ApiKey
 {

@@ -32,6 +32,8 @@ public abstract class StatsDbContext(DbContextOptions options) : DbContext(optio
 
     public DbSet<RecordBucket> RecordBuckets => Set<RecordBucket>();
 
+    public DbSet<DataProtectionKeyRow> DataProtectionKeys => Set<DataProtectionKeyRow>();
+
     public DbSet<Label> Labels => Set<Label>();
 
     public DbSet<UsageDailyStat> UsageDailyStats => Set<UsageDailyStat>();

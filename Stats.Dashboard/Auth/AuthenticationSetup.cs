@@ -32,6 +32,8 @@ public static class AuthenticationSetup
         // Framing is ruled by the security headers (frame-ancestors, and X-Frame-Options: DENY outside /embed/...): the
         // antiforgery system's own SAMEORIGIN would otherwise stop an embed with a form from sitting on the repository's pages.
         services.AddAntiforgery(options => options.SuppressXFrameOptionsHeader = true);
+        // Several instances on one store read each other's cookies and tokens: the key ring lives in the store.
+        services.AddStoreKeyRing();
 
         // Every page runs behind the cookie; an unauthenticated challenge goes to /account/sign-in, which picks the way in.
         var authentication = services.AddAuthentication(options =>

@@ -334,6 +334,28 @@ namespace Stats.Core.Data.Migrations.Sqlite
                     b.ToTable("DailySalts", (string)null);
                 });
 
+            modelBuilder.Entity("Stats.Core.Data.DataProtectionKeyRow", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("FriendlyName")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Xml")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("DataProtectionKeys", (string)null);
+                });
+
             modelBuilder.Entity("Stats.Core.Data.DirtyDay", b =>
                 {
                     b.Property<DateOnly>("Day")
