@@ -46,7 +46,8 @@ public static class DashboardProcess
             ?? throw new InvalidOperationException("The dashboard did not start.");
         var error = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
-        timeout.CancelAfter(TimeSpan.FromMinutes(1));
+        // A cap, not a wait: a loaded machine starting several servers at once takes well over a minute.
+        timeout.CancelAfter(s_timeout);
         var seen = new System.Text.StringBuilder();
         while (await process.StandardOutput.ReadLineAsync(timeout.Token) is { } line)
         {
@@ -114,6 +115,11 @@ public static class DashboardProcess
 public sealed class RunningDashboard(Process process, Uri address) : IDisposable
 {
     public Uri Address { get; } = address;
+
+    /// <summary>The server's process id (part of its aggregation lease holder's name).</summary>
+    public int ProcessId { get; } = process.Id;
+
+    public bool HasExited => process.HasExited;
 
     /// <summary>SIGKILL: no shutdown code runs, as in a crash or an out-of-memory kill.</summary>
     public void KillHard()
