@@ -149,7 +149,7 @@ public static class Histograms
 /// </summary>
 public sealed class IsoDayConverter : JsonConverter<DateOnly?>
 {
-    public const string Format = "yyyy-MM-dd'T'00:00:00";
+    public const string Format = "yyyy-MM-dd'T00:00:00'";
 
     public override bool HandleNull => true;
 

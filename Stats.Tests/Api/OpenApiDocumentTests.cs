@@ -63,6 +63,6 @@ public sealed class OpenApiDocumentTests(DashboardFactory dashboard) : IClassFix
         Assert.Equal(
             ["key", "date", "value", "downloads", "unique_downloads", "data_volume", "bucket_id", "file_key"],
             histogram.Properties["buckets"].Items!.Properties!.Keys);
-        Assert.Equal(JsonSchemaType.String | JsonSchemaType.Null, answers["record-view"].Properties["start_date"].Type);
+        Assert.Equal(JsonSchemaType.String | JsonSchemaType.Null, answers["record-view"].Properties!["start_date"].Type);
     }
 }

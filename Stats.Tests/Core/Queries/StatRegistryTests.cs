@@ -18,7 +18,7 @@ public sealed class StatRegistryTests
         "user-stats", "user-stats-histogram", "user-top-records", "countries", "repository-summary", "repository-histogram",
         "circulation-summary", "circulation-loans-histogram", "circulation-top-documents", "circulation-locations",
         "sipstore-summary", "sipstore-failures", "sipstore-archive-size-histogram", "records-popular", "communities",
-        "events", "events-histogram",
+        "events", "events-histogram", "bucket-file-download-total", "bucket-file-download-histogram",
     ];
 
     private static CancellationToken Cancellation => TestContext.Current.CancellationToken;
