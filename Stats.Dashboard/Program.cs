@@ -43,6 +43,7 @@ try
     builder.AddOpenAireExport();
     builder.AddDemoData();
     builder.AddStatsAuthentication();
+    builder.AddReadApiCors();
     builder.Services.AddRazorComponents().AddInteractiveServerComponents();
     builder.Services.AddMudServices();
     builder.Services.AddOpenApi();

@@ -1,14 +1,16 @@
+using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
 namespace Stats.Core.Queries;
 
-/// <summary>The period a histogram bucket covers. Weeks are ISO weeks, starting on Monday.</summary>
+/// <summary>The period a histogram bucket covers. Weeks are ISO weeks, starting on Monday; quarters start in January, April, July and October.</summary>
 public enum Interval
 {
     Day,
     Week,
     Month,
+    Quarter,
     Year,
 }
 
@@ -21,21 +23,49 @@ public interface IMetrics<TSelf>
     static abstract TSelf Add(TSelf left, TSelf right);
 }
 
-/// <summary>One period of a histogram, keyed by the first day of the period; serialized flat: <c>{"date": ..., "views": ...}</c>.</summary>
+/// <summary>
+/// One period of a histogram, keyed by the first day of the period; serialized flat, as invenio-stats writes its buckets:
+/// <c>{"key": epoch milliseconds, "date": "2024-06-10T00:00:00", "views": ...}</c>.
+/// </summary>
 [JsonConverter(typeof(HistogramBucketConverterFactory))]
 public sealed record HistogramBucket<T>(DateOnly Date, T Values);
 
-/// <summary>What the query API needs of any histogram, whatever its values: how many buckets it has.</summary>
+/// <summary>What the query API needs of any histogram, whatever its values: how many buckets it has, and the period asked.</summary>
 public interface IHistogram
 {
     int BucketCount { get; }
+
+    /// <summary>The same histogram, answering the period the caller asked for in <c>start_date</c> and <c>end_date</c>.</summary>
+    IHistogram Answering(Period asked);
 }
 
-/// <summary>A histogram: every period of the range in order, empty ones as zeros.</summary>
-public sealed record Histogram<T>(string Interval, IReadOnlyList<HistogramBucket<T>> Buckets) : IHistogram
+/// <summary>
+/// A histogram: every period of the range in order, empty ones as zeros. Its JSON is invenio-stats' date histogram:
+/// <c>{"interval", "key_type": "date", "start_date", "end_date", "buckets"}</c>, the dates being those the caller asked for
+/// (null when open), as ISO date-times.
+/// </summary>
+public sealed record Histogram<T>(string Interval, [property: JsonPropertyOrder(4)] IReadOnlyList<HistogramBucket<T>> Buckets) : IHistogram
 {
+    /// <summary>invenio-stats' marker of a date histogram, whose bucket keys are instants.</summary>
+    [JsonPropertyOrder(1)]
+    public string KeyType => "date";
+
+    /// <summary>The period the caller asked for; open (both ends null) until <see cref="Answering"/> sets it.</summary>
+    [JsonIgnore]
+    public Period Asked { get; init; }
+
+    [JsonPropertyOrder(2)]
+    [JsonConverter(typeof(IsoDayConverter))]
+    public DateOnly? StartDate => Asked.Start;
+
+    [JsonPropertyOrder(3)]
+    [JsonConverter(typeof(IsoDayConverter))]
+    public DateOnly? EndDate => Asked.End;
+
     [JsonIgnore]
     public int BucketCount => Buckets.Count;
+
+    public IHistogram Answering(Period asked) => this with { Asked = asked };
 }
 
 /// <summary>Buckets daily values into periods in memory: the database groups per day, this adds the days up.</summary>
@@ -50,6 +80,7 @@ public static class Histograms
         Interval.Day => day,
         Interval.Week => day.AddDays(-(((int)day.DayOfWeek + 6) % 7)),
         Interval.Month => new DateOnly(day.Year, day.Month, 1),
+        Interval.Quarter => new DateOnly(day.Year, (day.Month - 1) / 3 * 3 + 1, 1),
         Interval.Year => new DateOnly(day.Year, 1, 1),
         _ => throw new ArgumentOutOfRangeException(nameof(interval), interval, null),
     };
@@ -60,6 +91,7 @@ public static class Histograms
         Interval.Day => periodStart.AddDays(1),
         Interval.Week => periodStart.AddDays(7),
         Interval.Month => periodStart.AddMonths(1),
+        Interval.Quarter => periodStart.AddMonths(3),
         Interval.Year => periodStart.AddYears(1),
         _ => throw new ArgumentOutOfRangeException(nameof(interval), interval, null),
     };
@@ -111,7 +143,43 @@ public static class Histograms
     public static string Name(Interval interval) => interval.ToString().ToLowerInvariant();
 }
 
-/// <summary>Writes a <see cref="HistogramBucket{T}"/> as one flat object: the date, then the properties of its values.</summary>
+/// <summary>
+/// A day as invenio-stats writes dates in its answers: an ISO date-time at midnight UTC without offset
+/// (<c>2024-06-10T00:00:00</c>). Reads that form and the plain day.
+/// </summary>
+public sealed class IsoDayConverter : JsonConverter<DateOnly?>
+{
+    public const string Format = "yyyy-MM-dd'T00:00:00'";
+
+    public override bool HandleNull => true;
+
+    public static string Write(DateOnly day) => day.ToString(Format, CultureInfo.InvariantCulture);
+
+    /// <summary>The day of <c>2024-06-10T00:00:00</c> or <c>2024-06-10</c>.</summary>
+    public static DateOnly Parse(string text) =>
+        DateOnly.ParseExact(text.Length > 10 && text[10] == 'T' ? text[..10] : text, "yyyy-MM-dd", CultureInfo.InvariantCulture);
+
+    /// <summary>The bucket key of a day: milliseconds since the epoch at its midnight UTC, as Elasticsearch keys dates.</summary>
+    public static long EpochMilliseconds(DateOnly day) =>
+        new DateTimeOffset(day.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero).ToUnixTimeMilliseconds();
+
+    public override DateOnly? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+        reader.TokenType == JsonTokenType.Null ? null : Parse(reader.GetString()!);
+
+    public override void Write(Utf8JsonWriter writer, DateOnly? value, JsonSerializerOptions options)
+    {
+        if (value is { } day)
+        {
+            writer.WriteStringValue(Write(day));
+        }
+        else
+        {
+            writer.WriteNullValue();
+        }
+    }
+}
+
+/// <summary>Writes a <see cref="HistogramBucket{T}"/> as one flat object: the key and date, then the properties of its values.</summary>
 internal sealed class HistogramBucketConverterFactory : JsonConverterFactory
 {
     public override bool CanConvert(Type typeToConvert) =>
@@ -122,19 +190,21 @@ internal sealed class HistogramBucketConverterFactory : JsonConverterFactory
 
     private sealed class BucketConverter<T> : JsonConverter<HistogramBucket<T>>
     {
+        private const string KeyName = "Key";
+
         public override HistogramBucket<T> Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
         {
             using var document = JsonDocument.ParseValue(ref reader);
             var dateName = options.PropertyNamingPolicy?.ConvertName(nameof(HistogramBucket<T>.Date)) ?? nameof(HistogramBucket<T>.Date);
-            var date = document.RootElement.GetProperty(dateName).Deserialize<DateOnly>(options);
+            var date = IsoDayConverter.Parse(document.RootElement.GetProperty(dateName).GetString()!);
             return new HistogramBucket<T>(date, document.RootElement.Deserialize<T>(options)!);
         }
 
         public override void Write(Utf8JsonWriter writer, HistogramBucket<T> value, JsonSerializerOptions options)
         {
             writer.WriteStartObject();
-            writer.WritePropertyName(options.PropertyNamingPolicy?.ConvertName(nameof(value.Date)) ?? nameof(value.Date));
-            JsonSerializer.Serialize(writer, value.Date, options);
+            writer.WriteNumber(options.PropertyNamingPolicy?.ConvertName(KeyName) ?? KeyName, IsoDayConverter.EpochMilliseconds(value.Date));
+            writer.WriteString(options.PropertyNamingPolicy?.ConvertName(nameof(value.Date)) ?? nameof(value.Date), IsoDayConverter.Write(value.Date));
             foreach (var property in JsonSerializer.SerializeToElement(value.Values, options).EnumerateObject())
             {
                 property.WriteTo(writer);

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 
 namespace Stats.Core.Queries;
 
@@ -8,5 +9,7 @@ public static class StatJson
     public static JsonSerializerOptions Options { get; } = new(JsonSerializerDefaults.Web)
     {
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        // Set, not left to the first serialization, so that the answers' schemas can be read before any answer is written.
+        TypeInfoResolver = new DefaultJsonTypeInfoResolver(),
     };
 }

@@ -128,7 +128,7 @@ public sealed class StatParameters
         throw new StatQueryException($"Parameter '{name}' is not a date: '{text}' (expected yyyy-MM-dd or an ISO 8601 date-time).");
     }
 
-    /// <summary><c>interval</c>: day (the default), week, month or year.</summary>
+    /// <summary><c>interval</c>: day (the default), week, month, quarter or year.</summary>
     public Interval Interval() => Choice(IntervalName, Queries.Interval.Day, s_intervals);
 
     /// <summary><c>access_method</c>: regular or machine; both when absent.</summary>
@@ -167,6 +167,7 @@ public sealed class StatParameters
         ["day"] = Queries.Interval.Day,
         ["week"] = Queries.Interval.Week,
         ["month"] = Queries.Interval.Month,
+        ["quarter"] = Queries.Interval.Quarter,
         ["year"] = Queries.Interval.Year,
     };
 

@@ -23,16 +23,17 @@ public sealed record StatTarget(StatSubject Subject, string? Id);
 public sealed class StatDefinition
 {
     private readonly Func<StatParameters, CancellationToken, Task<object>> _run;
-    private readonly Func<StatParameters, StatTarget> _targetOf;
+    private readonly Func<StatParameters, CancellationToken, ValueTask<StatTarget>> _targetOf;
 
     internal StatDefinition(
-        string name, StatFamily family, string description, IReadOnlyList<StatParameter> parameters, Func<StatParameters, StatTarget> targetOf,
-        Func<StatParameters, CancellationToken, Task<object>> run)
+        string name, StatFamily family, string description, IReadOnlyList<StatParameter> parameters,
+        Func<StatParameters, CancellationToken, ValueTask<StatTarget>> targetOf, Type answerType, Func<StatParameters, CancellationToken, Task<object>> run)
     {
         Name = name;
         Family = family;
         Description = description;
         Parameters = parameters;
+        AnswerType = answerType;
         _targetOf = targetOf;
         _run = run;
     }
@@ -46,8 +47,15 @@ public sealed class StatDefinition
 
     public IReadOnlyList<StatParameter> Parameters { get; }
 
-    /// <summary>What a query of this stat with these parameters reads: <see cref="IAccessPolicy"/> decides who may, before it runs.</summary>
-    public StatTarget TargetOf(StatParameters parameters) => _targetOf(parameters);
+    /// <summary>The type of the answer, whose JSON (<see cref="StatJson"/>) is the stat's answer shape.</summary>
+    public Type AnswerType { get; }
+
+    /// <summary>
+    /// What a query of this stat with these parameters reads: <see cref="IAccessPolicy"/> decides who may, before it runs.
+    /// Most stats name it in their parameters; the bucket stats look the bucket's record up in the catalog.
+    /// </summary>
+    public ValueTask<StatTarget> TargetOfAsync(StatParameters parameters, CancellationToken cancellationToken = default) =>
+        _targetOf(parameters, cancellationToken);
 
     /// <summary>Checks the parameters (known names, required ones present), then answers.</summary>
     public async Task<object> RunAsync(StatParameters parameters, CancellationToken cancellationToken = default)
@@ -65,7 +73,9 @@ public sealed class StatDefinition
             parameters.Required(parameter.Name);
         }
 
-        return await _run(parameters, cancellationToken);
+        var answer = await _run(parameters, cancellationToken);
+        // invenio-stats' histograms say which period was asked for; the services that build them only know the days they read.
+        return answer is IHistogram histogram ? histogram.Answering(parameters.Period()) : answer;
     }
 }
 
@@ -83,7 +93,7 @@ public sealed class StatRegistry
     private static readonly StatParameter s_ownerId = new("owner_id", true, "The user who owns the records.");
     private static readonly StatParameter s_start = new(StatParameters.StartDate, false, "First day, yyyy-MM-dd (or an ISO date-time: its UTC date), inclusive.");
     private static readonly StatParameter s_end = new(StatParameters.EndDate, false, "Last day, inclusive; histograms end today when absent.");
-    private static readonly StatParameter s_interval = new(StatParameters.IntervalName, false, "day (default), week (ISO, from Monday), month or year.");
+    private static readonly StatParameter s_interval = new(StatParameters.IntervalName, false, "day (default), week (ISO, from Monday), month, quarter or year.");
     private static readonly StatParameter s_accessMethod = new(StatParameters.AccessMethodName, false, "regular or machine; both when absent.");
     private static readonly StatParameter s_size = new(StatParameters.SizeName, false, "How many entries, 1 to 100 (default 10).");
 
@@ -119,24 +129,26 @@ public sealed class StatRegistry
         Add("record-view", StatFamily.Usage, "Views and unique views of one version of a record.", [s_recid, .. period], Record, async (p, ct) =>
         {
             var c = await usage.TotalsAsync(StatScope.Record, p.Required("recid"), p.Period(), p.AccessMethod(), ct);
-            return new RecordViews(p.Required("recid"), c.Views, c.UniqueViews);
+            var record = await usage.RecordInfoAsync(p.Required("recid"), ct);
+            return new RecordViews(p.Period(), p.Required("recid"), record?.ParentRecid, c.Views, c.UniqueViews);
         });
         Add("record-view-all-versions", StatFamily.Usage, "Views and unique views of all versions of a record (a session viewing two versions counts once).",
             [s_parentRecid, .. period], Concept, async (p, ct) =>
             {
                 var c = await usage.TotalsAsync(StatScope.Concept, p.Required("parent_recid"), p.Period(), p.AccessMethod(), ct);
-                return new ConceptViews(p.Required("parent_recid"), c.Views, c.UniqueViews);
+                return new ConceptViews(p.Period(), p.Required("parent_recid"), c.Views, c.UniqueViews);
             });
         Add("record-download", StatFamily.Usage, "Downloads, unique downloads and bytes downloaded of one version of a record.", [s_recid, .. period], Record, async (p, ct) =>
         {
             var c = await usage.TotalsAsync(StatScope.Record, p.Required("recid"), p.Period(), p.AccessMethod(), ct);
-            return new RecordDownloads(p.Required("recid"), c.Downloads, c.UniqueDownloads, c.DataVolume);
+            var record = await usage.RecordInfoAsync(p.Required("recid"), ct);
+            return new RecordDownloads(p.Period(), p.Required("recid"), record?.ParentRecid, c.Downloads, c.UniqueDownloads, c.DataVolume);
         });
         Add("record-download-all-versions", StatFamily.Usage, "Downloads, unique downloads and bytes downloaded of all versions of a record.",
             [s_parentRecid, .. period], Concept, async (p, ct) =>
             {
                 var c = await usage.TotalsAsync(StatScope.Concept, p.Required("parent_recid"), p.Period(), p.AccessMethod(), ct);
-                return new ConceptDownloads(p.Required("parent_recid"), c.Downloads, c.UniqueDownloads, c.DataVolume);
+                return new ConceptDownloads(p.Period(), p.Required("parent_recid"), c.Downloads, c.UniqueDownloads, c.DataVolume);
             });
         Add("file-download", StatFamily.Usage, "Downloads per file of a record (buckets keyed by file_key), most downloaded first.", [s_recid, .. period], Record,
             async (p, ct) => await usage.FileDownloadsAsync(p.Required("recid"), p.Period(), p.AccessMethod(), ct));
@@ -152,6 +164,7 @@ public sealed class StatRegistry
         Add("file-download-histogram", StatFamily.Usage, "Downloads of one file of a record per period.",
             [s_recid, new("file_key", true, "The file's key in the record."), .. histogram], Record,
             async (p, ct) => await usage.FileDownloadHistogramAsync(p.Required("recid"), p.Required("file_key"), p.Period(), p.Interval(), p.AccessMethod(), ct));
+        AddBuckets(usage, period, histogram);
 
         static StatTarget Owner(StatParameters p) => new(StatSubject.Owner, p.Optional("owner_id"));
         Add("user-stats", StatFamily.Usage, "Views, downloads and bytes of all the records of a user.", [s_ownerId, .. period], Owner, async (p, ct) =>
@@ -186,6 +199,36 @@ public sealed class StatRegistry
             [Metric("views"), s_optionalCommunity, s_size, .. period],
             p => p.Optional("community") is { } community ? new(StatSubject.Community, community) : new(StatSubject.Repository, null),
             async (p, ct) => await usage.TopRecordsAsync(new RecordSet(Community: p.Optional("community")), p.Metric(UsageMetric.Views), p.Period(), p.AccessMethod(), p.Size(), ct));
+    }
+
+    /// <summary>
+    /// invenio-stats' contrib stats, by file bucket: a bucket is one version of a record, found through the catalog's bucket
+    /// map (<see cref="UsageStats.RecidOfBucketAsync"/>), so the access rules are the record's. A bucket the map does not know
+    /// (yet) answers as an unknown record does: zeros, under the rules of a record the catalog does not know.
+    /// </summary>
+    private void AddBuckets(UsageStats usage, StatParameter[] period, StatParameter[] histogram)
+    {
+        var bucketId = new StatParameter("bucket_id", true, "Invenio's file bucket of a record version (the catalog learns it from download events).");
+        async ValueTask<StatTarget> Record(StatParameters p, CancellationToken ct) =>
+            new(StatSubject.Record, p.Optional("bucket_id") is { } bucket ? await usage.RecidOfBucketAsync(bucket, ct) : null);
+
+        Add("bucket-file-download-total", StatFamily.Usage, "Downloads per file of one file bucket (buckets keyed by file_key; value: the downloads), as invenio-stats' contrib stat.",
+            [bucketId, .. period], Record, async (p, ct) =>
+            {
+                var recid = await usage.RecidOfBucketAsync(p.Required("bucket_id"), ct);
+                var files = recid is null ? [] : (await usage.FileDownloadsAsync(recid, p.Period(), p.AccessMethod(), ct)).Buckets;
+                return new BucketFileDownloads(
+                    p.Period(), p.Required("bucket_id"), files.Sum(f => f.Downloads), files.Sum(f => f.Downloads), files.Sum(f => f.UniqueDownloads),
+                    files.Sum(f => f.DataVolume), [.. files.Select(f => new FileKeyDownloads(f.Key, f.Downloads, f.Downloads, f.UniqueDownloads, f.DataVolume))]);
+            });
+        Add("bucket-file-download-histogram", StatFamily.Usage, "Downloads of one file of a file bucket per period (value: the downloads), as invenio-stats' contrib stat.",
+            [bucketId, new("file_key", true, "The file's key in the bucket."), .. histogram], Record, async (p, ct) =>
+            {
+                var (bucket, fileKey) = (p.Required("bucket_id"), p.Required("file_key"));
+                var downloads = await usage.BucketFileDownloadHistogramAsync(bucket, fileKey, p.Period(), p.Interval(), p.AccessMethod(), ct);
+                return new Histogram<BucketFileDayDownloads>(downloads.Interval, [.. downloads.Buckets.Select(b => new HistogramBucket<BucketFileDayDownloads>(
+                    b.Date, new(b.Values.Downloads, b.Values.Downloads, b.Values.UniqueDownloads, b.Values.DataVolume, bucket, fileKey)))]);
+            });
     }
 
     private void AddEvents(EventStats events)
@@ -309,8 +352,16 @@ public sealed class StatRegistry
         new(StatParameters.MetricName, false, $"views, unique_views, downloads or unique_downloads (default {fallback}).");
 
     /// <summary>Adds a stat; <paramref name="family"/> is the access rule that covers it (<see cref="IAccessPolicy"/>).</summary>
-    private void Add(
+    private void Add<TAnswer>(
         string name, StatFamily family, string description, IReadOnlyList<StatParameter> parameters, Func<StatParameters, StatTarget> targetOf,
-        Func<StatParameters, CancellationToken, Task<object>> run) =>
-        _stats.Add(name, new StatDefinition(name, family, description, parameters, targetOf, run));
+        Func<StatParameters, CancellationToken, Task<TAnswer>> run)
+        where TAnswer : notnull =>
+        Add(name, family, description, parameters, (p, _) => ValueTask.FromResult(targetOf(p)), run);
+
+    /// <summary>Adds a stat whose target is looked up (<see cref="StatDefinition.TargetOfAsync"/>).</summary>
+    private void Add<TAnswer>(
+        string name, StatFamily family, string description, IReadOnlyList<StatParameter> parameters,
+        Func<StatParameters, CancellationToken, ValueTask<StatTarget>> targetOf, Func<StatParameters, CancellationToken, Task<TAnswer>> run)
+        where TAnswer : notnull =>
+        _stats.Add(name, new StatDefinition(name, family, description, parameters, targetOf, typeof(TAnswer), async (p, ct) => await run(p, ct)));
 }

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Stats.Core.Queries;
 
 // What the stats answer. Property names become snake_case in JSON (invenio-stats' convention): see StatJson.
@@ -76,13 +78,54 @@ public sealed record ArchiveSize(long Bytes) : IMetrics<ArchiveSize>
     public static ArchiveSize Add(ArchiveSize left, ArchiveSize right) => right;
 }
 
-public sealed record RecordViews(string Recid, long Views, long UniqueViews);
+/// <summary>
+/// The frame of invenio-stats' totals (its terms query): the period asked for first, <c>start_date</c> and <c>end_date</c> as
+/// ISO date-times (null when open), then the fields copied from the record, then the metrics.
+/// </summary>
+public abstract record PeriodTotals(Period Asked)
+{
+    [JsonIgnore]
+    public Period Asked { get; init; } = Asked;
 
-public sealed record ConceptViews(string ParentRecid, long Views, long UniqueViews);
+    [JsonPropertyOrder(-2)]
+    [JsonConverter(typeof(IsoDayConverter))]
+    public DateOnly? StartDate => Asked.Start;
 
-public sealed record RecordDownloads(string Recid, long Downloads, long UniqueDownloads, long DataVolume);
+    [JsonPropertyOrder(-1)]
+    [JsonConverter(typeof(IsoDayConverter))]
+    public DateOnly? EndDate => Asked.End;
+}
 
-public sealed record ConceptDownloads(string ParentRecid, long Downloads, long UniqueDownloads, long DataVolume);
+/// <summary>record-view; <paramref name="ParentRecid"/> is the catalog's concept of the record, null when it has none.</summary>
+public sealed record RecordViews(Period Asked, string Recid, string? ParentRecid, long Views, long UniqueViews) : PeriodTotals(Asked);
+
+public sealed record ConceptViews(Period Asked, string ParentRecid, long Views, long UniqueViews) : PeriodTotals(Asked);
+
+/// <summary>record-download; <paramref name="ParentRecid"/> as in <see cref="RecordViews"/>.</summary>
+public sealed record RecordDownloads(Period Asked, string Recid, string? ParentRecid, long Downloads, long UniqueDownloads, long DataVolume) : PeriodTotals(Asked);
+
+public sealed record ConceptDownloads(Period Asked, string ParentRecid, long Downloads, long UniqueDownloads, long DataVolume) : PeriodTotals(Asked);
+
+/// <summary>One file of a bucket in invenio-stats' terms buckets: <c>value</c> is invenio's name for the downloads.</summary>
+public sealed record FileKeyDownloads(string Key, long Value, long Downloads, long UniqueDownloads, long DataVolume);
+
+/// <summary>
+/// bucket-file-download-total, invenio-stats' terms query on <c>file_key</c>: the downloads of the files of one bucket (one
+/// version of a record), most downloaded first; the totals are the sums of the files', as invenio's are.
+/// </summary>
+public sealed record BucketFileDownloads(
+    Period Asked, string BucketId, long Value, long Downloads, long UniqueDownloads, long DataVolume,
+    [property: JsonPropertyOrder(1)] IReadOnlyList<FileKeyDownloads> Buckets) : PeriodTotals(Asked)
+{
+    public string Type { get; } = "bucket";
+
+    public string Field { get; } = "file_key";
+
+    public string KeyType { get; } = "terms";
+}
+
+/// <summary>A period of bucket-file-download-histogram: the file's downloads (<c>value</c>, invenio's name, and ours), and the fields it copies.</summary>
+public sealed record BucketFileDayDownloads(long Value, long Downloads, long UniqueDownloads, long DataVolume, string BucketId, string FileKey);
 
 public sealed record FileDownloadBucket(string Key, long Downloads, long UniqueDownloads, long DataVolume);
 

@@ -198,6 +198,24 @@ public sealed class UsageStats(IDbContextFactory<StatsDbContext> contexts, TimeP
         return await RecordInfoOf(context, recid).FirstOrDefaultAsync(cancellationToken);
     }
 
+    /// <summary>The recid of the record an Invenio file bucket belongs to; null while the catalog's bucket map does not know the bucket.</summary>
+    public async Task<string?> RecidOfBucketAsync(string bucketId, CancellationToken cancellationToken = default)
+    {
+        await using var context = await contexts.CreateDbContextAsync(cancellationToken);
+        return (await CatalogKeys.RecordsOfBuckets(context, [bucketId]).FirstOrDefaultAsync(cancellationToken))?.Recid;
+    }
+
+    /// <summary>A histogram of one file's downloads, the file named by its Invenio bucket and key; zeros for a bucket the catalog does not know.</summary>
+    public async Task<Histogram<DownloadCounts>> BucketFileDownloadHistogramAsync(
+        string bucketId, string fileKey, Period period, Interval interval, AccessMethod? method, CancellationToken cancellationToken = default)
+    {
+        await using var context = await contexts.CreateDbContextAsync(cancellationToken);
+        var recordId = (await CatalogKeys.RecordsOfBuckets(context, [bucketId]).FirstOrDefaultAsync(cancellationToken))?.RecordId ?? 0;
+        var fileId = recordId == 0 ? 0 : await CatalogKeys.FileIdOf(context, recordId, fileKey).FirstOrDefaultAsync(cancellationToken);
+        var days = fileId == 0 ? [] : await DailyHistoryAsync(context, StatScope.File, fileId, period, method, cancellationToken);
+        return Build(days.Select(d => (d.Day, d.Counts.ToDownloads())), period, interval, Today());
+    }
+
     /// <summary>Usage of a target per access method, both read in one query.</summary>
     public async Task<AccessMethodTotals> AccessMethodTotalsAsync(StatTarget target, Period period, CancellationToken cancellationToken = default)
     {

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using System.Text.Unicode;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -18,7 +19,7 @@ public sealed record StatDescription(string Name, string Description, IReadOnlyL
 /// <summary>
 /// The query API, compatible with invenio-stats front ends: <c>POST /api/stats</c> answers named stat queries, <c>GET /api/stats</c>
 /// lists the stats (public), <c>GET /api/stats/records</c> gives the usage of many records at once. Before any query runs, the
-/// access policy decides on each (its stat's family and <see cref="StatDefinition.TargetOf"/>): one refused query refuses the
+/// access policy decides on each (its stat's family and <see cref="StatDefinition.TargetOfAsync"/>): one refused query refuses the
 /// call, 401 for an anonymous caller and 403 for a signed-in one or a key, naming the query (ADR-009), as invenio-stats does.
 /// </summary>
 public static class StatsApi
@@ -29,7 +30,8 @@ public static class StatsApi
     public static IEndpointRouteBuilder MapStatsApi(this IEndpointRouteBuilder app)
     {
         // Anonymous callers too: who calls only matters to the access rules, which decide per query.
-        var api = app.MapGroup("/api/stats").WithTags("Stats").RequireAuthorization(StatsPolicies.Read);
+        // Front ends on the origins of Stats:Api:CorsOrigins call all of it from the browser, as they call invenio-stats.
+        var api = app.MapGroup("/api/stats").WithTags("Stats").RequireAuthorization(StatsPolicies.Read).RequireCors(ReadApiCors.Policy);
 
         api.MapPost("", QueryAsync)
             .WithName("QueryStats")
@@ -37,7 +39,7 @@ public static class StatsApi
             .WithDescription("Up to Stats:Queries:MaxQueriesPerCall queries per call (50 by default); results use snake_case (invenio-stats). Dates are yyyy-MM-dd (or ISO date-times, " +
                 "their UTC date), inclusive. Unknown ids answer zeros. An unknown stat or parameter, a malformed body, a bad date, interval " +
                 "or size is a 400 whose detail names the query.")
-            .AddOpenApiOperationTransformer((operation, _, _) =>
+            .AddOpenApiOperationTransformer((operation, context, _) =>
             {
                 var query = new OpenApiSchema
                 {
@@ -57,6 +59,7 @@ public static class StatsApi
                         ["application/json"] = new() { Schema = new OpenApiSchema { Type = JsonSchemaType.Object, AdditionalProperties = query } },
                     },
                 };
+                DescribeAnswers(operation, context.ApplicationServices.GetRequiredService<StatRegistry>());
                 return Task.CompletedTask;
             })
             .Produces<Dictionary<string, JsonElement>>()
@@ -119,6 +122,69 @@ public static class StatsApi
         return app;
     }
 
+    /// <summary>
+    /// The answer of <c>POST /api/stats</c>: under each name, the answer of its stat, one schema per stat (titled with its name),
+    /// from the types the stats answer with (<see cref="StatSchemas"/>).
+    /// </summary>
+    private static void DescribeAnswers(OpenApiOperation operation, StatRegistry registry)
+    {
+        var answers = registry.All.Select(stat =>
+        {
+            var schema = ToOpenApi(StatSchemas.Of(stat.AnswerType));
+            schema.Title = stat.Name;
+            schema.Description = stat.Description;
+            return (IOpenApiSchema)schema;
+        }).ToList();
+        if (operation.Responses?.TryGetValue("200", out var ok) == true && ok is OpenApiResponse response)
+        {
+            response.Description = "Each query's answer under its name; the answer of a stat is the schema titled with its name.";
+            response.Content = new Dictionary<string, OpenApiMediaType>
+            {
+                ["application/json"] = new() { Schema = new OpenApiSchema { Type = JsonSchemaType.Object, AdditionalProperties = new OpenApiSchema { OneOf = answers } } },
+            };
+        }
+    }
+
+    /// <summary>A JSON schema as System.Text.Json exports it, in OpenAPI's model: the keywords the answers' schemas use.</summary>
+    private static OpenApiSchema ToOpenApi(JsonNode? node)
+    {
+        var schema = new OpenApiSchema();
+        if (node is not JsonObject json)
+        {
+            return schema;
+        }
+
+        if (json["type"] is { } type)
+        {
+            var names = type is JsonArray many ? many.Select(t => t!.GetValue<string>()) : [type.GetValue<string>()];
+            schema.Type = names.Aggregate((JsonSchemaType)0, (all, name) => all | Enum.Parse<JsonSchemaType>(name, ignoreCase: true));
+        }
+
+        schema.Description = json["description"]?.GetValue<string>();
+        schema.Format = json["format"]?.GetValue<string>();
+        if (json["properties"] is JsonObject properties)
+        {
+            schema.Properties = properties.ToDictionary(p => p.Key, p => (IOpenApiSchema)ToOpenApi(p.Value));
+        }
+
+        if (json["items"] is { } items)
+        {
+            schema.Items = ToOpenApi(items);
+        }
+
+        if (json["required"] is JsonArray required)
+        {
+            schema.Required = required.Select(r => r!.GetValue<string>()).ToHashSet();
+        }
+
+        if (json["enum"] is JsonArray values)
+        {
+            schema.Enum = [.. values.OfType<JsonNode>().Select(v => v.DeepClone())];
+        }
+
+        return schema;
+    }
+
     internal static async Task<IResult> QueryAsync(
         HttpContext http, StatRegistry registry, IAccessPolicy policy, ViewerClaims claims, IOptions<QueryLimits> options,
         CancellationToken cancellationToken)
@@ -164,7 +230,7 @@ public static class StatsApi
 
                     var parameters = query.Value.TryGetProperty("params", out var given) ? StatParameters.FromJson(given) : StatParameters.Empty;
                     var definition = registry.Find(stat.GetString()!);
-                    var decision = await policy.DecideAsync(viewer, definition.Family, definition.TargetOf(parameters), cancellationToken);
+                    var decision = await policy.DecideAsync(viewer, definition.Family, await definition.TargetOfAsync(parameters, cancellationToken), cancellationToken);
                     if (decision != AccessDecision.Allowed)
                     {
                         return ApiRefusal.ByAccessRules(http, decision, $"Query '{query.Name}': '{definition.Name}' reads {definition.Family} statistics that the caller may not see.", query.Name);

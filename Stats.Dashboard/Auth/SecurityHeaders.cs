@@ -29,7 +29,10 @@ public static class SecurityHeaders
         $"form-action {formTargets}; " +
         $"frame-ancestors {frameAncestors}";
 
-    /// <summary>The security headers on every response, then the cookie policy, authentication and authorization.</summary>
+    /// <summary>
+    /// The security headers on every response, then cross-origin requests (answered before authentication: a preflight carries
+    /// no credentials), then the cookie policy, authentication and authorization.
+    /// </summary>
     public static WebApplication UseStatsSecurity(this WebApplication app)
     {
         var auth = app.Services.GetRequiredService<IOptions<AuthOptions>>().Value;
@@ -64,6 +67,7 @@ public static class SecurityHeaders
             });
             return next(context);
         });
+        app.UseCors();
         app.UseCookiePolicy();
         app.UseAuthentication();
         app.UseAuthorization();

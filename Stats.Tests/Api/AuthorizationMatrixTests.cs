@@ -25,6 +25,7 @@ public sealed class AuthorizationMatrixTests(SignedInDashboard dashboard) : ICla
 {
     // The catalog the viewers are matched against: rec-1 (a version of concept-1) is owner-1's, in community comm-a.
     private const string Recid = "matrix-rec-1";
+    private const string Bucket = "matrix-bucket-1";
     private const string Concept = "matrix-concept-1";
     private const string Owner = "matrix-owner-1";
     private const string Community = "matrix-comm-a";
@@ -180,7 +181,11 @@ public sealed class AuthorizationMatrixTests(SignedInDashboard dashboard) : ICla
 
         var community = await seed.CommunityAsync(Community);
         await seed.CommunityAsync(OtherCommunity);
-        await seed.RecordAsync(Recid, parent: Concept, owner: Owner, communities: [community]);
+        var record = await seed.RecordAsync(Recid, parent: Concept, owner: Owner, communities: [community]);
+        // The bucket stats read the record their bucket belongs to: the same record's rules decide.
+        await using var buckets = await dashboard.Services.GetRequiredService<IDbContextFactory<StatsDbContext>>().CreateDbContextAsync(Cancellation);
+        buckets.RecordBuckets.Add(new RecordBucket { BucketId = Bucket, RecordId = record.Id, Source = "test", LearnedAt = DateTime.UtcNow });
+        await buckets.SaveChangesAsync(Cancellation);
     }
 
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
@@ -280,6 +285,7 @@ public sealed class AuthorizationMatrixTests(SignedInDashboard dashboard) : ICla
         {
             "recid" => Recid,
             "parent_recid" => Concept,
+            "bucket_id" => Bucket,
             "community" => Community,
             "owner_id" => Owner,
             "file_key" => "data.csv",

@@ -77,13 +77,16 @@ public sealed class ConfiguredEventStatsTests : IAsyncLifetime
         Assert.Equal("""{"type":"page-printed","count":2}""", body.GetProperty("repository").GetRawText());
         Assert.Equal("""{"type":"page-printed","count":0}""", body.GetProperty("unknown").GetRawText());
         Assert.Equal(
-            """{"interval":"day","buckets":[{"date":"2024-06-10","count":3},{"date":"2024-06-11","count":1},{"date":"2024-06-12","count":0}]}""",
+            """{"interval":"day","key_type":"date","start_date":"2024-06-10T00:00:00","end_date":"2024-06-12T00:00:00","buckets":[""" +
+            """{"key":1717977600000,"date":"2024-06-10T00:00:00","count":3},{"key":1718064000000,"date":"2024-06-11T00:00:00","count":1},""" +
+            """{"key":1718150400000,"date":"2024-06-12T00:00:00","count":0}]}""",
             body.GetProperty("daily").GetRawText());
         Assert.Equal(
-            """{"interval":"month","buckets":[{"date":"2024-06-01","count":4},{"date":"2024-07-01","count":1}]}""",
+            """{"interval":"month","key_type":"date","start_date":"2024-06-01T00:00:00","end_date":"2024-07-31T00:00:00","buckets":[""" +
+            """{"key":1717200000000,"date":"2024-06-01T00:00:00","count":4},{"key":1719792000000,"date":"2024-07-01T00:00:00","count":1}]}""",
             body.GetProperty("monthly").GetRawText());
         // The built-in types keep their own numbers: the printing is not a view.
-        Assert.Equal("""{"recid":"print-1","views":1,"unique_views":1}""", body.GetProperty("views").GetRawText());
+        Assert.Equal("""{"start_date":null,"end_date":null,"recid":"print-1","parent_recid":null,"views":1,"unique_views":1}""", body.GetProperty("views").GetRawText());
     }
 
     [Theory]

@@ -146,8 +146,8 @@ public sealed class InputHardeningTests
         using var answer = JsonDocument.Parse(await days.Content.ReadAsStringAsync(Cancellation));
         var dayBuckets = answer.RootElement.GetProperty("d").GetProperty("buckets").EnumerateArray().Select(b => b.GetProperty("date").GetString()).ToList();
         Assert.Equal(7, dayBuckets.Count);
-        Assert.Equal("9999-12-31", dayBuckets[^1]);
-        Assert.Equal("9999-12-27", answer.RootElement.GetProperty("w").GetProperty("buckets").EnumerateArray().Last().GetProperty("date").GetString());
+        Assert.Equal("9999-12-31T00:00:00", dayBuckets[^1]);
+        Assert.Equal("9999-12-27T00:00:00", answer.RootElement.GetProperty("w").GetProperty("buckets").EnumerateArray().Last().GetProperty("date").GetString());
         Assert.Equal(9999, answer.RootElement.GetProperty("y").GetProperty("buckets").GetArrayLength());
     }
 

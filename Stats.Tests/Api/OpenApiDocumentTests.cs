@@ -1,5 +1,7 @@
 using System.Net;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.OpenApi;
+using Stats.Core.Queries;
 using Stats.Tests.Infrastructure;
 
 namespace Stats.Tests.Api;
@@ -38,5 +40,29 @@ public sealed class OpenApiDocumentTests(DashboardFactory dashboard) : IClassFix
         Assert.Contains("400", query.Responses!.Keys);
         Assert.True(document.Paths.TryGetValue("/api/stats/records", out var records), "The document does not list /api/stats/records.");
         Assert.Equal(["recid", "start_date", "end_date"], records.Operations![HttpMethod.Get].Parameters!.Select(p => p.Name));
+    }
+
+    [Fact]
+    public async Task EachStatsAnswerShapeIsDocumentedUnderItsName()
+    {
+        using var client = dashboard.CreateClient();
+        await using var body = await client.GetStreamAsync(new Uri("/openapi/v1.json", UriKind.Relative), TestContext.Current.CancellationToken);
+        var (document, _) = await OpenApiDocument.LoadAsync(body, "json", cancellationToken: TestContext.Current.CancellationToken);
+
+        var ok = document!.Paths!["/api/stats"].Operations![HttpMethod.Post].Responses!["200"];
+        var answers = ok.Content!["application/json"].Schema!.AdditionalProperties!.OneOf!.ToDictionary(s => s.Title!, StringComparer.Ordinal);
+        var stats = dashboard.Services.GetRequiredService<StatRegistry>().All.Select(s => s.Name).ToList();
+
+        Assert.Equal(stats, answers.Keys);
+        Assert.Equal(
+            ["start_date", "end_date", "recid", "parent_recid", "views", "unique_views"],
+            answers["record-view"].Properties!.Keys);
+        var histogram = answers["bucket-file-download-histogram"];
+        Assert.Equal(["interval", "key_type", "start_date", "end_date", "buckets"], histogram.Properties!.Keys);
+        Assert.Equal(JsonSchemaType.Integer, histogram.Properties["buckets"].Items!.Properties!["key"].Type);
+        Assert.Equal(
+            ["key", "date", "value", "downloads", "unique_downloads", "data_volume", "bucket_id", "file_key"],
+            histogram.Properties["buckets"].Items!.Properties!.Keys);
+        Assert.Equal(JsonSchemaType.String | JsonSchemaType.Null, answers["record-view"].Properties!["start_date"].Type);
     }
 }

@@ -99,10 +99,15 @@ public sealed class StatsApiTests(DashboardFactory dashboard) : IClassFixture<Da
 
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.Equal(["v", "d", "h", "none"], body.EnumerateObject().Select(p => p.Name));
-        Assert.Equal("""{"recid":"api-1","views":6,"unique_views":4}""", body.GetProperty("v").GetRawText());
-        Assert.Equal("""{"recid":"api-1","downloads":2,"unique_downloads":1,"data_volume":9000}""", body.GetProperty("d").GetRawText());
-        Assert.Equal("""{"interval":"week","buckets":[{"date":"2024-06-10","views":6,"unique_views":4}]}""", body.GetProperty("h").GetRawText());
-        Assert.Equal("""{"recid":"api-unknown","views":0,"unique_views":0}""", body.GetProperty("none").GetRawText());
+        Assert.Equal("""{"start_date":null,"end_date":null,"recid":"api-1","parent_recid":null,"views":6,"unique_views":4}""", body.GetProperty("v").GetRawText());
+        Assert.Equal(
+            """{"start_date":null,"end_date":"2024-06-10T00:00:00","recid":"api-1","parent_recid":null,"downloads":2,"unique_downloads":1,"data_volume":9000}""",
+            body.GetProperty("d").GetRawText());
+        Assert.Equal(
+            """{"interval":"week","key_type":"date","start_date":"2024-06-10T00:00:00","end_date":"2024-06-16T00:00:00","buckets":""" +
+            """[{"key":1717977600000,"date":"2024-06-10T00:00:00","views":6,"unique_views":4}]}""",
+            body.GetProperty("h").GetRawText());
+        Assert.Equal("""{"start_date":null,"end_date":null,"recid":"api-unknown","parent_recid":null,"views":0,"unique_views":0}""", body.GetProperty("none").GetRawText());
     }
 
     [Theory]

@@ -142,7 +142,7 @@ public static class PanelBrowser
     [
         .. histogram.GetProperty("buckets").EnumerateArray().Select(b => (string[])
         [
-            b.GetProperty("date").GetString()!,
+            b.GetProperty("date").GetString()![..10],
             .. properties.Select(p => b.GetProperty(p).GetInt64().ToString(CultureInfo.InvariantCulture)),
         ]),
     ];

@@ -89,7 +89,7 @@ public sealed class PanelPagesTests(DashboardServer server, BrowserSession brows
         var downloads = (await PostAsync("community-downloads-histogram", period)).GetProperty("buckets").EnumerateArray().ToList();
         Assert.Equal("date,Views,Downloads", csv[0]);
         Assert.Equal(
-            views.Select((v, i) => $"{v.GetProperty("date").GetString()},{v.GetProperty("views").GetInt64()},{downloads[i].GetProperty("downloads").GetInt64()}"),
+            views.Select((v, i) => $"{v.GetProperty("date").GetString()![..10]},{v.GetProperty("views").GetInt64()},{downloads[i].GetProperty("downloads").GetInt64()}"),
             csv.Skip(1));
         Assert.True(views.Sum(v => v.GetProperty("views").GetInt64()) > 0, "the demo community has views in the last 30 days");
     }
@@ -138,7 +138,7 @@ public sealed class PanelPagesTests(DashboardServer server, BrowserSession brows
             .GetProperty("buckets").EnumerateArray();
         Assert.Equal("date,Archive size (GB)", csv[0]);
         Assert.Equal(
-            history.Select(b => $"{b.GetProperty("date").GetString()},{Math.Round(b.GetProperty("bytes").GetInt64() / 1e9, 3).ToString("R", CultureInfo.InvariantCulture)}"),
+            history.Select(b => $"{b.GetProperty("date").GetString()![..10]},{Math.Round(b.GetProperty("bytes").GetInt64() / 1e9, 3).ToString("R", CultureInfo.InvariantCulture)}"),
             csv.Skip(1));
 
         await page.WaitForTimeoutAsync(800);

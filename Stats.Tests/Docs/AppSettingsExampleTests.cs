@@ -38,6 +38,7 @@ public sealed class AppSettingsExampleTests
         { typeof(ClaimMappingOptions), ClaimMappingOptions.SectionName },
         { typeof(Stats.Core.Access.AccessOptions), Stats.Core.Access.AccessOptions.SectionName },
         { typeof(Stats.Core.Queries.QueryLimits), Stats.Core.Queries.QueryLimits.SectionName },
+        { typeof(Stats.Dashboard.Api.ApiOptions), Stats.Dashboard.Api.ApiOptions.SectionName },
     };
 
     [Theory]
@@ -78,6 +79,7 @@ public sealed class AppSettingsExampleTests
         Assert.Equivalent(new DsrOptions(), example.GetSection(DsrOptions.SectionName).Get<DsrOptions>());
         Assert.Equivalent(new OpenAireOptions(), example.GetSection(OpenAireOptions.SectionName).Get<OpenAireOptions>());
         Assert.Equivalent(new AuthOptions(), example.GetSection(AuthOptions.SectionName).Get<AuthOptions>());
+        Assert.Equivalent(new Stats.Dashboard.Api.ApiOptions(), example.GetSection(Stats.Dashboard.Api.ApiOptions.SectionName).Get<Stats.Dashboard.Api.ApiOptions>());
         Assert.Equivalent(new OidcOptions(), example.GetSection(OidcOptions.SectionName).Get<OidcOptions>());
         Assert.Equivalent(new ClaimMappingOptions(), example.GetSection(ClaimMappingOptions.SectionName).Get<ClaimMappingOptions>());
         Assert.Equivalent(new Stats.Core.Access.AccessOptions(), example.GetSection(Stats.Core.Access.AccessOptions.SectionName).Get<Stats.Core.Access.AccessOptions>());

@@ -57,7 +57,7 @@ public sealed record PanelPeriod(PeriodPreset Preset, Interval Interval, DateOnl
     /// <summary>The presets in the picker's order.</summary>
     public static IReadOnlyList<PeriodPreset> Presets { get; } = [.. s_presets.Select(p => p.Preset)];
 
-    public static IReadOnlyList<Interval> Intervals { get; } = [Interval.Day, Interval.Week, Interval.Month, Interval.Year];
+    public static IReadOnlyList<Interval> Intervals { get; } = [Interval.Day, Interval.Week, Interval.Month, Interval.Quarter, Interval.Year];
 
     public static string LabelOf(PeriodPreset preset) => s_presets.First(p => p.Preset == preset).Label;
 
@@ -68,6 +68,7 @@ public sealed record PanelPeriod(PeriodPreset Preset, Interval Interval, DateOnl
         Interval.Day => "Day",
         Interval.Week => "Week",
         Interval.Month => "Month",
+        Interval.Quarter => "Quarter",
         _ => "Year",
     };
 

@@ -52,6 +52,18 @@ public sealed class HistogramsTests
     }
 
     [Fact]
+    public void QuartersStartInJanuaryAprilJulyAndOctober()
+    {
+        var days = new[] { Day(2024, 1, 10, 100), Day(2024, 2, 10, 1), Day(2024, 3, 31, 2), Day(2024, 4, 1, 4), Day(2024, 12, 31, 8) };
+
+        var histogram = Histograms.Build(days, new DateOnly(2024, 2, 1), new DateOnly(2025, 1, 5), Interval.Quarter);
+
+        Assert.Equal(Interval.Quarter, new StatParameters(new Dictionary<string, string> { ["interval"] = "quarter" }).Interval());
+        Assert.Equal("quarter", histogram.Interval);
+        Assert.Equal([("2024-01-01", 3L), ("2024-04-01", 4L), ("2024-07-01", 0L), ("2024-10-01", 8L), ("2025-01-01", 0L)], Flat(histogram));
+    }
+
+    [Fact]
     public void ARangeWithTooManyBucketsIsAQueryError()
     {
         var error = Assert.Throws<StatQueryException>(() => Histograms.Build<NewRecordCount>([], new DateOnly(1, 1, 1), new DateOnly(2024, 1, 1), Interval.Day));
@@ -66,7 +78,9 @@ public sealed class HistogramsTests
 
         var json = JsonSerializer.Serialize<object>(histogram, StatJson.Options);
 
-        Assert.Equal("""{"interval":"day","buckets":[{"date":"2024-06-10","views":5,"unique_views":3}]}""", json);
+        Assert.Equal(
+            """{"interval":"day","key_type":"date","start_date":null,"end_date":null,"buckets":[{"key":1717977600000,"date":"2024-06-10T00:00:00","views":5,"unique_views":3}]}""",
+            json);
         Assert.Equal(histogram.Buckets[0], JsonSerializer.Deserialize<Histogram<ViewCounts>>(json, StatJson.Options)!.Buckets[0]);
     }
 }

@@ -18,7 +18,7 @@ public sealed class StatRegistryTests
         "user-stats", "user-stats-histogram", "user-top-records", "countries", "repository-summary", "repository-histogram",
         "circulation-summary", "circulation-loans-histogram", "circulation-top-documents", "circulation-locations",
         "sipstore-summary", "sipstore-failures", "sipstore-archive-size-histogram", "records-popular", "communities",
-        "events", "events-histogram",
+        "events", "events-histogram", "bucket-file-download-total", "bucket-file-download-histogram",
     ];
 
     private static CancellationToken Cancellation => TestContext.Current.CancellationToken;
@@ -44,12 +44,12 @@ public sealed class StatRegistryTests
         await using var store = await TestStore.CreateAsync(DatabaseProvider.Sqlite, migrate: false);
         var stats = TestStats.Registry(store);
 
-        Assert.Equal(new StatTarget(StatSubject.Record, "r1"), stats.Find("record-view").TargetOf(TestStats.Params(("recid", "r1"))));
-        Assert.Equal(new StatTarget(StatSubject.Concept, "c1"), stats.Find("record-download-all-versions").TargetOf(TestStats.Params(("parent_recid", "c1"))));
-        Assert.Equal(new StatTarget(StatSubject.Community, "hep"), stats.Find("countries").TargetOf(TestStats.Params(("community", "hep"))));
-        Assert.Equal(new StatTarget(StatSubject.Repository, null), stats.Find("countries").TargetOf(StatParameters.Empty));
-        Assert.Equal(new StatTarget(StatSubject.Owner, "u1"), stats.Find("user-top-records").TargetOf(TestStats.Params(("owner_id", "u1"))));
-        Assert.Equal(new StatTarget(StatSubject.Record, "r1"), stats.Find("events").TargetOf(TestStats.Params(("type", "page-printed"), ("recid", "r1"))));
+        Assert.Equal(new StatTarget(StatSubject.Record, "r1"), await stats.Find("record-view").TargetOfAsync(TestStats.Params(("recid", "r1")), Cancellation));
+        Assert.Equal(new StatTarget(StatSubject.Concept, "c1"), await stats.Find("record-download-all-versions").TargetOfAsync(TestStats.Params(("parent_recid", "c1")), Cancellation));
+        Assert.Equal(new StatTarget(StatSubject.Community, "hep"), await stats.Find("countries").TargetOfAsync(TestStats.Params(("community", "hep")), Cancellation));
+        Assert.Equal(new StatTarget(StatSubject.Repository, null), await stats.Find("countries").TargetOfAsync(StatParameters.Empty, Cancellation));
+        Assert.Equal(new StatTarget(StatSubject.Owner, "u1"), await stats.Find("user-top-records").TargetOfAsync(TestStats.Params(("owner_id", "u1")), Cancellation));
+        Assert.Equal(new StatTarget(StatSubject.Record, "r1"), await stats.Find("events").TargetOfAsync(TestStats.Params(("type", "page-printed"), ("recid", "r1")), Cancellation));
     }
 
     [Fact]
@@ -81,6 +81,7 @@ public sealed class StatRegistryTests
             ["community"] = "hep",
             ["owner_id"] = "u1",
             ["file_key"] = "data.csv",
+            ["bucket_id"] = "b1",
             ["start_date"] = "2024-05-01",
             ["end_date"] = "2024-06-30",
             ["interval"] = "month",
@@ -102,7 +103,7 @@ public sealed class StatRegistryTests
             {
                 // Zero-filled: May and June, although nothing happened.
                 Assert.Equal("month", interval.GetString());
-                Assert.Equal(["2024-05-01", "2024-06-01"], json.RootElement.GetProperty("buckets").EnumerateArray().Select(b => b.GetProperty("date").GetString()));
+                Assert.Equal(["2024-05-01T00:00:00", "2024-06-01T00:00:00"], json.RootElement.GetProperty("buckets").EnumerateArray().Select(b => b.GetProperty("date").GetString()));
             }
         }
     }

@@ -20,7 +20,7 @@ public sealed class UsageStatsTests
     {
         await using var store = await TestStore.CreateAsync(provider);
         await using var seed = new AggregateSeed(store.Contexts);
-        var r1 = await seed.RecordAsync("r1");
+        var r1 = await seed.RecordAsync("r1", parent: "c-r1");
         var r2 = await seed.RecordAsync("r2");
         await seed
             .Usage(StatScope.Record, r1.Id, s_jun09, views: 100, uniqueViews: 50)
@@ -32,13 +32,14 @@ public sealed class UsageStatsTests
             .SaveAsync();
         var stats = TestStats.Registry(store);
         (string, string)[] june10To14 = [("start_date", "2024-06-10"), ("end_date", "2024-06-14")];
+        var asked = new Period(s_jun10, new DateOnly(2024, 6, 14));
 
-        // 5 + 2 + 4 views, 3 + 1 + 4 unique.
-        Assert.Equal(new RecordViews("r1", 11, 8), await stats.RunAsync<RecordViews>("record-view", [("recid", "r1"), .. june10To14]));
-        Assert.Equal(new RecordViews("r1", 2, 1), await stats.RunAsync<RecordViews>("record-view", [("recid", "r1"), ("access_method", "machine"), .. june10To14]));
-        Assert.Equal(new RecordViews("r1", 9, 7), await stats.RunAsync<RecordViews>("record-view", [("recid", "r1"), ("access_method", "regular"), .. june10To14]));
-        Assert.Equal(new RecordViews("r1", 121, 65), await stats.RunAsync<RecordViews>("record-view", ("recid", "r1")));
-        Assert.Equal(new RecordDownloads("r1", 3, 2, 300), await stats.RunAsync<RecordDownloads>("record-download", [("recid", "r1"), .. june10To14]));
+        // 5 + 2 + 4 views, 3 + 1 + 4 unique; the record's concept copied as invenio copies parent_recid.
+        Assert.Equal(new RecordViews(asked, "r1", "c-r1", 11, 8), await stats.RunAsync<RecordViews>("record-view", [("recid", "r1"), .. june10To14]));
+        Assert.Equal(new RecordViews(asked, "r1", "c-r1", 2, 1), await stats.RunAsync<RecordViews>("record-view", [("recid", "r1"), ("access_method", "machine"), .. june10To14]));
+        Assert.Equal(new RecordViews(asked, "r1", "c-r1", 9, 7), await stats.RunAsync<RecordViews>("record-view", [("recid", "r1"), ("access_method", "regular"), .. june10To14]));
+        Assert.Equal(new RecordViews(Period.All, "r1", "c-r1", 121, 65), await stats.RunAsync<RecordViews>("record-view", ("recid", "r1")));
+        Assert.Equal(new RecordDownloads(asked, "r1", "c-r1", 3, 2, 300), await stats.RunAsync<RecordDownloads>("record-download", [("recid", "r1"), .. june10To14]));
     }
 
     [Theory]
@@ -58,8 +59,8 @@ public sealed class UsageStatsTests
             .SaveAsync();
         var stats = TestStats.Registry(store);
 
-        Assert.Equal(new ConceptViews("c1", 7, 3), await stats.RunAsync<ConceptViews>("record-view-all-versions", ("parent_recid", "c1")));
-        Assert.Equal(new ConceptDownloads("c1", 2, 1, 200), await stats.RunAsync<ConceptDownloads>("record-download-all-versions", ("parent_recid", "c1")));
+        Assert.Equal(new ConceptViews(Period.All, "c1", 7, 3), await stats.RunAsync<ConceptViews>("record-view-all-versions", ("parent_recid", "c1")));
+        Assert.Equal(new ConceptDownloads(Period.All, "c1", 2, 1, 200), await stats.RunAsync<ConceptDownloads>("record-download-all-versions", ("parent_recid", "c1")));
         var histogram = await stats.RunAsync<Histogram<ViewCounts>>("record-view-all-versions-histogram", ("parent_recid", "c1"), ("end_date", "2024-06-10"));
         Assert.Equal([new HistogramBucket<ViewCounts>(s_jun10, new ViewCounts(7, 3))], histogram.Buckets);
         var downloads = await stats.RunAsync<Histogram<DownloadCounts>>("record-download-all-versions-histogram", ("parent_recid", "c1"), ("end_date", "2024-06-10"));
@@ -76,8 +77,8 @@ public sealed class UsageStatsTests
         await seed.Usage(StatScope.Repository, 0, s_jun10, views: 9, downloads: 9).SaveAsync();
         var stats = TestStats.Registry(store);
 
-        Assert.Equal(new RecordViews("nope", 0, 0), await stats.RunAsync<RecordViews>("record-view", ("recid", "nope")));
-        Assert.Equal(new ConceptDownloads("nope", 0, 0, 0), await stats.RunAsync<ConceptDownloads>("record-download-all-versions", ("parent_recid", "nope")));
+        Assert.Equal(new RecordViews(Period.All, "nope", null, 0, 0), await stats.RunAsync<RecordViews>("record-view", ("recid", "nope")));
+        Assert.Equal(new ConceptDownloads(Period.All, "nope", 0, 0, 0), await stats.RunAsync<ConceptDownloads>("record-download-all-versions", ("parent_recid", "nope")));
         Assert.Equal(new CommunityViews("nope", 0, 0), await stats.RunAsync<CommunityViews>("community-views", ("community", "nope")));
         Assert.Equal(new UserStats("nope", 0, 0, 0, 0, 0), await stats.RunAsync<UserStats>("user-stats", ("owner_id", "nope")));
         Assert.Empty((await stats.RunAsync<FileDownloads>("file-download", ("recid", "nope"))).Buckets);
