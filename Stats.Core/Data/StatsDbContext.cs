@@ -32,6 +32,8 @@ public abstract class StatsDbContext(DbContextOptions options) : DbContext(optio
 
     public DbSet<RecordBucket> RecordBuckets => Set<RecordBucket>();
 
+    public DbSet<Sources.Amqp.HeldEvent> HeldEvents => Set<Sources.Amqp.HeldEvent>();
+
     public DbSet<Label> Labels => Set<Label>();
 
     public DbSet<UsageDailyStat> UsageDailyStats => Set<UsageDailyStat>();
