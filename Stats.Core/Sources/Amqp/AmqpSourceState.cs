@@ -58,6 +58,12 @@ public sealed class AmqpSourceState(TimeProvider clock)
         }
     }
 
+    /// <summary>Messages this instance consumed and acknowledged.</summary>
+    public long Consumed => Interlocked.Read(ref _consumed);
+
+    /// <summary>Messages and held events this instance dead-lettered.</summary>
+    public long DeadLettered => Interlocked.Read(ref _deadLettered);
+
     internal void OnConnected()
     {
         lock (_lock)

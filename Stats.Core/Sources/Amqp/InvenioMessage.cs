@@ -98,7 +98,7 @@ public sealed class InvenioMessage
             Text(root, "session_id", fields, problems);
             if (root.TryGetProperty("size", out var size) && size.ValueKind != JsonValueKind.Null)
             {
-                if (size.TryGetInt64(out var bytes) || (size.ValueKind == JsonValueKind.String && long.TryParse(size.GetString(), NumberStyles.None, CultureInfo.InvariantCulture, out bytes)))
+                if ((size.ValueKind == JsonValueKind.Number && size.TryGetInt64(out var bytes)) || (size.ValueKind == JsonValueKind.String && long.TryParse(size.GetString(), NumberStyles.None, CultureInfo.InvariantCulture, out bytes)))
                 {
                     fields["size"] = bytes;
                 }
