@@ -47,6 +47,28 @@ public sealed class InvenioBroker : IAsyncDisposable
         return new InvenioBroker(connection, channel, exchange);
     }
 
+    /// <summary>
+    /// Declares and binds our queue as the consumer does (durable, both routing keys), so that messages published before
+    /// the consumer first connects wait in it, as they do when an operator creates the queue ahead of the switch.
+    /// </summary>
+    public async Task DeclareOurQueueAsync()
+    {
+        await _channel.QueueDeclareAsync(Queue, durable: true, exclusive: false, autoDelete: false, arguments: null, cancellationToken: TestContext.Current.CancellationToken);
+        foreach (var key in new[] { "stats-record-view", "stats-file-download" })
+        {
+            await _channel.QueueBindAsync(Queue, Exchange, key, cancellationToken: TestContext.Current.CancellationToken);
+        }
+    }
+
+    /// <summary>The same exchange through a new connection, after the broker restarted.</summary>
+    public static async Task<InvenioBroker> ReopenAsync(Uri broker, string exchange)
+    {
+        var factory = new ConnectionFactory { Uri = broker };
+        var connection = await factory.CreateConnectionAsync(TestContext.Current.CancellationToken);
+        var channel = await connection.CreateChannelAsync(cancellationToken: TestContext.Current.CancellationToken);
+        return new InvenioBroker(connection, channel, exchange);
+    }
+
     /// <summary>Publishes bodies as kombu does: delivery mode 1 (transient), <c>application/json</c>, UTF-8, no message id.</summary>
     public async Task PublishAsync(string routingKey, params IEnumerable<string> bodies)
     {
@@ -81,7 +103,7 @@ public sealed class InvenioBroker : IAsyncDisposable
             await _channel.QueueDeleteAsync(DeadLetterQueue, cancellationToken: CancellationToken.None);
             await _channel.ExchangeDeleteAsync(Exchange, cancellationToken: CancellationToken.None);
         }
-        catch (Exception ex) when (ex is RabbitMQ.Client.Exceptions.OperationInterruptedException or RabbitMQ.Client.Exceptions.AlreadyClosedException)
+        catch (Exception ex) when (ex is RabbitMQ.Client.Exceptions.OperationInterruptedException or RabbitMQ.Client.Exceptions.AlreadyClosedException or ObjectDisposedException)
         {
             // The broker is gone or the queues were never made: nothing is left to clean.
         }
