@@ -50,7 +50,6 @@ public sealed class AmqpResilienceTests(RabbitMqBroker broker) : IClassFixture<R
         using (var restarted = await DashboardProcess.StartServerAsync(settings))
         {
             await UntilStoredAsync(contexts, n => n >= Published);
-            restarted.Dispose();
         }
 
         // Once nobody consumes, whatever the broker still held would be back in the queue: nothing is, and nothing is twice.
