@@ -18,19 +18,25 @@ internal static class BenchmarkProgram
     private const long QuickEvents = 20_000;
     private const long DefaultAggregationEvents = 10_000_000;
     private const long QuickAggregationEvents = 100_000;
+    private const long DefaultQueueMessages = 1_000_000;
+    private const long QuickQueueMessages = 20_000;
 
     private const string Usage = """
-        usage: dotnet run -c Release --project Stats.Benchmarks -- [--suite ingestion|aggregation]
-                 [--provider Sqlite|PostgreSql] [--connection CONNECTION-STRING] [--events N] [--quick]
+        usage: dotnet run -c Release --project Stats.Benchmarks -- [--suite ingestion|aggregation|amqp]
+                 [--provider Sqlite|PostgreSql] [--connection CONNECTION-STRING] [--amqp URI] [--events N] [--quick]
           --suite S        ingestion (default): ingestion throughput and memory;
-                           aggregation: aggregation throughput and /api/stats latency on two stores of two years
+                           aggregation: aggregation throughput and /api/stats latency on two stores of two years;
+                           amqp: draining a pre-filled queue of invenio bodies, next to HTTP batches, and publish ->
+                           stored latency at 5,000 events/s (needs --amqp)
+          --amqp URI       amqp: a RabbitMQ broker the run may declare an exchange and queues of its own on
           --provider P     Sqlite (default): files in a temp folder; PostgreSql: databases on the --connection server
           --connection C   PostgreSql: a server the run may create databases on (e.g. Host=127.0.0.1;Username=postgres;
                            Password=...); each store is a new database, dropped at the end
           --events N       ingestion: events ingested in process (default 5,000,000; the HTTP runs scale with it);
-                           aggregation: events of the larger store (default 10,000,000; the smaller has a tenth)
+                           aggregation: events of the larger store (default 10,000,000; the smaller has a tenth);
+                           amqp: messages pre-filled (default 1,000,000)
           --quick          a smoke run that checks the suite works, not its figures (ingestion: 20,000 events;
-                           aggregation: stores of 10,000 and 100,000 events)
+                           aggregation: stores of 10,000 and 100,000 events; amqp: 20,000 messages)
         """;
 
     private static readonly JsonSerializerOptions s_json = new()
@@ -61,9 +67,13 @@ internal static class BenchmarkProgram
                 Progress.Log($"warning: built as {machine.BuildConfiguration}; the figures mean something only in Release (-c Release)");
             }
 
-            object result = options.Suite == Options.Aggregation
-                ? await RunAggregationAsync(stores, machine, options)
-                : await RunIngestionAsync(stores, machine, options);
+            object result = options.Suite switch
+            {
+                Options.Aggregation => await RunAggregationAsync(stores, machine, options),
+                Options.Amqp => await AmqpDrainBenchmark.RunAsync(
+                    stores, machine, options.Broker!, options.Events ?? (options.Quick ? QuickQueueMessages : DefaultQueueMessages), options.Quick),
+                _ => await RunIngestionAsync(stores, machine, options),
+            };
             report.WriteLine(JsonSerializer.Serialize(result, s_json));
             return 0;
         }
@@ -144,10 +154,11 @@ internal static class BenchmarkProgram
     }
 
     /// <summary>The command line, checked before anything runs.</summary>
-    private sealed record Options(string Suite, DatabaseProvider Provider, string? Connection, long? Events, bool Quick)
+    private sealed record Options(string Suite, DatabaseProvider Provider, string? Connection, long? Events, bool Quick, Uri? Broker = null)
     {
         public const string Ingestion = "ingestion";
         public const string Aggregation = "aggregation";
+        public const string Amqp = "amqp";
 
         public static bool TryParse(string[] args, out Options options, out string? error)
         {
@@ -160,7 +171,7 @@ internal static class BenchmarkProgram
                     case "--quick":
                         options = options with { Quick = true };
                         continue;
-                    case "--suite" when value is Ingestion or Aggregation:
+                    case "--suite" when value is Ingestion or Aggregation or Amqp:
                         options = options with { Suite = value };
                         break;
                     case "--provider" when Enum.TryParse<DatabaseProvider>(value, ignoreCase: true, out var provider) &&
@@ -173,7 +184,10 @@ internal static class BenchmarkProgram
                     case "--events" when long.TryParse(value, NumberStyles.AllowThousands, CultureInfo.InvariantCulture, out var n) && n >= 10_000:
                         options = options with { Events = n };
                         break;
-                    case "--suite" or "--provider" or "--connection" or "--events":
+                    case "--amqp" when Uri.TryCreate(value, UriKind.Absolute, out var broker) && broker.Scheme is "amqp" or "amqps":
+                        options = options with { Broker = broker };
+                        break;
+                    case "--suite" or "--provider" or "--connection" or "--events" or "--amqp":
                         error = $"{args[i]} {(value is null ? "needs a value" : $"does not take '{value}'")}.";
                         return false;
                     default:
@@ -188,6 +202,7 @@ internal static class BenchmarkProgram
             {
                 (DatabaseProvider.PostgreSql, null) => "--provider PostgreSql needs --connection, a server the run may create databases on.",
                 (DatabaseProvider.Sqlite, not null) => "--connection is for --provider PostgreSql; SQLite stores are files in a temp folder of the run's own.",
+                _ when options.Suite == Amqp && options.Broker is null => "--suite amqp needs --amqp, a RabbitMQ broker (e.g. amqp://guest:guest@127.0.0.1:5672/).",
                 _ => null,
             };
             return error is null;

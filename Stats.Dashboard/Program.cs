@@ -35,6 +35,7 @@ try
 
     builder.AddStatsStore();
     builder.AddStatsIngestion();
+    builder.AddStatsQueueSource();
     builder.AddStatsAggregation();
     builder.AddStatsRetention();
     builder.AddStatsQueries();

@@ -1,5 +1,7 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using Stats.Core.Data;
+using Stats.Core.Sources.Amqp;
 
 namespace Stats.Core.Aggregation;
 
@@ -21,10 +23,19 @@ public sealed record PipelineStatus(
     Backlog Backlog,
     string? LeaseHolder,
     DateTime? LeaseExpiresAt,
-    int AggregatedDays);
+    int AggregatedDays,
+    PipelineSources Sources);
+
+/// <summary>Where events come from besides the API: invenio-stats' queue (null when the consumer is off).</summary>
+public sealed record PipelineSources(QueueSourceStatus? Queue);
 
 /// <summary>Reads the pipeline's state from the store.</summary>
-public sealed class PipelineMonitor(IDbContextFactory<StatsDbContext> contextFactory, TimeProvider clock, AggregationMetrics metrics)
+public sealed class PipelineMonitor(
+    IDbContextFactory<StatsDbContext> contextFactory,
+    TimeProvider clock,
+    AggregationMetrics metrics,
+    AmqpSourceState? queue = null,
+    IOptions<AmqpOptions>? queueOptions = null)
 {
     public async Task<PipelineStatus> GetStatusAsync(CancellationToken cancellationToken = default)
     {
@@ -44,9 +55,20 @@ public sealed class PipelineMonitor(IDbContextFactory<StatsDbContext> contextFac
             backlog,
             lease is not null && lease.ExpiresAt > now ? lease.Holder : null,
             lease is not null && lease.ExpiresAt > now ? lease.ExpiresAt : null,
-            aggregatedDays);
+            aggregatedDays,
+            new PipelineSources(await QueueAsync(context, cancellationToken)));
         metrics.Observe(status);
         return status;
+    }
+
+    private async Task<QueueSourceStatus?> QueueAsync(StatsDbContext context, CancellationToken cancellationToken)
+    {
+        if (queue is not { Enabled: true } || queueOptions?.Value is not { } settings)
+        {
+            return null;
+        }
+
+        return queue.Snapshot(settings.Broker, settings.Queue, await context.HeldEvents.LongCountAsync(cancellationToken));
     }
 
     /// <summary>The dirty days: a handful of rows, read with a few aggregate queries.</summary>

@@ -34,6 +34,8 @@ public abstract class StatsDbContext(DbContextOptions options) : DbContext(optio
 
     public DbSet<DataProtectionKeyRow> DataProtectionKeys => Set<DataProtectionKeyRow>();
 
+    public DbSet<Sources.Amqp.HeldEvent> HeldEvents => Set<Sources.Amqp.HeldEvent>();
+
     public DbSet<Label> Labels => Set<Label>();
 
     public DbSet<UsageDailyStat> UsageDailyStats => Set<UsageDailyStat>();

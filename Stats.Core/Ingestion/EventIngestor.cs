@@ -60,6 +60,51 @@ public sealed class EventIngestor(
         return new IngestResult(written.Stored, written.Duplicates, rejected);
     }
 
+    /// <summary>
+    /// Validates and anonymises one event without storing it, for an event that must wait before it can be stored
+    /// (a download whose record is not known yet) and must not keep its raw identity while it waits.
+    /// </summary>
+    public async Task<(RawEvent? Row, IReadOnlyList<string> Errors)> AnonymiseAsync(IncomingEvent e, CancellationToken cancellationToken = default)
+    {
+        var definition = await types.FindAsync(e.Type, cancellationToken);
+        var errors = EventValidator.Validate(e, definition, clock.GetUtcNow(), options.Value.MaxFutureSkew, retention.Value);
+        return errors.Count > 0 ? (null, errors) : (await EnrichAsync(e, definition!, cancellationToken), []);
+    }
+
+    /// <summary>
+    /// Stores events anonymised earlier by <see cref="AnonymiseAsync"/> (their identity fields are gone; <paramref name="rows"/>
+    /// hold what became of them), validated again since time has passed (the retention horizon moves on).
+    /// </summary>
+    public async Task<IngestResult> IngestAnonymisedAsync(IReadOnlyList<IncomingEvent> events, IReadOnlyList<RawEvent> rows, CancellationToken cancellationToken = default)
+    {
+        var now = clock.GetUtcNow();
+        var rejected = new List<RejectedEvent>();
+        var valid = new List<IncomingEvent>(events.Count);
+        var validRows = new List<RawEvent>(events.Count);
+        for (var i = 0; i < events.Count; i++)
+        {
+            var definition = await types.FindAsync(events[i].Type, cancellationToken);
+            var errors = EventValidator.Validate(events[i], definition, now, options.Value.MaxFutureSkew, retention.Value);
+            if (errors.Count > 0)
+            {
+                rejected.Add(new RejectedEvent(i, errors));
+                continue;
+            }
+
+            rows[i].TypeId = definition!.Code;
+            valid.Add(events[i]);
+            validRows.Add(rows[i]);
+        }
+
+        if (valid.Count == 0)
+        {
+            return new IngestResult(0, 0, rejected);
+        }
+
+        var written = await writer.WriteAsync(valid, validRows, cancellationToken);
+        return new IngestResult(written.Stored, written.Duplicates, rejected);
+    }
+
     /// <summary>Hash of a client's event id: not personal data, so one fixed key is enough.</summary>
     public static long ClientIdHash(string id)
     {

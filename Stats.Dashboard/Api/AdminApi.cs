@@ -54,7 +54,7 @@ public static class AdminApi
 
         admin.MapGet("/pipeline", PipelineApi.GetStatusAsync)
             .WithName("PipelineStatus")
-            .WithSummary("The aggregation pipeline: last run, last success and failure, backlog (dirty days, events waiting, oldest), lease.")
+            .WithSummary("The aggregation pipeline: last run, last success and failure, backlog (dirty days, events waiting, oldest), lease; and sources.queue, the queue consumer (null when off).")
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         return admin;
     }

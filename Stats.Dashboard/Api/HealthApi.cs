@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Stats.Core.Data;
+using Stats.Core.Sources.Amqp;
 
 namespace Stats.Dashboard.Api;
 
@@ -25,12 +26,12 @@ public static class HealthApi
         app.MapGet("/healthz", GetHealthAsync)
             .WithName("Health")
             .WithTags("Health")
-            .WithSummary("200 healthy, or degraded when writes fail (disk full, read-only store: the cause is named); 503 when the store cannot be used (unreachable, migrations pending).");
+            .WithSummary("200 healthy, or degraded when writes fail (disk full, read-only store: the cause is named) or the queue consumer is not connected; 503 when the store cannot be used (unreachable, migrations pending).");
         return app;
     }
 
     internal static async Task<Results<Ok<HealthReport>, JsonHttpResult<HealthReport>>> GetHealthAsync(
-        StoreMigrator migrator, StatsDbContextFactory contexts, StoreWriteHealth writes, CancellationToken cancellationToken)
+        StoreMigrator migrator, StatsDbContextFactory contexts, StoreWriteHealth writes, AmqpSourceState queue, CancellationToken cancellationToken)
     {
         var provider = contexts.Provider.ToString();
         string? writability;
@@ -66,6 +67,10 @@ public static class HealthApi
                 w.Writer + "-writes",
                 w.Degraded ? Degraded : Healthy,
                 w.Degraded ? $"the last {w.Writer} write failed at {w.LastFailure:u}: {w.Cause}" : null)),
+            // Events wait in the broker while the consumer is away: degraded, not down, since nothing is lost yet.
+            .. queue.Enabled
+                ? [new HealthCheck("queue", queue.Connected ? Healthy : Degraded, queue.Connected ? null : $"not connected to the queue's broker: {queue.LastError ?? "connecting"}")]
+                : Array.Empty<HealthCheck>(),
         ];
         var degraded = checks.Where(c => c.Status != Healthy).ToList();
         return degraded.Count == 0

@@ -51,14 +51,28 @@ public static class PipelineApi
         Gauge("stats_aggregation_last_run_duration_seconds", "Duration of the last run that did work.", status.LastRun?.Duration?.TotalSeconds ?? 0);
         Gauge("stats_aggregation_last_run_failed", "1 if the last run that did work failed.", status.LastRun?.Error is null ? 0 : 1);
         Gauge("stats_aggregation_aggregated_days", "Days that have aggregates.", status.AggregatedDays);
+        if (status.Sources.Queue is { } queue)
+        {
+            Gauge("stats_queue_connected", "1 while the queue consumer is connected to its broker.", queue.Connected ? 1 : 0);
+            Counter("stats_queue_consumed_total", "Messages this instance consumed and acknowledged (stored, held or dead-lettered).", queue.Consumed);
+            Counter("stats_queue_dead_lettered_total", "Messages this instance dead-lettered.", queue.DeadLettered);
+            Counter("stats_queue_reconnects_total", "Times this instance connected again after losing its broker.", queue.Reconnects);
+            Gauge("stats_queue_held_events", "Downloads waiting for their bucket's record.", queue.Held);
+            Gauge("stats_queue_depth_messages", "Messages waiting in the queue when last looked at (-1 if never).", queue.QueueDepth ?? -1);
+        }
+
         return text.ToString();
 
         double Age(DateTime? at) => at is { } value ? (status.CheckedAt - value).TotalSeconds : -1;
 
-        void Gauge(string name, string help, double value)
+        void Gauge(string name, string help, double value) => Metric(name, "gauge", help, value);
+
+        void Counter(string name, string help, double value) => Metric(name, "counter", help, value);
+
+        void Metric(string name, string type, string help, double value)
         {
             text.Append("# HELP ").Append(name).Append(' ').Append(help).Append('\n');
-            text.Append("# TYPE ").Append(name).Append(" gauge\n");
+            text.Append("# TYPE ").Append(name).Append(' ').Append(type).Append('\n');
             text.Append(name).Append(' ').Append(value.ToString("0.###", CultureInfo.InvariantCulture)).Append('\n');
         }
     }

@@ -1,0 +1,181 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using Microsoft.Extensions.DependencyInjection;
+using RabbitMQ.Client;
+using Stats.Core.Sources.Amqp;
+
+namespace Stats.Benchmarks;
+
+/// <summary>What the queue suite measured: draining a pre-filled queue, HTTP batches in the same run, and publish → stored latency.</summary>
+internal sealed record AmqpSuiteReport(
+    long Messages,
+    double MeanBodyBytes,
+    double PublishSeconds,
+    double DrainSeconds,
+    long DrainEventsPerS,
+    long HttpBatchEventsPerS,
+    double DrainVsHttpBatches,
+    int LatencyRatePerS,
+    long LatencyMessages,
+    double LatencyP50Ms,
+    double LatencyP95Ms,
+    IReadOnlyList<TargetCheck> Targets,
+    MachineInfo Machine,
+    double TotalSeconds);
+
+/// <summary>
+/// The queue consumer on the real dashboard: a queue of the run's own is filled with realistic InvenioRDM bodies (views
+/// and downloads, a few hundred bytes each, published transient as kombu does), then the dashboard starts and drains
+/// it into a fresh store. Then, on the running dashboard, messages are published at a steady rate and each one's time
+/// from publish to stored is taken: one consumer takes a queue in order, so message k is stored once k messages are
+/// acknowledged, and the consumer acknowledges only after the commit.
+/// </summary>
+internal static class AmqpDrainBenchmark
+{
+    public static async Task<AmqpSuiteReport> RunAsync(BenchmarkStores stores, MachineInfo machine, Uri broker, long messages, bool quick)
+    {
+        var total = Stopwatch.StartNew();
+        var name = $"bench-{Guid.NewGuid():N}"[..14];
+        var settings = new Dictionary<string, string?>
+        {
+            ["Stats:Sources:Amqp:Uri"] = broker.ToString(),
+            ["Stats:Sources:Amqp:Exchange"] = name,
+            ["Stats:Sources:Amqp:Queue"] = name + "-stats",
+            ["Stats:Sources:Amqp:DeadLetterQueue"] = name + "-dead",
+        };
+        var factory = new ConnectionFactory { Uri = broker };
+        await using var connection = await factory.CreateConnectionAsync();
+        await using var channel = await connection.CreateChannelAsync();
+        await channel.ExchangeDeclareAsync(name, ExchangeType.Direct, durable: true, autoDelete: false);
+        await channel.QueueDeclareAsync(name + "-stats", durable: true, exclusive: false, autoDelete: false, arguments: null);
+        await channel.QueueBindAsync(name + "-stats", name, "stats-record-view");
+        await channel.QueueBindAsync(name + "-stats", name, "stats-file-download");
+        try
+        {
+            var end = DateTime.UtcNow.AddMinutes(-2);
+            Progress.Log($"amqp: publishing {messages:N0} InvenioRDM bodies into {name}-stats");
+            var publish = Stopwatch.StartNew();
+            long bytes = 0;
+            for (long i = 0; i < messages; i++)
+            {
+                var (key, body) = Body(i, end.AddSeconds(-(messages - i) * (47 * 3600.0 / messages)));
+                bytes += body.Length;
+                await channel.BasicPublishAsync(name, key, mandatory: false, s_transient, body);
+            }
+
+            while (await channel.MessageCountAsync(name + "-stats") < messages)
+            {
+                await Task.Delay(50);
+            }
+
+            var publishSeconds = publish.Elapsed.TotalSeconds;
+            Progress.Log($"amqp: {messages:N0} messages waiting ({bytes / (double)messages:N0} bytes each); starting the dashboard");
+
+            var store = await stores.CreateAsync("amqp");
+            double drainSeconds;
+            (long Count, double P50, double P95) latency;
+            var rate = 5000;
+            await using (var dashboard = new DashboardHost(store, settings))
+            {
+                dashboard.Start();
+                var state = dashboard.Services.GetRequiredService<AmqpSourceState>();
+                while (state.Consumed == 0)
+                {
+                    await Task.Delay(1);
+                }
+
+                var drain = Stopwatch.StartNew();
+                var first = state.Consumed;
+                while (state.Consumed < messages)
+                {
+                    await Task.Delay(5);
+                }
+
+                drainSeconds = drain.Elapsed.TotalSeconds * messages / (messages - first);
+                Progress.Log($"amqp: drained at {messages / drainSeconds:N0} events/s");
+                latency = await LatencyAsync(channel, name, state, rate, quick ? 2 : 20, end);
+                Progress.Log($"amqp: publish → stored at {rate:N0}/s: p50 {latency.P50:N1} ms, p95 {latency.P95:N1} ms");
+            }
+
+            store.ClearPool();
+            var httpEvents = Math.Max(5 * HttpIngestBenchmark.BatchEvents, messages / 5 / HttpIngestBenchmark.BatchEvents * HttpIngestBenchmark.BatchEvents);
+            var (batches, _) = await HttpIngestBenchmark.RunAsync(await stores.CreateAsync("amqp-http"), httpEvents, 500, DateTimeOffset.UtcNow.AddMinutes(-2));
+            Progress.Log($"amqp: http batches {batches.EventsPerS:N0} events/s");
+
+            var drainRate = (long)(messages / drainSeconds);
+            var ratio = Math.Round(drainRate / (double)batches.EventsPerS, 3);
+            return new AmqpSuiteReport(
+                messages, Math.Round(bytes / (double)messages, 1), Math.Round(publishSeconds, 1), Math.Round(drainSeconds, 2), drainRate,
+                batches.EventsPerS, ratio, rate, latency.Count, Math.Round(latency.P50, 1), Math.Round(latency.P95, 1),
+                [
+                    new("amqp_drain_vs_http_batches", ">= 0.5", ratio, ratio >= 0.5),
+                    new("amqp_drain_events_per_s", ">= 30000", drainRate, drainRate >= 30_000),
+                    new("amqp_publish_to_stored_p95_ms", "< 500 at 5000 events/s", Math.Round(latency.P95, 1), latency.P95 < 500),
+                ],
+                machine, Math.Round(total.Elapsed.TotalSeconds, 1));
+        }
+        finally
+        {
+            await channel.QueueDeleteAsync(name + "-stats");
+            await channel.QueueDeleteAsync(name + "-dead");
+            await channel.ExchangeDeleteAsync(name);
+        }
+    }
+
+    private static readonly BasicProperties s_transient = new() { DeliveryMode = DeliveryModes.Transient, ContentType = "application/json", ContentEncoding = "utf-8" };
+
+    /// <summary>Publishes at a steady rate for some seconds and takes each message's time from publish to stored.</summary>
+    private static async Task<(long Count, double P50, double P95)> LatencyAsync(IChannel channel, string exchange, AmqpSourceState state, int rate, int seconds, DateTime end)
+    {
+        var count = rate * seconds;
+        var published = new long[count];
+        var stored = new long[count];
+        var baseline = state.Consumed;
+        // Watches the consumer's acknowledged count: message k is stored once baseline + k + 1 are acknowledged.
+        var watcher = Task.Run(async () =>
+        {
+            var seen = 0;
+            while (seen < count)
+            {
+                var now = Stopwatch.GetTimestamp();
+                var done = (int)Math.Min(count, state.Consumed - baseline);
+                for (; seen < done; seen++)
+                {
+                    stored[seen] = now;
+                }
+
+                await Task.Yield();
+            }
+        });
+        var clock = Stopwatch.StartNew();
+        for (var i = 0; i < count; i++)
+        {
+            // Paced: message i leaves at i / rate seconds.
+            while (clock.Elapsed.TotalSeconds < i / (double)rate)
+            {
+                await Task.Yield();
+            }
+
+            var (key, body) = Body(1_000_000_000L + i, end);
+            published[i] = Stopwatch.GetTimestamp();
+            await channel.BasicPublishAsync(exchange, key, mandatory: false, s_transient, body);
+        }
+
+        await watcher;
+        var latencies = Enumerable.Range(0, count).Select(i => Stopwatch.GetElapsedTime(published[i], stored[i]).TotalMilliseconds).Order().ToArray();
+        return (count, latencies[(int)(0.50 * count)], latencies[(int)(0.95 * count)]);
+    }
+
+    /// <summary>An InvenioRDM body: four views for each download, over 5,000 records and 50,000 visitors.</summary>
+    private static (string Key, byte[] Body) Body(long i, DateTime at)
+    {
+        var timestamp = at.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff", CultureInfo.InvariantCulture);
+        var recid = $"bench-{i % 5000}";
+        var ip = $"10.{i % 50_000 / 250}.{i % 250}.{i % 7}";
+        var text = i % 5 == 4
+            ? $$"""{"timestamp": "{{timestamp}}", "bucket_id": "b-{{recid}}", "file_id": "f-{{i % 5000}}", "file_key": "data-{{i % 3}}.csv", "size": {{1000 + (i % 90_000)}}, "referrer": null, "recid": "{{recid}}", "parent_recid": "{{recid}}-p", "via_api": false, "ip_address": "{{ip}}", "user_agent": "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0", "user_id": null, "session_id": null}"""
+            : $$"""{"timestamp": "{{timestamp}}", "recid": "{{recid}}", "parent_recid": "{{recid}}-p", "referrer": "https://zenodo.org/search?q=data", "via_api": false, "ip_address": "{{ip}}", "user_agent": "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0", "user_id": null, "session_id": null}""";
+        return (i % 5 == 4 ? "stats-file-download" : "stats-record-view", Encoding.UTF8.GetBytes(text));
+    }
+}
