@@ -37,6 +37,7 @@ public sealed class AdminPageTests : DashboardTestContext, IClassFixture<SignedI
         Services.AddSingleton(dashboard.Services.GetRequiredService<Stats.Core.Aggregation.PipelineMonitor>());
         Services.AddSingleton(dashboard.Services.GetRequiredService<Stats.Core.Reports.CounterReportService>());
         Services.AddSingleton(dashboard.Services.GetRequiredService<Stats.Core.Reports.OpenAire.OpenAireExportStatus>());
+        Services.AddSingleton(dashboard.Services.GetRequiredService<Stats.Core.Import.ImportRuns>());
         Services.AddSingleton(dashboard.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Stats.Core.Reports.SushiOptions>>());
         Services.AddSingleton(dashboard.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Stats.Core.Reports.OpenAire.OpenAireOptions>>());
     }

@@ -53,7 +53,7 @@ public sealed class SqlServerTranslationTests : IDisposable
         ["CatalogKeys.LabelIdOf"] = c => CatalogKeys.LabelIdOf(c, LabelKind.Location, "Archive Annex"),
         ["EventWriter.StoredClientIds"] = c => EventWriter.StoredClientIds(c, new DateTime(2024, 6, 15, 0, 0, 0, DateTimeKind.Utc), new DateTime(2024, 6, 15, 1, 0, 0, DateTimeKind.Utc), [1L, -5L]),
         ["DirtyDayMarks.DirtyDaysAmong"] = c => DirtyDayMarks.DirtyDaysAmong(c, [new DateOnly(2024, 6, 15), new DateOnly(2023, 1, 2)]),
-        ["DailySaltStore.SaltsUpTo"] = c => DailySaltStore.SaltsUpTo(c, new DateOnly(2024, 6, 15)),
+        ["DailySaltStore.ExpiredSalts"] = c => DailySaltStore.ExpiredSalts(c, new DateOnly(2024, 6, 15), new DateTime(2024, 6, 17, 0, 0, 0, DateTimeKind.Utc)),
         ["ApiKeyService.AllKeys"] = ApiKeyService.AllKeys,
         ["ApiKeyService.KeyByPrefix"] = c => ApiKeyService.KeyByPrefix(c, "abcdefghij"),
         ["ApiKeyService.KeyByPrefixOrId"] = c => ApiKeyService.KeyByPrefixOrId(c, "abcdefghij", 3),
