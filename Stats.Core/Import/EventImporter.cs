@@ -115,6 +115,15 @@ public sealed class EventImporter(EventIngestor ingestor, RouteTable routes, Tim
     private async Task<List<int>> ResolveBucketsAsync(List<IncomingEvent> events, CancellationToken cancellationToken)
     {
         var unresolved = new List<int>();
+        // A document naming both (InvenioRDM) tells the bucket's record to the contrib documents of the same batch.
+        foreach (var e in events)
+        {
+            if (e.Recid is { } known && e.BucketId is { } bucket)
+            {
+                _bucketRecids.TryAdd(bucket, known);
+            }
+        }
+
         var missing = events.Where(e => e.Recid is null && e.BucketId is { } b && !_bucketRecids.ContainsKey(b)).Select(e => e.BucketId!).Distinct().ToList();
         if (missing.Count > 0)
         {
