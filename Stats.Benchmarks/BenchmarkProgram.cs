@@ -18,17 +18,20 @@ internal static class BenchmarkProgram
     private const long QuickEvents = 20_000;
     private const long DefaultAggregationEvents = 10_000_000;
     private const long QuickAggregationEvents = 100_000;
+    private const long DefaultImportDocuments = 1_000_000;
 
     private const string Usage = """
-        usage: dotnet run -c Release --project Stats.Benchmarks -- [--suite ingestion|aggregation]
+        usage: dotnet run -c Release --project Stats.Benchmarks -- [--suite ingestion|aggregation|import]
                  [--provider Sqlite|PostgreSql] [--connection CONNECTION-STRING] [--events N] [--quick]
           --suite S        ingestion (default): ingestion throughput and memory;
-                           aggregation: aggregation throughput and /api/stats latency on two stores of two years
+                           aggregation: aggregation throughput and /api/stats latency on two stores of two years;
+                           import: invenio raw events from a gzip elasticdump against our own gzip NDJSON, same traffic
           --provider P     Sqlite (default): files in a temp folder; PostgreSql: databases on the --connection server
           --connection C   PostgreSql: a server the run may create databases on (e.g. Host=127.0.0.1;Username=postgres;
                            Password=...); each store is a new database, dropped at the end
           --events N       ingestion: events ingested in process (default 5,000,000; the HTTP runs scale with it);
-                           aggregation: events of the larger store (default 10,000,000; the smaller has a tenth)
+                           aggregation: events of the larger store (default 10,000,000; the smaller has a tenth);
+                           import: documents in each file (default 1,000,000)
           --quick          a smoke run that checks the suite works, not its figures (ingestion: 20,000 events;
                            aggregation: stores of 10,000 and 100,000 events)
         """;
@@ -61,9 +64,13 @@ internal static class BenchmarkProgram
                 Progress.Log($"warning: built as {machine.BuildConfiguration}; the figures mean something only in Release (-c Release)");
             }
 
-            object result = options.Suite == Options.Aggregation
-                ? await RunAggregationAsync(stores, machine, options)
-                : await RunIngestionAsync(stores, machine, options);
+            object result = options.Suite switch
+            {
+                Options.Aggregation => await RunAggregationAsync(stores, machine, options),
+                Options.Import => await ImportBenchmark.RunAsync(
+                    stores, machine, options.Events ?? (options.Quick ? QuickEvents : DefaultImportDocuments), stores.Folder),
+                _ => await RunIngestionAsync(stores, machine, options),
+            };
             report.WriteLine(JsonSerializer.Serialize(result, s_json));
             return 0;
         }
@@ -148,6 +155,7 @@ internal static class BenchmarkProgram
     {
         public const string Ingestion = "ingestion";
         public const string Aggregation = "aggregation";
+        public const string Import = "import";
 
         public static bool TryParse(string[] args, out Options options, out string? error)
         {
@@ -160,7 +168,7 @@ internal static class BenchmarkProgram
                     case "--quick":
                         options = options with { Quick = true };
                         continue;
-                    case "--suite" when value is Ingestion or Aggregation:
+                    case "--suite" when value is Ingestion or Aggregation or Import:
                         options = options with { Suite = value };
                         break;
                     case "--provider" when Enum.TryParse<DatabaseProvider>(value, ignoreCase: true, out var provider) &&

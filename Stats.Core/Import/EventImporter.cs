@@ -136,7 +136,8 @@ public sealed class EventImporter(EventIngestor ingestor, RouteTable routes, Tim
 
         for (var i = 0; i < events.Count; i++)
         {
-            if (events[i].Recid is not null)
+            // Without a bucket either, the ingestion refuses it with its reason.
+            if (events[i].Recid is not null || events[i].BucketId is null)
             {
                 continue;
             }

@@ -115,9 +115,10 @@ public sealed class HeldDownloads(IDbContextFactory<StatsDbContext> contextFacto
     internal static IQueryable<HeldWithRecord> Attachable(StatsDbContext context, int count) =>
         context.HeldDownloads.AsNoTracking()
             .Join(context.RecordBuckets, h => h.BucketId, b => b.BucketId, (h, b) => new { Held = h, b.RecordId })
-            .Join(context.Records, x => x.RecordId, r => r.Id, (x, r) => new HeldWithRecord(x.Held, r.ExternalId))
+            .Join(context.Records, x => x.RecordId, r => r.Id, (x, r) => new { x.Held, r.ExternalId })
             .OrderBy(x => x.Held.Id)
-            .Take(count);
+            .Take(count)
+            .Select(x => new HeldWithRecord(x.Held, x.ExternalId));
 
     internal sealed record HeldWithRecord(HeldDownload Held, string Recid);
 }
