@@ -48,9 +48,9 @@ internal static class ImportBenchmark
         Progress.Log($"import: writing {documents:N0} documents as a gzip elasticdump and as gzip NDJSON");
         await WriteFilesAsync(documents, end, invenio, ndjson);
 
-        var ours = await ImportAsync(await stores.CreateAsync("import-ndjson"), ndjson, "ndjson");
+        var ours = await ImportAsync(await stores.CreateAsync("import-ndjson"), ndjson, ImportFormat.Ndjson);
         Progress.Log($"import: NDJSON {ours.DocumentsPerS:N0} events/s");
-        var theirs = await ImportAsync(await stores.CreateAsync("import-invenio"), invenio, "invenio-events");
+        var theirs = await ImportAsync(await stores.CreateAsync("import-invenio"), invenio, ImportFormat.InvenioEvents);
         Progress.Log($"import: invenio-events {theirs.DocumentsPerS:N0} documents/s");
 
         var ratio = Math.Round(theirs.DocumentsPerS / (double)Math.Max(1, ours.DocumentsPerS), 3);
@@ -63,16 +63,15 @@ internal static class ImportBenchmark
             machine, [ours, theirs], Math.Round(total.Elapsed.TotalSeconds, 1));
     }
 
-    private static async Task<ImportRunFigures> ImportAsync(BenchmarkStore store, string path, string format)
+    private static async Task<ImportRunFigures> ImportAsync(BenchmarkStore store, string path, ImportFormat format)
     {
         await using var host = await IngestionHost.StartAsync(store);
         var services = host.Services;
         var importer = new EventImporter(
             services.GetRequiredService<EventIngestor>(), new RouteTable(ImportOptions.DefaultRoutes), TimeProvider.System,
             services.GetRequiredService<IDbContextFactory<StatsDbContext>>());
-        ImportFormats.TryParse(format, out var importFormat);
         var stopwatch = Stopwatch.StartNew();
-        var report = await importer.ImportFileAsync(path, importFormat);
+        var report = await importer.ImportFileAsync(path, format);
         stopwatch.Stop();
         if (report.Failure is not null || report.BadLines > 0)
         {
@@ -80,7 +79,7 @@ internal static class ImportBenchmark
         }
 
         var read = report.Imported + report.Duplicates + report.Held;
-        return new ImportRunFigures(format, read, report.Imported, report.Duplicates, report.Held, report.BadLines,
+        return new ImportRunFigures(ImportFormats.NameOf(format), read, report.Imported, report.Duplicates, report.Held, report.BadLines,
             Math.Round(stopwatch.Elapsed.TotalSeconds, 2), (long)(read / stopwatch.Elapsed.TotalSeconds), new FileInfo(path).Length);
     }
 

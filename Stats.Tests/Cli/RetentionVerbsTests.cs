@@ -132,13 +132,18 @@ public sealed class RetentionVerbsTests
         var now = DateTimeOffset.UtcNow;
         var today = DateOnly.FromDateTime(now.AddMinutes(-1).UtcDateTime);
         var old = today.AddDays(-10);
+        await using (var then = new IngestionHarness(store, now: Noon(old).AddMinutes(1)))
+        {
+            await then.IngestAsync(TestEvents.View("rec-1", Noon(old), userId: "alice"));
+        }
+
         await using (var ingestion = new IngestionHarness(store, now: now))
         {
-            // Today has a salt; ten days ago has none any more (ingestion hashes such late events with a throwaway salt).
+            // Today has a salt; ten days ago has none any more: it was destroyed a day after that day.
             await ingestion.IngestAsync(
                 TestEvents.View("rec-1", now.AddMinutes(-1), userId: "alice"), TestEvents.View("rec-2", now.AddMinutes(-1), userId: "alice"),
-                TestEvents.View("rec-1", now.AddMinutes(-1), userId: "bob"),
-                TestEvents.View("rec-1", Noon(old), userId: "alice"));
+                TestEvents.View("rec-1", now.AddMinutes(-1), userId: "bob"));
+            await ingestion.Salts.DestroyExpiredAsync(Cancellation);
         }
 
         var plan = await DashboardProcess.RunAsync(Settings(store), "erase-user", "alice", "--dry-run");
