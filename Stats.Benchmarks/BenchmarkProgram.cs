@@ -21,22 +21,27 @@ internal static class BenchmarkProgram
     private const long DefaultQueueMessages = 1_000_000;
     private const long QuickQueueMessages = 20_000;
 
+    private const long DefaultImportDocuments = 1_000_000;
+
     private const string Usage = """
-        usage: dotnet run -c Release --project Stats.Benchmarks -- [--suite ingestion|aggregation|amqp]
+        usage: dotnet run -c Release --project Stats.Benchmarks -- [--suite ingestion|aggregation|amqp|import]
                  [--provider Sqlite|PostgreSql] [--connection CONNECTION-STRING] [--amqp URI] [--events N] [--quick]
           --suite S        ingestion (default): ingestion throughput and memory;
                            aggregation: aggregation throughput and /api/stats latency on two stores of two years;
                            amqp: draining a pre-filled queue of invenio bodies, next to HTTP batches, and publish ->
-                           stored latency at 5,000 events/s (needs --amqp)
+                           stored latency at 5,000 events/s (needs --amqp);
+                           import: invenio raw events from a gzip elasticdump against our own gzip NDJSON, same traffic
           --amqp URI       amqp: a RabbitMQ broker the run may declare an exchange and queues of its own on
           --provider P     Sqlite (default): files in a temp folder; PostgreSql: databases on the --connection server
           --connection C   PostgreSql: a server the run may create databases on (e.g. Host=127.0.0.1;Username=postgres;
                            Password=...); each store is a new database, dropped at the end
           --events N       ingestion: events ingested in process (default 5,000,000; the HTTP runs scale with it);
                            aggregation: events of the larger store (default 10,000,000; the smaller has a tenth);
-                           amqp: messages pre-filled (default 1,000,000)
+                           amqp: messages pre-filled (default 1,000,000);
+                           import: documents in each file (default 1,000,000)
           --quick          a smoke run that checks the suite works, not its figures (ingestion: 20,000 events;
-                           aggregation: stores of 10,000 and 100,000 events; amqp: 20,000 messages)
+                           aggregation: stores of 10,000 and 100,000 events; amqp: 20,000 messages;
+                           import: 20,000 documents)
         """;
 
     private static readonly JsonSerializerOptions s_json = new()
@@ -72,6 +77,8 @@ internal static class BenchmarkProgram
                 Options.Aggregation => await RunAggregationAsync(stores, machine, options),
                 Options.Amqp => await AmqpDrainBenchmark.RunAsync(
                     stores, machine, options.Broker!, options.Events ?? (options.Quick ? QuickQueueMessages : DefaultQueueMessages), options.Quick),
+                Options.Import => await ImportBenchmark.RunAsync(
+                    stores, machine, options.Events ?? (options.Quick ? QuickEvents : DefaultImportDocuments), stores.Folder),
                 _ => await RunIngestionAsync(stores, machine, options),
             };
             report.WriteLine(JsonSerializer.Serialize(result, s_json));
@@ -159,6 +166,7 @@ internal static class BenchmarkProgram
         public const string Ingestion = "ingestion";
         public const string Aggregation = "aggregation";
         public const string Amqp = "amqp";
+        public const string Import = "import";
 
         public static bool TryParse(string[] args, out Options options, out string? error)
         {
@@ -171,7 +179,7 @@ internal static class BenchmarkProgram
                     case "--quick":
                         options = options with { Quick = true };
                         continue;
-                    case "--suite" when value is Ingestion or Aggregation or Amqp:
+                    case "--suite" when value is Ingestion or Aggregation or Amqp or Import:
                         options = options with { Suite = value };
                         break;
                     case "--provider" when Enum.TryParse<DatabaseProvider>(value, ignoreCase: true, out var provider) &&

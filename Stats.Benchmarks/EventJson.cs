@@ -28,6 +28,13 @@ internal static class EventJson
         return buffer.WrittenSpan.ToArray();
     }
 
+    /// <summary>One event as a line of an NDJSON file, without the newline.</summary>
+    public static void WriteLine(IBufferWriter<byte> buffer, IncomingEvent e)
+    {
+        using var writer = new Utf8JsonWriter(buffer, s_options);
+        Write(writer, e);
+    }
+
     private static void Write(Utf8JsonWriter writer, IncomingEvent e)
     {
         writer.WriteStartObject();

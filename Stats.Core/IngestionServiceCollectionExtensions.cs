@@ -31,6 +31,7 @@ public static class IngestionServiceCollectionExtensions
         builder.Services.AddSingleton<IValidateOptions<RetentionOptions>, RetentionOptionsValidator>();
         builder.Services.AddSingleton<EventWriter>();
         builder.Services.AddSingleton<EventIngestor>();
+        builder.Services.AddSingleton<Import.ImportRuns>();
         builder.Services.AddSingleton<IOverviewQueries, OverviewQueries>();
         builder.Services.AddSingleton<Access.ApiKeyService>();
         return builder;

@@ -47,4 +47,22 @@ public static class CounterIdentity
 
         return string.IsNullOrEmpty(ipAddress) ? null : ipAddress + "|" + userAgent + "|" + date + "|" + hour;
     }
+
+    /// <summary>
+    /// The visitor of an event anonymised at its source: its visitor id, else its session id (invenio-stats' ids live
+    /// a day and an hour of a day). Prefixed apart from <see cref="VisitorKey"/> so the two kinds never meet.
+    /// </summary>
+    public static string? AnonymisedVisitorKey(string? visitorId, string? sessionId)
+    {
+        if (!string.IsNullOrEmpty(visitorId))
+        {
+            return "v|" + visitorId;
+        }
+
+        return string.IsNullOrEmpty(sessionId) ? null : "vs|" + sessionId;
+    }
+
+    /// <summary>The COUNTER session of an event anonymised at its source: its session id and date, as for <see cref="SessionKey"/>.</summary>
+    public static string? AnonymisedSessionKey(string? sessionId, DateTime timestampUtc) =>
+        string.IsNullOrEmpty(sessionId) ? null : "is|" + sessionId + "|" + timestampUtc.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 }

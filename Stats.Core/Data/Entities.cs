@@ -179,6 +179,12 @@ public sealed class DailySalt
     public required byte[] Salt { get; set; }
 
     public DateTime CreatedAt { get; set; }
+
+    /// <summary>
+    /// Created after the day and its grace period were over (an import, a long backlog): kept while the day is filled and
+    /// aggregated, and destroyed a grace period after that, instead of a grace period after the day.
+    /// </summary>
+    public bool Late { get; set; }
 }
 
 /// <summary>

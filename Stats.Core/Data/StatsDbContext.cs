@@ -66,6 +66,12 @@ public abstract class StatsDbContext(DbContextOptions options) : DbContext(optio
 
     public DbSet<ExportBookmark> ExportBookmarks => Set<ExportBookmark>();
 
+    public DbSet<ImportRun> ImportRuns => Set<ImportRun>();
+
+    public DbSet<ImportRunFile> ImportRunFiles => Set<ImportRunFile>();
+
+    public DbSet<HeldDownload> HeldDownloads => Set<HeldDownload>();
+
     /// <summary>Which provider this context talks to.</summary>
     public abstract DatabaseProvider Provider { get; }
 

@@ -3,31 +3,48 @@ using System.Buffers.Binary;
 using System.IO.Compression;
 using System.Security.Cryptography;
 using System.Text;
+using Microsoft.EntityFrameworkCore;
+using Stats.Core.Catalog;
+using Stats.Core.Data;
+using Stats.Core.Import.Invenio;
 using Stats.Core.Ingestion;
 
 namespace Stats.Core.Import;
 
 /// <summary>
-/// Imports historic usage from files: access logs (mapped to events by the routes) and NDJSON event files (read by
-/// <see cref="EventReader"/>, so the API's field rules apply). Files are streamed, plain or gzip, and events go to
-/// the <see cref="EventIngestor"/> in batches like any client's: enriched, anonymised, and stored once.
+/// Imports historic usage from files: access logs (mapped to events by the routes), NDJSON event files (read by
+/// <see cref="EventReader"/>, so the API's field rules apply) and dumps of invenio-stats' raw event indices (read by
+/// <see cref="IndexDumpLines"/> and <see cref="InvenioEventMapper"/>). Files are streamed, plain or gzip, and events go to
+/// the <see cref="EventIngestor"/> in batches like any client's: enriched, anonymised, and stored once. History is
+/// accepted however old (<see cref="EventIngestor.IngestHistoryAsync"/>).
 /// </summary>
-public sealed class EventImporter(EventIngestor ingestor, RouteTable routes, TimeProvider clock)
+public sealed class EventImporter(EventIngestor ingestor, RouteTable routes, TimeProvider clock, IDbContextFactory<StatsDbContext> contextFactory)
 {
     public const int DefaultBatchSize = 5_000;
+
+    /// <summary>The one line an import of invenio daily aggregates ends with, until they can be imported.</summary>
+    public const string AggregatesNotSupported = "invenio daily aggregates (invenio-aggregates) cannot be imported yet";
 
     private static readonly byte[] s_gzipMagic = [0x1f, 0x8b];
 
     private readonly EventIngestor _ingestor = ingestor;
     private readonly AccessLogMapper _mapper = new(routes);
+    private readonly HeldDownloads _held = new(contextFactory, ingestor, clock);
+
+    /// <summary>The recid of each bucket looked up so far; a bucket learned later is looked up again.</summary>
+    private readonly Dictionary<string, string> _bucketRecids = new(StringComparer.Ordinal);
+
+    /// <summary>Downloads held until their bucket is known.</summary>
+    public HeldDownloads Held => _held;
 
     /// <summary>
     /// Imports one file; a file that cannot be opened or read comes back with <see cref="FileImportReport.Failure"/>
     /// set (what was committed before a read error stays). Failures of the store are thrown.
     /// </summary>
+    /// <param name="checkpoints">Where an interrupted run of this file stopped, and where to save how far this one gets.</param>
     public async Task<FileImportReport> ImportFileAsync(
         string path, ImportFormat format = ImportFormat.Auto, int batchSize = DefaultBatchSize, Action<ImportProgress>? progress = null,
-        CancellationToken cancellationToken = default)
+        FileCheckpoints? checkpoints = null, CancellationToken cancellationToken = default)
     {
         if (Directory.Exists(path))
         {
@@ -46,18 +63,24 @@ public sealed class EventImporter(EventIngestor ingestor, RouteTable routes, Tim
 
         await using (file)
         {
-            return await ImportAsync(file, path, format, batchSize, progress, cancellationToken);
+            return await ImportAsync(file, path, format, batchSize, progress, checkpoints, cancellationToken);
         }
     }
 
     /// <summary>Imports a stream (gzip-compressed when it starts with the gzip magic bytes and can seek back).</summary>
     public async Task<FileImportReport> ImportAsync(
         Stream source, string name, ImportFormat format = ImportFormat.Auto, int batchSize = DefaultBatchSize,
-        Action<ImportProgress>? progress = null, CancellationToken cancellationToken = default)
+        Action<ImportProgress>? progress = null, FileCheckpoints? checkpoints = null, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
         var started = clock.GetTimestamp();
-        var run = new Run(this, new FileImportReport(name) { Format = format }, batchSize);
+        var run = new Run(this, new FileImportReport(name) { Format = format }, batchSize, checkpoints);
+        if (format == ImportFormat.InvenioAggregates)
+        {
+            run.Report.Failure = AggregatesNotSupported;
+            return run.Report;
+        }
+
         try
         {
             await using var decompressed = await IsGzipAsync(source, name, cancellationToken)
@@ -71,13 +94,65 @@ public sealed class EventImporter(EventIngestor ingestor, RouteTable routes, Tim
             run.Report.Failure = run.Report.Lines == 0 ? ReasonOf(ex) : $"unreadable after line {run.Report.Lines} ({ReasonOf(ex)})";
             await run.SendRestAsync(cancellationToken);
         }
+        catch (UnsupportedFormatException ex)
+        {
+            run.Report.Failure = ex.Message;
+        }
         finally
         {
             await run.CompleteAsync();
             run.Report.Elapsed = clock.GetElapsedTime(started);
         }
 
+        await run.FinishedAsync(cancellationToken);
         return run.Report;
+    }
+
+    /// <summary>
+    /// Gives the contrib downloads of a batch (a bucket, no recid) the record of their bucket where it is known, and
+    /// returns the others, which are held.
+    /// </summary>
+    private async Task<List<int>> ResolveBucketsAsync(List<IncomingEvent> events, CancellationToken cancellationToken)
+    {
+        var unresolved = new List<int>();
+        // A document naming both (InvenioRDM) tells the bucket's record to the contrib documents of the same batch.
+        foreach (var e in events)
+        {
+            if (e.Recid is { } known && e.BucketId is { } bucket)
+            {
+                _bucketRecids.TryAdd(bucket, known);
+            }
+        }
+
+        var missing = events.Where(e => e.Recid is null && e.BucketId is { } b && !_bucketRecids.ContainsKey(b)).Select(e => e.BucketId!).Distinct().ToList();
+        if (missing.Count > 0)
+        {
+            await using var context = await contextFactory.CreateDbContextAsync(cancellationToken);
+            foreach (var found in await CatalogKeys.RecordsOfBuckets(context, missing).ToListAsync(cancellationToken))
+            {
+                _bucketRecids[found.BucketId] = found.Recid;
+            }
+        }
+
+        for (var i = 0; i < events.Count; i++)
+        {
+            // Without a bucket either, the ingestion refuses it with its reason.
+            if (events[i].Recid is not null || events[i].BucketId is null)
+            {
+                continue;
+            }
+
+            if (_bucketRecids.TryGetValue(events[i].BucketId!, out var recid))
+            {
+                events[i] = InvenioEventMapper.WithRecid(events[i], recid);
+            }
+            else
+            {
+                unresolved.Add(i);
+            }
+        }
+
+        return unresolved;
     }
 
     /// <summary>By the magic bytes when the stream can seek back to its start, else by the name.</summary>
@@ -120,15 +195,41 @@ public sealed class EventImporter(EventIngestor ingestor, RouteTable routes, Tim
     }
 
     /// <summary>The state of one file's import: the batch being filled, the batch being committed, the report.</summary>
-    private sealed class Run(EventImporter importer, FileImportReport report, int batchSize)
+    private sealed class Run
     {
+        private readonly EventImporter _importer;
+        private readonly int _batchSize;
+        private readonly FileCheckpoints? _checkpoints;
+        private readonly long _resumeAfter;
         private readonly ArrayBufferWriter<byte> _ndjson = new();
         private readonly List<long> _ndjsonLines = [];
-        private Batch _batch = new(batchSize);
-        private Task<(Batch Batch, IngestResult Result)>? _committing;
+        private readonly IndexDumpLines _dump = new();
+        private readonly List<DumpDocument> _documents = [];
+        private readonly List<IncomingEvent> _lineEvents = [];
+        private Batch _batch;
+        private Task<(Batch Batch, IngestResult Result, int Held)>? _committing;
         private long _events;
+        private long _parseBad;
+        private long _rejected;
+        private (byte[] Line, long Number)? _undecided;
+        private bool _fullyRead;
 
-        public FileImportReport Report { get; } = report;
+        public Run(EventImporter importer, FileImportReport report, int batchSize, FileCheckpoints? checkpoints)
+        {
+            _importer = importer;
+            _batchSize = batchSize;
+            _checkpoints = checkpoints;
+            _batch = new Batch(batchSize);
+            Report = report;
+            if (checkpoints?.Done is { } done)
+            {
+                Report.Resume(done);
+                _resumeAfter = done.LinesDone;
+                _parseBad = done.BadLines;
+            }
+        }
+
+        public FileImportReport Report { get; }
 
         public async Task ReadAsync(Stream content, Func<long> position, Action<ImportProgress>? progress, CancellationToken cancellationToken)
         {
@@ -145,7 +246,23 @@ public sealed class EventImporter(EventIngestor ingestor, RouteTable routes, Tim
             }
             while (await lines.FillAsync(cancellationToken));
 
+            if (_undecided is { } undecided)
+            {
+                // A file of one bulk action line: it has no document.
+                _undecided = null;
+                Report.Format = ImportFormat.InvenioEvents;
+                ParseBad(undecided.Number, "a bulk action line without its source line");
+            }
+
+            if (Report.Format == ImportFormat.InvenioEvents && _dump.UnfinishedActionLine is { } action)
+            {
+                ParseBad(action, "a bulk action line without its source line");
+            }
+
             await SendRestAsync(cancellationToken);
+            await CompleteAsync();
+            Report.Lines = lines.LineNumber;
+            _fullyRead = true;
             progress?.Invoke(new ImportProgress(position(), Report.Lines, _events));
         }
 
@@ -162,7 +279,16 @@ public sealed class EventImporter(EventIngestor ingestor, RouteTable routes, Tim
             if (_committing is { } committing)
             {
                 _committing = null;
-                Account(await committing);
+                await AccountAsync(await committing);
+            }
+        }
+
+        /// <summary>Marks the file done once it was read to its end: a later import of it is a new run, not a resumption.</summary>
+        public async Task FinishedAsync(CancellationToken cancellationToken)
+        {
+            if (_checkpoints is not null && _fullyRead && Report.Failure is null)
+            {
+                await _checkpoints.SaveAsync(Checkpoint(Report.Lines, _parseBad, Report.SkippedTotal), true, cancellationToken);
             }
         }
 
@@ -171,14 +297,19 @@ public sealed class EventImporter(EventIngestor ingestor, RouteTable routes, Tim
         {
             while (lines.TryReadLine(out var line, out var overlong))
             {
-                Report.Lines = lines.LineNumber;
+                Report.Lines = Math.Max(Report.Lines, lines.LineNumber);
+                var number = lines.LineNumber;
                 if (overlong)
                 {
-                    Report.Bad(lines.LineNumber, $"longer than {LineReader.MaxLineBytes / 1024 / 1024} MiB");
+                    if (number > _resumeAfter)
+                    {
+                        ParseBad(number, $"longer than {LineReader.MaxLineBytes / 1024 / 1024} MiB");
+                    }
+
                     continue;
                 }
 
-                if (lines.LineNumber == 1 && line.StartsWith("\uFEFF"u8))
+                if (number == 1 && line.StartsWith("\uFEFF"u8))
                 {
                     line = line[3..];
                 }
@@ -190,27 +321,25 @@ public sealed class EventImporter(EventIngestor ingestor, RouteTable routes, Tim
                     continue;
                 }
 
-                if (Report.Format == ImportFormat.Auto)
+                if (Report.Format == ImportFormat.Auto && !Decide(line, number))
                 {
-                    Report.Format = line.StartsWith("{"u8) ? ImportFormat.Ndjson : ImportFormat.Combined;
+                    continue;
                 }
 
-                if (Report.Format == ImportFormat.Ndjson)
+                if (number <= _resumeAfter)
                 {
-                    _ndjson.Write(line);
-                    _ndjson.Write("\n"u8);
-                    _ndjsonLines.Add(lines.LineNumber);
-                    if (_ndjsonLines.Count >= batchSize)
-                    {
-                        ReadNdjsonChunk();
-                    }
-                }
-                else
-                {
-                    ReadLogLine(lines.LineNumber, line);
+                    // Committed by the interrupted run: read past, not again.
+                    continue;
                 }
 
-                if (_batch.Events.Count >= batchSize)
+                if (_undecided is { } undecided)
+                {
+                    _undecided = null;
+                    ReadLine(undecided.Number, undecided.Line);
+                }
+
+                ReadLine(number, line);
+                if (_batch.Events.Count >= _batchSize)
                 {
                     return true;
                 }
@@ -219,15 +348,91 @@ public sealed class EventImporter(EventIngestor ingestor, RouteTable routes, Tim
             return false;
         }
 
+        /// <summary>Detects the format from the first line (or the first two, for a bulk dump); false while undecided.</summary>
+        private bool Decide(ReadOnlySpan<byte> line, long number)
+        {
+            var format = _undecided is null ? DumpFormatDetector.Detect(line) : DumpFormatDetector.DetectSource(line);
+            if (format is null)
+            {
+                _undecided = (line.ToArray(), number);
+                return false;
+            }
+
+            if (format == ImportFormat.InvenioAggregates)
+            {
+                throw new UnsupportedFormatException(AggregatesNotSupported);
+            }
+
+            Report.Format = format.Value;
+            if (_undecided is { } undecided && undecided.Number <= _resumeAfter)
+            {
+                _undecided = null;
+            }
+
+            return true;
+        }
+
+        private void ReadLine(long number, ReadOnlySpan<byte> line)
+        {
+            switch (Report.Format)
+            {
+                case ImportFormat.Ndjson:
+                    _ndjson.Write(line);
+                    _ndjson.Write("\n"u8);
+                    _ndjsonLines.Add(number);
+                    if (_ndjsonLines.Count >= _batchSize)
+                    {
+                        ReadNdjsonChunk();
+                    }
+
+                    break;
+                case ImportFormat.InvenioEvents:
+                    ReadDumpLine(number, line);
+                    break;
+                default:
+                    ReadLogLine(number, line);
+                    break;
+            }
+        }
+
+        /// <summary>A line of an index dump: all its documents become events, or the line is bad and none of them is stored.</summary>
+        private void ReadDumpLine(long number, ReadOnlySpan<byte> line)
+        {
+            _documents.Clear();
+            if (_dump.Read(line, number, _documents) is { } error)
+            {
+                ParseBad(number, error);
+                return;
+            }
+
+            _lineEvents.Clear();
+            foreach (var document in _documents)
+            {
+                var mapping = InvenioEventMapper.Map(document);
+                if (mapping.Event is null)
+                {
+                    ParseBad(document.Line, _documents.Count > 1 ? $"a hit: {mapping.Error}" : mapping.Error!);
+                    return;
+                }
+
+                _lineEvents.Add(mapping.Event);
+            }
+
+            foreach (var e in _lineEvents)
+            {
+                _batch.Add(e, number);
+            }
+        }
+
         private void ReadLogLine(long number, ReadOnlySpan<byte> line)
         {
             if (!CombinedLogParser.TryParse(Encoding.UTF8.GetString(line), out var entry, out var error))
             {
-                Report.Bad(number, error!);
+                ParseBad(number, error!);
                 return;
             }
 
-            var mapping = importer._mapper.Map(entry!, LineId(number, line));
+            var mapping = _importer._mapper.Map(entry!, LineId(number, line));
             if (mapping.Event is { } e)
             {
                 _batch.Add(e, number);
@@ -238,8 +443,14 @@ public sealed class EventImporter(EventIngestor ingestor, RouteTable routes, Tim
             }
             else
             {
-                Report.Bad(number, mapping.Error!);
+                ParseBad(number, mapping.Error!);
             }
+        }
+
+        private void ParseBad(long number, string reason)
+        {
+            _parseBad++;
+            Report.Bad(number, reason);
         }
 
         /// <summary>Reads the NDJSON lines gathered so far with the API's reader; its indexes are positions in <see cref="_ndjsonLines"/>.</summary>
@@ -255,7 +466,7 @@ public sealed class EventImporter(EventIngestor ingestor, RouteTable routes, Tim
                 var read = EventReader.ReadNdjson(_ndjson.WrittenSpan, int.MaxValue);
                 foreach (var rejected in read.Rejected)
                 {
-                    Report.Bad(_ndjsonLines[rejected.Index], string.Join("; ", rejected.Errors));
+                    ParseBad(_ndjsonLines[rejected.Index], string.Join("; ", rejected.Errors));
                 }
 
                 foreach (var (index, e) in read.Events)
@@ -268,7 +479,7 @@ public sealed class EventImporter(EventIngestor ingestor, RouteTable routes, Tim
                 // Not one line of the chunk is JSON.
                 foreach (var number in _ndjsonLines)
                 {
-                    Report.Bad(number, "the line is not valid JSON");
+                    ParseBad(number, "the line is not valid JSON");
                 }
             }
 
@@ -286,29 +497,66 @@ public sealed class EventImporter(EventIngestor ingestor, RouteTable routes, Tim
             }
 
             var batch = _batch;
-            _batch = new Batch(batchSize);
+            // Every line up to here is in this batch, an earlier one, or counted as bad or skipped.
+            batch.Cut = (Report.Lines, _parseBad, Report.SkippedTotal);
+            _batch = new Batch(_batchSize);
             _events += batch.Events.Count;
             _committing = IngestAsync(batch, cancellationToken);
         }
 
-        private async Task<(Batch, IngestResult)> IngestAsync(Batch batch, CancellationToken cancellationToken) =>
-            (batch, await importer._ingestor.IngestAsync(batch.Events, cancellationToken));
-
-        private void Account((Batch Batch, IngestResult Result) committed)
+        private async Task<(Batch, IngestResult, int)> IngestAsync(Batch batch, CancellationToken cancellationToken)
         {
-            var (batch, result) = committed;
+            var unresolved = await _importer.ResolveBucketsAsync(batch.Events, cancellationToken);
+            if (unresolved.Count == 0)
+            {
+                return (batch, await _importer._ingestor.IngestHistoryAsync(batch.Events, cancellationToken), 0);
+            }
+
+            var held = unresolved.Select(i => batch.Events[i]).ToList();
+            var rest = new Batch(batch.Events.Count - held.Count) { Cut = batch.Cut };
+            var heldIndexes = unresolved.ToHashSet();
+            for (var i = 0; i < batch.Events.Count; i++)
+            {
+                if (!heldIndexes.Contains(i))
+                {
+                    rest.Add(batch.Events[i], batch.Lines[i]);
+                }
+            }
+
+            var result = await _importer._ingestor.IngestHistoryAsync(rest.Events, cancellationToken);
+            await _importer._held.HoldAsync(held, cancellationToken);
+            return (rest, result, held.Count);
+        }
+
+        private async Task AccountAsync((Batch Batch, IngestResult Result, int Held) committed)
+        {
+            var (batch, result, held) = committed;
             Report.Imported += result.Accepted;
             Report.Duplicates += result.Duplicates;
+            Report.Held += held;
+            _rejected += result.Rejected.Count;
             foreach (var rejected in result.Rejected)
             {
                 Report.Bad(batch.Lines[rejected.Index], string.Join("; ", rejected.Errors));
             }
+
+            if (_checkpoints is not null)
+            {
+                var (lines, parseBad, skipped) = batch.Cut;
+                await _checkpoints.SaveAsync(Checkpoint(lines, parseBad, skipped), false, CancellationToken.None);
+            }
         }
+
+        private ImportCheckpoint Checkpoint(long lines, long parseBad, long skipped) =>
+            new(lines, Report.Imported, Report.Duplicates, skipped, parseBad + _rejected, Report.Held);
     }
 
     /// <summary>Events on their way to the ingestor, with the line each came from.</summary>
     private sealed class Batch(int capacity)
     {
+        /// <summary>Where the file stood when the batch was cut: lines read, bad lines and skipped requests up to there.</summary>
+        public (long Lines, long ParseBad, long Skipped) Cut { get; set; }
+
         public List<IncomingEvent> Events { get; } = new(capacity);
 
         public List<long> Lines { get; } = new(capacity);
@@ -320,3 +568,9 @@ public sealed class EventImporter(EventIngestor ingestor, RouteTable routes, Tim
         }
     }
 }
+
+/// <summary>Where an interrupted run of a file stopped (null for a new run), and how this run saves its progress.</summary>
+public sealed record FileCheckpoints(ImportCheckpoint? Done, Func<ImportCheckpoint, bool, CancellationToken, Task> SaveAsync);
+
+/// <summary>A file in a format that is recognised but cannot be imported.</summary>
+internal sealed class UnsupportedFormatException(string message) : Exception(message);

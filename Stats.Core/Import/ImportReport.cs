@@ -3,7 +3,10 @@ namespace Stats.Core.Import;
 /// <summary>The kinds of file the <c>import</c> verb reads.</summary>
 public enum ImportFormat
 {
-    /// <summary>Decided by the first non-empty line: NDJSON when it starts with <c>{</c>, an access log otherwise.</summary>
+    /// <summary>
+    /// Decided by the first non-empty line: an access log unless it starts with <c>{</c>; then invenio-stats' raw events
+    /// or daily aggregates by their index or fields, our own NDJSON otherwise (<see cref="Invenio.DumpFormatDetector"/>).
+    /// </summary>
     Auto,
 
     /// <summary>Apache or nginx access log, combined or common format.</summary>
@@ -11,6 +14,32 @@ public enum ImportFormat
 
     /// <summary>One JSON event per line, with the fields of <c>POST /api/events</c>.</summary>
     Ndjson,
+
+    /// <summary>A dump of invenio-stats' raw event indices (<c>events-stats-*</c>), in any of the index dump line formats.</summary>
+    InvenioEvents,
+
+    /// <summary>A dump of invenio-stats' daily aggregate indices (<c>stats-record-view-*</c>, <c>stats-file-download-*</c>).</summary>
+    InvenioAggregates,
+}
+
+/// <summary>The names of <see cref="ImportFormat"/> on the command line and in reports.</summary>
+public static class ImportFormats
+{
+    private static readonly Dictionary<string, ImportFormat> s_byName = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["auto"] = ImportFormat.Auto,
+        ["combined"] = ImportFormat.Combined,
+        ["ndjson"] = ImportFormat.Ndjson,
+        ["invenio-events"] = ImportFormat.InvenioEvents,
+        ["invenio-aggregates"] = ImportFormat.InvenioAggregates,
+    };
+
+    /// <summary>Every name, in the order the usage lists them.</summary>
+    public static IReadOnlyList<string> Names { get; } = [.. s_byName.Keys];
+
+    public static bool TryParse(string name, out ImportFormat format) => s_byName.TryGetValue(name, out format);
+
+    public static string NameOf(ImportFormat format) => s_byName.First(p => p.Value == format).Key;
 }
 
 /// <summary>How far the import of a file has come: bytes of the file read (compressed bytes for .gz), lines, events.</summary>
@@ -41,6 +70,12 @@ public sealed class FileImportReport(string file)
     /// <summary>Events already in the store (the same line imported before).</summary>
     public long Duplicates { get; internal set; }
 
+    /// <summary>Downloads kept aside until the record of their bucket is known (<see cref="Data.HeldDownload"/>).</summary>
+    public long Held { get; internal set; }
+
+    /// <summary>Lines read and committed by an earlier, interrupted run of the same file: this run went on after them.</summary>
+    public long ResumedAfterLine { get; internal set; }
+
     /// <summary>Requests that are not usage events, by reason ("status 404", "no route", "method POST").</summary>
     public IReadOnlyDictionary<string, long> Skipped => _skipped;
 
@@ -57,7 +92,30 @@ public sealed class FileImportReport(string file)
 
     public TimeSpan Elapsed { get; internal set; }
 
-    internal void Skip(string reason) => _skipped[reason] = _skipped.GetValueOrDefault(reason) + 1;
+    internal void Skip(string reason, long count = 1) => _skipped[reason] = _skipped.GetValueOrDefault(reason) + count;
+
+    /// <summary>The report of a file an interrupted run of the same files had imported completely.</summary>
+    public static FileImportReport Completed(string file, ImportCheckpoint done)
+    {
+        var report = new FileImportReport(file);
+        report.Resume(done);
+        return report;
+    }
+
+    /// <summary>Starts from what an interrupted run of the same file committed, so the resumed run reports the whole file.</summary>
+    internal void Resume(ImportCheckpoint done)
+    {
+        ResumedAfterLine = done.LinesDone;
+        Lines = done.LinesDone;
+        Imported = done.Imported;
+        Duplicates = done.Duplicates;
+        Held = done.Held;
+        BadLines = done.BadLines;
+        if (done.Skipped > 0)
+        {
+            Skip("before the interruption", done.Skipped);
+        }
+    }
 
     internal void Bad(long line, string reason)
     {
@@ -70,3 +128,9 @@ public sealed class FileImportReport(string file)
         }
     }
 }
+
+/// <summary>
+/// How far into a file the committed events go, with the counts up to there: saved after each committed batch, and
+/// where a resumed run starts.
+/// </summary>
+public sealed record ImportCheckpoint(long LinesDone, long Imported, long Duplicates, long Skipped, long BadLines, long Held);

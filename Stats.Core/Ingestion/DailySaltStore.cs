@@ -19,7 +19,7 @@ public sealed class DailySaltStore(IDbContextFactory<StatsDbContext> contextFact
     private static (byte[] Salt, IncrementalHash Hmac)? s_keyedHmac;
 
     private readonly ConcurrentDictionary<DateOnly, byte[]> _cache = new();
-    private readonly ConcurrentDictionary<DateOnly, byte[]> _ephemeral = new();
+    private readonly ConcurrentDictionary<DateOnly, byte[]> _late = new();
     private readonly SemaphoreSlim _loading = new(1, 1);
 
     /// <summary>Whether the salt of <paramref name="day"/> is past its lifetime: the end of the day plus the grace period.</summary>
@@ -28,19 +28,11 @@ public sealed class DailySaltStore(IDbContextFactory<StatsDbContext> contextFact
 
     public async Task<byte[]> GetAsync(DateOnly day, CancellationToken cancellationToken = default)
     {
-        if (IsExpired(day))
-        {
-            // A late event (an import, a long backlog) for a day whose salt is gone gets a salt that lives in this
-            // process only: its visitors stay apart within the run, and nothing can link them to anything later.
-            if (_ephemeral.Count > 400)
-            {
-                _ephemeral.Clear();
-            }
-
-            return _ephemeral.GetOrAdd(day, _ => RandomNumberGenerator.GetBytes(32));
-        }
-
-        if (_cache.TryGetValue(day, out var cached))
+        // A late day (an import, a long backlog) gets a salt stored like any other, marked late: every instance and a
+        // resumed import hash its visitors alike, and it is destroyed a grace period after the day is aggregated.
+        var late = IsExpired(day);
+        var cache = late ? _late : _cache;
+        if (cache.TryGetValue(day, out var cached))
         {
             return cached;
         }
@@ -50,18 +42,18 @@ public sealed class DailySaltStore(IDbContextFactory<StatsDbContext> contextFact
         await _loading.WaitAsync(cancellationToken);
         try
         {
-            if (_cache.TryGetValue(day, out cached))
+            if (cache.TryGetValue(day, out cached))
             {
                 return cached;
             }
 
-            var salt = await LoadOrCreateAsync(day, cancellationToken);
-            if (_cache.Count > 8)
+            var salt = await LoadOrCreateAsync(day, late, cancellationToken);
+            if (cache.Count > (late ? 400 : 8))
             {
-                _cache.Clear();
+                cache.Clear();
             }
 
-            return _cache.GetOrAdd(day, salt);
+            return cache.GetOrAdd(day, salt);
         }
         finally
         {
@@ -71,13 +63,13 @@ public sealed class DailySaltStore(IDbContextFactory<StatsDbContext> contextFact
 
     public void Dispose() => _loading.Dispose();
 
-    private async Task<byte[]> LoadOrCreateAsync(DateOnly day, CancellationToken cancellationToken)
+    private async Task<byte[]> LoadOrCreateAsync(DateOnly day, bool late, CancellationToken cancellationToken)
     {
         await using var context = await contextFactory.CreateDbContextAsync(cancellationToken);
         var salt = await SaltOf(context, day).FirstOrDefaultAsync(cancellationToken);
         if (salt is null)
         {
-            context.DailySalts.Add(new DailySalt { Day = day, Salt = RandomNumberGenerator.GetBytes(32), CreatedAt = clock.GetUtcNow().UtcDateTime });
+            context.DailySalts.Add(new DailySalt { Day = day, Salt = RandomNumberGenerator.GetBytes(32), CreatedAt = clock.GetUtcNow().UtcDateTime, Late = late });
             try
             {
                 await context.SaveChangesAsync(cancellationToken);
@@ -103,16 +95,22 @@ public sealed class DailySaltStore(IDbContextFactory<StatsDbContext> contextFact
     internal static IQueryable<byte[]> SaltOf(StatsDbContext context, DateOnly day) =>
         context.DailySalts.AsNoTracking().Where(s => s.Day == day).Select(s => s.Salt);
 
-    /// <summary>Deletes every stored salt past its lifetime; returns the days destroyed.</summary>
+    /// <summary>
+    /// Deletes every stored salt past its lifetime and returns the days destroyed: a day's salt a grace period after the
+    /// day; a late salt once its day is aggregated, unchanged since, and a grace period has passed since both its creation
+    /// and that aggregation.
+    /// </summary>
     public async Task<IReadOnlyList<DateOnly>> DestroyExpiredAsync(CancellationToken cancellationToken = default)
     {
         await using var context = await contextFactory.CreateDbContextAsync(cancellationToken);
+        var now = clock.GetUtcNow();
         // A day is expired once its end plus the grace period has passed: every day up to the one before (now - grace).
-        var lastExpired = DateOnly.FromDateTime((clock.GetUtcNow() - options.Value.SaltGracePeriod).UtcDateTime).AddDays(-1);
-        var expired = await SaltsUpTo(context, lastExpired).Select(s => s.Day).ToListAsync(cancellationToken);
+        var lastExpired = DateOnly.FromDateTime((now - options.Value.SaltGracePeriod).UtcDateTime).AddDays(-1);
+        var cutoff = (now - options.Value.SaltGracePeriod).UtcDateTime;
+        var expired = await ExpiredSalts(context, lastExpired, cutoff).Select(s => s.Day).ToListAsync(cancellationToken);
         if (expired.Count > 0)
         {
-            await SaltsUpTo(context, lastExpired).ExecuteDeleteAsync(cancellationToken);
+            await ExpiredSalts(context, lastExpired, cutoff).ExecuteDeleteAsync(cancellationToken);
         }
 
         foreach (var day in _cache.Keys.Where(IsExpired))
@@ -120,11 +118,21 @@ public sealed class DailySaltStore(IDbContextFactory<StatsDbContext> contextFact
             _cache.TryRemove(day, out _);
         }
 
+        foreach (var day in expired)
+        {
+            _late.TryRemove(day, out _);
+        }
+
         return expired;
     }
 
-    internal static IQueryable<DailySalt> SaltsUpTo(StatsDbContext context, DateOnly lastDay) =>
-        context.DailySalts.Where(s => s.Day <= lastDay);
+    /// <summary>The salts <see cref="DestroyExpiredAsync"/> deletes. Exposed for the translation tests of every provider.</summary>
+    internal static IQueryable<DailySalt> ExpiredSalts(StatsDbContext context, DateOnly lastExpiredDay, DateTime cutoff) =>
+        context.DailySalts.Where(s => s.Day <= lastExpiredDay
+            && (!s.Late
+                || (s.CreatedAt <= cutoff
+                    && !context.DirtyDays.Any(d => d.Day == s.Day)
+                    && context.AggregatedDays.Any(a => a.Day == s.Day && a.AggregatedAt <= cutoff))));
 
     private async Task<byte[]?> SaltWrittenMeanwhileAsync(DateOnly day, CancellationToken cancellationToken)
     {

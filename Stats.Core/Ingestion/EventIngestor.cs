@@ -31,7 +31,17 @@ public sealed class EventIngestor(
     IOptions<RetentionOptions> retention,
     TimeProvider clock)
 {
-    public async Task<IngestResult> IngestAsync(IReadOnlyList<IncomingEvent> events, CancellationToken cancellationToken = default)
+    public Task<IngestResult> IngestAsync(IReadOnlyList<IncomingEvent> events, CancellationToken cancellationToken = default) =>
+        IngestAsync(events, retention.Value, cancellationToken);
+
+    /// <summary>
+    /// Ingests history (an import): events older than the retention horizon are accepted too, because an import brings
+    /// whole days; their days are aggregated like any other and retention then purges their raw events.
+    /// </summary>
+    public Task<IngestResult> IngestHistoryAsync(IReadOnlyList<IncomingEvent> events, CancellationToken cancellationToken = default) =>
+        IngestAsync(events, null, cancellationToken);
+
+    private async Task<IngestResult> IngestAsync(IReadOnlyList<IncomingEvent> events, RetentionOptions? horizon, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
         var rejected = new List<RejectedEvent>();
@@ -40,7 +50,7 @@ public sealed class EventIngestor(
         for (var i = 0; i < events.Count; i++)
         {
             var definition = await types.FindAsync(events[i].Type, cancellationToken);
-            var errors = EventValidator.Validate(events[i], definition, now, options.Value.MaxFutureSkew, retention.Value);
+            var errors = EventValidator.Validate(events[i], definition, now, options.Value.MaxFutureSkew, horizon);
             if (errors.Count > 0)
             {
                 rejected.Add(new RejectedEvent(i, errors));
@@ -105,6 +115,30 @@ public sealed class EventIngestor(
         return new IngestResult(written.Stored, written.Duplicates, rejected);
     }
 
+    /// <summary>
+    /// The rows of events that cannot be stored yet (a download whose record is not known yet) but must be anonymised
+    /// now: what they identify is not kept until then. Their type must be known.
+    /// </summary>
+    public async Task<IReadOnlyList<RawEvent>> AnonymiseAsync(IReadOnlyList<IncomingEvent> events, CancellationToken cancellationToken = default)
+    {
+        var rows = new List<RawEvent>(events.Count);
+        foreach (var e in events)
+        {
+            var definition = await types.FindAsync(e.Type, cancellationToken)
+                ?? throw new ArgumentException($"Unknown event type '{e.Type}'.", nameof(events));
+            rows.Add(await EnrichAsync(e, definition, cancellationToken));
+        }
+
+        return rows;
+    }
+
+    /// <summary>Stores events anonymised earlier (<see cref="AnonymiseAsync"/>) with their rows as they are.</summary>
+    public async Task<IngestResult> StoreAnonymisedAsync(IReadOnlyList<IncomingEvent> events, IReadOnlyList<RawEvent> rows, CancellationToken cancellationToken = default)
+    {
+        var written = await writer.WriteAsync(events, rows, cancellationToken);
+        return new IngestResult(written.Stored, written.Duplicates, []);
+    }
+
     /// <summary>Hash of a client's event id: not personal data, so one fixed key is enough.</summary>
     public static long ClientIdHash(string id)
     {
@@ -129,7 +163,10 @@ public sealed class EventIngestor(
     private async Task<RawEvent> EnrichAsync(IncomingEvent e, EventDefinition definition, CancellationToken cancellationToken)
     {
         var timestamp = e.Timestamp.UtcDateTime;
-        var traits = classifier.Classify(e.UserAgent);
+        var anonymised = e.Anonymised;
+        var traits = anonymised is null
+            ? classifier.Classify(e.UserAgent)
+            : (anonymised.IsRobot ? EventTraits.Robot : 0) | (anonymised.IsMachine ? EventTraits.Machine : 0);
         if (e.ViaApi)
         {
             traits |= EventTraits.ViaApi;
@@ -140,8 +177,12 @@ public sealed class EventIngestor(
             traits |= EventTraits.Preview;
         }
 
-        var visitor = CounterIdentity.VisitorKey(e.UserId, e.SessionId, e.IpAddress, e.UserAgent);
-        var session = CounterIdentity.SessionKey(e.UserId, e.SessionId, e.IpAddress, e.UserAgent, timestamp);
+        var visitor = anonymised is null
+            ? CounterIdentity.VisitorKey(e.UserId, e.SessionId, e.IpAddress, e.UserAgent)
+            : CounterIdentity.AnonymisedVisitorKey(anonymised.VisitorId, anonymised.SessionId);
+        var session = anonymised is null
+            ? CounterIdentity.SessionKey(e.UserId, e.SessionId, e.IpAddress, e.UserAgent, timestamp)
+            : CounterIdentity.AnonymisedSessionKey(anonymised.SessionId, timestamp);
         var day = DateOnly.FromDateTime(timestamp);
         var salt = visitor is null && session is null ? null : await salts.GetAsync(day, cancellationToken);
         var precedingSalt = visitor is not null && CounterRules.MayCloseDoubleClickOfPrecedingDay(timestamp) && day > DateOnly.MinValue
@@ -151,7 +192,7 @@ public sealed class EventIngestor(
         {
             TypeId = definition.Code,
             Timestamp = timestamp,
-            Country = countries.CountryOf(e.IpAddress),
+            Country = anonymised is null ? countries.CountryOf(e.IpAddress) : anonymised.Country,
             Traits = traits,
             VisitorHash = visitor is null ? null : DailySaltStore.Hash(salt!, visitor),
             SessionHash = session is null ? null : DailySaltStore.Hash(salt!, session),

@@ -63,6 +63,12 @@ public sealed class IncomingEvent
     public long? Bytes { get; init; }
 
     /// <summary>
+    /// Who sent an event that was anonymised before it reached us (an invenio-stats index): used instead of the
+    /// address, user agent and ids, which such an event no longer has. Never a wire field.
+    /// </summary>
+    public AnonymisedClient? Anonymised { get; init; }
+
+    /// <summary>
     /// An event from its fields by wire name (docs/domain/events.md), each value already of its kind (<see cref="Events.FieldKind"/>):
     /// with <see cref="ValueOf"/>, the one place that pairs wire names and properties.
     /// </summary>
@@ -134,3 +140,10 @@ public sealed class IncomingEvent
         _ => null,
     };
 }
+
+/// <summary>
+/// What an anonymising source kept of an event's client: a country (ISO alpha-2), its robot and machine flags, and
+/// opaque visitor and session ids that are stable within a day. The ids are hashed with the day's salt like any other
+/// identity and never stored as they are.
+/// </summary>
+public sealed record AnonymisedClient(string? Country, bool IsRobot, bool IsMachine, string? VisitorId, string? SessionId);

@@ -3,6 +3,7 @@ using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Stats.Core.Access;
+using Stats.Core.Import;
 using Stats.Core.Retention;
 using Stats.Dashboard.Auth;
 
@@ -25,6 +26,21 @@ public sealed record EraseUserResponse(
     [property: JsonPropertyName("days_searched")] IReadOnlyList<ErasedDayResponse> DaysSearched,
     [property: JsonPropertyName("days_not_searchable")] IReadOnlyList<DateOnly> DaysNotSearchable,
     [property: JsonPropertyName("note")] string Note);
+
+/// <summary>One run of the <c>import</c> verb, as <c>GET /api/admin/imports</c> lists it.</summary>
+public sealed record ImportRunResponse(
+    [property: JsonPropertyName("id")] long Id,
+    [property: JsonPropertyName("started_at")] DateTime StartedAt,
+    [property: JsonPropertyName("finished_at")] DateTime? FinishedAt,
+    [property: JsonPropertyName("format")] string Format,
+    [property: JsonPropertyName("files")] IReadOnlyList<string> Files,
+    [property: JsonPropertyName("lines")] long Lines,
+    [property: JsonPropertyName("imported")] long Imported,
+    [property: JsonPropertyName("duplicates")] long Duplicates,
+    [property: JsonPropertyName("skipped")] long Skipped,
+    [property: JsonPropertyName("bad_lines")] long BadLines,
+    [property: JsonPropertyName("held")] long Held,
+    [property: JsonPropertyName("failure")] string? Failure);
 
 /// <summary><c>/api/admin/…</c>: what admins do through the API, signed in as an admin or with a key of the <c>admin</c> scope.</summary>
 public static class AdminApi
@@ -52,6 +68,12 @@ public static class AdminApi
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
             .WithMetadata(new StoreOutageNote("The erasure did not finish: days already done stay done. Send the same request again."));
 
+        admin.MapGet("/imports", ListImportsAsync)
+            .WithName("ImportRuns")
+            .WithSummary("The latest runs of the import verb, newest first: when, what, how many.")
+            .WithDescription("finished_at is null for a run that is still going or was interrupted: importing the same files again resumes it.")
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+
         admin.MapGet("/pipeline", PipelineApi.GetStatusAsync)
             .WithName("PipelineStatus")
             .WithSummary("The aggregation pipeline: last run, last success and failure, backlog (dirty days, events waiting, oldest), lease; and sources.queue, the queue consumer (null when off).")
@@ -76,6 +98,13 @@ public static class AdminApi
         }
 
         return await next(context);
+    }
+
+    internal static async Task<Ok<IReadOnlyList<ImportRunResponse>>> ListImportsAsync(ImportRuns runs, CancellationToken cancellationToken)
+    {
+        var list = await runs.ListAsync(cancellationToken: cancellationToken);
+        return TypedResults.Ok<IReadOnlyList<ImportRunResponse>>([.. list.Select(r => new ImportRunResponse(
+            r.Id, r.StartedAt, r.FinishedAt, r.Format, r.Files, r.Lines, r.Imported, r.Duplicates, r.Skipped, r.BadLines, r.Held, r.Failure))]);
     }
 
     internal static async Task<IResult> EraseUserAsync(HttpContext http, UserErasure erasure, ILogger<EraseUserRequest> logger)

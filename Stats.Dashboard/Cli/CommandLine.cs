@@ -60,10 +60,13 @@ internal static class CommandLine
                                    Revoke a key.
           {{ImportVerb.Usage}}
                                    Import historic usage: Apache/nginx access logs (combined or common
-                                   format) and NDJSON event files, plain or .gz. URLs become events by the
+                                   format), NDJSON event files and invenio-stats raw event dumps, plain or
+                                   .gz, files or folders (their files, by name). URLs become events by the
                                    Stats:Import:Routes patterns; only GET/HEAD with status 200 or 304 count.
-                                   Importing a log again stores nothing twice.
-              --format F           auto (default: NDJSON when the first line starts with '{'), combined, ndjson.
+                                   Importing a file again stores nothing twice; an interrupted import of
+                                   the same files resumes; the days touched are aggregated at the end.
+              --format F           auto (default: by the first line), combined, ndjson, invenio-events,
+                                   invenio-aggregates (recognised, not importable yet).
               --batch N            Events per batch handed to the ingestion (default 5000).
           {{AggregateVerb.Usage}}
                                    Aggregate now: every day whose raw events changed, or with --from/--to

@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Text;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using Stats.Core.Aggregation;
 using Stats.Core.Data;
 using Stats.Core.Import;
 using Stats.Core.Ingestion;
@@ -8,14 +10,20 @@ using Stats.Core.Ingestion;
 namespace Stats.Dashboard.Cli;
 
 /// <summary>
-/// <c>import &lt;file&gt;...</c>: historic usage from access logs and NDJSON event files, through the ingestion path.
-/// Prints counts and line numbers only: the lines themselves hold client addresses and user agents.
+/// <c>import &lt;file|folder&gt;...</c>: historic usage from access logs, NDJSON event files and invenio-stats' raw event
+/// dumps, through the ingestion path. Each run is recorded (<see cref="ImportRuns"/>): an interrupted run resumes where it
+/// stopped when the same files are imported again. Held downloads whose bucket became known are attached, and the days
+/// touched are aggregated at the end. Prints counts and line numbers only: the lines themselves hold client addresses
+/// and user agents.
 /// </summary>
 internal static class ImportVerb
 {
-    public const string Usage = "import <file> [<file> ...] [--format auto|combined|ndjson] [--batch N]";
+    public const string Usage = "import <file|folder> [...] [--format auto|combined|ndjson|invenio-events|invenio-aggregates] [--batch N]";
 
     private const int MaxBatch = 50_000;
+
+    /// <summary>How long to wait for another instance's aggregation run before leaving the days to the background aggregator.</summary>
+    private static readonly TimeSpan s_leaseWait = TimeSpan.FromSeconds(30);
 
     public static async Task<int> RunAsync(WebApplication app, Invocation invocation, CancellationToken cancellationToken)
     {
@@ -35,9 +43,24 @@ internal static class ImportVerb
         var services = app.Services;
         await services.GetRequiredService<StoreMigrator>().MigrateAsync(cancellationToken);
         var clock = services.GetRequiredService<TimeProvider>();
-        var importer = new EventImporter(services.GetRequiredService<EventIngestor>(), new RouteTable(options.EffectiveRoutes), clock);
+        var importer = new EventImporter(services.GetRequiredService<EventIngestor>(), new RouteTable(options.EffectiveRoutes), clock,
+            services.GetRequiredService<IDbContextFactory<StatsDbContext>>());
 
-        var files = invocation.Words;
+        var files = ImportFiles.Expand(invocation.Words);
+        if (files.Count == 0)
+        {
+            Console.Error.WriteLine($"import: no files in {string.Join(", ", invocation.Words)}.");
+            return ExitCodes.Failed;
+        }
+
+        var runs = services.GetRequiredService<ImportRuns>();
+        var run = await runs.StartAsync(ImportFormats.NameOf(format), files, cancellationToken);
+        if (run.Resumed)
+        {
+            Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"Resuming import run {run.Id}: {run.Files.Count(f => f.Finished)} of {run.Files.Count} files done, {run.Files.Sum(f => f.Done?.LinesDone ?? 0):N0} lines committed."));
+        }
+
         var display = new ProgressDisplay(Console.Out, !Console.IsOutputRedirected, clock, files.Sum(SizeOf));
         var reports = new List<FileImportReport>();
         var started = clock.GetTimestamp();
@@ -45,8 +68,17 @@ internal static class ImportVerb
         {
             for (var i = 0; i < files.Count; i++)
             {
+                var state = run.Files[i];
+                if (state.Finished)
+                {
+                    reports.Add(FileImportReport.Completed(files[i], state.Done!));
+                    display.Skip(SizeOf(files[i]));
+                    continue;
+                }
+
                 display.StartFile(files[i], i + 1, files.Count);
-                var report = await importer.ImportFileAsync(files[i], format, batch, display.Report, cancellationToken);
+                var checkpoints = new FileCheckpoints(state.Done, (checkpoint, done, token) => runs.SaveAsync(state.Id, checkpoint, done, token));
+                var report = await importer.ImportFileAsync(files[i], format, batch, display.Report, checkpoints, cancellationToken);
                 display.EndFile(report, SizeOf(files[i]));
                 if (report.Failure is not null)
                 {
@@ -63,12 +95,46 @@ internal static class ImportVerb
             throw;
         }
 
-        Console.Out.Write(Summary(reports, clock.GetElapsedTime(started)));
-        return reports.Any(r => r.Failure is not null) ? 1 : 0;
+        var attached = await importer.Held.AttachAsync(cancellationToken);
+        var waiting = await importer.Held.CountAsync(cancellationToken);
+        var failure = reports.FirstOrDefault(r => r.Failure is not null) is { } failed ? $"{failed.File}: {failed.Failure}" : null;
+        await runs.FinishAsync(run.Id, reports, failure, cancellationToken);
+        Console.Out.Write(Summary(reports, clock.GetElapsedTime(started), attached, waiting));
+        var aggregated = await AggregateAsync(services.GetRequiredService<AggregationRunner>(), cancellationToken);
+        return aggregated && failure is null ? ExitCodes.Success : ExitCodes.Failed;
+    }
+
+    /// <summary>Aggregates the days the import touched (every dirty day), so its numbers show at once; false if it could not.</summary>
+    private static async Task<bool> AggregateAsync(AggregationRunner runner, CancellationToken cancellationToken)
+    {
+        var report = await runner.RunAsync(cancellationToken);
+        var waited = TimeSpan.Zero;
+        while (!report.LeaseAcquired && waited < s_leaseWait)
+        {
+            // Another instance is aggregating: it holds the lease for as long as its run takes.
+            await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
+            waited += TimeSpan.FromSeconds(1);
+            report = await runner.RunAsync(cancellationToken);
+        }
+
+        if (!report.LeaseAcquired)
+        {
+            Console.Out.WriteLine("Aggregation: another instance is aggregating; the days imported are aggregated by the next run.");
+            return true;
+        }
+
+        if (report.Error is not null)
+        {
+            Console.Error.WriteLine($"import: the events are imported, but aggregating their days failed ({report.Error}); they stay marked and the next run aggregates them.");
+            return false;
+        }
+
+        Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Aggregated {report.Days.Count:N0} days ({report.Days.Sum(d => d.Events):N0} events)."));
+        return true;
     }
 
     /// <summary>The summary printed at the end: totals, skipped requests by reason, the first bad lines of each file.</summary>
-    internal static string Summary(IReadOnlyList<FileImportReport> reports, TimeSpan elapsed)
+    internal static string Summary(IReadOnlyList<FileImportReport> reports, TimeSpan elapsed, long attached = 0, long waiting = 0)
     {
         var text = new StringBuilder();
         void Row(string label, long value, string? note = null, int indent = 2) =>
@@ -83,6 +149,14 @@ internal static class ImportVerb
         Row("Lines read", lines);
         Row("Events imported", imported);
         Row("Duplicates", duplicates, duplicates > 0 ? "  (already stored)" : null);
+        var held = reports.Sum(r => r.Held);
+        if (held > 0 || attached > 0 || waiting > 0)
+        {
+            Row("Held downloads", held, "  (their bucket's record is not known yet)");
+            Row("Attached", attached, "  (held downloads whose record is known now)", indent: 4);
+            Row("Still waiting", waiting, indent: 4);
+        }
+
         Row("Skipped", reports.Sum(r => r.SkippedTotal));
         var reasons = reports.SelectMany(r => r.Skipped)
             .GroupBy(p => p.Key, StringComparer.Ordinal)
@@ -122,10 +196,9 @@ internal static class ImportVerb
             return false;
         }
 
-        if (invocation.Option("--format") is { } formatText &&
-            !(Enum.TryParse(formatText, ignoreCase: true, out format) && Enum.IsDefined(format) && !int.TryParse(formatText, out _)))
+        if (invocation.Option("--format") is { } formatText && !ImportFormats.TryParse(formatText, out format))
         {
-            Console.Error.WriteLine($"Option '--format' is auto, combined or ndjson, not '{formatText}'.");
+            Console.Error.WriteLine($"Option '--format' is {string.Join(", ", ImportFormats.Names.SkipLast(1))} or {ImportFormats.Names[^1]}, not '{formatText}'.");
             return false;
         }
 
@@ -191,6 +264,9 @@ internal static class ImportVerb
                 $"{(_eventsBefore + progress.Events) / elapsed:N0} events/s ETA {Duration(eta)}"));
         }
 
+        /// <summary>A file an interrupted run had already imported: its bytes count as done.</summary>
+        public void Skip(long size) => _bytesBefore += size;
+
         public void EndFile(FileImportReport report, long size)
         {
             _bytesBefore += size;
@@ -205,7 +281,7 @@ internal static class ImportVerb
             var outcome = report.Failure is not null ? $", stopped: {report.Failure}" : "";
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{report.File}: {report.Lines:N0} lines, {report.Imported:N0} events imported, {report.Duplicates:N0} duplicates, " +
-                $"{report.SkippedTotal:N0} skipped, {report.BadLines:N0} bad ({report.Format.ToString().ToLowerInvariant()}, {report.Elapsed.TotalSeconds:N1} s){outcome}"));
+                $"{report.SkippedTotal:N0} skipped, {report.BadLines:N0} bad{(report.Held > 0 ? $", {report.Held:N0} held" : "")} ({ImportFormats.NameOf(report.Format)}, {report.Elapsed.TotalSeconds:N1} s){outcome}"));
         }
 
         public void Clear()

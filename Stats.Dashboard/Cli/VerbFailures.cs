@@ -28,7 +28,7 @@ internal static class VerbFailures
     /// <summary>What stays done when a verb stops half-way, so that the operator knows running it again is safe.</summary>
     private static readonly Dictionary<string, string> s_whatStays = new(StringComparer.Ordinal)
     {
-        [CommandLine.Import] = "Importing the same files again is safe: lines already stored are not stored twice.",
+        [CommandLine.Import] = "Importing the same files again resumes the run: lines already stored are not stored twice.",
         [CommandLine.Aggregate] = "Days already aggregated stay aggregated; the others stay marked and are aggregated by the next run.",
         [CommandLine.Purge] = "Days already purged stay purged; run it again.",
         [CommandLine.EraseUser] = "Days already done stay done; run it again.",

@@ -55,6 +55,7 @@ public sealed class AuthorizationMatrixTests(SignedInDashboard dashboard) : ICla
         ["POST /api/events"] = ("/api/events", "[]", Everyone(401)),
         ["POST /api/admin/erase-user"] = ("/api/admin/erase-user", """{"user_id": "matrix-nobody", "dry_run": true}""", s_adminsOnly),
         ["GET /api/admin/pipeline"] = ("/api/admin/pipeline", null, s_adminsOnly),
+        ["GET /api/admin/imports"] = ("/api/admin/imports", null, s_adminsOnly),
         ["GET /metrics"] = ("/metrics", null, s_adminsOnly),
         ["GET /api/stats/"] = ("/api/stats", null, Everyone(200)),
         ["GET /api/stats/records"] = ($"/api/stats/records?recid={Recid}", null, Everyone(200)),
@@ -90,6 +91,7 @@ public sealed class AuthorizationMatrixTests(SignedInDashboard dashboard) : ICla
         ["POST /api/events"] = [200, 403, 403],
         ["POST /api/admin/erase-user"] = [403, 403, 200],
         ["GET /api/admin/pipeline"] = [403, 403, 200],
+        ["GET /api/admin/imports"] = [403, 403, 200],
         // A key without the read scope is refused by the policy; a read key by the pipeline's access rule (admins).
         ["GET /metrics"] = [403, 403, 200],
         ["GET /api/stats/"] = [200, 200, 200],

@@ -113,7 +113,7 @@ public sealed class ImportVerbTests
 
     [Theory]
     [InlineData("import needs at least one file.", "import")]
-    [InlineData("Option '--format' is auto, combined or ndjson, not 'w3c'.", "import", "access.log", "--format", "w3c")]
+    [InlineData("Option '--format' is auto, combined, ndjson, invenio-events or invenio-aggregates, not 'w3c'.", "import", "access.log", "--format", "w3c")]
     [InlineData("Option '--batch' needs a whole number from 1 to 50,000, not '0'.", "import", "access.log", "--batch", "0")]
     [InlineData("Option '--batch' of 'import' needs a value.", "import", "access.log", "--batch")]
     public async Task UsageErrorsExitTwoWithTheReason(string reason, params string[] args)
@@ -148,7 +148,7 @@ public sealed class ImportVerbTests
     {
         var result = await DashboardProcess.RunAsync(new Dictionary<string, string>(), "--help");
 
-        Assert.Contains("import <file> [<file> ...] [--format auto|combined|ndjson] [--batch N]", result.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("import <file|folder> [...] [--format auto|combined|ndjson|invenio-events|invenio-aggregates] [--batch N]", result.StandardOutput, StringComparison.Ordinal);
     }
 
     /// <summary>The number on a summary row (<c>  Events imported       1,234</c>).</summary>

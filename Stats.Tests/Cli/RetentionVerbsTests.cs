@@ -132,13 +132,18 @@ public sealed class RetentionVerbsTests
         var now = DateTimeOffset.UtcNow;
         var today = DateOnly.FromDateTime(now.AddMinutes(-1).UtcDateTime);
         var old = today.AddDays(-10);
+        await using (var then = new IngestionHarness(store, now: Noon(old).AddMinutes(1)))
+        {
+            await then.IngestAsync(TestEvents.View("rec-1", Noon(old), userId: "alice"));
+        }
+
         await using (var ingestion = new IngestionHarness(store, now: now))
         {
-            // Today has a salt; ten days ago has none any more (ingestion hashes such late events with a throwaway salt).
+            // Today has a salt; ten days ago has none any more: it was destroyed a day after that day.
             await ingestion.IngestAsync(
                 TestEvents.View("rec-1", now.AddMinutes(-1), userId: "alice"), TestEvents.View("rec-2", now.AddMinutes(-1), userId: "alice"),
-                TestEvents.View("rec-1", now.AddMinutes(-1), userId: "bob"),
-                TestEvents.View("rec-1", Noon(old), userId: "alice"));
+                TestEvents.View("rec-1", now.AddMinutes(-1), userId: "bob"));
+            await ingestion.Salts.DestroyExpiredAsync(Cancellation);
         }
 
         var plan = await DashboardProcess.RunAsync(Settings(store), "erase-user", "alice", "--dry-run");
@@ -176,7 +181,7 @@ public sealed class RetentionVerbsTests
     }
 
     [Fact]
-    public async Task ImportCountsEventsOlderThanTheRetentionPeriodAsBadLines()
+    public async Task ImportAcceptsHistoryOlderThanTheRetentionPeriodAggregatesItAndPurgeThenDeletesItsRawEvents()
     {
         await using var store = await TestStore.CreateAsync(DatabaseProvider.Sqlite);
         using var folder = new TempFolder();
@@ -190,9 +195,21 @@ public sealed class RetentionVerbsTests
         var result = await DashboardProcess.RunAsync(Settings(store), "import", file);
 
         Assert.True(result.ExitCode == 0, result.ToString());
-        Assert.Contains($"  {"Events imported",-22}{1,12:N0}", result.StandardOutput, StringComparison.Ordinal);
-        Assert.Contains($"  {"Bad lines",-22}{1,12:N0}", result.StandardOutput, StringComparison.Ordinal);
-        Assert.Contains("line 1: field 'timestamp' 2024-06-15T08:00:00Z is older than the retention period (180 days)", result.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains($"  {"Events imported",-22}{2,12:N0}", result.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains($"  {"Bad lines",-22}{0,12:N0}", result.StandardOutput, StringComparison.Ordinal);
+        var old = new DateOnly(2024, 6, 15);
+        await using (var context = store.CreateContext())
+        {
+            // Aggregated when the import ended, not left for the background aggregator.
+            Assert.Equal(1, (await AggregateReader.RecordAsync(context, "7654321", old)).Views);
+        }
+
+        var purge = await DashboardProcess.RunAsync(Settings(store), "purge");
+
+        Assert.True(purge.ExitCode == 0, purge.ToString());
+        Assert.Contains($"  {Day(old)}             1 events deleted", purge.StandardOutput, StringComparison.Ordinal);
         Assert.Equal(1, await StoredEventsAsync(store));
+        await using var after = store.CreateContext();
+        Assert.Equal(1, (await AggregateReader.RecordAsync(after, "7654321", old)).Views);
     }
 }

@@ -37,6 +37,7 @@ public sealed class AdminPageTests : DashboardTestContext, IClassFixture<SignedI
         Services.AddSingleton(dashboard.Services.GetRequiredService<Stats.Core.Aggregation.PipelineMonitor>());
         Services.AddSingleton(dashboard.Services.GetRequiredService<Stats.Core.Reports.CounterReportService>());
         Services.AddSingleton(dashboard.Services.GetRequiredService<Stats.Core.Reports.OpenAire.OpenAireExportStatus>());
+        Services.AddSingleton(dashboard.Services.GetRequiredService<Stats.Core.Import.ImportRuns>());
         Services.AddSingleton(dashboard.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Stats.Core.Reports.SushiOptions>>());
         Services.AddSingleton(dashboard.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Stats.Core.Reports.OpenAire.OpenAireOptions>>());
     }
@@ -83,7 +84,7 @@ public sealed class AdminPageTests : DashboardTestContext, IClassFixture<SignedI
         SignIn("alice", "alice", ViewerClaims.AdminRole);
         var rules = Render<AdminPage>();
         Assert.Equal(
-            ["Pipeline", "Access rules", "API keys", "Reports and export"],
+            ["Pipeline", "Access rules", "API keys", "Reports and export", "Imports"],
             rules.FindAll(".stats-admin section h2").Select(h => h.TextContent.Trim()));
         await rules.InvokeAsync(() => rules.FindComponent<MudSelect<StatFamily>>().Instance.ValueChanged.InvokeAsync(StatFamily.Circulation));
         await rules.InvokeAsync(() => rules.FindComponent<MudSelect<Audience>>().Instance.ValueChanged.InvokeAsync(Audience.Public));

@@ -326,7 +326,7 @@ public sealed class EventImporterTests
     }
 
     private static EventImporter Importer(IngestionHarness ingestion) =>
-        new(ingestion.Ingestor, new RouteTable(ImportOptions.DefaultRoutes), ingestion.Clock);
+        new(ingestion.Ingestor, new RouteTable(ImportOptions.DefaultRoutes), ingestion.Clock, ingestion.Store.Contexts);
 
     private static string Write(TempFolder folder, string name, IEnumerable<string> lines)
     {

@@ -64,22 +64,55 @@ public sealed class DailySaltStoreTests
 
     [Theory]
     [MemberData(nameof(StoreProviders.All), MemberType = typeof(StoreProviders))]
-    public async Task ALateEventOfADayWhoseSaltIsGoneIsHashedWithASaltThatIsNeverStored(DatabaseProvider provider)
+    public async Task ALateDaysSaltIsStoredOnceAndSharedByEveryIngestorOfTheStore(DatabaseProvider provider)
     {
         await using var store = await TestStore.CreateAsync(provider);
-        await using var ingestion = new IngestionHarness(store, now: s_monday);
-        await ingestion.IngestAsync(TestEvents.View("rec-1", s_monday, userId: "alice"));
-        ingestion.Clock.SetUtcNow(s_monday.AddDays(5));
-        await ingestion.Salts.DestroyExpiredAsync(Cancellation);
+        // Three instances (or an import resumed in another process), long after Monday's own salt was destroyed.
+        var later = s_monday.AddDays(30);
+        await using var first = new IngestionHarness(store, now: later);
+        await using var second = new IngestionHarness(store, now: later);
+        await using var third = new IngestionHarness(store, now: later);
+        IngestionHarness[] instances = [first, second, third];
 
-        await ingestion.IngestAsync(
-            TestEvents.View("rec-1", s_monday.AddHours(1), userId: "alice"),
-            TestEvents.View("rec-1", s_monday.AddHours(2), userId: "alice"));
+        // Nine sessions, each viewing rec-1 once through every instance, minutes apart: 27 views, 9 unique.
+        for (var i = 0; i < instances.Length; i++)
+        {
+            var views = Enumerable.Range(0, 9).Select(s => TestEvents.View("rec-1", s_monday.AddMinutes(10 * i + s), sessionId: $"session-{s}", ip: null, userAgent: null));
+            await instances[i].IngestAsync([.. views]);
+        }
 
+        await first.AggregateAsync();
         await using var context = store.CreateContext();
-        Assert.Empty(await context.DailySalts.ToListAsync(Cancellation));
+        var salt = Assert.Single(await context.DailySalts.ToListAsync(Cancellation));
+        Assert.Equal((DateOnly.FromDateTime(s_monday.UtcDateTime), true), (salt.Day, salt.Late));
+        var stat = await AggregateReader.RecordAsync(context, "rec-1", DateOnly.FromDateTime(s_monday.UtcDateTime));
+        Assert.Equal((27, 9), (stat.Views, stat.UniqueViews));
+    }
+
+    [Fact]
+    public async Task ALateSaltLivesWhileItsDayIsFilledAndAggregatedAndIsDestroyedAGracePeriodAfter()
+    {
+        await using var store = await TestStore.CreateAsync(DatabaseProvider.Sqlite);
+        await using var ingestion = new IngestionHarness(store, now: s_monday.AddDays(30));
+        var day = DateOnly.FromDateTime(s_monday.UtcDateTime);
+        await ingestion.IngestAsync(TestEvents.View("rec-1", s_monday, userId: "alice"));
+
+        // Waiting for aggregation, then aggregated a moment ago: kept, so a resumed import hashes alike.
+        Assert.Empty(await ingestion.Salts.DestroyExpiredAsync(Cancellation));
+        await ingestion.AggregateAsync();
+        ingestion.Clock.Advance(TimeSpan.FromHours(23));
+        Assert.Empty(await ingestion.Salts.DestroyExpiredAsync(Cancellation));
+        await ingestion.IngestAsync(TestEvents.View("rec-1", s_monday.AddHours(1), userId: "alice"));
+        await ingestion.AggregateAsync();
+
+        // A grace period (one day) after the last aggregation of the day: destroyed, like any day's salt.
+        ingestion.Clock.Advance(TimeSpan.FromDays(1));
+        Assert.Equal([day], await ingestion.Salts.DestroyExpiredAsync(Cancellation));
+
+        await ingestion.IngestAsync(TestEvents.View("rec-1", s_monday.AddHours(2), userId: "alice"));
+        await using var context = store.CreateContext();
         var hashes = await context.RawEvents.OrderBy(e => e.Timestamp).Select(e => e.VisitorHash).ToListAsync(Cancellation);
-        Assert.NotEqual(hashes[0], hashes[1]);
-        Assert.Equal(hashes[1], hashes[2]);
+        Assert.Equal(hashes[0], hashes[1]);
+        Assert.NotEqual(hashes[1], hashes[2]);
     }
 }
