@@ -81,7 +81,7 @@ public sealed class EventImporter(EventIngestor ingestor, RouteTable routes, Tim
     }
 
     /// <summary>By the magic bytes when the stream can seek back to its start, else by the name.</summary>
-    private static async Task<bool> IsGzipAsync(Stream source, string name, CancellationToken cancellationToken)
+    internal static async Task<bool> IsGzipAsync(Stream source, string name, CancellationToken cancellationToken)
     {
         if (!source.CanSeek)
         {
@@ -94,7 +94,7 @@ public sealed class EventImporter(EventIngestor ingestor, RouteTable routes, Tim
         return read == 2 && magic.AsSpan().SequenceEqual(s_gzipMagic);
     }
 
-    private static string ReasonOf(Exception ex) => ex switch
+    internal static string ReasonOf(Exception ex) => ex switch
     {
         FileNotFoundException or DirectoryNotFoundException => "no such file",
         InvalidDataException => "not valid gzip data",

@@ -11,6 +11,12 @@ public enum ImportFormat
 
     /// <summary>One JSON event per line, with the fields of <c>POST /api/events</c>.</summary>
     Ndjson,
+
+    /// <summary>Dumps of invenio-stats' daily aggregate indices (<c>stats-record-view-*</c>, <c>stats-file-download-*</c>).</summary>
+    InvenioAggregates,
+
+    /// <summary>A CSV table read by a named mapping (<c>Stats:Import:Csv:&lt;name&gt;</c>).</summary>
+    Csv,
 }
 
 /// <summary>How far the import of a file has come: bytes of the file read (compressed bytes for .gz), lines, events.</summary>
@@ -57,7 +63,7 @@ public sealed class FileImportReport(string file)
 
     public TimeSpan Elapsed { get; internal set; }
 
-    internal void Skip(string reason) => _skipped[reason] = _skipped.GetValueOrDefault(reason) + 1;
+    internal void Skip(string reason, long count = 1) => _skipped[reason] = _skipped.GetValueOrDefault(reason) + count;
 
     internal void Bad(long line, string reason)
     {
