@@ -2,7 +2,9 @@ using System.Globalization;
 using System.Text;
 using Microsoft.Extensions.Options;
 using Stats.Core.Data;
+using Microsoft.EntityFrameworkCore;
 using Stats.Core.Import;
+using Stats.Core.Import.Aggregates;
 using Stats.Core.Ingestion;
 
 namespace Stats.Dashboard.Cli;
@@ -13,7 +15,7 @@ namespace Stats.Dashboard.Cli;
 /// </summary>
 internal static class ImportVerb
 {
-    public const string Usage = "import <file> [<file> ...] [--format auto|combined|ndjson] [--batch N]";
+    public const string Usage = "import <file> [<file> ...] [--format auto|combined|ndjson|invenio-aggregates] [--batch N]";
 
     private const int MaxBatch = 50_000;
 
@@ -36,6 +38,7 @@ internal static class ImportVerb
         await services.GetRequiredService<StoreMigrator>().MigrateAsync(cancellationToken);
         var clock = services.GetRequiredService<TimeProvider>();
         var importer = new EventImporter(services.GetRequiredService<EventIngestor>(), new RouteTable(options.EffectiveRoutes), clock);
+        var aggregates = new AggregateImporter(services.GetRequiredService<IDbContextFactory<StatsDbContext>>(), clock);
 
         var files = invocation.Words;
         var display = new ProgressDisplay(Console.Out, !Console.IsOutputRedirected, clock, files.Sum(SizeOf));
@@ -46,7 +49,9 @@ internal static class ImportVerb
             for (var i = 0; i < files.Count; i++)
             {
                 display.StartFile(files[i], i + 1, files.Count);
-                var report = await importer.ImportFileAsync(files[i], format, batch, display.Report, cancellationToken);
+                var report = format == ImportFormat.InvenioAggregates
+                    ? await aggregates.ImportInvenioFileAsync(files[i], display.Report, cancellationToken)
+                    : await importer.ImportFileAsync(files[i], format, batch, display.Report, cancellationToken);
                 display.EndFile(report, SizeOf(files[i]));
                 if (report.Failure is not null)
                 {
@@ -123,9 +128,10 @@ internal static class ImportVerb
         }
 
         if (invocation.Option("--format") is { } formatText &&
-            !(Enum.TryParse(formatText, ignoreCase: true, out format) && Enum.IsDefined(format) && !int.TryParse(formatText, out _)))
+            !(Enum.TryParse(formatText.Replace("-", "", StringComparison.Ordinal), ignoreCase: true, out format) && Enum.IsDefined(format)
+                && format != ImportFormat.Csv && !int.TryParse(formatText, out _)))
         {
-            Console.Error.WriteLine($"Option '--format' is auto, combined or ndjson, not '{formatText}'.");
+            Console.Error.WriteLine($"Option '--format' is auto, combined, ndjson or invenio-aggregates, not '{formatText}'.");
             return false;
         }
 
@@ -204,7 +210,7 @@ internal static class ImportVerb
 
             var outcome = report.Failure is not null ? $", stopped: {report.Failure}" : "";
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{report.File}: {report.Lines:N0} lines, {report.Imported:N0} events imported, {report.Duplicates:N0} duplicates, " +
+                $"{report.File}: {report.Lines:N0} lines, {report.Imported:N0} {(report.Format == ImportFormat.InvenioAggregates ? "daily aggregates" : "events")} imported, {report.Duplicates:N0} duplicates, " +
                 $"{report.SkippedTotal:N0} skipped, {report.BadLines:N0} bad ({report.Format.ToString().ToLowerInvariant()}, {report.Elapsed.TotalSeconds:N1} s){outcome}"));
         }
 

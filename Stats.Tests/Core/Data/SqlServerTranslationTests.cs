@@ -6,6 +6,7 @@ using Stats.Core.Aggregation;
 using Stats.Core.Catalog;
 using Stats.Core.Data;
 using Stats.Core.Events;
+using Stats.Core.Import.Aggregates;
 using Stats.Core.Ingestion;
 using Stats.Core.Queries;
 using Stats.Core.Reports;
@@ -74,6 +75,9 @@ public sealed class SqlServerTranslationTests : IDisposable
         ["CatalogSnapshot.AllLabelsOfKind"] = c => CatalogSnapshot.AllLabelsOfKind(c, LabelKind.Status),
         ["DailyAggregator.DayStates"] = c => DailyAggregator.DayStates(c, [new DateOnly(2024, 6, 15)]),
         ["DailyAggregator.SipOutcomesAmong"] = c => DailyAggregator.SipOutcomesAmong(c, [3, 4]),
+        ["ImportedUsage.DocumentsOf"] = c => ImportedUsage.DocumentsOf(c, [new DateOnly(2024, 6, 15)]),
+        ["ImportedUsage.RecordDaysCounted"] = c => ImportedUsage.RecordDaysCounted(c, [new DateOnly(2024, 6, 15)]),
+        ["ImportedAggregateWriter.StoredAmong"] = c => ImportedAggregateWriter.StoredAmong(c, [new DateOnly(2024, 6, 15)], ["ui_1", "b-1_f1"]),
         ["AggregationRunner.DirtyMarks"] = AggregationRunner.DirtyMarks,
         ["AggregationRunner.Lease"] = AggregationRunner.Lease,
         ["AggregateChangeWatcher.LatestRunOfOthers"] = c => AggregateChangeWatcher.LatestRunOfOthers(c, "host/1/abcd"),
