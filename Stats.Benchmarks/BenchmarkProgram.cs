@@ -18,19 +18,23 @@ internal static class BenchmarkProgram
     private const long QuickEvents = 20_000;
     private const long DefaultAggregationEvents = 10_000_000;
     private const long QuickAggregationEvents = 100_000;
+    private const long DefaultAggregateDocuments = 2_000_000;
+    private const long QuickAggregateDocuments = 20_000;
 
     private const string Usage = """
-        usage: dotnet run -c Release --project Stats.Benchmarks -- [--suite ingestion|aggregation]
+        usage: dotnet run -c Release --project Stats.Benchmarks -- [--suite ingestion|aggregation|import-aggregates]
                  [--provider Sqlite|PostgreSql] [--connection CONNECTION-STRING] [--events N] [--quick]
           --suite S        ingestion (default): ingestion throughput and memory;
-                           aggregation: aggregation throughput and /api/stats latency on two stores of two years
+                           aggregation: aggregation throughput and /api/stats latency on two stores of two years;
+                           import-aggregates: invenio-stats daily aggregate documents imported from a gzip dump
           --provider P     Sqlite (default): files in a temp folder; PostgreSql: databases on the --connection server
           --connection C   PostgreSql: a server the run may create databases on (e.g. Host=127.0.0.1;Username=postgres;
                            Password=...); each store is a new database, dropped at the end
           --events N       ingestion: events ingested in process (default 5,000,000; the HTTP runs scale with it);
-                           aggregation: events of the larger store (default 10,000,000; the smaller has a tenth)
+                           aggregation: events of the larger store (default 10,000,000; the smaller has a tenth);
+                           import-aggregates: documents in the dump (default 2,000,000)
           --quick          a smoke run that checks the suite works, not its figures (ingestion: 20,000 events;
-                           aggregation: stores of 10,000 and 100,000 events)
+                           aggregation: stores of 10,000 and 100,000 events; import-aggregates: 20,000 documents)
         """;
 
     private static readonly JsonSerializerOptions s_json = new()
@@ -61,9 +65,13 @@ internal static class BenchmarkProgram
                 Progress.Log($"warning: built as {machine.BuildConfiguration}; the figures mean something only in Release (-c Release)");
             }
 
-            object result = options.Suite == Options.Aggregation
-                ? await RunAggregationAsync(stores, machine, options)
-                : await RunIngestionAsync(stores, machine, options);
+            object result = options.Suite switch
+            {
+                Options.Aggregation => await RunAggregationAsync(stores, machine, options),
+                Options.ImportAggregates => await ImportAggregatesBenchmark.RunAsync(
+                    await stores.CreateAsync("import-aggregates"), stores.Folder, options.Events ?? (options.Quick ? QuickAggregateDocuments : DefaultAggregateDocuments), machine),
+                _ => await RunIngestionAsync(stores, machine, options),
+            };
             report.WriteLine(JsonSerializer.Serialize(result, s_json));
             return 0;
         }
@@ -148,6 +156,7 @@ internal static class BenchmarkProgram
     {
         public const string Ingestion = "ingestion";
         public const string Aggregation = "aggregation";
+        public const string ImportAggregates = "import-aggregates";
 
         public static bool TryParse(string[] args, out Options options, out string? error)
         {
@@ -160,7 +169,7 @@ internal static class BenchmarkProgram
                     case "--quick":
                         options = options with { Quick = true };
                         continue;
-                    case "--suite" when value is Ingestion or Aggregation:
+                    case "--suite" when value is Ingestion or Aggregation or ImportAggregates:
                         options = options with { Suite = value };
                         break;
                     case "--provider" when Enum.TryParse<DatabaseProvider>(value, ignoreCase: true, out var provider) &&

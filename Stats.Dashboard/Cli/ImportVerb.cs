@@ -15,7 +15,7 @@ namespace Stats.Dashboard.Cli;
 /// </summary>
 internal static class ImportVerb
 {
-    public const string Usage = "import <file> [<file> ...] [--format auto|combined|ndjson|invenio-aggregates] [--batch N]";
+    public const string Usage = "import <file> [<file> ...] [--format auto|combined|ndjson|invenio-aggregates|csv] [--mapping name] [--batch N]";
 
     private const int MaxBatch = 50_000;
 
@@ -34,11 +34,23 @@ internal static class ImportVerb
             throw new OptionsValidationException(ImportOptions.SectionName, typeof(ImportOptions), problems);
         }
 
+        var mappingName = invocation.Option("--mapping");
+        CsvMapping? mapping = null;
+        if (format == ImportFormat.Csv && (mappingName is null || !options.Csv.TryGetValue(mappingName, out mapping)))
+        {
+            Console.Error.WriteLine(mappingName is null
+                ? "--format csv needs --mapping <name>, a mapping of Stats:Import:Csv."
+                : $"No mapping '{mappingName}' in Stats:Import:Csv ({(options.Csv.Count == 0 ? "none is configured" : "known: " + string.Join(", ", options.Csv.Keys))}).");
+            Console.Error.WriteLine("Usage: " + Usage);
+            return 2;
+        }
+
         var services = app.Services;
         await services.GetRequiredService<StoreMigrator>().MigrateAsync(cancellationToken);
         var clock = services.GetRequiredService<TimeProvider>();
         var importer = new EventImporter(services.GetRequiredService<EventIngestor>(), new RouteTable(options.EffectiveRoutes), clock);
         var aggregates = new AggregateImporter(services.GetRequiredService<IDbContextFactory<StatsDbContext>>(), clock);
+        var csv = new CsvImport(importer, aggregates);
 
         var files = invocation.Words;
         var display = new ProgressDisplay(Console.Out, !Console.IsOutputRedirected, clock, files.Sum(SizeOf));
@@ -49,9 +61,12 @@ internal static class ImportVerb
             for (var i = 0; i < files.Count; i++)
             {
                 display.StartFile(files[i], i + 1, files.Count);
-                var report = format == ImportFormat.InvenioAggregates
-                    ? await aggregates.ImportInvenioFileAsync(files[i], display.Report, cancellationToken)
-                    : await importer.ImportFileAsync(files[i], format, batch, display.Report, cancellationToken);
+                var report = format switch
+                {
+                    ImportFormat.InvenioAggregates => await aggregates.ImportInvenioFileAsync(files[i], display.Report, cancellationToken),
+                    ImportFormat.Csv => await csv.ImportFileAsync(files[i], mappingName!, mapping!, batch, display.Report, cancellationToken),
+                    _ => await importer.ImportFileAsync(files[i], format, batch, display.Report, cancellationToken),
+                };
                 display.EndFile(report, SizeOf(files[i]));
                 if (report.Failure is not null)
                 {
@@ -129,9 +144,9 @@ internal static class ImportVerb
 
         if (invocation.Option("--format") is { } formatText &&
             !(Enum.TryParse(formatText.Replace("-", "", StringComparison.Ordinal), ignoreCase: true, out format) && Enum.IsDefined(format)
-                && format != ImportFormat.Csv && !int.TryParse(formatText, out _)))
+                && !int.TryParse(formatText, out _)))
         {
-            Console.Error.WriteLine($"Option '--format' is auto, combined, ndjson or invenio-aggregates, not '{formatText}'.");
+            Console.Error.WriteLine($"Option '--format' is auto, combined, ndjson, invenio-aggregates or csv, not '{formatText}'.");
             return false;
         }
 
@@ -210,7 +225,7 @@ internal static class ImportVerb
 
             var outcome = report.Failure is not null ? $", stopped: {report.Failure}" : "";
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{report.File}: {report.Lines:N0} lines, {report.Imported:N0} {(report.Format == ImportFormat.InvenioAggregates ? "daily aggregates" : "events")} imported, {report.Duplicates:N0} duplicates, " +
+                $"{report.File}: {report.Lines:N0} lines, {report.Imported:N0} {(report.Format is ImportFormat.InvenioAggregates or ImportFormat.Csv ? "rows" : "events")} imported, {report.Duplicates:N0} duplicates, " +
                 $"{report.SkippedTotal:N0} skipped, {report.BadLines:N0} bad ({report.Format.ToString().ToLowerInvariant()}, {report.Elapsed.TotalSeconds:N1} s){outcome}"));
         }
 
