@@ -73,8 +73,8 @@ internal static class ImportAggregatesBenchmark
             var timestamp = day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) + "T00:00:00";
             var month = day.ToString("yyyy-MM", CultureInfo.InvariantCulture);
             writer.Write(i % 2 == 0
-                ? $$"""{"_index":"stats-record-view-{{month}}","_id":"ui_{{recid}}-{{timestamp}}","_source":{"timestamp":"{{timestamp}}","count":{{1 + i % 17}},"unique_count":{{1 + i % 11}},"recid":"{{recid}}","parent_recid":"{{parent}}","record_id":"9f1c0b52-{{record}}","pid_type":"recid","pid_value":"{{recid}}","unique_id":"ui_{{recid}}","via_api":false,"updated_timestamp":"2024-01-01T00:00:00"}}"""
-                : $$"""{"_index":"stats-file-download-{{month}}","_id":"b-{{record}}_f-{{timestamp}}","_source":{"timestamp":"{{timestamp}}","count":{{1 + i % 7}},"unique_count":{{1 + i % 5}},"volume":{{1000 * (1 + i % 7)}},"recid":"{{recid}}","parent_recid":"{{parent}}","bucket_id":"b-{{record}}","file_id":"f-{{record}}","file_key":"data/{{recid}}.csv","unique_id":"b-{{record}}_f-{{record}}","updated_timestamp":"2024-01-01T00:00:00"}}""");
+                ? $$$"""{"_index":"stats-record-view-{{{month}}}","_id":"ui_{{{recid}}}-{{{timestamp}}}","_source":{"timestamp":"{{{timestamp}}}","count":{{{1 + i % 17}}},"unique_count":{{{1 + i % 11}}},"recid":"{{{recid}}}","parent_recid":"{{{parent}}}","record_id":"9f1c0b52-{{{record}}}","pid_type":"recid","pid_value":"{{{recid}}}","unique_id":"ui_{{{recid}}}","via_api":false,"updated_timestamp":"2024-01-01T00:00:00"}}"""
+                : $$$"""{"_index":"stats-file-download-{{{month}}}","_id":"b-{{{record}}}_f-{{{timestamp}}}","_source":{"timestamp":"{{{timestamp}}}","count":{{{1 + i % 7}}},"unique_count":{{{1 + i % 5}}},"volume":{{{1000 * (1 + i % 7)}}},"recid":"{{{recid}}}","parent_recid":"{{{parent}}}","bucket_id":"b-{{{record}}}","file_id":"f-{{{record}}}","file_key":"data/{{{recid}}}.csv","unique_id":"b-{{{record}}}_f-{{{record}}}","updated_timestamp":"2024-01-01T00:00:00"}}""");
             writer.Write('\n');
         }
 
