@@ -76,7 +76,9 @@ public sealed class CsvImport(EventImporter events, AggregateImporter aggregates
             {
                 while (lines.TryReadLine(out var line, out _))
                 {
-                    var text = Encoding.UTF8.GetString(line).Trim('\uFEFF', ' ', '\t');
+                    // Tabs may delimit: a line is blank only if it has nothing but spaces, and its columns keep their places.
+                    var text = Encoding.UTF8.GetString(line).TrimStart('\uFEFF');
+                    text = string.IsNullOrWhiteSpace(text) ? "" : text;
                     if (text.Length > 0 && !headerRead)
                     {
                         headerRead = true;

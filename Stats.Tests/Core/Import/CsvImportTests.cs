@@ -73,12 +73,12 @@ public sealed class CsvImportTests
         var path = folder.Combine("views.csv");
         File.WriteAllLines(path,
         [
-            "when;id;ip;agent;session",
-            $"2024-05-01T10:00:00Z;legacy-2;{TestEvents.PublicIp};{TestEvents.Browser};s-1",
-            $"2024-05-01T11:00:00Z;legacy-2;81.2.69.142;{TestEvents.Browser};s-2",
-            $"yesterday;legacy-2;81.2.69.142;{TestEvents.Browser};s-3",
+            "when\tid\tip\tagent\tsession",
+            $"2024-05-01T10:00:00Z\tlegacy-2\t{TestEvents.PublicIp}\t{TestEvents.Browser}\ts-1",
+            $"2024-05-01T11:00:00Z\tlegacy-2\t81.2.69.142\t{TestEvents.Browser}\ts-2",
+            $"yesterday\tlegacy-2\t81.2.69.142\t{TestEvents.Browser}\ts-3",
         ]);
-        var mapping = new CsvMapping { Rows = s_viewLog.Rows, Type = s_viewLog.Type, Columns = s_viewLog.Columns, Delimiter = ";" };
+        var mapping = new CsvMapping { Rows = s_viewLog.Rows, Type = s_viewLog.Type, Columns = s_viewLog.Columns, Delimiter = "\t" };
 
         var first = await Csv(store, ingestion).ImportFileAsync(path, "views", mapping, cancellationToken: Cancellation);
         var second = await Csv(store, ingestion).ImportFileAsync(path, "views", mapping, cancellationToken: Cancellation);

@@ -53,7 +53,6 @@ public sealed class ImportedUsageReportsTests
         Assert.Equal(1 + 10, lines["rec-1"].Metrics["Total_Item_Investigations"]["2024-05"]);
         Assert.Equal(1 + 8, lines["rec-1"].Metrics["Unique_Item_Investigations"]["2024-05"]);
         Assert.Equal(5, lines["rec-2"].Metrics["Total_Item_Investigations"]["2024-05"]);
-        Assert.All(lines.Values, l => Assert.Equal("Regular", l.AccessMethod));
         var note = Assert.Single(result.Exceptions, e => e.Code == 0);
         Assert.Contains("2024-05", note.Data, StringComparison.Ordinal);
         Assert.Empty(CounterSchema.Errors("IR", CounterJson.Report(result, options)));
