@@ -89,6 +89,20 @@ internal static class AggregateInserter
         await InsertAsync(context, "EventDailyStats", s_events, events, cancellationToken);
     }
 
+    /// <summary>Usage rows alone, in key order, by the same paths: the imported usage of days (<see cref="ImportedUsage"/>).</summary>
+    public static async Task InsertUsageAsync(StatsDbContext context, IEnumerable<UsageDailyStat> rows, CancellationToken cancellationToken)
+    {
+        var usage = rows.OrderBy(s => s.Scope).ThenBy(s => s.ScopeId).ThenBy(s => s.Day).ThenBy(s => s.AccessMethod).ToList();
+        if (context.Provider is not (DatabaseProvider.Sqlite or DatabaseProvider.PostgreSql))
+        {
+            context.UsageDailyStats.AddRange(usage);
+            await context.SaveChangesAsync(cancellationToken);
+            return;
+        }
+
+        await InsertAsync(context, "UsageDailyStats", s_usage, usage, cancellationToken);
+    }
+
     private static async Task InsertAsync<T>(StatsDbContext context, string table, Column<T>[] columns, List<T> rows, CancellationToken cancellationToken)
     {
         if (rows.Count == 0)

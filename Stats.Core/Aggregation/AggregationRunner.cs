@@ -115,11 +115,11 @@ public sealed class AggregationRunner(
 
                 if (group.Count >= MaxGroupDays || group.Sum(d => d.Rows) >= MaxGroupRows)
                 {
-                    await WriteGroupAsync(context, group, days, cancellationToken);
+                    await WriteGroupAsync(context, catalog, group, days, cancellationToken);
                 }
             }
 
-            await WriteGroupAsync(context, group, days, cancellationToken);
+            await WriteGroupAsync(context, catalog, group, days, cancellationToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
@@ -159,7 +159,7 @@ public sealed class AggregationRunner(
     private DateTime Now => clock.GetUtcNow().UtcDateTime;
 
     /// <summary>Writes computed days together: small days share one commit, a busy day has its own.</summary>
-    private async Task WriteGroupAsync(StatsDbContext context, List<DayWork> group, List<DayReport> days, CancellationToken cancellationToken)
+    private async Task WriteGroupAsync(StatsDbContext context, CatalogSnapshot catalog, List<DayWork> group, List<DayReport> days, CancellationToken cancellationToken)
     {
         if (group.Count == 0)
         {
@@ -172,7 +172,7 @@ public sealed class AggregationRunner(
             throw new InvalidOperationException("The aggregation lease was lost (this instance stalled for longer than Stats:Aggregation:LeaseDuration).");
         }
 
-        foreach (var report in await DailyAggregator.WriteAsync(context, group, Now, cancellationToken))
+        foreach (var report in await DailyAggregator.WriteAsync(context, catalog, group, Now, cancellationToken))
         {
             days.Add(report);
             metrics.DayAggregated(report);

@@ -34,7 +34,7 @@ internal static class DailyAggregator
     {
         var state = await DayStates(context, [day]).FirstOrDefaultAsync(cancellationToken);
         var work = await ComputeAsync(context, catalog, day, markVersion, state, cancellationToken);
-        return (await WriteAsync(context, [work], now, cancellationToken))[0];
+        return (await WriteAsync(context, catalog, [work], now, cancellationToken))[0];
     }
 
     /// <summary>
@@ -67,7 +67,8 @@ internal static class DailyAggregator
     /// Overwrites the aggregates of the computed days in one transaction (one commit for many small days) and clears
     /// their dirty marks, each only if its version is still the one read before the day's events were.
     /// </summary>
-    public static async Task<List<DayReport>> WriteAsync(StatsDbContext context, IReadOnlyList<DayWork> days, DateTime now, CancellationToken cancellationToken)
+    public static async Task<List<DayReport>> WriteAsync(
+        StatsDbContext context, CatalogSnapshot catalog, IReadOnlyList<DayWork> days, DateTime now, CancellationToken cancellationToken)
     {
         var watch = Stopwatch.StartNew();
         var computed = days.Where(d => d.Totals is not null).ToList();
@@ -75,11 +76,13 @@ internal static class DailyAggregator
         await using var transaction = await context.Database.BeginTransactionAsync(cancellationToken);
         if (computed.Count > 0)
         {
-            await context.UsageDailyStats.Where(s => dayList.Contains(s.Day)).ExecuteDeleteAsync(cancellationToken);
+            // Imported history is not the raw events' to erase: its rows are derived again below, after the computed ones.
+            await context.UsageDailyStats.Where(s => dayList.Contains(s.Day) && s.AccessMethod != AccessMethod.Imported).ExecuteDeleteAsync(cancellationToken);
             await context.CountryDailyStats.Where(s => dayList.Contains(s.Day)).ExecuteDeleteAsync(cancellationToken);
             await context.ActivityDailyStats.Where(s => dayList.Contains(s.Day)).ExecuteDeleteAsync(cancellationToken);
             await context.EventDailyStats.Where(s => dayList.Contains(s.Day)).ExecuteDeleteAsync(cancellationToken);
             await AggregateInserter.InsertAsync(context, [.. computed.Select(d => d.Totals!)], cancellationToken);
+            await ImportedUsage.RebuildAsync(context, catalog, dayList, cancellationToken);
             foreach (var work in computed)
             {
                 await MergeSipsAsync(context, work.Totals!, cancellationToken);

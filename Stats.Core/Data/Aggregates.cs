@@ -8,6 +8,13 @@ public enum AccessMethod : byte
 {
     Regular = 0,
     Machine = 1,
+
+    /// <summary>
+    /// Not a COUNTER access method: the numbers of imported daily aggregates (<see cref="ImportedDailyAggregate"/>) of the
+    /// record-days that have no computed rows, summed per scope. Queries over both access methods include them; COUNTER
+    /// reports leave them out unless configured otherwise (docs/decisions/ADR-013-imported-daily-aggregates.md).
+    /// </summary>
+    Imported = 2,
 }
 
 /// <summary>What a usage aggregate row is about.</summary>
@@ -273,4 +280,48 @@ public sealed class ExportBookmark
     public string? LastError { get; set; }
 
     public DateTime? LastErrorAt { get; set; }
+}
+
+/// <summary>What an imported daily aggregate counts.</summary>
+public enum ImportedKind : byte
+{
+    /// <summary>Views of a record (invenio's <c>stats-record-view-*</c>).</summary>
+    RecordView = 1,
+
+    /// <summary>Downloads of one file of a record (invenio's <c>stats-file-download-*</c>).</summary>
+    FileDownload = 2,
+}
+
+/// <summary>
+/// One day of one record's views or one file's downloads as another system counted them (invenio-stats' daily
+/// aggregates, a legacy table read by a CSV mapping): not COUNTER numbers. Written by imports only; the aggregator
+/// never deletes them, it sums them into <see cref="AccessMethod.Imported"/> rows for the record-days without raw events.
+/// </summary>
+public sealed class ImportedDailyAggregate
+{
+    public ImportedKind Kind { get; set; }
+
+    public DateOnly Day { get; set; }
+
+    /// <summary>The source's own key of the document within its kind and day (invenio's <c>unique_id</c>): a re-import replaces it.</summary>
+    public required string UniqueId { get; set; }
+
+    /// <summary>Where the numbers come from: <c>invenio</c>, or the name of a CSV mapping.</summary>
+    public required string Source { get; set; }
+
+    public int RecordId { get; set; }
+
+    /// <summary>The <see cref="RecordFile"/> of a download; 0 for views.</summary>
+    public int FileId { get; set; }
+
+    /// <summary>Views or downloads, after the source's own double-click removal.</summary>
+    public int Count { get; set; }
+
+    /// <summary>The source's distinct visitors or sessions (approximate in invenio).</summary>
+    public int UniqueCount { get; set; }
+
+    /// <summary>Bytes downloaded.</summary>
+    public long Volume { get; set; }
+
+    public DateTime ImportedAt { get; set; }
 }

@@ -46,6 +46,8 @@ public abstract class StatsDbContext(DbContextOptions options) : DbContext(optio
 
     public DbSet<EventDailyStat> EventDailyStats => Set<EventDailyStat>();
 
+    public DbSet<ImportedDailyAggregate> ImportedDailyAggregates => Set<ImportedDailyAggregate>();
+
     public DbSet<SipOutcome> SipOutcomes => Set<SipOutcome>();
 
     public DbSet<DailySalt> DailySalts => Set<DailySalt>();

@@ -23,7 +23,7 @@ public sealed class EventImporter(EventIngestor ingestor, RouteTable routes, Tim
     public const int DefaultBatchSize = 5_000;
 
     /// <summary>The one line an import of invenio daily aggregates ends with, until they can be imported.</summary>
-    public const string AggregatesNotSupported = "invenio daily aggregates (invenio-aggregates) cannot be imported yet";
+    public const string AggregatesNotSupported = "invenio daily aggregates (invenio-aggregates) are not events: the aggregate importer reads them";
 
     private static readonly byte[] s_gzipMagic = [0x1f, 0x8b];
 
@@ -156,7 +156,7 @@ public sealed class EventImporter(EventIngestor ingestor, RouteTable routes, Tim
     }
 
     /// <summary>By the magic bytes when the stream can seek back to its start, else by the name.</summary>
-    private static async Task<bool> IsGzipAsync(Stream source, string name, CancellationToken cancellationToken)
+    internal static async Task<bool> IsGzipAsync(Stream source, string name, CancellationToken cancellationToken)
     {
         if (!source.CanSeek)
         {
@@ -169,7 +169,7 @@ public sealed class EventImporter(EventIngestor ingestor, RouteTable routes, Tim
         return read == 2 && magic.AsSpan().SequenceEqual(s_gzipMagic);
     }
 
-    private static string ReasonOf(Exception ex) => ex switch
+    internal static string ReasonOf(Exception ex) => ex switch
     {
         FileNotFoundException or DirectoryNotFoundException => "no such file",
         InvalidDataException => "not valid gzip data",

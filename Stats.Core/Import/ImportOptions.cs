@@ -1,4 +1,5 @@
 using Stats.Core.Events;
+using Stats.Core.Import.Aggregates;
 
 namespace Stats.Core.Import;
 
@@ -21,6 +22,9 @@ public sealed class ImportOptions
         new() { Pattern = "/records/{recid}/files/{*file_key}", Type = EventCatalog.FileDownload },
     ];
 
+    /// <summary>Named mappings of CSV tables onto our fields, for <c>import --format csv --mapping &lt;name&gt;</c>.</summary>
+    public Dictionary<string, CsvMapping> Csv { get; set; } = new(StringComparer.Ordinal);
+
     /// <summary>The routes in force: the configured ones, or the defaults when none are configured.</summary>
     public IReadOnlyList<ImportRoute> EffectiveRoutes => Routes.Count > 0 ? Routes : DefaultRoutes;
 
@@ -31,6 +35,11 @@ public sealed class ImportOptions
         for (var i = 0; i < Routes.Count; i++)
         {
             errors.AddRange(RoutePattern.Check(Routes[i]).Select(problem => $"{SectionName}:Routes:{i}: {problem}"));
+        }
+
+        foreach (var (name, mapping) in Csv)
+        {
+            errors.AddRange(mapping.Validate($"{SectionName}:Csv:{name}"));
         }
 
         return errors;

@@ -20,6 +20,9 @@ public enum ImportFormat
 
     /// <summary>A dump of invenio-stats' daily aggregate indices (<c>stats-record-view-*</c>, <c>stats-file-download-*</c>).</summary>
     InvenioAggregates,
+
+    /// <summary>A CSV table read by a named mapping (<c>Stats:Import:Csv:&lt;name&gt;</c>).</summary>
+    Csv,
 }
 
 /// <summary>The names of <see cref="ImportFormat"/> on the command line and in reports.</summary>
@@ -32,6 +35,7 @@ public static class ImportFormats
         ["ndjson"] = ImportFormat.Ndjson,
         ["invenio-events"] = ImportFormat.InvenioEvents,
         ["invenio-aggregates"] = ImportFormat.InvenioAggregates,
+        ["csv"] = ImportFormat.Csv,
     };
 
     /// <summary>Every name, in the order the usage lists them.</summary>

@@ -11,6 +11,12 @@ public sealed record DailyUsage(DateOnly Day, UsageCounts Counts);
 /// <summary>What the catalog knows of a record: its title, the concept (parent_recid) its versions share, its owner.</summary>
 public sealed record RecordInfo(string Recid, string? Title, string? ParentRecid, string? OwnerId, bool Deleted);
 
+/// <summary>
+/// Where a target's numbers in a period are partly imported daily aggregates (<see cref="AccessMethod.Imported"/>): the first
+/// and last day that include them, and the sources they came from (empty when the target is wider than a concept).
+/// </summary>
+public sealed record ImportedHistory(DateOnly From, DateOnly To, IReadOnlyList<string> Sources);
+
 /// <summary>Usage of one target split by access method: regular (people) and machine (scripts and harvesters that say so).</summary>
 public sealed record AccessMethodTotals(UsageCounts Regular, UsageCounts Machine)
 {
@@ -60,6 +66,9 @@ public interface IUsageStats
     /// <inheritdoc cref="UsageStats.TotalsOfManyAsync"/>
     Task<IReadOnlyDictionary<string, UsageCounts>> TotalsOfManyAsync(
         StatSubject subject, IReadOnlyCollection<string> ids, Period period, CancellationToken cancellationToken = default);
+
+    /// <inheritdoc cref="UsageStats.ImportedHistoryAsync"/>
+    Task<ImportedHistory?> ImportedHistoryAsync(StatTarget target, Period period, CancellationToken cancellationToken = default);
 
     // The panels name what they read as their access gates do, by a target; these read it through the scope forms above.
 
@@ -254,6 +263,25 @@ public sealed class UsageStats(IDbContextFactory<StatsDbContext> contexts, TimeP
         return result;
     }
 
+    /// <summary>Whether a target's numbers in the period include imported daily aggregates: their days and sources, or null.</summary>
+    public async Task<ImportedHistory?> ImportedHistoryAsync(StatTarget target, Period period, CancellationToken cancellationToken = default)
+    {
+        await using var context = await contexts.CreateDbContextAsync(cancellationToken);
+        if (await ScopeIdAsync(context, ScopeOf(target.Subject), target.Id, cancellationToken) is not { } scope
+            || await ImportedDays(context, scope.Scope, scope.Id, period.From, period.To).FirstOrDefaultAsync(cancellationToken) is not { } days)
+        {
+            return null;
+        }
+
+        var sources = scope.Scope switch
+        {
+            StatScope.Record => await ImportSources(context, context.Records.Where(r => r.Id == scope.Id), days.From, days.To).ToListAsync(cancellationToken),
+            StatScope.Concept => await ImportSources(context, context.Records.Where(r => r.ParentExternalId == target.Id), days.From, days.To).ToListAsync(cancellationToken),
+            _ => [],
+        };
+        return new ImportedHistory(days.From, days.To, [.. sources.Order(StringComparer.Ordinal)]);
+    }
+
     /// <summary>The scope of the aggregates that holds a subject's usage.</summary>
     internal static StatScope ScopeOf(StatSubject subject) => subject switch
     {
@@ -360,6 +388,19 @@ public sealed class UsageStats(IDbContextFactory<StatsDbContext> contexts, TimeP
             .Select(g => new AccessMethodUsage(g.Key, new UsageCounts(
                 g.Sum(s => (long)s.Views), g.Sum(s => (long)s.UniqueViews), g.Sum(s => (long)s.Downloads),
                 g.Sum(s => (long)s.UniqueDownloads), g.Sum(s => s.Volume))));
+
+    /// <summary>The first and last day of a scope's imported rows in a period; none without any.</summary>
+    internal static IQueryable<DayRange> ImportedDays(StatsDbContext context, StatScope scope, int id, DateOnly from, DateOnly to) =>
+        UsageRows(context, scope, id, from, to, AccessMethod.Imported)
+            .GroupBy(s => s.ScopeId)
+            .Select(g => new DayRange(g.Min(s => s.Day), g.Max(s => s.Day)));
+
+    /// <summary>The sources of some records' imported daily aggregates between two days.</summary>
+    internal static IQueryable<string> ImportSources(StatsDbContext context, IQueryable<Record> records, DateOnly from, DateOnly to) =>
+        context.ImportedDailyAggregates
+            .Where(a => a.Day >= from && a.Day <= to)
+            .Join(records, a => a.RecordId, r => r.Id, (a, r) => a.Source)
+            .Distinct();
 
     internal static IQueryable<ScopeKey> RecordsAmong(StatsDbContext context, IReadOnlyCollection<string> recids) =>
         context.Records.Where(r => recids.Contains(r.ExternalId)).Select(r => new ScopeKey { Key = r.ExternalId, Id = r.Id });
@@ -488,6 +529,8 @@ public sealed class UsageStats(IDbContextFactory<StatsDbContext> contexts, TimeP
     internal sealed record AccessMethodUsage(AccessMethod Method, UsageCounts Counts);
 
     internal sealed record KeyedUsage(string Key, UsageCounts Counts);
+
+    internal sealed record DayRange(DateOnly From, DateOnly To);
 
     /// <summary>An external id and its internal one; a member-initialised class, so that EF can keep composing the query after it.</summary>
     internal sealed class ScopeKey

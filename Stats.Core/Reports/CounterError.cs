@@ -6,6 +6,9 @@ namespace Stats.Core.Reports;
 /// </summary>
 public sealed record CounterError(int Code, string Message, string? Data = null)
 {
+    /// <summary>COUNTER R5.1's informational exception (code 0): a note to the reader that is not an error.</summary>
+    public static CounterError Info(string? data = null) => new(0, "Info or Debug", data);
+
     public static CounterError ServiceNotAvailable(string? data = null) => new(1000, "Service Not Available", data);
 
     public static CounterError TooManyRequests(string? data = null) => new(1020, "Client has made too many requests", data);

@@ -124,11 +124,19 @@ public sealed class CounterReportService(
         var restricted = await policy.SeesEveryRecordAsync(viewer, StatFamily.Usage, cancellationToken) ? null : viewer;
         var lines = request.Report is CounterReport.PR or CounterReport.PR_P1
             ? PlatformLines(restricted is null
-                ? await UsageByResourceType(context, candidates, request.Begin, request.End, method).ToListAsync(cancellationToken)
+                ? await UsageByResourceType(context, candidates, request.Begin, request.End, method, Settings.IncludeImportedUsage).ToListAsync(cancellationToken)
                 : await VisibleUsageByResourceTypeAsync(context, candidates, request, method, restricted, cancellationToken), request, notReady)
             : await ItemLinesAsync(context, candidates, request, method, notReady, restricted, cancellationToken);
 
         var exceptions = new List<CounterError>(request.Warnings);
+        if (Settings.IncludeImportedUsage && method != AccessMethod.Machine
+            && await ImportedMonths(context, candidates, request.Begin, request.End).ToListAsync(cancellationToken) is { Count: > 0 } imported)
+        {
+            var months = string.Join(", ", imported.Order().Select(m => $"{m / 100:D4}-{m % 100:D2}"));
+            exceptions.Add(CounterError.Info(
+                $"Usage of {months} includes daily aggregates imported from another system (counted by its rules, not COUNTER's), reported as Regular."));
+        }
+
         if (notReady.Count > 0)
         {
             exceptions.Add(CounterError.UsageNotReady(string.Join(", ", notReady.Order(StringComparer.Ordinal))));
@@ -171,7 +179,7 @@ public sealed class CounterReportService(
     private async Task<List<TypeMonthUsage>> VisibleUsageByResourceTypeAsync(
         StatsDbContext context, IQueryable<Record> candidates, ReportRequest request, AccessMethod? method, StatsViewer viewer, CancellationToken cancellationToken)
     {
-        var rows = await UsageByRecord(context, candidates, request.Begin, request.End, method).ToListAsync(cancellationToken);
+        var rows = await UsageByRecord(context, candidates, request.Begin, request.End, method, Settings.IncludeImportedUsage).ToListAsync(cancellationToken);
         var visible = await VisibleRecordsAsync(context, rows, viewer, cancellationToken);
         return [.. rows
             .Where(r => visible.ContainsKey(r.RecordId))
@@ -182,7 +190,7 @@ public sealed class CounterReportService(
         StatsDbContext context, IQueryable<Record> candidates, ReportRequest request, AccessMethod? method, HashSet<string> notReady,
         StatsViewer? restricted, CancellationToken cancellationToken)
     {
-        var rows = await UsageByRecord(context, candidates, request.Begin, request.End, method).ToListAsync(cancellationToken);
+        var rows = await UsageByRecord(context, candidates, request.Begin, request.End, method, Settings.IncludeImportedUsage).ToListAsync(cancellationToken);
         var items = (await VisibleRecordsAsync(context, rows, restricted, cancellationToken)).ToDictionary(r => r.Key, r => new ReportItem(
             r.Value.ExternalId, r.Value.Title, CounterReports.DataType(r.Value.ResourceType), CounterReports.AccessTypeName(r.Value.AccessRight),
             CounterReports.Yop(r.Value.PublishedAt), r.Value.PublishedAt is { } at ? DateOnly.FromDateTime(at) : null));
@@ -326,16 +334,18 @@ public sealed class CounterReportService(
     internal static IQueryable<string?> ResourceTypes(StatsDbContext context) => context.Records.Select(r => r.ResourceType).Distinct();
 
     /// <summary>The record rows of the candidates in a period, summed per record, month and access method.</summary>
-    internal static IQueryable<RecordMonthUsage> UsageByRecord(StatsDbContext context, IQueryable<Record> candidates, DateOnly from, DateOnly to, AccessMethod? method) =>
-        RecordRows(context, from, to, method)
+    internal static IQueryable<RecordMonthUsage> UsageByRecord(
+        StatsDbContext context, IQueryable<Record> candidates, DateOnly from, DateOnly to, AccessMethod? method, bool includeImported = false) =>
+        RecordRows(context, from, to, method, includeImported)
             .Join(candidates, s => s.ScopeId, r => r.Id, (s, r) => s)
             .GroupBy(s => new { s.ScopeId, s.Day.Year, s.Day.Month, s.AccessMethod })
             .Select(g => new RecordMonthUsage(g.Key.ScopeId, g.Key.Year, g.Key.Month, g.Key.AccessMethod, new MonthCounts(
                 g.Sum(s => (long)s.Investigations), g.Sum(s => (long)s.UniqueInvestigations), g.Sum(s => (long)s.Downloads), g.Sum(s => (long)s.UniqueDownloads))));
 
     /// <summary>The record rows of the candidates in a period, summed per resource type, month and access method (for the platform report).</summary>
-    internal static IQueryable<TypeMonthUsage> UsageByResourceType(StatsDbContext context, IQueryable<Record> candidates, DateOnly from, DateOnly to, AccessMethod? method) =>
-        RecordRows(context, from, to, method)
+    internal static IQueryable<TypeMonthUsage> UsageByResourceType(
+        StatsDbContext context, IQueryable<Record> candidates, DateOnly from, DateOnly to, AccessMethod? method, bool includeImported = false) =>
+        RecordRows(context, from, to, method, includeImported)
             .Join(candidates, s => s.ScopeId, r => r.Id, (s, r) => new { r.ResourceType, s.Day, s.AccessMethod, s.Investigations, s.UniqueInvestigations, s.Downloads, s.UniqueDownloads })
             .GroupBy(x => new { x.ResourceType, x.Day.Year, x.Day.Month, x.AccessMethod })
             .Select(g => new TypeMonthUsage(g.Key.ResourceType, g.Key.Year, g.Key.Month, g.Key.AccessMethod, new MonthCounts(
@@ -344,8 +354,29 @@ public sealed class CounterReportService(
     internal static IQueryable<Record> ItemDetails(StatsDbContext context, IReadOnlyCollection<int> ids) =>
         context.Records.AsNoTracking().Where(r => ids.Contains(r.Id));
 
-    private static IQueryable<UsageDailyStat> RecordRows(StatsDbContext context, DateOnly from, DateOnly to, AccessMethod? method) =>
-        UsageStats.RecordRows(context, from, to, method);
+    /// <summary>The months (yyyyMM) in which imported usage of the candidates is in the period.</summary>
+    internal static IQueryable<int> ImportedMonths(StatsDbContext context, IQueryable<Record> candidates, DateOnly from, DateOnly to) =>
+        context.UsageDailyStats
+            .Where(s => s.Scope == StatScope.Record && s.AccessMethod == AccessMethod.Imported && s.Day >= from && s.Day <= to)
+            .Join(candidates, s => s.ScopeId, r => r.Id, (s, r) => s.Day.Year * 100 + s.Day.Month)
+            .Distinct();
+
+    /// <summary>
+    /// The record rows of a period. Imported rows are not COUNTER's: left out, or (by the setting) reported with the
+    /// regular ones, which <see cref="CounterReports.AccessMethodName"/> names them as.
+    /// </summary>
+    private static IQueryable<UsageDailyStat> RecordRows(StatsDbContext context, DateOnly from, DateOnly to, AccessMethod? method, bool includeImported)
+    {
+        var rows = context.UsageDailyStats.Where(s => s.Scope == StatScope.Record && s.Day >= from && s.Day <= to);
+        return method switch
+        {
+            AccessMethod.Machine => rows.Where(s => s.AccessMethod == AccessMethod.Machine),
+            AccessMethod.Regular when includeImported => rows.Where(s => s.AccessMethod != AccessMethod.Machine),
+            AccessMethod.Regular => rows.Where(s => s.AccessMethod == AccessMethod.Regular),
+            _ when includeImported => rows,
+            _ => rows.Where(s => s.AccessMethod != AccessMethod.Imported),
+        };
+    }
 }
 
 /// <summary>The four COUNTER metrics of a repository over one month.</summary>

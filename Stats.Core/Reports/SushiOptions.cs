@@ -29,6 +29,13 @@ public sealed partial class SushiOptions
     /// <summary>Whether each community is also a member (a customer whose reports cover its records).</summary>
     public bool CommunityMembers { get; set; }
 
+    /// <summary>
+    /// Whether COUNTER reports (SUSHI and the dataset report) include imported daily aggregates, which were not counted by
+    /// COUNTER's rules: off by default, so that a report stays COUNTER-conformant; on, their months are named in an
+    /// exception of code 0 in the report header (docs/decisions/ADR-013-imported-daily-aggregates.md).
+    /// </summary>
+    public bool IncludeImportedUsage { get; set; }
+
     /// <summary>Requests per minute one API key may make (exception 1020 beyond); 0 for no limit.</summary>
     public int RequestsPerMinute { get; set; } = 60;
 

@@ -100,7 +100,7 @@ internal static class CommandLine
         [Migrate] = [],
         [SeedDemo] = ["--days", "--records", "--seed"],
         [ApiKey] = ["--name", "--scope", "--reads-as"],
-        [Import] = ["--format", "--batch"],
+        [Import] = ["--format", "--batch", "--mapping"],
         [Aggregate] = ["--from", "--to"],
         [Purge] = [],
         [EraseUser] = [],

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using Stats.Core.Aggregation;
 using Stats.Core.Data;
 using Stats.Core.Import;
+using Stats.Core.Import.Aggregates;
 using Stats.Core.Ingestion;
 
 namespace Stats.Dashboard.Cli;
@@ -18,7 +19,7 @@ namespace Stats.Dashboard.Cli;
 /// </summary>
 internal static class ImportVerb
 {
-    public const string Usage = "import <file|folder> [...] [--format auto|combined|ndjson|invenio-events|invenio-aggregates] [--batch N]";
+    public const string Usage = "import <file|folder> [...] [--format auto|combined|ndjson|invenio-events|invenio-aggregates|csv] [--mapping name] [--batch N]";
 
     private const int MaxBatch = 50_000;
 
@@ -38,6 +39,17 @@ internal static class ImportVerb
         {
             // Program reports it as every other configuration error: one line naming the setting.
             throw new OptionsValidationException(ImportOptions.SectionName, typeof(ImportOptions), problems);
+        }
+
+        var mappingName = invocation.Option("--mapping");
+        CsvMapping? mapping = null;
+        if (format == ImportFormat.Csv && (mappingName is null || !options.Csv.TryGetValue(mappingName, out mapping)))
+        {
+            Console.Error.WriteLine(mappingName is null
+                ? "--format csv needs --mapping <name>, a mapping of Stats:Import:Csv."
+                : $"No mapping '{mappingName}' in Stats:Import:Csv ({(options.Csv.Count == 0 ? "none is configured" : "known: " + string.Join(", ", options.Csv.Keys))}).");
+            Console.Error.WriteLine("Usage: " + Usage);
+            return 2;
         }
 
         var services = app.Services;
@@ -60,6 +72,8 @@ internal static class ImportVerb
             Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"Resuming import run {run.Id}: {run.Files.Count(f => f.Finished)} of {run.Files.Count} files done, {run.Files.Sum(f => f.Done?.LinesDone ?? 0):N0} lines committed."));
         }
+        var aggregates = new AggregateImporter(services.GetRequiredService<IDbContextFactory<StatsDbContext>>(), clock);
+        var csv = new CsvImport(importer, aggregates);
 
         var display = new ProgressDisplay(Console.Out, !Console.IsOutputRedirected, clock, files.Sum(SizeOf));
         var reports = new List<FileImportReport>();
@@ -78,7 +92,18 @@ internal static class ImportVerb
 
                 display.StartFile(files[i], i + 1, files.Count);
                 var checkpoints = new FileCheckpoints(state.Done, (checkpoint, done, token) => runs.SaveAsync(state.Id, checkpoint, done, token));
-                var report = await importer.ImportFileAsync(files[i], format, batch, display.Report, checkpoints, cancellationToken);
+                var report = format switch
+                {
+                    ImportFormat.InvenioAggregates => await aggregates.ImportInvenioFileAsync(files[i], display.Report, cancellationToken),
+                    ImportFormat.Csv => await csv.ImportFileAsync(files[i], mappingName!, mapping!, batch, display.Report, cancellationToken),
+                    _ => await importer.ImportFileAsync(files[i], format, batch, display.Report, checkpoints, cancellationToken),
+                };
+                if (format == ImportFormat.Auto && report.Failure == EventImporter.AggregatesNotSupported)
+                {
+                    // Recognised from its first line as invenio's daily aggregates: nothing was imported yet, the aggregate
+                    // importer takes the file (its rows are upserts, so an interrupted run is resumed by running it again).
+                    report = await aggregates.ImportInvenioFileAsync(files[i], display.Report, cancellationToken);
+                }
                 display.EndFile(report, SizeOf(files[i]));
                 if (report.Failure is not null)
                 {
@@ -280,7 +305,7 @@ internal static class ImportVerb
 
             var outcome = report.Failure is not null ? $", stopped: {report.Failure}" : "";
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{report.File}: {report.Lines:N0} lines, {report.Imported:N0} events imported, {report.Duplicates:N0} duplicates, " +
+                $"{report.File}: {report.Lines:N0} lines, {report.Imported:N0} {(report.Format is ImportFormat.InvenioAggregates or ImportFormat.Csv ? "rows" : "events")} imported, {report.Duplicates:N0} duplicates, " +
                 $"{report.SkippedTotal:N0} skipped, {report.BadLines:N0} bad{(report.Held > 0 ? $", {report.Held:N0} held" : "")} ({ImportFormats.NameOf(report.Format)}, {report.Elapsed.TotalSeconds:N1} s){outcome}"));
         }
 

@@ -113,7 +113,9 @@ public sealed class ImportVerbTests
 
     [Theory]
     [InlineData("import needs at least one file.", "import")]
-    [InlineData("Option '--format' is auto, combined, ndjson, invenio-events or invenio-aggregates, not 'w3c'.", "import", "access.log", "--format", "w3c")]
+    [InlineData("Option '--format' is auto, combined, ndjson, invenio-events, invenio-aggregates or csv, not 'w3c'.", "import", "access.log", "--format", "w3c")]
+    [InlineData("--format csv needs --mapping <name>, a mapping of Stats:Import:Csv.", "import", "table.csv", "--format", "csv")]
+    [InlineData("No mapping 'old' in Stats:Import:Csv (none is configured).", "import", "table.csv", "--format", "csv", "--mapping", "old")]
     [InlineData("Option '--batch' needs a whole number from 1 to 50,000, not '0'.", "import", "access.log", "--batch", "0")]
     [InlineData("Option '--batch' of 'import' needs a value.", "import", "access.log", "--batch")]
     public async Task UsageErrorsExitTwoWithTheReason(string reason, params string[] args)
@@ -148,7 +150,7 @@ public sealed class ImportVerbTests
     {
         var result = await DashboardProcess.RunAsync(new Dictionary<string, string>(), "--help");
 
-        Assert.Contains("import <file|folder> [...] [--format auto|combined|ndjson|invenio-events|invenio-aggregates] [--batch N]", result.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("import <file|folder> [...] [--format auto|combined|ndjson|invenio-events|invenio-aggregates|csv] [--mapping name] [--batch N]", result.StandardOutput, StringComparison.Ordinal);
     }
 
     /// <summary>The number on a summary row (<c>  Events imported       1,234</c>).</summary>

@@ -30,6 +30,9 @@ public sealed class FakeUsageStats : IUsageStats
 
     public Dictionary<string, RecordInfo> Records { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>The imported history each target (subject and id) reports.</summary>
+    public Dictionary<(StatSubject Subject, string? Id), ImportedHistory> Imported { get; } = [];
+
     /// <summary>When set, every call throws it.</summary>
     public Exception? Failure { get; set; }
 
@@ -133,6 +136,12 @@ public sealed class FakeUsageStats : IUsageStats
     {
         await CallAsync(new UsageCall("record-info", StatScope.Record, recid, Period.All), cancellationToken);
         return Records.GetValueOrDefault(recid);
+    }
+
+    public async Task<ImportedHistory?> ImportedHistoryAsync(StatTarget target, Period period, CancellationToken cancellationToken = default)
+    {
+        await CallAsync(new UsageCall("imported-history", ScopeOf(target.Subject), target.Id, period), cancellationToken);
+        return Imported.GetValueOrDefault((target.Subject, target.Id));
     }
 
     public async Task<AccessMethodTotals> AccessMethodTotalsAsync(StatTarget target, Period period, CancellationToken cancellationToken = default)

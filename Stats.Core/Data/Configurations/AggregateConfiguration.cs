@@ -114,3 +114,18 @@ internal sealed class ExportBookmarkConfiguration : IEntityTypeConfiguration<Exp
         builder.Property(b => b.LastError).HasMaxLength(2000);
     }
 }
+
+internal sealed class ImportedDailyAggregateConfiguration : IEntityTypeConfiguration<ImportedDailyAggregate>
+{
+    public void Configure(EntityTypeBuilder<ImportedDailyAggregate> builder)
+    {
+        builder.ToTable("ImportedDailyAggregates");
+        builder.HasKey(a => new { a.Kind, a.Day, a.UniqueId });
+        builder.Property(a => a.Kind).HasConversion<byte>();
+        builder.Property(a => a.UniqueId).HasMaxLength(256);
+        builder.Property(a => a.Source).HasMaxLength(64);
+        // The aggregator re-derives whole days; the record panel asks where a record's history came from.
+        builder.HasIndex(a => a.Day);
+        builder.HasIndex(a => new { a.RecordId, a.Day });
+    }
+}

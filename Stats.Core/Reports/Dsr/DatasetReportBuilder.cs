@@ -62,7 +62,8 @@ internal sealed record DatasetRow(int RecordId, string Recid, string? Title, Dat
 /// its country counts when its countries are hidden.</item>
 /// </list>
 /// </summary>
-public sealed class DatasetReportBuilder(IDbContextFactory<StatsDbContext> contexts, TimeProvider clock, IOptions<DsrOptions> options, AccessPolicy policy)
+public sealed class DatasetReportBuilder(
+    IDbContextFactory<StatsDbContext> contexts, TimeProvider clock, IOptions<DsrOptions> options, IOptions<SushiOptions> counterOptions, AccessPolicy policy)
 {
     public const string ReportName = "dataset report";
     public const string ReportId = "dsr";
@@ -101,7 +102,9 @@ public sealed class DatasetReportBuilder(IDbContextFactory<StatsDbContext> conte
             throw DsrReportException.NotReady($"{dirty.Count} day(s) from {DsrDates.Day(dirty[0])} are waiting for aggregation.");
         }
 
-        var used = await DatasetsUsedBetween(context, begin, end).ToListAsync(cancellationToken);
+        var withImports = counterOptions.Value.IncludeImportedUsage;
+        var importedMonths = new List<string>();
+        var used = await DatasetsUsedBetween(context, begin, end, withImports).ToListAsync(cancellationToken);
         var hidden = await HiddenAsync(reader, StatFamily.Usage, used, cancellationToken);
         var datasets = used.Where(d => !hidden.Contains(d.Recid)).ToList();
         var countriesHidden = await HiddenAsync(reader, StatFamily.Countries, datasets, cancellationToken);
@@ -109,7 +112,13 @@ public sealed class DatasetReportBuilder(IDbContextFactory<StatsDbContext> conte
         for (var month = begin; month <= end; month = month.AddMonths(1))
         {
             var monthEnd = new DateOnly(month.Year, month.Month, DateTime.DaysInMonth(month.Year, month.Month));
-            var usage = await UsagePerDataset(context, month, monthEnd).ToListAsync(cancellationToken);
+            var usage = await UsagePerDataset(context, month, monthEnd, withImports).ToListAsync(cancellationToken);
+            if (usage.Any(u => u.AccessMethod == AccessMethod.Imported))
+            {
+                importedMonths.Add($"{month:yyyy-MM}");
+                usage = WithImportsAsRegular(usage);
+            }
+
             var countries = usage.Count == 0 ? [] : await CountriesPerDataset(context, month, monthEnd).ToListAsync(cancellationToken);
             months.Add((month, monthEnd, usage.ToLookup(u => u.RecordId), countries.ToLookup(c => c.RecordId)));
         }
@@ -135,9 +144,18 @@ public sealed class DatasetReportBuilder(IDbContextFactory<StatsDbContext> conte
         }
 
         var period = DsrPeriod.Of(begin, end);
-        IReadOnlyList<DsrExceptionInfo> exceptions = report.Count == 0
-            ? [new DsrExceptionInfo(3030, "warning", "No Usage Available for Requested Dates", $"No dataset was used from {period.BeginDate} to {period.EndDate}.")]
-            : [];
+        var exceptions = new List<DsrExceptionInfo>();
+        if (report.Count == 0)
+        {
+            exceptions.Add(new DsrExceptionInfo(3030, "warning", "No Usage Available for Requested Dates", $"No dataset was used from {period.BeginDate} to {period.EndDate}."));
+        }
+
+        if (importedMonths.Count > 0)
+        {
+            exceptions.Add(new DsrExceptionInfo(0, "info", "Info or Debug",
+                $"Usage of {string.Join(", ", importedMonths)} includes daily aggregates imported from another system (counted by its rules, not COUNTER's), reported as regular."));
+        }
+
         return new DatasetReport(
             ReportName, ReportId, Release, now.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture),
             settings.CreatedBy, period, [new DsrNameValue("begin-date", period.BeginDate), new DsrNameValue("end-date", period.EndDate)], [],
@@ -230,16 +248,25 @@ public sealed class DatasetReportBuilder(IDbContextFactory<StatsDbContext> conte
     internal static IQueryable<DateOnly> DirtyDaysBetween(StatsDbContext context, DateOnly from, DateOnly to) =>
         context.DirtyDays.Where(d => d.Day >= from && d.Day <= to).Select(d => d.Day).OrderBy(d => d);
 
-    /// <summary>The records with usage in the range.</summary>
-    internal static IQueryable<DatasetRow> DatasetsUsedBetween(StatsDbContext context, DateOnly from, DateOnly to) =>
+    /// <summary>Imported rows added to the regular ones of their record: the report has no other access method for them.</summary>
+    private static List<DatasetUsageRow> WithImportsAsRegular(List<DatasetUsageRow> usage) =>
+        [.. usage
+            .GroupBy(u => (u.RecordId, Method: u.AccessMethod == AccessMethod.Imported ? AccessMethod.Regular : u.AccessMethod))
+            .Select(g => new DatasetUsageRow(
+                g.Key.RecordId, g.Key.Method, g.Sum(u => u.Investigations), g.Sum(u => u.UniqueInvestigations), g.Sum(u => u.Requests),
+                g.Sum(u => u.UniqueRequests), g.Sum(u => u.Volume)))];
+
+    /// <summary>The records with usage in the range (imported usage only when the report includes it).</summary>
+    internal static IQueryable<DatasetRow> DatasetsUsedBetween(StatsDbContext context, DateOnly from, DateOnly to, bool includeImported = false) =>
         context.Records
-            .Where(r => context.UsageDailyStats.Any(s => s.Scope == StatScope.Record && s.ScopeId == r.Id && s.Day >= from && s.Day <= to))
+            .Where(r => context.UsageDailyStats.Any(s => s.Scope == StatScope.Record && s.ScopeId == r.Id && s.Day >= from && s.Day <= to
+                && (includeImported || s.AccessMethod != AccessMethod.Imported)))
             .Select(r => new DatasetRow(r.Id, r.ExternalId, r.Title, r.PublishedAt));
 
     /// <summary>Sums per record and access method over the range.</summary>
-    internal static IQueryable<DatasetUsageRow> UsagePerDataset(StatsDbContext context, DateOnly from, DateOnly to) =>
+    internal static IQueryable<DatasetUsageRow> UsagePerDataset(StatsDbContext context, DateOnly from, DateOnly to, bool includeImported = false) =>
         context.UsageDailyStats
-            .Where(s => s.Scope == StatScope.Record && s.Day >= from && s.Day <= to)
+            .Where(s => s.Scope == StatScope.Record && s.Day >= from && s.Day <= to && (includeImported || s.AccessMethod != AccessMethod.Imported))
             .GroupBy(s => new { s.ScopeId, s.AccessMethod })
             .Select(g => new DatasetUsageRow(
                 g.Key.ScopeId, g.Key.AccessMethod, g.Sum(s => (long)s.Investigations), g.Sum(s => (long)s.UniqueInvestigations),

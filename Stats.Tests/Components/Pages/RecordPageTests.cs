@@ -43,6 +43,27 @@ public sealed class RecordPageTests : DashboardTestContext
     }
 
     [Fact]
+    public void ARecordWhoseNumbersArePartlyImportedSaysFromWhenToWhenAndFromWhere()
+    {
+        Usage.Imported[(StatSubject.Record, "v2")] = new ImportedHistory(new DateOnly(2019, 3, 1), new DateOnly(2023, 12, 31), ["invenio"]);
+
+        var cut = Render<RecordPage>(p => p.Add(c => c.Recid, "v2"));
+
+        var note = cut.WaitForElement(".stats-imported-note").TextContent;
+        Assert.Contains("from 2019-03-01 to 2023-12-31", note, StringComparison.Ordinal);
+        Assert.Contains("imported from invenio", note, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ARecordWithoutImportedNumbersHasNoNote()
+    {
+        var cut = Render<RecordPage>(p => p.Add(c => c.Recid, "v2"));
+
+        cut.WaitForAssertion(() => Assert.Equal("9", Headline(cut, "views")));
+        Assert.Empty(cut.FindAll(".stats-imported-note"));
+    }
+
+    [Fact]
     public void AllVersionsSwitchNavigatesAndReadsTheConcept()
     {
         var cut = Render<RecordPage>(p => p.Add(c => c.Recid, "v2"));

@@ -88,6 +88,9 @@ public sealed class RecordingUsageStats : RecordingStats, IUsageStats
     public Task<RecordInfo?> RecordInfoAsync(string recid, CancellationToken cancellationToken = default) =>
         Answer<RecordInfo?>("record-info", default, null);
 
+    public Task<ImportedHistory?> ImportedHistoryAsync(StatTarget target, Period period, CancellationToken cancellationToken = default) =>
+        Answer<ImportedHistory?>($"imported-history:{target.Subject}:{target.Id}", period, null);
+
     public Task<AccessMethodTotals> AccessMethodTotalsAsync(StatTarget target, Period period, CancellationToken cancellationToken = default) =>
         Answer($"access-methods:{target.Subject}:{target.Id}", period, new AccessMethodTotals(period.End == CurrentEnd ? Totals : PreviousTotals, UsageCounts.Zero));
 

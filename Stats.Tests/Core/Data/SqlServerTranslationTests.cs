@@ -7,6 +7,7 @@ using Stats.Core.Aggregation;
 using Stats.Core.Catalog;
 using Stats.Core.Data;
 using Stats.Core.Events;
+using Stats.Core.Import.Aggregates;
 using Stats.Core.Ingestion;
 using Stats.Core.Queries;
 using Stats.Core.Reports;
@@ -81,6 +82,9 @@ public sealed class SqlServerTranslationTests : IDisposable
         ["CatalogSnapshot.AllLabelsOfKind"] = c => CatalogSnapshot.AllLabelsOfKind(c, LabelKind.Status),
         ["DailyAggregator.DayStates"] = c => DailyAggregator.DayStates(c, [new DateOnly(2024, 6, 15)]),
         ["DailyAggregator.SipOutcomesAmong"] = c => DailyAggregator.SipOutcomesAmong(c, [3, 4]),
+        ["ImportedUsage.DocumentsOf"] = c => ImportedUsage.DocumentsOf(c, [new DateOnly(2024, 6, 15)]),
+        ["ImportedUsage.RecordDaysCounted"] = c => ImportedUsage.RecordDaysCounted(c, [new DateOnly(2024, 6, 15)]),
+        ["ImportedAggregateWriter.StoredAmong"] = c => ImportedAggregateWriter.StoredAmong(c, [new DateOnly(2024, 6, 15)], ["ui_1", "b-1_f1"]),
         ["AggregationRunner.DirtyMarks"] = AggregationRunner.DirtyMarks,
         ["AggregationRunner.Lease"] = AggregationRunner.Lease,
         ["AggregateChangeWatcher.LatestRunOfOthers"] = c => AggregateChangeWatcher.LatestRunOfOthers(c, "host/1/abcd"),
@@ -110,6 +114,8 @@ public sealed class SqlServerTranslationTests : IDisposable
         ["UsageStats.TopRecords"] = c => UsageStats.TopRecords(c, UsageStats.InCommunity(c.Records.Where(r => r.DeletedAt == null), 3), UsageMetric.UniqueDownloads, s_from, s_to, AccessMethod.Regular, 10),
         ["UsageStats.UsageOfRecords"] = c => UsageStats.UsageOfRecords(c, ["abcd-1234", "efgh-5678"], s_from, s_to),
         ["UsageStats.UsagePerAccessMethod"] = c => UsageStats.UsagePerAccessMethod(c, StatScope.Concept, 7, s_from, s_to),
+        ["UsageStats.ImportedDays"] = c => UsageStats.ImportedDays(c, StatScope.Record, 7, s_from, s_to),
+        ["UsageStats.ImportSources"] = c => UsageStats.ImportSources(c, c.Records.Where(r => r.ParentExternalId == "c1"), s_from, s_to),
         ["UsageStats.RecordsAmong"] = c => UsageStats.RecordsAmong(c, ["abcd-1234", "efgh-5678"]),
         ["UsageStats.CommunitiesAmong"] = c => UsageStats.CommunitiesAmong(c, ["hep", "climate"]),
         ["UsageStats.OwnersAmong"] = c => UsageStats.OwnersAmong(c, ["alice", "bob"]),
@@ -119,6 +125,8 @@ public sealed class SqlServerTranslationTests : IDisposable
         ["CounterReportService.FirstUsageDay"] = CounterReportService.FirstUsageDay,
         ["CounterReportService.ResourceTypes"] = CounterReportService.ResourceTypes,
         ["CounterReportService.UsageByRecord"] = c => CounterReportService.UsageByRecord(c, UsageStats.InCommunity(c.Records, 3), s_from, s_to, AccessMethod.Regular),
+        ["CounterReportService.ImportedMonths"] = c => CounterReportService.ImportedMonths(c, c.Records, s_from, s_to),
+        ["CounterReportService.UsageByRecord(imports)"] = c => CounterReportService.UsageByRecord(c, c.Records, s_from, s_to, AccessMethod.Regular, includeImported: true),
         ["CounterReportService.UsageByResourceType"] = c => CounterReportService.UsageByResourceType(c, c.Records.Where(r => r.ExternalId == "abcd-1234"), s_from, s_to, null),
         ["CounterReportService.ItemDetails"] = c => CounterReportService.ItemDetails(c, [7, 8]),
         ["DatasetReportBuilder.DirtyDaysBetween"] = c => DatasetReportBuilder.DirtyDaysBetween(c, s_from, s_to),

@@ -6,6 +6,7 @@ using Stats.Core.Access;
 using Stats.Core.Data;
 using Stats.Core.Demo;
 using Stats.Core.Ingestion;
+using Stats.Core.Reports;
 using Stats.Core.Reports.Dsr;
 using Stats.Core.Retention;
 using Stats.Tests.Builders;
@@ -24,7 +25,8 @@ public sealed class DatasetReportBuilderTests
     private static CancellationToken Cancellation => TestContext.Current.CancellationToken;
 
     private static DatasetReportBuilder Builder(IngestionHarness ingestion, DsrOptions? options = null, AccessRuleStore? rules = null) =>
-        new(ingestion.Store.Contexts, ingestion.Clock, Options.Create(options ?? new DsrOptions()), new AccessPolicy(ingestion.Store.Contexts, rules));
+        new(ingestion.Store.Contexts, ingestion.Clock, Options.Create(options ?? new DsrOptions()), Options.Create(new SushiOptions()),
+            new AccessPolicy(ingestion.Store.Contexts, rules));
 
     /// <summary>The instances of one dataset in one month, as "metric access-method" → instance.</summary>
     private static Dictionary<string, DsrInstance> InstancesOf(DatasetReport report, string recid)

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.AspNetCore.Components;
 using Stats.Core.Access;
 using Stats.Core.Queries;
@@ -53,6 +54,7 @@ public sealed partial class RecordPage
     private IReadOnlyList<AccessRow> _access = [];
     private IReadOnlyList<FileDownloadBucket> _files = [];
     private IReadOnlyList<CountryBucket> _countries = [];
+    private ImportedHistory? _imported;
 
     [Inject]
     private IUsageStats Usage { get; set; } = default!;
@@ -106,6 +108,7 @@ public sealed partial class RecordPage
         var histogram = Usage.HistogramAsync(target, period, Period.Interval, c => c, cancellationToken);
         var access = Usage.AccessMethodTotalsAsync(target, period, cancellationToken);
         var files = Usage.FileDownloadsAsync(Recid, period, null, cancellationToken);
+        var imported = Usage.ImportedHistoryAsync(target, period, cancellationToken);
 
         _current = await current;
         _previous = previous is null ? null : await previous;
@@ -113,7 +116,13 @@ public sealed partial class RecordPage
         var (regular, machine) = await access;
         _access = [new AccessRow("Regular", regular), new AccessRow("Machine", machine)];
         _files = (await files).Buckets;
+        _imported = await imported;
     }
+
+    /// <summary>Imported history is not COUNTER's: the panel says which days and where from (docs/decisions/ADR-013-imported-daily-aggregates.md).</summary>
+    private string ImportedNote => _imported is not { } imported ? "" : string.Create(CultureInfo.InvariantCulture,
+        $"Partly imported: the numbers from {imported.From:yyyy-MM-dd} to {imported.To:yyyy-MM-dd} include daily aggregates imported from " +
+        $"{(imported.Sources.Count > 0 ? string.Join(", ", imported.Sources) : "another system")}, counted by its rules, not COUNTER's.");
 
     private async Task LoadCountriesAsync(CancellationToken cancellationToken) =>
         _countries = (await Usage.CountriesAsync(RecordTarget, Range.ToPeriod(), cancellationToken)).Buckets;
