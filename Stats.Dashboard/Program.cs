@@ -8,6 +8,7 @@ using Stats.Dashboard.Api;
 using Stats.Dashboard.Auth;
 using Stats.Dashboard.Cli;
 using Stats.Dashboard.Components;
+using Stats.Dashboard.Embeds;
 
 // `dotnet run --project Stats.Dashboard -- <verb>` runs a command-line verb instead of the web server.
 var invocation = CommandLine.Parse(args);
@@ -43,6 +44,7 @@ try
     builder.AddOpenAireExport();
     builder.AddDemoData();
     builder.AddStatsAuthentication();
+    builder.AddStatsEmbeds();
     builder.Services.AddRazorComponents().AddInteractiveServerComponents();
     builder.Services.AddMudServices();
     builder.Services.AddOpenApi();
@@ -90,6 +92,7 @@ try
     app.MapStatsApi();
     app.MapSushiApi();
     app.MapDsrApi();
+    app.MapEmbedsApi();
     app.MapAccountEndpoints();
     app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 
