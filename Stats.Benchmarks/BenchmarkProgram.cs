@@ -20,17 +20,18 @@ internal static class BenchmarkProgram
     private const long QuickAggregationEvents = 100_000;
 
     private const string Usage = """
-        usage: dotnet run -c Release --project Stats.Benchmarks -- [--suite ingestion|aggregation]
+        usage: dotnet run -c Release --project Stats.Benchmarks -- [--suite ingestion|aggregation|embeds]
                  [--provider Sqlite|PostgreSql] [--connection CONNECTION-STRING] [--events N] [--quick]
           --suite S        ingestion (default): ingestion throughput and memory;
-                           aggregation: aggregation throughput and /api/stats latency on two stores of two years
+                           aggregation: aggregation throughput and /api/stats latency on two stores of two years;
+                           embeds: embed, badge and 304 answers/s and latency with 32 clients (2,000 records, a year each)
           --provider P     Sqlite (default): files in a temp folder; PostgreSql: databases on the --connection server
           --connection C   PostgreSql: a server the run may create databases on (e.g. Host=127.0.0.1;Username=postgres;
                            Password=...); each store is a new database, dropped at the end
           --events N       ingestion: events ingested in process (default 5,000,000; the HTTP runs scale with it);
                            aggregation: events of the larger store (default 10,000,000; the smaller has a tenth)
           --quick          a smoke run that checks the suite works, not its figures (ingestion: 20,000 events;
-                           aggregation: stores of 10,000 and 100,000 events)
+                           aggregation: stores of 10,000 and 100,000 events; embeds: 200 records, 2 s per scenario)
         """;
 
     private static readonly JsonSerializerOptions s_json = new()
@@ -61,9 +62,12 @@ internal static class BenchmarkProgram
                 Progress.Log($"warning: built as {machine.BuildConfiguration}; the figures mean something only in Release (-c Release)");
             }
 
-            object result = options.Suite == Options.Aggregation
-                ? await RunAggregationAsync(stores, machine, options)
-                : await RunIngestionAsync(stores, machine, options);
+            object result = options.Suite switch
+            {
+                Options.Aggregation => await RunAggregationAsync(stores, machine, options),
+                Options.Embeds => await EmbedsBenchmark.RunAsync(stores, machine, options.Quick),
+                _ => await RunIngestionAsync(stores, machine, options),
+            };
             report.WriteLine(JsonSerializer.Serialize(result, s_json));
             return 0;
         }
@@ -148,6 +152,7 @@ internal static class BenchmarkProgram
     {
         public const string Ingestion = "ingestion";
         public const string Aggregation = "aggregation";
+        public const string Embeds = "embeds";
 
         public static bool TryParse(string[] args, out Options options, out string? error)
         {
@@ -160,7 +165,7 @@ internal static class BenchmarkProgram
                     case "--quick":
                         options = options with { Quick = true };
                         continue;
-                    case "--suite" when value is Ingestion or Aggregation:
+                    case "--suite" when value is Ingestion or Aggregation or Embeds:
                         options = options with { Suite = value };
                         break;
                     case "--provider" when Enum.TryParse<DatabaseProvider>(value, ignoreCase: true, out var provider) &&

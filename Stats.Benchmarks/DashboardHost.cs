@@ -12,7 +12,7 @@ namespace Stats.Benchmarks;
 /// The real dashboard (its <c>Program</c>, every registration and middleware) on Kestrel over loopback, in the
 /// Production environment, on a fresh store. Logs go to standard error, warnings and worse only.
 /// </summary>
-internal sealed class DashboardHost(BenchmarkStore store) : WebApplicationFactory<Program>
+internal sealed class DashboardHost(BenchmarkStore store, Dictionary<string, string?>? extraSettings = null) : WebApplicationFactory<Program>
 {
     /// <summary>
     /// Production does not start without an OpenID Connect provider. Nobody signs in during a benchmark (machines use API
@@ -42,6 +42,11 @@ internal sealed class DashboardHost(BenchmarkStore store) : WebApplicationFactor
             settings["Stats:Auth:Oidc:ClientId"] = "stats-benchmark";
             settings["Stats:Auth:Oidc:RequireHttpsMetadata"] = "false";
             settings["Logging:LogLevel:Default"] = "Warning";
+            foreach (var (key, value) in extraSettings ?? [])
+            {
+                settings[key] = value;
+            }
+
             configuration.AddInMemoryCollection(settings);
         });
         builder.ConfigureLogging(logging => logging

@@ -1,5 +1,4 @@
 using Microsoft.EntityFrameworkCore;
-using Stats.Core.Catalog;
 using Stats.Core.Data;
 
 namespace Stats.Core.Queries;
@@ -38,19 +37,25 @@ public sealed class EmbedStats(IDbContextFactory<StatsDbContext> contexts) : IEm
             [.. rows.Where(r => r.Scope == StatScope.Concept && own == StatScope.Record).OrderBy(r => r.Day).Select(r => new DailyUsage(r.Day, r.Counts))]);
     }
 
-    /// <summary>The rows of the target's scope (and, for a record, of its concept) in the period, summed per scope and day.</summary>
+    /// <summary>
+    /// The rows of the target's scope (and, for a record, of its concept) in the period, summed per scope and day. The rows
+    /// are joined to the catalog row the external id names, so that the database seeks the key of that one scope (a
+    /// condition on a subquery's value would be run by EF as a query of its own first).
+    /// </summary>
     internal static IQueryable<ScopedDailyUsage> UsagePerScopeAndDay(StatsDbContext context, StatSubject subject, string id, DateOnly from, DateOnly to)
     {
-        var rows = context.UsageDailyStats.Where(s => s.Day >= from && s.Day <= to);
-        rows = subject switch
+        var window = context.UsageDailyStats.Where(s => s.Day >= from && s.Day <= to);
+        var rows = subject switch
         {
-            StatSubject.Record => rows.Where(s =>
-                (s.Scope == StatScope.Record && s.ScopeId == CatalogKeys.RecordIdOf(context, id).FirstOrDefault())
-                || (s.Scope == StatScope.Concept && s.ScopeId == context.Labels
-                    .Where(l => l.Kind == LabelKind.Concept && l.Value == context.Records.Where(r => r.ExternalId == id).Select(r => r.ParentExternalId).FirstOrDefault())
-                    .Select(l => l.Id).FirstOrDefault())),
-            StatSubject.Community => rows.Where(s => s.Scope == StatScope.Community && s.ScopeId == CatalogKeys.CommunityIdOf(context, id).FirstOrDefault()),
-            StatSubject.Owner => rows.Where(s => s.Scope == StatScope.Owner && s.ScopeId == CatalogKeys.LabelIdOf(context, LabelKind.Owner, id).FirstOrDefault()),
+            StatSubject.Record => context.Records.Where(r => r.ExternalId == id)
+                .Join(window.Where(s => s.Scope == StatScope.Record), r => r.Id, s => s.ScopeId, (r, s) => s)
+                .Concat(context.Records.Where(r => r.ExternalId == id)
+                    .Join(context.Labels.Where(l => l.Kind == LabelKind.Concept), r => r.ParentExternalId, l => (string?)l.Value, (r, l) => l.Id)
+                    .Join(window.Where(s => s.Scope == StatScope.Concept), conceptId => conceptId, s => s.ScopeId, (conceptId, s) => s)),
+            StatSubject.Community => context.Communities.Where(c => c.ExternalId == id)
+                .Join(window.Where(s => s.Scope == StatScope.Community), c => c.Id, s => s.ScopeId, (c, s) => s),
+            StatSubject.Owner => context.Labels.Where(l => l.Kind == LabelKind.Owner && l.Value == id)
+                .Join(window.Where(s => s.Scope == StatScope.Owner), l => l.Id, s => s.ScopeId, (l, s) => s),
             _ => throw new ArgumentOutOfRangeException(nameof(subject), subject, "Embeds show records, communities and owners."),
         };
         return rows

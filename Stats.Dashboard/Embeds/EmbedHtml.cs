@@ -33,7 +33,8 @@ public static class EmbedHtml
         html.Append("<!DOCTYPE html><html lang=\"").Append(query.Culture.TwoLetterISOLanguageName).Append("\"><head><meta charset=\"utf-8\">")
             .Append("<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\"><meta name=\"color-scheme\" content=\"")
             .Append(query.Theme switch { EmbedTheme.Dark => "dark", EmbedTheme.Auto => "light dark", _ => "light" }).Append("\">")
-            .Append("<meta name=\"robots\" content=\"noindex\"><title>").Append(Encode(labels.Title(data.Subject))).Append("</title>")
+            // No icon of its own: an empty one keeps the browser from asking for /favicon.ico, a 404 in the host page's console.
+            .Append("<meta name=\"robots\" content=\"noindex\"><link rel=\"icon\" href=\"data:,\"><title>").Append(Encode(labels.Title(data.Subject))).Append("</title>")
             .Append("<style>").Append(Style).Append("</style></head>")
             .Append("<body class=\"").Append(EmbedQuery.NameOf(query.Theme)).Append("\"><main>")
             .Append("<h1>").Append(Encode(labels.Title(data.Subject))).Append("</h1>");
@@ -75,7 +76,7 @@ public static class EmbedHtml
     public static string Unavailable(EmbedSubject subject, EmbedQuery query)
     {
         var labels = new EmbedLabels(query.Culture);
-        return $"<!DOCTYPE html><html lang=\"{query.Culture.TwoLetterISOLanguageName}\"><head><meta charset=\"utf-8\"><title>{Encode(labels.Title(subject))}</title>" +
+        return $"<!DOCTYPE html><html lang=\"{query.Culture.TwoLetterISOLanguageName}\"><head><meta charset=\"utf-8\"><link rel=\"icon\" href=\"data:,\"><title>{Encode(labels.Title(subject))}</title>" +
             $"<style>{Style}</style></head><body class=\"{EmbedQuery.NameOf(query.Theme)}\"><main><h1>{Encode(labels.Title(subject))}</h1>" +
             $"<p class=\"not-public\">{Encode(labels.Unavailable)}</p></main></body></html>";
     }

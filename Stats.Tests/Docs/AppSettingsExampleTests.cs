@@ -38,6 +38,7 @@ public sealed class AppSettingsExampleTests
         { typeof(ClaimMappingOptions), ClaimMappingOptions.SectionName },
         { typeof(Stats.Core.Access.AccessOptions), Stats.Core.Access.AccessOptions.SectionName },
         { typeof(Stats.Core.Queries.QueryLimits), Stats.Core.Queries.QueryLimits.SectionName },
+        { typeof(Stats.Dashboard.Embeds.EmbedOptions), Stats.Dashboard.Embeds.EmbedOptions.SectionName },
     };
 
     [Theory]

@@ -108,6 +108,7 @@ public sealed class SqlServerTranslationTests : IDisposable
         ["UsageStats.OwnersAmong"] = c => UsageStats.OwnersAmong(c, ["alice", "bob"]),
         ["UsageStats.UsageOfKeys"] = c => UsageStats.UsageOfKeys(c, StatScope.Owner, UsageStats.OwnersAmong(c, ["alice", "bob"]), s_from, s_to),
         ["EmbedStats.UsagePerScopeAndDay(record)"] = c => EmbedStats.UsagePerScopeAndDay(c, StatSubject.Record, "abcd-1234", s_from, s_to),
+        ["EmbedStats.UsagePerScopeAndDay(community)"] = c => EmbedStats.UsagePerScopeAndDay(c, StatSubject.Community, "hep", s_from, s_to),
         ["EmbedStats.UsagePerScopeAndDay(owner)"] = c => EmbedStats.UsagePerScopeAndDay(c, StatSubject.Owner, "alice", s_from, s_to),
         ["CounterReportService.Communities"] = CounterReportService.Communities,
         ["CounterReportService.DirtyDaysFrom"] = c => CounterReportService.DirtyDaysFrom(c, s_from),
