@@ -59,7 +59,10 @@ public sealed class FirstLoadTests(DashboardServer server, BrowserSession browse
             var sizes = await request.SizesAsync();
             var response = await request.ResponseAsync();
             var encoding = response is null ? "" : await response.HeaderValueAsync("content-encoding") ?? "";
-            loads.Add((request.Url, sizes.ResponseBodySize + sizes.ResponseHeadersSize, encoding));
+            // Chromium reports the decoded body size; the bytes on the wire are the Content-Length of the encoded body.
+            var length = response is null ? null : await response.HeaderValueAsync("content-length");
+            var body = long.TryParse(length, out var encoded) ? encoded : sizes.ResponseBodySize;
+            loads.Add((request.Url, body + sizes.ResponseHeadersSize, encoding));
         }
 
         return loads;

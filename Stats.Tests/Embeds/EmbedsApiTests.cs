@@ -273,6 +273,21 @@ public sealed class EmbedsApiTests(EmbedsDashboard dashboard) : IClassFixture<Em
     }
 
     [Fact]
+    public async Task TheScriptIsServedCompressedUnderFiveKilobytes()
+    {
+        using var client = dashboard.App.CreateClient();
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri("/embed.js", UriKind.Relative));
+        request.Headers.AcceptEncoding.ParseAdd("br, gzip");
+
+        using var response = await client.SendAsync(request, Cancellation);
+        var body = await response.Content.ReadAsByteArrayAsync(Cancellation);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.True(response.Content.Headers.ContentEncoding.Single() is "br" or "gzip");
+        Assert.InRange(body.Length, 500, 5 * 1024);
+    }
+
+    [Fact]
     public async Task AnUnknownRecordShowsZerosNotAnError()
     {
         using var response = await GetAsync("/embed/records/emb-never-seen?period=30d");
