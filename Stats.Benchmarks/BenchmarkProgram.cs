@@ -26,14 +26,15 @@ internal static class BenchmarkProgram
     private const long QuickAggregateDocuments = 20_000;
 
     private const string Usage = """
-        usage: dotnet run -c Release --project Stats.Benchmarks -- [--suite ingestion|aggregation|amqp|import|import-aggregates]
+        usage: dotnet run -c Release --project Stats.Benchmarks -- [--suite ingestion|aggregation|amqp|import|import-aggregates|embeds]
                  [--provider Sqlite|PostgreSql] [--connection CONNECTION-STRING] [--amqp URI] [--events N] [--quick]
           --suite S        ingestion (default): ingestion throughput and memory;
                            aggregation: aggregation throughput and /api/stats latency on two stores of two years;
                            amqp: draining a pre-filled queue of invenio bodies, next to HTTP batches, and publish ->
                            stored latency at 5,000 events/s (needs --amqp);
                            import: invenio raw events from a gzip elasticdump against our own gzip NDJSON, same traffic;
-                           import-aggregates: invenio-stats daily aggregate documents imported from a gzip dump
+                           import-aggregates: invenio-stats daily aggregate documents imported from a gzip dump;
+                           embeds: embed, badge and 304 answers/s and latency with 32 clients (2,000 records, a year each)
           --amqp URI       amqp: a RabbitMQ broker the run may declare an exchange and queues of its own on
           --provider P     Sqlite (default): files in a temp folder; PostgreSql: databases on the --connection server
           --connection C   PostgreSql: a server the run may create databases on (e.g. Host=127.0.0.1;Username=postgres;
@@ -45,7 +46,8 @@ internal static class BenchmarkProgram
                            import-aggregates: documents in the dump (default 2,000,000)
           --quick          a smoke run that checks the suite works, not its figures (ingestion: 20,000 events;
                            aggregation: stores of 10,000 and 100,000 events; amqp: 20,000 messages;
-                           import and import-aggregates: 20,000 documents)
+                           import and import-aggregates: 20,000 documents;
+                           embeds: 200 records, 2 s per scenario)
         """;
 
     private static readonly JsonSerializerOptions s_json = new()
@@ -85,6 +87,7 @@ internal static class BenchmarkProgram
                     stores, machine, options.Events ?? (options.Quick ? QuickEvents : DefaultImportDocuments), stores.Folder),
                 Options.ImportAggregates => await ImportAggregatesBenchmark.RunAsync(
                     await stores.CreateAsync("import-aggregates"), stores.Folder, options.Events ?? (options.Quick ? QuickAggregateDocuments : DefaultAggregateDocuments), machine),
+                Options.Embeds => await EmbedsBenchmark.RunAsync(stores, machine, options.Quick),
                 _ => await RunIngestionAsync(stores, machine, options),
             };
             report.WriteLine(JsonSerializer.Serialize(result, s_json));
@@ -174,6 +177,7 @@ internal static class BenchmarkProgram
         public const string Amqp = "amqp";
         public const string Import = "import";
         public const string ImportAggregates = "import-aggregates";
+        public const string Embeds = "embeds";
 
         public static bool TryParse(string[] args, out Options options, out string? error)
         {
@@ -186,7 +190,7 @@ internal static class BenchmarkProgram
                     case "--quick":
                         options = options with { Quick = true };
                         continue;
-                    case "--suite" when value is Ingestion or Aggregation or Amqp or Import or ImportAggregates:
+                    case "--suite" when value is Ingestion or Aggregation or Amqp or Import or ImportAggregates or Embeds:
                         options = options with { Suite = value };
                         break;
                     case "--provider" when Enum.TryParse<DatabaseProvider>(value, ignoreCase: true, out var provider) &&

@@ -15,6 +15,7 @@ public static class QueryServiceCollectionExtensions
     {
         builder.Services.AddSingleton<UsageStats>();
         builder.Services.AddSingleton<IUsageStats>(services => services.GetRequiredService<UsageStats>());
+        builder.Services.AddSingleton<IEmbedStats, EmbedStats>();
         builder.Services.AddSingleton<ActivityStats>();
         builder.Services.AddSingleton<IActivityStats>(services => services.GetRequiredService<ActivityStats>());
         builder.Services.AddSingleton<SipStoreStats>();

@@ -8,6 +8,7 @@ using Stats.Dashboard.Api;
 using Stats.Dashboard.Auth;
 using Stats.Dashboard.Cli;
 using Stats.Dashboard.Components;
+using Stats.Dashboard.Embeds;
 
 // `dotnet run --project Stats.Dashboard -- <verb>` runs a command-line verb instead of the web server.
 var invocation = CommandLine.Parse(args);
@@ -45,6 +46,7 @@ try
     builder.AddDemoData();
     builder.AddStatsAuthentication();
     builder.AddReadApiCors();
+    builder.AddStatsEmbeds();
     builder.Services.AddRazorComponents().AddInteractiveServerComponents();
     builder.Services.AddMudServices();
     builder.Services.AddOpenApi();
@@ -92,6 +94,7 @@ try
     app.MapStatsApi();
     app.MapSushiApi();
     app.MapDsrApi();
+    app.MapEmbedsApi();
     app.MapAccountEndpoints();
     app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 

@@ -75,6 +75,14 @@ public sealed class AuthorizationMatrixTests(SignedInDashboard dashboard) : ICla
         ["POST /account/dev-sign-in"] = ("/account/dev-sign-in", null, Everyone(400)),
         ["POST /account/sign-out"] = ("/account/sign-out", null, Everyone(400)),
         ["GET /account/me"] = ("/account/me", null, Everyone(200)),
+        // Embeds and badges show what an anonymous visitor may see, to everyone (a cache may hand them to anyone).
+        ["GET /embed/records/{recid}"] = ($"/embed/records/{Recid}", null, Everyone(200)),
+        ["GET /embed/records/{recid}.json"] = ($"/embed/records/{Recid}.json", null, Everyone(200)),
+        ["GET /embed/communities/{id}"] = ($"/embed/communities/{Community}", null, Everyone(200)),
+        ["GET /embed/users/{id}"] = ($"/embed/users/{Owner}", null, Everyone(200)),
+        ["GET /badge/records/{recid}/{metric}.svg"] = ($"/badge/records/{Recid}/views.svg", null, Everyone(200)),
+        ["GET /badge/communities/{id}/{metric}.svg"] = ($"/badge/communities/{Community}/downloads.svg", null, Everyone(200)),
+        ["GET /badge/users/{id}/{metric}.svg"] = ($"/badge/users/{Owner}/unique_views.svg", null, Everyone(200)),
     };
 
     /// <summary>The kinds of API key, in this order: what each named policy (StatsPolicies) lets through.</summary>
@@ -109,6 +117,13 @@ public sealed class AuthorizationMatrixTests(SignedInDashboard dashboard) : ICla
         ["POST /account/dev-sign-in"] = [400, 400, 400],
         ["POST /account/sign-out"] = [400, 400, 400],
         ["GET /account/me"] = [200, 200, 200],
+        ["GET /embed/records/{recid}"] = [200, 200, 200],
+        ["GET /embed/records/{recid}.json"] = [200, 200, 200],
+        ["GET /embed/communities/{id}"] = [200, 200, 200],
+        ["GET /embed/users/{id}"] = [200, 200, 200],
+        ["GET /badge/records/{recid}/{metric}.svg"] = [200, 200, 200],
+        ["GET /badge/communities/{id}/{metric}.svg"] = [200, 200, 200],
+        ["GET /badge/users/{id}/{metric}.svg"] = [200, 200, 200],
     };
 
     /// <summary>The framework's own endpoints (the circuit, static files): not the product's to rule.</summary>
@@ -156,9 +171,6 @@ public sealed class AuthorizationMatrixTests(SignedInDashboard dashboard) : ICla
         ["/communities/{Id}"] = ($"/communities/{Community}", [Shown.SignIn, Shown.Forbidden, Shown.Forbidden, Shown.Content, Shown.Forbidden, Shown.Content]),
         // "My statistics" needs someone signed in: it is their own user page.
         ["/me"] = ("/me", [Shown.SignIn, Shown.Content, Shown.Content, Shown.Content, Shown.Content, Shown.Content]),
-        // Embeds show what an anonymous visitor may see, to everyone.
-        ["/embed/records/{Recid}"] = ($"/embed/records/{Recid}", EveryoneSees()),
-        ["/embed/communities/{Community}"] = ($"/embed/communities/{Community}", EveryoneSees()),
         ["/account/sign-in-failed"] = ("/account/sign-in-failed", EveryoneSees()),
         ["/admin"] = ("/admin", s_adminsSee),
         ["/not-found"] = ("/not-found", EveryoneSees()),
@@ -331,8 +343,8 @@ public sealed class AuthorizationMatrixTests(SignedInDashboard dashboard) : ICla
                 : html.Contains("stats-access-forbidden", StringComparison.Ordinal) ? Shown.Forbidden
                 : Shown.Content);
 
-            // The navigation lists the restricted panels only to those who may open them (embeds have no navigation).
-            foreach (var link in path.StartsWith("/embed/", StringComparison.Ordinal) ? [] : new[] { "/circulation", "/sip-store", "/admin" })
+            // The navigation lists the restricted panels only to those who may open them.
+            foreach (var link in new[] { "/circulation", "/sip-store", "/admin" })
             {
                 Assert.True(
                     html.Contains($"href=\"{link}\"", StringComparison.Ordinal) == s_restrictedLinks[i].Contains(link),

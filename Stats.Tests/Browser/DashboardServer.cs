@@ -24,8 +24,12 @@ public sealed class DashboardServer : WebApplicationFactory<Program>, IAsyncLife
 
     public Uri BaseAddress { get; private set; } = null!;
 
+    /// <summary>Another site, which the dashboard lets frame its embeds (Stats:Auth:FrameAncestors).</summary>
+    public HostSite HostSite { get; } = new();
+
     public async ValueTask InitializeAsync()
     {
+        await HostSite.StartAsync();
         StartServer();
         var addresses = Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!;
         BaseAddress = new Uri(addresses.Addresses.First().Replace("[::]", "127.0.0.1", StringComparison.Ordinal));
@@ -41,6 +45,7 @@ public sealed class DashboardServer : WebApplicationFactory<Program>, IAsyncLife
         builder.UseSetting("Stats:Demo:SeedWhenEmpty", "true");
         builder.UseSetting("Stats:Demo:Days", "35");
         builder.UseSetting("Stats:Demo:Records", "25");
+        builder.UseSetting("Stats:Auth:FrameAncestors:0", HostSite.Origin);
         builder.ConfigureServices(services =>
         {
             services.AddSingleton(OverviewQueries);
@@ -54,6 +59,7 @@ public sealed class DashboardServer : WebApplicationFactory<Program>, IAsyncLife
     public override async ValueTask DisposeAsync()
     {
         await base.DisposeAsync();
+        await HostSite.DisposeAsync();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         Directory.Delete(_folder, recursive: true);
         GC.SuppressFinalize(this);

@@ -39,6 +39,7 @@ public sealed class AppSettingsExampleTests
         { typeof(Stats.Core.Access.AccessOptions), Stats.Core.Access.AccessOptions.SectionName },
         { typeof(Stats.Core.Queries.QueryLimits), Stats.Core.Queries.QueryLimits.SectionName },
         { typeof(Stats.Dashboard.Api.ApiOptions), Stats.Dashboard.Api.ApiOptions.SectionName },
+        { typeof(Stats.Dashboard.Embeds.EmbedOptions), Stats.Dashboard.Embeds.EmbedOptions.SectionName },
     };
 
     [Theory]

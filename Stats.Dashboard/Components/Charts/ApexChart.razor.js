@@ -1,6 +1,6 @@
-// The JavaScript half of ApexChart.razor. It imports nothing: ApexCharts is the global that App.razor loads
-// from lib/apexcharts/apexcharts.min.js. Charts are kept by the id the component gives them, because by the
-// time a component is disposed its element may already be gone from the DOM.
+// The JavaScript half of ApexChart.razor. ApexCharts (a global) is loaded on first use from lib/apexcharts, copied
+// there by wwwroot-assets, so that pages without a chart (and the embeds) do not load its 950 kB. Charts are kept by
+// the id the component gives them, because by the time a component is disposed its element may already be gone.
 //
 // ApexCharts lays a chart out from its element's size, when it draws and again whenever the element's parent
 // resizes. With no size (an element hidden, not laid out yet, or already removed by a render while its destroy is
@@ -10,10 +10,38 @@
 // with it, and a chart whose element loses its size is taken down and drawn again, with the latest options, when
 // the size comes back.
 const charts = new Map();
+let loading = null;
+
+function load(tag, attributes) {
+  return new Promise((resolve, reject) => {
+    const element = document.createElement(tag);
+    Object.assign(element, attributes);
+    element.onload = resolve;
+    element.onerror = () => reject(new Error(`Could not load ${attributes.src ?? attributes.href}.`));
+    document.head.appendChild(element);
+  });
+}
+
+function loadApexCharts() {
+  if (typeof globalThis.ApexCharts === 'function' && loading === null) {
+    loading = Promise.resolve();
+  }
+  if (loading === null) {
+    const url = path => new URL(`lib/apexcharts/${path}`, document.baseURI).href;
+    loading = Promise.all([
+      load('link', { rel: 'stylesheet', href: url('apexcharts.css') }),
+      load('script', { src: url('apexcharts.min.js') }),
+    ]).catch(error => {
+      loading = null;
+      throw error;
+    });
+  }
+  return loading;
+}
 
 function apexCharts() {
   if (typeof globalThis.ApexCharts !== 'function') {
-    throw new Error('ApexCharts is not loaded: App.razor must include lib/apexcharts/apexcharts.min.js.');
+    throw new Error('ApexCharts is not loaded yet: create() loads it before the first drawing.');
   }
   return globalThis.ApexCharts;
 }
@@ -84,6 +112,12 @@ export async function create(id, element, optionsJson) {
   const entry = {
     element, optionsJson, minHeight: element.style.minHeight, chart: null, type: null, drawn: null, queue: Promise.resolve(), destroyed: false,
   };
+  // Kept before the library loads, so that a destroy while it loads finds the entry and stops the drawing.
+  charts.set(id, entry);
+  await loadApexCharts();
+  if (entry.destroyed) {
+    return;
+  }
   entry.observer = new ResizeObserver(() => {
     if (entry.chart && !hasSize(element)) {
       // At once, not behind a running step: ApexCharts' own parent observer has just scheduled a redraw at this
@@ -94,7 +128,6 @@ export async function create(id, element, optionsJson) {
     // observer's own delivery is reported as a "ResizeObserver loop" error.
     setTimeout(() => settle(entry).catch(error => console.error('ApexCharts could not draw the chart again.', error)));
   });
-  charts.set(id, entry);
   entry.observer.observe(element);
   await settle(entry);
 }
@@ -105,6 +138,7 @@ export async function update(id, optionsJson) {
     return;
   }
   entry.optionsJson = optionsJson;
+  await loadApexCharts();
   await settle(entry);
 }
 
@@ -113,7 +147,7 @@ export function destroy(id) {
   if (entry) {
     charts.delete(id);
     entry.destroyed = true;
-    entry.observer.disconnect();
+    entry.observer?.disconnect();
     undraw(entry);
   }
 }

@@ -64,6 +64,20 @@ public sealed class RecordPageTests : DashboardTestContext
     }
 
     [Fact]
+    public void EmbedThisOffersTheRecordsFrameBadgeAndScriptWithTheDashboardsAddress()
+    {
+        var cut = Render<RecordPage>(p => p.Add(c => c.Recid, "v2"));
+
+        cut.Find(".stats-embed-this .mud-expand-panel-header").Click();
+
+        cut.WaitForAssertion(() => Assert.Equal(
+            "<iframe src=\"http://localhost/embed/records/v2\" title=\"Usage statistics\" width=\"100%\" height=\"200\" style=\"border:0\" loading=\"lazy\"></iframe>",
+            cut.Find("[data-snippet=iframe]").TextContent));
+        Assert.Contains("src=\"http://localhost/badge/records/v2/downloads.svg\"", cut.Find("[data-snippet=badge]").TextContent, StringComparison.Ordinal);
+        Assert.Equal("<div data-stats-record=\"v2\"></div>\n<script src=\"http://localhost/embed.js\" async></script>", cut.Find("[data-snippet=script]").TextContent);
+    }
+
+    [Fact]
     public void AllVersionsSwitchNavigatesAndReadsTheConcept()
     {
         var cut = Render<RecordPage>(p => p.Add(c => c.Recid, "v2"));

@@ -1,0 +1,69 @@
+using Microsoft.EntityFrameworkCore;
+using Stats.Core.Data;
+
+namespace Stats.Core.Queries;
+
+/// <summary>
+/// What an embed or a badge shows of a record, community or owner over a period: its usage per day, and for a record
+/// the usage of all its versions per day (empty when the record has no other versions: it is then its own concept).
+/// </summary>
+public sealed record EmbedUsage(IReadOnlyList<DailyUsage> Days, IReadOnlyList<DailyUsage> AllVersionsDays)
+{
+    public static EmbedUsage None { get; } = new([], []);
+}
+
+/// <summary>The usage behind the embeds and badges, read in one query per answer; swappable in tests.</summary>
+public interface IEmbedStats
+{
+    /// <inheritdoc cref="EmbedStats.UsageAsync"/>
+    Task<EmbedUsage> UsageAsync(StatTarget target, DateOnly firstDay, DateOnly lastDay, CancellationToken cancellationToken = default);
+}
+
+/// <summary>
+/// Reads an embed's numbers from <see cref="UsageDailyStat"/> in a single statement: the external id is resolved by
+/// subqueries inside it, so that a page view on a busy repository costs one round trip and never touches the raw events.
+/// </summary>
+public sealed class EmbedStats(IDbContextFactory<StatsDbContext> contexts) : IEmbedStats
+{
+    /// <summary>Usage per day of a record (with its concept's), a community or an owner between two days; an unknown id has none.</summary>
+    public async Task<EmbedUsage> UsageAsync(StatTarget target, DateOnly firstDay, DateOnly lastDay, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(target.Id);
+        await using var context = await contexts.CreateDbContextAsync(cancellationToken);
+        var rows = await UsagePerScopeAndDay(context, target.Subject, target.Id, firstDay, lastDay).ToListAsync(cancellationToken);
+        var own = target.Subject == StatSubject.Record ? StatScope.Record : UsageStats.ScopeOf(target.Subject);
+        return new EmbedUsage(
+            [.. rows.Where(r => r.Scope == own).OrderBy(r => r.Day).Select(r => new DailyUsage(r.Day, r.Counts))],
+            [.. rows.Where(r => r.Scope == StatScope.Concept && own == StatScope.Record).OrderBy(r => r.Day).Select(r => new DailyUsage(r.Day, r.Counts))]);
+    }
+
+    /// <summary>
+    /// The rows of the target's scope (and, for a record, of its concept) in the period, summed per scope and day. The rows
+    /// are joined to the catalog row the external id names, so that the database seeks the key of that one scope (a
+    /// condition on a subquery's value would be run by EF as a query of its own first).
+    /// </summary>
+    internal static IQueryable<ScopedDailyUsage> UsagePerScopeAndDay(StatsDbContext context, StatSubject subject, string id, DateOnly from, DateOnly to)
+    {
+        var window = context.UsageDailyStats.Where(s => s.Day >= from && s.Day <= to);
+        var rows = subject switch
+        {
+            StatSubject.Record => context.Records.Where(r => r.ExternalId == id)
+                .Join(window.Where(s => s.Scope == StatScope.Record), r => r.Id, s => s.ScopeId, (r, s) => s)
+                .Concat(context.Records.Where(r => r.ExternalId == id)
+                    .Join(context.Labels.Where(l => l.Kind == LabelKind.Concept), r => r.ParentExternalId, l => (string?)l.Value, (r, l) => l.Id)
+                    .Join(window.Where(s => s.Scope == StatScope.Concept), conceptId => conceptId, s => s.ScopeId, (conceptId, s) => s)),
+            StatSubject.Community => context.Communities.Where(c => c.ExternalId == id)
+                .Join(window.Where(s => s.Scope == StatScope.Community), c => c.Id, s => s.ScopeId, (c, s) => s),
+            StatSubject.Owner => context.Labels.Where(l => l.Kind == LabelKind.Owner && l.Value == id)
+                .Join(window.Where(s => s.Scope == StatScope.Owner), l => l.Id, s => s.ScopeId, (l, s) => s),
+            _ => throw new ArgumentOutOfRangeException(nameof(subject), subject, "Embeds show records, communities and owners."),
+        };
+        return rows
+            .GroupBy(s => new { s.Scope, s.Day })
+            .Select(g => new ScopedDailyUsage(g.Key.Scope, g.Key.Day, new UsageCounts(
+                g.Sum(s => (long)s.Views), g.Sum(s => (long)s.UniqueViews), g.Sum(s => (long)s.Downloads),
+                g.Sum(s => (long)s.UniqueDownloads), g.Sum(s => s.Volume))));
+    }
+
+    internal sealed record ScopedDailyUsage(StatScope Scope, DateOnly Day, UsageCounts Counts);
+}
