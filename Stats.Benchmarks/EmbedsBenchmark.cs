@@ -32,7 +32,7 @@ internal static class EmbedsBenchmark
         var scenarios = new List<EmbedScenario>();
         foreach (var cached in new[] { true, false })
         {
-            await using var dashboard = new DashboardHost(store, cached ? null : new() { ["Stats:Embeds:CacheSeconds"] = "0" });
+            await using var dashboard = new DashboardHost(store, cached ? null : new Dictionary<string, string?> { ["Stats:Embeds:CacheSeconds"] = "0" });
             var address = dashboard.Start();
             using var client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = Clients, AutomaticDecompression = DecompressionMethods.None })
             {

@@ -43,7 +43,7 @@ public sealed class CsvImport(EventImporter events, AggregateImporter aggregates
             {
                 // The NDJSON is plain whatever the table was: a name ending in .gz would make the importer unzip it again.
                 var plainName = path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase) ? path[..^3] : path;
-                report = await events.ImportAsync(pipe.Reader.AsStream(), plainName, ImportFormat.Ndjson, batchSize, progress, cancellationToken);
+                report = await events.ImportAsync(pipe.Reader.AsStream(), plainName, ImportFormat.Ndjson, batchSize, progress, cancellationToken: cancellationToken);
             }
             finally
             {

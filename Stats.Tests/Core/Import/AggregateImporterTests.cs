@@ -95,7 +95,7 @@ public sealed class AggregateImporterTests
         await Importer(store).ImportInvenioFileAsync(Write(folder, "changed.ndjson", [changed]), cancellationToken: Cancellation);
 
         var stats = TestStats.Registry(store);
-        Assert.Equal(new RecordViews("rec-2", 5 + 9, 5 + 4), await stats.RunAsync<RecordViews>("record-view", ("recid", "rec-2")));
+        Assert.Equal(new RecordViews(Period.All, "rec-2", "c1", 5 + 9, 5 + 4), await stats.RunAsync<RecordViews>("record-view", ("recid", "rec-2")));
     }
 
     [Theory]
@@ -129,7 +129,7 @@ public sealed class AggregateImporterTests
         await ingestion.AggregateAsync();
 
         var stats = TestStats.Registry(store);
-        Assert.Equal(new RecordViews("rec-2", 1 + 6, 1 + 2), await stats.RunAsync<RecordViews>("record-view", ("recid", "rec-2")));
+        Assert.Equal(new RecordViews(Period.All, "rec-2", "c1", 1 + 6, 1 + 2), await stats.RunAsync<RecordViews>("record-view", ("recid", "rec-2")));
     }
 
     /// <summary>
@@ -158,12 +158,12 @@ public sealed class AggregateImporterTests
     {
         var stats = TestStats.Registry(store);
         // rec-1: May 1 is raw (2 views, 2 unique; the imported 10 views and 100 downloads of that day are ignored), May 2 imported (4, 3).
-        Assert.Equal(new RecordViews("rec-1", 2 + 4, 2 + 3), await stats.RunAsync<RecordViews>("record-view", ("recid", "rec-1")));
-        Assert.Equal(new RecordDownloads("rec-1", 3, 2, 3000), await stats.RunAsync<RecordDownloads>("record-download", ("recid", "rec-1")));
+        Assert.Equal(new RecordViews(Period.All, "rec-1", "c1", 2 + 4, 2 + 3), await stats.RunAsync<RecordViews>("record-view", ("recid", "rec-1")));
+        Assert.Equal(new RecordDownloads(Period.All, "rec-1", "c1", 3, 2, 3000), await stats.RunAsync<RecordDownloads>("record-download", ("recid", "rec-1")));
         // rec-2: imported only, 5 + 6 views, 5 + 2 unique.
-        Assert.Equal(new RecordViews("rec-2", 5 + 6, 5 + 2), await stats.RunAsync<RecordViews>("record-view", ("recid", "rec-2")));
+        Assert.Equal(new RecordViews(Period.All, "rec-2", "c1", 5 + 6, 5 + 2), await stats.RunAsync<RecordViews>("record-view", ("recid", "rec-2")));
         // rec-3: the contrib download found by its bucket.
-        Assert.Equal(new RecordDownloads("rec-3", 2, 2, 500), await stats.RunAsync<RecordDownloads>("record-download", ("recid", "rec-3")));
+        Assert.Equal(new RecordDownloads(Period.All, "rec-3", null, 2, 2, 500), await stats.RunAsync<RecordDownloads>("record-download", ("recid", "rec-3")));
         Assert.Equal(
             [new FileDownloadBucket("x/y/z.txt", 2, 2, 500)],
             (await stats.RunAsync<FileDownloads>("file-download", ("recid", "rec-3"))).Buckets);
@@ -174,8 +174,8 @@ public sealed class AggregateImporterTests
             "file-download-histogram", ("recid", "rec-1"), ("file_key", "data/raw/a.csv"), ("start_date", "2024-05-01"), ("end_date", "2024-05-02"));
         Assert.Equal([DownloadCounts.Zero, new DownloadCounts(3, 2, 3000)], fileHistogram.Buckets.Select(b => b.Values));
         // All versions of c1: May 1 raw rec-1 (2, 2) + imported rec-2 (5, 5); May 2 imported rec-1 (4, 3) + rec-2 (6, 2).
-        Assert.Equal(new ConceptViews("c1", 2 + 5 + 4 + 6, 2 + 5 + 3 + 2), await stats.RunAsync<ConceptViews>("record-view-all-versions", ("parent_recid", "c1")));
-        Assert.Equal(new ConceptDownloads("c1", 3, 2, 3000), await stats.RunAsync<ConceptDownloads>("record-download-all-versions", ("parent_recid", "c1")));
+        Assert.Equal(new ConceptViews(Period.All, "c1", 2 + 5 + 4 + 6, 2 + 5 + 3 + 2), await stats.RunAsync<ConceptViews>("record-view-all-versions", ("parent_recid", "c1")));
+        Assert.Equal(new ConceptDownloads(Period.All, "c1", 3, 2, 3000), await stats.RunAsync<ConceptDownloads>("record-download-all-versions", ("parent_recid", "c1")));
         var conceptHistogram = await stats.RunAsync<Histogram<ViewCounts>>(
             "record-view-all-versions-histogram", ("parent_recid", "c1"), ("start_date", "2024-05-01"), ("end_date", "2024-05-02"));
         Assert.Equal([new ViewCounts(2 + 5, 2 + 5), new ViewCounts(4 + 6, 3 + 2)], conceptHistogram.Buckets.Select(b => b.Values));

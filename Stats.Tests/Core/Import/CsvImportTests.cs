@@ -53,9 +53,9 @@ public sealed class CsvImportTests
         Assert.Equal(3, report.Imported);
         Assert.Equal([(4L, "negative count")], report.FirstBadLines.Select(b => (b.Number, b.Reason)));
         var stats = TestStats.Registry(store);
-        Assert.Equal(new RecordViews("legacy-1", 12, 9), await stats.RunAsync<RecordViews>("record-view", ("recid", "legacy-1")));
+        Assert.Equal(new RecordViews(Period.All, "legacy-1", null, 12, 9), await stats.RunAsync<RecordViews>("record-view", ("recid", "legacy-1")));
         // 4 + 1 downloads, 3 + 1 unique, 4000 + 100 bytes: the second import replaced, it did not add.
-        Assert.Equal(new RecordDownloads("legacy-1", 5, 4, 4100), await stats.RunAsync<RecordDownloads>("record-download", ("recid", "legacy-1")));
+        Assert.Equal(new RecordDownloads(Period.All, "legacy-1", null, 5, 4, 4100), await stats.RunAsync<RecordDownloads>("record-download", ("recid", "legacy-1")));
         Assert.Equal(
             [new FileDownloadBucket("docs/a, b.pdf", 4, 3, 4000), new FileDownloadBucket("docs/c.pdf", 1, 1, 100)],
             (await stats.RunAsync<FileDownloads>("file-download", ("recid", "legacy-1"))).Buckets);
@@ -89,7 +89,7 @@ public sealed class CsvImportTests
         Assert.Equal([4L], first.FirstBadLines.Select(b => b.Number));
         Assert.Equal(ImportFormat.Csv, first.Format);
         var stats = TestStats.Registry(store);
-        Assert.Equal(new RecordViews("legacy-2", 2, 2), await stats.RunAsync<RecordViews>("record-view", ("recid", "legacy-2")));
+        Assert.Equal(new RecordViews(Period.All, "legacy-2", null, 2, 2), await stats.RunAsync<RecordViews>("record-view", ("recid", "legacy-2")));
     }
 
     [Fact]
@@ -105,5 +105,5 @@ public sealed class CsvImportTests
     }
 
     private static CsvImport Csv(TestStore store, IngestionHarness ingestion) =>
-        new(new EventImporter(ingestion.Ingestor, new RouteTable(ImportOptions.DefaultRoutes), ingestion.Clock), new AggregateImporter(store.Contexts, ingestion.Clock));
+        new(new EventImporter(ingestion.Ingestor, new RouteTable(ImportOptions.DefaultRoutes), ingestion.Clock, store.Contexts), new AggregateImporter(store.Contexts, ingestion.Clock));
 }
