@@ -614,6 +614,50 @@ namespace Stats.Core.Data.Migrations.PostgreSql
                     b.ToTable("ImportRunFiles", (string)null);
                 });
 
+            modelBuilder.Entity("Stats.Core.Data.ImportedDailyAggregate", b =>
+                {
+                    b.Property<byte>("Kind")
+                        .HasColumnType("smallint");
+
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("date");
+
+                    b.Property<string>("UniqueId")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<int>("Count")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("FileId")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime>("ImportedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("RecordId")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<int>("UniqueCount")
+                        .HasColumnType("integer");
+
+                    b.Property<long>("Volume")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Kind", "Day", "UniqueId");
+
+                    b.HasIndex("Day");
+
+                    b.HasIndex("RecordId", "Day");
+
+                    b.ToTable("ImportedDailyAggregates", (string)null);
+                });
+
             modelBuilder.Entity("Stats.Core.Data.Label", b =>
                 {
                     b.Property<int>("Id")

@@ -614,6 +614,50 @@ namespace Stats.Core.Data.Migrations.SqlServer
                     b.ToTable("ImportRunFiles", (string)null);
                 });
 
+            modelBuilder.Entity("Stats.Core.Data.ImportedDailyAggregate", b =>
+                {
+                    b.Property<byte>("Kind")
+                        .HasColumnType("tinyint");
+
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("date");
+
+                    b.Property<string>("UniqueId")
+                        .HasMaxLength(256)
+                        .HasColumnType("nvarchar(256)");
+
+                    b.Property<int>("Count")
+                        .HasColumnType("int");
+
+                    b.Property<int>("FileId")
+                        .HasColumnType("int");
+
+                    b.Property<DateTime>("ImportedAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<int>("RecordId")
+                        .HasColumnType("int");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("nvarchar(64)");
+
+                    b.Property<int>("UniqueCount")
+                        .HasColumnType("int");
+
+                    b.Property<long>("Volume")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Kind", "Day", "UniqueId");
+
+                    b.HasIndex("Day");
+
+                    b.HasIndex("RecordId", "Day");
+
+                    b.ToTable("ImportedDailyAggregates", (string)null);
+                });
+
             modelBuilder.Entity("Stats.Core.Data.Label", b =>
                 {
                     b.Property<int>("Id")

@@ -591,6 +591,50 @@ namespace Stats.Core.Data.Migrations.Sqlite
                     b.ToTable("ImportRunFiles", (string)null);
                 });
 
+            modelBuilder.Entity("Stats.Core.Data.ImportedDailyAggregate", b =>
+                {
+                    b.Property<byte>("Kind")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UniqueId")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Count")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("FileId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("ImportedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("RecordId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("UniqueCount")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Volume")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Kind", "Day", "UniqueId");
+
+                    b.HasIndex("Day");
+
+                    b.HasIndex("RecordId", "Day");
+
+                    b.ToTable("ImportedDailyAggregates", (string)null);
+                });
+
             modelBuilder.Entity("Stats.Core.Data.Label", b =>
                 {
                     b.Property<int>("Id")
