@@ -41,6 +41,7 @@ try
     builder.AddSushiApi();
     builder.AddStatsDatasetReports();
     builder.AddOpenAireExport();
+    builder.AddCatalogSync();
     builder.AddDemoData();
     builder.AddStatsAuthentication();
     builder.Services.AddRazorComponents().AddInteractiveServerComponents();

@@ -1,5 +1,7 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using Stats.Core.Data;
+using Stats.Core.Sources.Catalog;
 
 namespace Stats.Core.Aggregation;
 
@@ -21,10 +23,24 @@ public sealed record PipelineStatus(
     Backlog Backlog,
     string? LeaseHolder,
     DateTime? LeaseExpiresAt,
-    int AggregatedDays);
+    int AggregatedDays)
+{
+    /// <summary>Where events and the catalog come from besides the API: the queue's consumer and the catalog sources.</summary>
+    public PipelineSources Sources { get; init; } = PipelineSources.None;
+}
+
+/// <summary>
+/// The pipeline's sources: <see cref="Queue"/> is the queue consumer's state (null without a queue), <see cref="Catalog"/>
+/// each catalog source's.
+/// </summary>
+public sealed record PipelineSources(object? Queue, IReadOnlyList<CatalogSourceStatus> Catalog)
+{
+    public static PipelineSources None { get; } = new(null, []);
+}
 
 /// <summary>Reads the pipeline's state from the store.</summary>
-public sealed class PipelineMonitor(IDbContextFactory<StatsDbContext> contextFactory, TimeProvider clock, AggregationMetrics metrics)
+public sealed class PipelineMonitor(
+    IDbContextFactory<StatsDbContext> contextFactory, TimeProvider clock, AggregationMetrics metrics, IOptions<CatalogSyncOptions>? catalogSources = null)
 {
     public async Task<PipelineStatus> GetStatusAsync(CancellationToken cancellationToken = default)
     {
@@ -44,7 +60,10 @@ public sealed class PipelineMonitor(IDbContextFactory<StatsDbContext> contextFac
             backlog,
             lease is not null && lease.ExpiresAt > now ? lease.Holder : null,
             lease is not null && lease.ExpiresAt > now ? lease.ExpiresAt : null,
-            aggregatedDays);
+            aggregatedDays)
+        {
+            Sources = new PipelineSources(null, await CatalogSourceStatuses.ReadAsync(context, catalogSources?.Value.Sources ?? [], cancellationToken)),
+        };
         metrics.Observe(status);
         return status;
     }

@@ -62,6 +62,8 @@ public abstract class StatsDbContext(DbContextOptions options) : DbContext(optio
 
     public DbSet<ExportBookmark> ExportBookmarks => Set<ExportBookmark>();
 
+    public DbSet<CatalogSourceState> CatalogSourceStates => Set<CatalogSourceState>();
+
     /// <summary>Which provider this context talks to.</summary>
     public abstract DatabaseProvider Provider { get; }
 
