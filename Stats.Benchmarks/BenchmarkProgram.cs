@@ -18,19 +18,22 @@ internal static class BenchmarkProgram
     private const long QuickEvents = 20_000;
     private const long DefaultAggregationEvents = 10_000_000;
     private const long QuickAggregationEvents = 100_000;
+    private const long DefaultCatalogRecords = 100_000;
+    private const long QuickCatalogRecords = 2_000;
 
     private const string Usage = """
-        usage: dotnet run -c Release --project Stats.Benchmarks -- [--suite ingestion|aggregation]
+        usage: dotnet run -c Release --project Stats.Benchmarks -- [--suite ingestion|aggregation|catalog]
                  [--provider Sqlite|PostgreSql] [--connection CONNECTION-STRING] [--events N] [--quick]
           --suite S        ingestion (default): ingestion throughput and memory;
-                           aggregation: aggregation throughput and /api/stats latency on two stores of two years
+                           aggregation: aggregation throughput and /api/stats latency on two stores of two years;
+                           catalog: a full OAI-PMH catalog sync (oai_datacite pages of 100) of 100,000 records
           --provider P     Sqlite (default): files in a temp folder; PostgreSql: databases on the --connection server
           --connection C   PostgreSql: a server the run may create databases on (e.g. Host=127.0.0.1;Username=postgres;
                            Password=...); each store is a new database, dropped at the end
           --events N       ingestion: events ingested in process (default 5,000,000; the HTTP runs scale with it);
                            aggregation: events of the larger store (default 10,000,000; the smaller has a tenth)
           --quick          a smoke run that checks the suite works, not its figures (ingestion: 20,000 events;
-                           aggregation: stores of 10,000 and 100,000 events)
+                           aggregation: stores of 10,000 and 100,000 events; catalog: 2,000 records)
         """;
 
     private static readonly JsonSerializerOptions s_json = new()
@@ -61,9 +64,12 @@ internal static class BenchmarkProgram
                 Progress.Log($"warning: built as {machine.BuildConfiguration}; the figures mean something only in Release (-c Release)");
             }
 
-            object result = options.Suite == Options.Aggregation
-                ? await RunAggregationAsync(stores, machine, options)
-                : await RunIngestionAsync(stores, machine, options);
+            object result = options.Suite switch
+            {
+                Options.Aggregation => await RunAggregationAsync(stores, machine, options),
+                Options.Catalog => await CatalogBenchmark.RunAsync(await stores.CreateAsync("catalog"), options.Quick ? QuickCatalogRecords : DefaultCatalogRecords, machine),
+                _ => await RunIngestionAsync(stores, machine, options),
+            };
             report.WriteLine(JsonSerializer.Serialize(result, s_json));
             return 0;
         }
@@ -148,6 +154,7 @@ internal static class BenchmarkProgram
     {
         public const string Ingestion = "ingestion";
         public const string Aggregation = "aggregation";
+        public const string Catalog = "catalog";
 
         public static bool TryParse(string[] args, out Options options, out string? error)
         {
@@ -160,7 +167,7 @@ internal static class BenchmarkProgram
                     case "--quick":
                         options = options with { Quick = true };
                         continue;
-                    case "--suite" when value is Ingestion or Aggregation:
+                    case "--suite" when value is Ingestion or Aggregation or Catalog:
                         options = options with { Suite = value };
                         break;
                     case "--provider" when Enum.TryParse<DatabaseProvider>(value, ignoreCase: true, out var provider) &&
