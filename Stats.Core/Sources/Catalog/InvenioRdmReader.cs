@@ -8,7 +8,7 @@ using Stats.Core.Events;
 namespace Stats.Core.Sources.Catalog;
 
 /// <summary>
-/// Reads a catalog from InvenioRDM's REST API (docs/invenio.md#invenio-rdm-rest-api): <c>/api/records</c> sorted by
+/// Reads a catalog from InvenioRDM's REST API (docs/invenio.md#inveniordm-rest-api): <c>/api/records</c> sorted by
 /// update (every version, deleted ones too when the token may see them), within <c>updated</c> windows; its search
 /// stops at <see cref="MaxHits"/> hits, so a window holding more is split in two until each half fits. Community ids
 /// (UUIDs) become the slugs <c>/api/communities</c> gives, with their titles.

@@ -8,7 +8,7 @@ using Stats.Core.Events;
 namespace Stats.Core.Sources.Catalog;
 
 /// <summary>
-/// Reads a catalog over OAI-PMH 2.0 (docs/invenio.md#oai-pmh): <c>ListRecords</c> in <c>oai_datacite</c> (or plain
+/// Reads a catalog over OAI-PMH 2.0 (docs/invenio.md#oai-pmh-20): <c>ListRecords</c> in <c>oai_datacite</c> (or plain
 /// <c>datacite</c>) or <c>oai_dc</c>, page by page through resumption tokens, from a <c>from</c> date at the
 /// repository's granularity; communities are the sets that match <see cref="CatalogSourceOptions.CommunitySetPattern"/>,
 /// named by <c>ListSets</c>.
