@@ -24,9 +24,11 @@ internal static class BenchmarkProgram
     private const long DefaultImportDocuments = 1_000_000;
     private const long DefaultAggregateDocuments = 2_000_000;
     private const long QuickAggregateDocuments = 20_000;
+    private const long DefaultCatalogRecords = 100_000;
+    private const long QuickCatalogRecords = 2_000;
 
     private const string Usage = """
-        usage: dotnet run -c Release --project Stats.Benchmarks -- [--suite ingestion|aggregation|amqp|import|import-aggregates|embeds]
+        usage: dotnet run -c Release --project Stats.Benchmarks -- [--suite ingestion|aggregation|amqp|import|import-aggregates|embeds|catalog]
                  [--provider Sqlite|PostgreSql] [--connection CONNECTION-STRING] [--amqp URI] [--events N] [--quick]
           --suite S        ingestion (default): ingestion throughput and memory;
                            aggregation: aggregation throughput and /api/stats latency on two stores of two years;
@@ -34,7 +36,8 @@ internal static class BenchmarkProgram
                            stored latency at 5,000 events/s (needs --amqp);
                            import: invenio raw events from a gzip elasticdump against our own gzip NDJSON, same traffic;
                            import-aggregates: invenio-stats daily aggregate documents imported from a gzip dump;
-                           embeds: embed, badge and 304 answers/s and latency with 32 clients (2,000 records, a year each)
+                           embeds: embed, badge and 304 answers/s and latency with 32 clients (2,000 records, a year each);
+                           catalog: a full OAI-PMH catalog sync (oai_datacite pages of 100) of 100,000 records
           --amqp URI       amqp: a RabbitMQ broker the run may declare an exchange and queues of its own on
           --provider P     Sqlite (default): files in a temp folder; PostgreSql: databases on the --connection server
           --connection C   PostgreSql: a server the run may create databases on (e.g. Host=127.0.0.1;Username=postgres;
@@ -47,7 +50,8 @@ internal static class BenchmarkProgram
           --quick          a smoke run that checks the suite works, not its figures (ingestion: 20,000 events;
                            aggregation: stores of 10,000 and 100,000 events; amqp: 20,000 messages;
                            import and import-aggregates: 20,000 documents;
-                           embeds: 200 records, 2 s per scenario)
+                           embeds: 200 records, 2 s per scenario;
+                           catalog: 2,000 records)
         """;
 
     private static readonly JsonSerializerOptions s_json = new()
@@ -88,6 +92,7 @@ internal static class BenchmarkProgram
                 Options.ImportAggregates => await ImportAggregatesBenchmark.RunAsync(
                     await stores.CreateAsync("import-aggregates"), stores.Folder, options.Events ?? (options.Quick ? QuickAggregateDocuments : DefaultAggregateDocuments), machine),
                 Options.Embeds => await EmbedsBenchmark.RunAsync(stores, machine, options.Quick),
+                Options.Catalog => await CatalogBenchmark.RunAsync(await stores.CreateAsync("catalog"), options.Quick ? QuickCatalogRecords : DefaultCatalogRecords, machine),
                 _ => await RunIngestionAsync(stores, machine, options),
             };
             report.WriteLine(JsonSerializer.Serialize(result, s_json));
@@ -178,6 +183,7 @@ internal static class BenchmarkProgram
         public const string Import = "import";
         public const string ImportAggregates = "import-aggregates";
         public const string Embeds = "embeds";
+        public const string Catalog = "catalog";
 
         public static bool TryParse(string[] args, out Options options, out string? error)
         {
@@ -190,7 +196,7 @@ internal static class BenchmarkProgram
                     case "--quick":
                         options = options with { Quick = true };
                         continue;
-                    case "--suite" when value is Ingestion or Aggregation or Amqp or Import or ImportAggregates or Embeds:
+                    case "--suite" when value is Ingestion or Aggregation or Amqp or Import or ImportAggregates or Embeds or Catalog:
                         options = options with { Suite = value };
                         break;
                     case "--provider" when Enum.TryParse<DatabaseProvider>(value, ignoreCase: true, out var provider) &&

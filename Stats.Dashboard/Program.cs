@@ -43,6 +43,7 @@ try
     builder.AddSushiApi();
     builder.AddStatsDatasetReports();
     builder.AddOpenAireExport();
+    builder.AddCatalogSync();
     builder.AddDemoData();
     builder.AddStatsAuthentication();
     builder.AddReadApiCors();

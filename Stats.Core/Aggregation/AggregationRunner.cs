@@ -201,37 +201,8 @@ public sealed class AggregationRunner(
     }
 
     /// <summary>Takes the lease, or renews it when this instance holds it; false when another instance holds it.</summary>
-    private async Task<bool> TryTakeLeaseAsync(StatsDbContext context, CancellationToken cancellationToken)
-    {
-        var now = Now;
-        var until = now + options.Value.LeaseDuration;
-        var holder = Holder;
-        // One conditional update: whichever instance's statement runs first takes an expired or released lease; the other's matches nothing.
-        var taken = await context.AggregationLeases
-            .Where(l => l.Name == LeaseName && (l.Holder == holder || l.ExpiresAt <= now))
-            .ExecuteUpdateAsync(u => u.SetProperty(l => l.Holder, holder).SetProperty(l => l.ExpiresAt, until), cancellationToken);
-        if (taken == 1)
-        {
-            return true;
-        }
-
-        if (await context.AggregationLeases.AnyAsync(l => l.Name == LeaseName, cancellationToken))
-        {
-            return false;
-        }
-
-        try
-        {
-            context.AggregationLeases.Add(new AggregationLease { Name = LeaseName, Holder = holder, ExpiresAt = until });
-            await context.SaveChangesAsync(cancellationToken);
-            return true;
-        }
-        catch (DbUpdateException ex) when (!StoreOutage.IsOutage(ex))
-        {
-            // Another instance created the lease first.
-            return false;
-        }
-    }
+    private Task<bool> TryTakeLeaseAsync(StatsDbContext context, CancellationToken cancellationToken) =>
+        StoreLease.TryTakeAsync(context, LeaseName, Holder, Now, options.Value.LeaseDuration, cancellationToken);
 
     /// <summary>Records the run (when it did something or failed), releases the lease and trims the run history.</summary>
     private async Task FinishAsync(DateTime startedAt, List<DayReport> days, string? error)
@@ -256,9 +227,7 @@ public sealed class AggregationRunner(
                 await context.AggregationRuns.Where(r => r.StartedAt < horizon).ExecuteDeleteAsync(CancellationToken.None);
             }
 
-            var holder = Holder;
-            await context.AggregationLeases.Where(l => l.Name == LeaseName && l.Holder == holder)
-                .ExecuteUpdateAsync(u => u.SetProperty(l => l.ExpiresAt, now), CancellationToken.None);
+            await StoreLease.ReleaseAsync(context, LeaseName, Holder, now, CancellationToken.None);
         }
         catch (Exception ex)
         {
@@ -272,6 +241,5 @@ public sealed class AggregationRunner(
     internal static IQueryable<DirtyDay> DirtyMarks(StatsDbContext context) =>
         context.DirtyDays.AsNoTracking().OrderByDescending(d => d.Day);
 
-    internal static IQueryable<AggregationLease> Lease(StatsDbContext context) =>
-        context.AggregationLeases.AsNoTracking().Where(l => l.Name == LeaseName);
+    internal static IQueryable<AggregationLease> Lease(StatsDbContext context) => StoreLease.Named(context, LeaseName);
 }

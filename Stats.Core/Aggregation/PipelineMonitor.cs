@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Stats.Core.Data;
 using Stats.Core.Sources.Amqp;
+using Stats.Core.Sources.Catalog;
 
 namespace Stats.Core.Aggregation;
 
@@ -26,8 +27,11 @@ public sealed record PipelineStatus(
     int AggregatedDays,
     PipelineSources Sources);
 
-/// <summary>Where events come from besides the API: invenio-stats' queue (null when the consumer is off).</summary>
-public sealed record PipelineSources(QueueSourceStatus? Queue);
+/// <summary>
+/// Where events and the catalog come from besides the API: invenio-stats' queue (<see cref="Queue"/>, null when the
+/// consumer is off) and each catalog source (<see cref="Catalog"/>).
+/// </summary>
+public sealed record PipelineSources(QueueSourceStatus? Queue, IReadOnlyList<CatalogSourceStatus> Catalog);
 
 /// <summary>Reads the pipeline's state from the store.</summary>
 public sealed class PipelineMonitor(
@@ -35,7 +39,8 @@ public sealed class PipelineMonitor(
     TimeProvider clock,
     AggregationMetrics metrics,
     AmqpSourceState? queue = null,
-    IOptions<AmqpOptions>? queueOptions = null)
+    IOptions<AmqpOptions>? queueOptions = null,
+    IOptions<CatalogSyncOptions>? catalogSources = null)
 {
     public async Task<PipelineStatus> GetStatusAsync(CancellationToken cancellationToken = default)
     {
@@ -56,7 +61,9 @@ public sealed class PipelineMonitor(
             lease is not null && lease.ExpiresAt > now ? lease.Holder : null,
             lease is not null && lease.ExpiresAt > now ? lease.ExpiresAt : null,
             aggregatedDays,
-            new PipelineSources(await QueueAsync(context, cancellationToken)));
+            new PipelineSources(
+                await QueueAsync(context, cancellationToken),
+                await CatalogSourceStatuses.ReadAsync(context, catalogSources?.Value.Sources ?? [], cancellationToken)));
         metrics.Observe(status);
         return status;
     }

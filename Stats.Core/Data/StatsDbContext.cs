@@ -74,6 +74,8 @@ public abstract class StatsDbContext(DbContextOptions options) : DbContext(optio
 
     public DbSet<HeldDownload> HeldDownloads => Set<HeldDownload>();
 
+    public DbSet<CatalogSourceState> CatalogSourceStates => Set<CatalogSourceState>();
+
     /// <summary>Which provider this context talks to.</summary>
     public abstract DatabaseProvider Provider { get; }
 

@@ -254,30 +254,19 @@ internal sealed class CatalogResolver
             var id = await RecordIdAsync(context, e.Recid!, e.ParentRecid, created, cancellationToken);
             var record = await RecordWithCommunities(context, id).FirstAsync(cancellationToken);
             var timestamp = e.Timestamp.UtcDateTime;
-            if (e.Type == EventCatalog.RecordPublished && (record.PublishedAt is null || record.PublishedAt > timestamp))
+            var state = new RecordState(timestamp)
             {
-                record.PublishedAt = timestamp;
-            }
-
-            if (e.Type == EventCatalog.RecordDeleted)
-            {
-                record.DeletedAt = timestamp;
-            }
-
-            // Lifecycle events can arrive out of order (an import, a retry): an older one never overwrites a newer state.
-            if (record.UpdatedAt is { } updated && updated > timestamp)
+                ParentRecid = e.ParentRecid,
+                OwnerId = e.OwnerId,
+                Title = e.Title,
+                ResourceType = e.ResourceType,
+                AccessRight = Enum.TryParse<AccessRight>(e.AccessRight, ignoreCase: true, out var access) && Enum.IsDefined(access) ? access : null,
+                PublishedAt = e.Type == EventCatalog.RecordPublished ? timestamp : null,
+                Deleted = e.Type == EventCatalog.RecordDeleted,
+            };
+            if (!state.ApplyTo(record))
             {
                 continue;
-            }
-
-            record.UpdatedAt = timestamp;
-            record.ParentExternalId = e.ParentRecid ?? record.ParentExternalId;
-            record.OwnerId = e.OwnerId ?? record.OwnerId;
-            record.Title = e.Title ?? record.Title;
-            record.ResourceType = e.ResourceType ?? record.ResourceType;
-            if (Enum.TryParse<AccessRight>(e.AccessRight, ignoreCase: true, out var access) && Enum.IsDefined(access))
-            {
-                record.AccessRight = access;
             }
 
             if (e.Communities is { } communities)

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Stats.Core.Access;
 using Stats.Core.Aggregation;
 using Stats.Core.Queries;
+using Stats.Core.Sources.Catalog;
 using Stats.Dashboard.Access;
 using Stats.Dashboard.Auth;
 
@@ -40,6 +41,38 @@ public static class PipelineApi
         return TypedResults.Text(PrometheusText(status), "text/plain; version=0.0.4", Encoding.UTF8);
     }
 
+    /// <summary>Each catalog source's state, one series per source (label <c>source</c>).</summary>
+    private static void CatalogGauges(StringBuilder text, PipelineStatus status)
+    {
+        var sources = status.Sources.Catalog;
+        if (sources.Count == 0)
+        {
+            return;
+        }
+
+        Family("stats_catalog_source_last_success_age_seconds", "Seconds since the source's last complete sync (-1 if none).",
+            s => s.LastSuccessAt is { } at ? (status.CheckedAt - at).TotalSeconds : -1);
+        Family("stats_catalog_source_bookmark_age_seconds", "Seconds between the source's bookmark (latest update synced) and now (-1 if none).",
+            s => s.Bookmark is { } at ? (status.CheckedAt - at).TotalSeconds : -1);
+        Family("stats_catalog_source_records_seen", "Records the source's last run read.", s => s.Seen);
+        Family("stats_catalog_source_records_changed", "Records the source's last run created or changed.", s => s.Changed);
+        Family("stats_catalog_source_records_deleted", "Records the source's last run found deleted.", s => s.Deleted);
+        Family("stats_catalog_source_records_skipped", "Records the source's last run skipped (described badly).", s => s.Skipped);
+        Family("stats_catalog_source_consecutive_failures", "Failed runs of the source since its last success (0 when it works).", s => s.ConsecutiveFailures);
+
+        void Family(string name, string help, Func<CatalogSourceStatus, double> value)
+        {
+            text.Append("# HELP ").Append(name).Append(' ').Append(help).Append('\n');
+            text.Append("# TYPE ").Append(name).Append(" gauge\n");
+            foreach (var source in sources)
+            {
+                // Source names are letters, digits and -_. (CatalogSyncOptionsValidator): nothing to escape in the label.
+                text.Append(name).Append("{source=\"").Append(source.Name).Append("\"} ")
+                    .Append(value(source).ToString("0.###", CultureInfo.InvariantCulture)).Append('\n');
+            }
+        }
+    }
+
     /// <summary>The status as Prometheus gauges; ages are relative to the time of the scrape.</summary>
     internal static string PrometheusText(PipelineStatus status)
     {
@@ -61,6 +94,7 @@ public static class PipelineApi
             Gauge("stats_queue_depth_messages", "Messages waiting in the queue when last looked at (-1 if never).", queue.QueueDepth ?? -1);
         }
 
+        CatalogGauges(text, status);
         return text.ToString();
 
         double Age(DateTime? at) => at is { } value ? (status.CheckedAt - value).TotalSeconds : -1;

@@ -37,6 +37,7 @@ internal static class CommandLine
     public const string EraseUser = "erase-user";
     public const string ReportDsr = "report-dsr";
     public const string ExportOpenAire = "export-openaire";
+    public const string CatalogSync = "catalog-sync";
 
     /// <summary>The flag of the verbs that can show what they would do without doing it.</summary>
     public const string DryRun = "--dry-run";
@@ -88,6 +89,11 @@ internal static class CommandLine
                                    aggregated) to OpenAIRE's Matomo (Stats:OpenAire), resuming after the
                                    bookmark; with --day, send that day again and leave the bookmark alone.
               --dry-run            Print the tracking requests, one a line (never the token); send nothing.
+          {{CatalogSyncVerb.Usage}}
+                                   Sync the record catalog now from the catalog sources (Stats:Sources:Catalog:
+                                   InvenioRDM's REST API, OAI-PMH), or only from one, whatever their schedule;
+                                   resumes a pass that stopped, then reads what changed since the bookmark.
+              --full               Read every record again, not only what changed since the bookmark.
           help, --help, -h         Show this text.
 
         Settings are read from appsettings.json, environment variables (Stats__Database__Provider=...)
@@ -106,6 +112,7 @@ internal static class CommandLine
         [EraseUser] = [],
         [ReportDsr] = ["--month", "--from", "--to", "--output"],
         [ExportOpenAire] = ["--day"],
+        [CatalogSync] = ["--source"],
     };
 
     /// <summary>Each verb's options that take no value.</summary>
@@ -114,6 +121,7 @@ internal static class CommandLine
         [Purge] = [DryRun],
         [EraseUser] = [DryRun],
         [ExportOpenAire] = [DryRun],
+        [CatalogSync] = [CatalogSyncVerb.Full],
     };
 
     public static Invocation Parse(string[] args)
@@ -218,6 +226,9 @@ internal static class CommandLine
 
             case ExportOpenAire:
                 return await ExportOpenAireVerb.RunAsync(services, invocation, cancellation);
+
+            case CatalogSync:
+                return await CatalogSyncVerb.RunAsync(services, invocation, cancellation);
 
             default:
                 throw new InvalidOperationException($"Verb '{invocation.Verb}' has no handler.");

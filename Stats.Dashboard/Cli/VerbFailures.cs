@@ -34,6 +34,7 @@ internal static class VerbFailures
         [CommandLine.EraseUser] = "Days already done stay done; run it again.",
         [CommandLine.ExportOpenAire] = "The bookmark keeps what was sent; run it again.",
         [CommandLine.SeedDemo] = "Run it again on an empty store.",
+        [CommandLine.CatalogSync] = "The pages already read stay applied; run it again to resume.",
     };
 
     public static async Task<int> RunAsync(string verb, ILogger logger, Func<Task<int>> run)

@@ -35,6 +35,11 @@ public sealed class SqlServerTranslationTests : IDisposable
     // Every query builder of the product, by name; the arguments are arbitrary.
     private static readonly Dictionary<string, Func<StatsDbContext, IQueryable>> s_queries = new(StringComparer.Ordinal)
     {
+        ["CatalogApplier.RecordsWithCommunities"] = c => Stats.Core.Sources.Catalog.CatalogApplier.RecordsWithCommunities(c, ["rec-1"]),
+        ["CatalogApplier.CommunitiesNamed"] = c => Stats.Core.Sources.Catalog.CatalogApplier.CommunitiesNamed(c, ["hep"]),
+        ["CatalogApplier.DaysWithRawEventsOf"] = c => Stats.Core.Sources.Catalog.CatalogApplier.DaysWithRawEventsOf(c, [1, 2]),
+        ["CatalogSourceStatuses.States"] = Stats.Core.Sources.Catalog.CatalogSourceStatuses.States,
+        ["StoreLease.Named"] = c => StoreLease.Named(c, "catalog:zenodo"),
         ["OverviewQueries.UsagePerDay"] = c => OverviewQueries.UsagePerDay(c, new DateOnly(2024, 6, 1), new DateOnly(2024, 6, 30)),
         ["OverviewQueries.ActivitiesPerDay"] = c => OverviewQueries.ActivitiesPerDay(c, new DateOnly(2024, 6, 1), new DateOnly(2024, 6, 30)),
         ["OverviewQueries.AggregatedEvents"] = OverviewQueries.AggregatedEvents,

@@ -270,6 +270,65 @@ namespace Stats.Core.Data.Migrations.SqlServer
                     b.ToTable("ApiKeys", (string)null);
                 });
 
+            modelBuilder.Entity("Stats.Core.Data.CatalogSourceState", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(48)
+                        .HasColumnType("nvarchar(48)");
+
+                    b.Property<DateTime?>("Bookmark")
+                        .HasColumnType("datetime2");
+
+                    b.Property<long>("Changed")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("ConsecutiveFailures")
+                        .HasColumnType("int");
+
+                    b.Property<string>("Cursor")
+                        .HasMaxLength(2000)
+                        .HasColumnType("nvarchar(2000)");
+
+                    b.Property<long>("Deleted")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(2000)
+                        .HasColumnType("nvarchar(2000)");
+
+                    b.Property<DateTime?>("LastErrorAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<DateTime?>("LastRunFinishedAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<DateTime?>("LastRunStartedAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<string>("LastSkip")
+                        .HasMaxLength(1000)
+                        .HasColumnType("nvarchar(1000)");
+
+                    b.Property<DateTime?>("LastSuccessAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<DateTime?>("NextRunAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<DateTime?>("PassBookmark")
+                        .HasColumnType("datetime2");
+
+                    b.Property<long>("Seen")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("Skipped")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("CatalogSourceStates", (string)null);
+                });
+
             modelBuilder.Entity("Stats.Core.Data.Community", b =>
                 {
                     b.Property<int>("Id")
