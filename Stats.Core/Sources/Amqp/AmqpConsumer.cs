@@ -147,7 +147,9 @@ public sealed class AmqpConsumer(
     {
         try
         {
-            while (await deliveries.WaitToReadAsync(cancellationToken))
+            // Room first, then the batch: while the batches in flight are stored, deliveries pile up and the next batch is
+            // large. Taking whatever has arrived as soon as anything has would commit a few events at a time.
+            while (await inFlight.WaitToWriteAsync(cancellationToken) && await deliveries.WaitToReadAsync(cancellationToken))
             {
                 var batch = new List<Delivery>(Math.Min(batchSize, 1024));
                 while (batch.Count < batchSize && deliveries.TryRead(out var delivery))
@@ -155,7 +157,8 @@ public sealed class AmqpConsumer(
                     batch.Add(delivery);
                 }
 
-                await inFlight.WriteAsync(StoreAsync(batch, deadLetters, cancellationToken), cancellationToken);
+                // The only writer, after WaitToWriteAsync said there is room: this cannot fail.
+                inFlight.TryWrite(StoreAsync(batch, deadLetters, cancellationToken));
             }
         }
         finally
