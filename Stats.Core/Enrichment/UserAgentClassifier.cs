@@ -27,6 +27,9 @@ public sealed class UserAgentClassifier
     private readonly int _cacheSize;
     private readonly int _maxLength;
 
+    /// <summary>The characters the classifier keeps in its cache of user agents already classified (for the memory tests).</summary>
+    internal long RememberedCharacters => _cache.Keys.Sum(k => (long)k.Length);
+
     public UserAgentClassifier(IEnumerable<string> robotPatterns, IEnumerable<string> machinePatterns, int cacheSize = 50_000, int maxLength = 512)
     {
         _robots = new PatternSet(robotPatterns);
