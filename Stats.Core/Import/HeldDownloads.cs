@@ -23,7 +23,12 @@ public sealed class HeldDownloads(IDbContextFactory<StatsDbContext> contextFacto
             return 0;
         }
 
-        var rows = await ingestor.AnonymiseAsync(downloads, cancellationToken);
+        var rows = new List<RawEvent>(downloads.Count);
+        foreach (var download in downloads)
+        {
+            rows.Add(await ingestor.AnonymiseAsync(download, cancellationToken));
+        }
+
         await using var context = await contextFactory.CreateDbContextAsync(cancellationToken);
         var hashes = rows.Select(r => r.ClientIdHash!.Value).Distinct().ToList();
         var seen = (await HeldAmong(context, hashes).ToListAsync(cancellationToken)).Select(h => (h.ClientIdHash, h.Timestamp)).ToHashSet();
@@ -93,10 +98,16 @@ public sealed class HeldDownloads(IDbContextFactory<StatsDbContext> contextFacto
                 ClientIdHash = c.Held.ClientIdHash,
             }).ToList();
             // Stored before they are forgotten: a failure in between holds them again, and storing them again is a duplicate.
-            await ingestor.StoreAnonymisedAsync(events, rows, cancellationToken);
-            var ids = chunk.Select(c => c.Held.Id).ToList();
+            // One that the rules refuse now stays held (the summary counts it as still waiting) rather than vanish.
+            var result = await ingestor.IngestAnonymisedAsync(events, rows, history: true, cancellationToken);
+            var refused = result.Rejected.Select(r => chunk[r.Index].Held.Id).ToHashSet();
+            var ids = chunk.Select(c => c.Held.Id).Where(id => !refused.Contains(id)).ToList();
             await context.HeldDownloads.Where(h => ids.Contains(h.Id)).ExecuteDeleteAsync(cancellationToken);
-            attached += chunk.Count;
+            attached += ids.Count;
+            if (refused.Count == chunk.Count)
+            {
+                return attached;
+            }
         }
     }
 

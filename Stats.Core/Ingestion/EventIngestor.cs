@@ -32,16 +32,44 @@ public sealed class EventIngestor(
     TimeProvider clock)
 {
     public Task<IngestResult> IngestAsync(IReadOnlyList<IncomingEvent> events, CancellationToken cancellationToken = default) =>
-        IngestAsync(events, retention.Value, cancellationToken);
+        IngestAsync(events, anonymised: null, retention.Value, cancellationToken);
 
     /// <summary>
     /// Ingests history (an import): events older than the retention horizon are accepted too, because an import brings
     /// whole days; their days are aggregated like any other and retention then purges their raw events.
     /// </summary>
     public Task<IngestResult> IngestHistoryAsync(IReadOnlyList<IncomingEvent> events, CancellationToken cancellationToken = default) =>
-        IngestAsync(events, null, cancellationToken);
+        IngestAsync(events, anonymised: null, horizon: null, cancellationToken);
 
-    private async Task<IngestResult> IngestAsync(IReadOnlyList<IncomingEvent> events, RetentionOptions? horizon, CancellationToken cancellationToken)
+    /// <summary>
+    /// Stores events anonymised earlier by <see cref="AnonymiseAsync"/> (a download that waited for its record; its
+    /// identity is gone and <paramref name="rows"/> hold what became of it), validated again since time has passed.
+    /// <paramref name="history"/> as for <see cref="IngestHistoryAsync"/>: no retention horizon.
+    /// </summary>
+    public Task<IngestResult> IngestAnonymisedAsync(
+        IReadOnlyList<IncomingEvent> events, IReadOnlyList<RawEvent> rows, bool history = false, CancellationToken cancellationToken = default) =>
+        IngestAsync(events, rows, history ? null : retention.Value, cancellationToken);
+
+    /// <summary>Why <paramref name="e"/> cannot be ingested now (none when it can), by the rules <see cref="IngestAsync(IReadOnlyList{IncomingEvent}, CancellationToken)"/> applies.</summary>
+    public async Task<IReadOnlyList<string>> ValidateAsync(IncomingEvent e, CancellationToken cancellationToken = default) =>
+        EventValidator.Validate(e, await types.FindAsync(e.Type, cancellationToken), clock.GetUtcNow(), options.Value.MaxFutureSkew, retention.Value);
+
+    /// <summary>
+    /// Anonymises an event without storing it, for an event that must wait before it can be stored (a download whose
+    /// record is not known yet) and must not keep its raw identity while it waits. Its type must be known.
+    /// </summary>
+    public async Task<RawEvent> AnonymiseAsync(IncomingEvent e, CancellationToken cancellationToken = default)
+    {
+        var definition = await types.FindAsync(e.Type, cancellationToken) ?? throw new ArgumentException($"Unknown event type '{e.Type}'.", nameof(e));
+        return await EnrichAsync(e, definition, cancellationToken);
+    }
+
+    /// <summary>
+    /// Validates, anonymises (or takes the rows of events anonymised earlier: <paramref name="anonymised"/>, index by
+    /// index) and stores; <paramref name="horizon"/> null accepts events of any age.
+    /// </summary>
+    private async Task<IngestResult> IngestAsync(
+        IReadOnlyList<IncomingEvent> events, IReadOnlyList<RawEvent>? anonymised, RetentionOptions? horizon, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
         var rejected = new List<RejectedEvent>();
@@ -58,7 +86,15 @@ public sealed class EventIngestor(
             }
 
             valid.Add(events[i]);
-            rows.Add(await EnrichAsync(events[i], definition!, cancellationToken));
+            if (anonymised is null)
+            {
+                rows.Add(await EnrichAsync(events[i], definition!, cancellationToken));
+            }
+            else
+            {
+                anonymised[i].TypeId = definition!.Code;
+                rows.Add(anonymised[i]);
+            }
         }
 
         if (valid.Count == 0)
@@ -68,75 +104,6 @@ public sealed class EventIngestor(
 
         var written = await writer.WriteAsync(valid, rows, cancellationToken);
         return new IngestResult(written.Stored, written.Duplicates, rejected);
-    }
-
-    /// <summary>
-    /// Validates and anonymises one event without storing it, for an event that must wait before it can be stored
-    /// (a download whose record is not known yet) and must not keep its raw identity while it waits.
-    /// </summary>
-    public async Task<(RawEvent? Row, IReadOnlyList<string> Errors)> AnonymiseAsync(IncomingEvent e, CancellationToken cancellationToken = default)
-    {
-        var definition = await types.FindAsync(e.Type, cancellationToken);
-        var errors = EventValidator.Validate(e, definition, clock.GetUtcNow(), options.Value.MaxFutureSkew, retention.Value);
-        return errors.Count > 0 ? (null, errors) : (await EnrichAsync(e, definition!, cancellationToken), []);
-    }
-
-    /// <summary>
-    /// Stores events anonymised earlier by <see cref="AnonymiseAsync"/> (their identity fields are gone; <paramref name="rows"/>
-    /// hold what became of them), validated again since time has passed (the retention horizon moves on).
-    /// </summary>
-    public async Task<IngestResult> IngestAnonymisedAsync(IReadOnlyList<IncomingEvent> events, IReadOnlyList<RawEvent> rows, CancellationToken cancellationToken = default)
-    {
-        var now = clock.GetUtcNow();
-        var rejected = new List<RejectedEvent>();
-        var valid = new List<IncomingEvent>(events.Count);
-        var validRows = new List<RawEvent>(events.Count);
-        for (var i = 0; i < events.Count; i++)
-        {
-            var definition = await types.FindAsync(events[i].Type, cancellationToken);
-            var errors = EventValidator.Validate(events[i], definition, now, options.Value.MaxFutureSkew, retention.Value);
-            if (errors.Count > 0)
-            {
-                rejected.Add(new RejectedEvent(i, errors));
-                continue;
-            }
-
-            rows[i].TypeId = definition!.Code;
-            valid.Add(events[i]);
-            validRows.Add(rows[i]);
-        }
-
-        if (valid.Count == 0)
-        {
-            return new IngestResult(0, 0, rejected);
-        }
-
-        var written = await writer.WriteAsync(valid, validRows, cancellationToken);
-        return new IngestResult(written.Stored, written.Duplicates, rejected);
-    }
-
-    /// <summary>
-    /// The rows of events that cannot be stored yet (a download whose record is not known yet) but must be anonymised
-    /// now: what they identify is not kept until then. Their type must be known.
-    /// </summary>
-    public async Task<IReadOnlyList<RawEvent>> AnonymiseAsync(IReadOnlyList<IncomingEvent> events, CancellationToken cancellationToken = default)
-    {
-        var rows = new List<RawEvent>(events.Count);
-        foreach (var e in events)
-        {
-            var definition = await types.FindAsync(e.Type, cancellationToken)
-                ?? throw new ArgumentException($"Unknown event type '{e.Type}'.", nameof(events));
-            rows.Add(await EnrichAsync(e, definition, cancellationToken));
-        }
-
-        return rows;
-    }
-
-    /// <summary>Stores events anonymised earlier (<see cref="AnonymiseAsync"/>) with their rows as they are.</summary>
-    public async Task<IngestResult> StoreAnonymisedAsync(IReadOnlyList<IncomingEvent> events, IReadOnlyList<RawEvent> rows, CancellationToken cancellationToken = default)
-    {
-        var written = await writer.WriteAsync(events, rows, cancellationToken);
-        return new IngestResult(written.Stored, written.Duplicates, []);
     }
 
     /// <summary>Hash of a client's event id: not personal data, so one fixed key is enough.</summary>

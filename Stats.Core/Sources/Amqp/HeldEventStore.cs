@@ -49,12 +49,14 @@ public sealed class HeldEventStore(
             var message = messages[i];
             // Validated with the bucket standing in for the record it will have: every other rule is checked now.
             var e = message.ToEvent(recid: message.BucketId);
-            var (row, errors) = await ingestor.AnonymiseAsync(e, cancellationToken);
-            if (row is null)
+            var errors = await ingestor.ValidateAsync(e, cancellationToken);
+            if (errors.Count > 0)
             {
                 rejected.Add((i, errors));
                 continue;
             }
+
+            var row = await ingestor.AnonymiseAsync(e, cancellationToken);
 
             var payload = new HeldPayload(
                 e.Type, e.FileKey, e.Size, e.ViaApi, row.Country, row.Traits, row.VisitorHash, row.SessionHash, row.PrecedingVisitorHash, row.Amount, row.ClientIdHash);
@@ -166,7 +168,7 @@ public sealed class HeldEventStore(
 
         if (events.Count > 0)
         {
-            var result = await ingestor.IngestAnonymisedAsync(events, rows, cancellationToken);
+            var result = await ingestor.IngestAnonymisedAsync(events, rows, cancellationToken: cancellationToken);
             letters.AddRange(result.Rejected.Select(r => Letter(releasing[r.Index], JsonSerializer.Deserialize<HeldPayload>(releasing[r.Index].Payload)!, r.Errors)));
         }
 

@@ -9,35 +9,15 @@
 // only while its element has a size: drawing waits for one (a ResizeObserver says when), the latest options wait
 // with it, and a chart whose element loses its size is taken down and drawn again, with the latest options, when
 // the size comes back.
+import { loadLibrary } from '../../js/library.js';
+
 const charts = new Map();
-let loading = null;
 
-function load(tag, attributes) {
-  return new Promise((resolve, reject) => {
-    const element = document.createElement(tag);
-    Object.assign(element, attributes);
-    element.onload = resolve;
-    element.onerror = () => reject(new Error(`Could not load ${attributes.src ?? attributes.href}.`));
-    document.head.appendChild(element);
-  });
-}
-
-function loadApexCharts() {
-  if (typeof globalThis.ApexCharts === 'function' && loading === null) {
-    loading = Promise.resolve();
-  }
-  if (loading === null) {
-    const url = path => new URL(`lib/apexcharts/${path}`, document.baseURI).href;
-    loading = Promise.all([
-      load('link', { rel: 'stylesheet', href: url('apexcharts.css') }),
-      load('script', { src: url('apexcharts.min.js') }),
-    ]).catch(error => {
-      loading = null;
-      throw error;
-    });
-  }
-  return loading;
-}
+const loadApexCharts = () => loadLibrary('apexcharts', {
+  stylesheets: ['apexcharts.css'],
+  scripts: ['apexcharts.min.js'],
+  isLoaded: () => typeof globalThis.ApexCharts === 'function',
+});
 
 function apexCharts() {
   if (typeof globalThis.ApexCharts !== 'function') {

@@ -2,35 +2,15 @@
 // lib/jsvectormap, copied there by wwwroot-assets, so that pages without a map do not load its 200 kB of paths.
 // The component computes every colour and tooltip line; this module only paints them. Maps are kept by the id the
 // component gives them, because by the time a component is disposed its element may already be gone.
+import { loadLibrary } from '../../js/library.js';
+
 const maps = new Map();
-let loading = null;
 
-function load(tag, attributes) {
-  return new Promise((resolve, reject) => {
-    const element = document.createElement(tag);
-    Object.assign(element, attributes);
-    element.onload = resolve;
-    element.onerror = () => reject(new Error(`Could not load ${attributes.src ?? attributes.href}.`));
-    document.head.appendChild(element);
-  });
-}
-
-function loadJsVectorMap() {
-  if (typeof globalThis.jsVectorMap === 'function' && loading === null) {
-    loading = Promise.resolve();
-  }
-  if (loading === null) {
-    const url = path => new URL(`lib/jsvectormap/${path}`, document.baseURI).href;
-    loading = Promise.all([
-      load('link', { rel: 'stylesheet', href: url('jsvectormap.min.css') }),
-      load('script', { src: url('jsvectormap.min.js') }).then(() => load('script', { src: url('maps/world.js') })),
-    ]).catch(error => {
-      loading = null;
-      throw error;
-    });
-  }
-  return loading;
-}
+const loadJsVectorMap = () => loadLibrary('jsvectormap', {
+  stylesheets: ['jsvectormap.min.css'],
+  scripts: ['jsvectormap.min.js', 'maps/world.js'],
+  isLoaded: () => typeof globalThis.jsVectorMap === 'function',
+});
 
 function showTooltip(entry, tooltip, code) {
   const element = tooltip.getElement();
