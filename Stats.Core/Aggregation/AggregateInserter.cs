@@ -11,7 +11,7 @@ namespace Stats.Core.Aggregation;
 
 /// <summary>
 /// Writes days' aggregate rows inside the aggregator's transaction by the fastest path each provider has (one
-/// prepared statement through SQLite's C API, binary COPY on PostgreSQL, EF Core elsewhere): a busy day has tens of thousands of
+/// prepared statement through SQLite's C API, binary COPY on PostgreSQL, SqlBulkCopy on SQL Server): a busy day has tens of thousands of
 /// rows, and change tracking would cost more than computing them. Column lists and entity configurations must agree:
 /// the aggregation tests read every row back through EF on both providers.
 /// </summary>
@@ -73,13 +73,12 @@ internal static class AggregateInserter
         var activities = days.SelectMany(d => d.Activities)
             .OrderBy(s => s.Activity).ThenBy(s => s.CommunityId).ThenBy(s => s.Day).ThenBy(s => s.SubjectId).ThenBy(s => s.DetailId).ToList();
         var events = days.SelectMany(d => d.Events).OrderBy(s => s.TypeId).ThenBy(s => s.Scope).ThenBy(s => s.ScopeId).ThenBy(s => s.Day).ToList();
-        if (context.Provider is not (DatabaseProvider.Sqlite or DatabaseProvider.PostgreSql))
+        if (context.Provider == DatabaseProvider.SqlServer)
         {
-            context.UsageDailyStats.AddRange(usage);
-            context.CountryDailyStats.AddRange(countries);
-            context.ActivityDailyStats.AddRange(activities);
-            context.EventDailyStats.AddRange(events);
-            await context.SaveChangesAsync(cancellationToken);
+            await SqlServerBulkCopy.WriteAsync(context, usage, cancellationToken);
+            await SqlServerBulkCopy.WriteAsync(context, countries, cancellationToken);
+            await SqlServerBulkCopy.WriteAsync(context, activities, cancellationToken);
+            await SqlServerBulkCopy.WriteAsync(context, events, cancellationToken);
             return;
         }
 
@@ -93,10 +92,9 @@ internal static class AggregateInserter
     public static async Task InsertUsageAsync(StatsDbContext context, IEnumerable<UsageDailyStat> rows, CancellationToken cancellationToken)
     {
         var usage = rows.OrderBy(s => s.Scope).ThenBy(s => s.ScopeId).ThenBy(s => s.Day).ThenBy(s => s.AccessMethod).ToList();
-        if (context.Provider is not (DatabaseProvider.Sqlite or DatabaseProvider.PostgreSql))
+        if (context.Provider == DatabaseProvider.SqlServer)
         {
-            context.UsageDailyStats.AddRange(usage);
-            await context.SaveChangesAsync(cancellationToken);
+            await SqlServerBulkCopy.WriteAsync(context, usage, cancellationToken);
             return;
         }
 

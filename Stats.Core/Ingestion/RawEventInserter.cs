@@ -10,7 +10,7 @@ namespace Stats.Core.Ingestion;
 
 /// <summary>
 /// Appends raw events inside the writer's transaction by the fastest path each provider has: one prepared
-/// statement re-executed per row on SQLite, binary COPY on PostgreSQL. Other providers go through EF Core.
+/// statement re-executed per row on SQLite, binary COPY on PostgreSQL, SqlBulkCopy on SQL Server.
 /// The column list here and the entity configuration must agree: the store tests read the rows back through EF.
 /// </summary>
 internal static class RawEventInserter
@@ -33,9 +33,7 @@ internal static class RawEventInserter
                 await CopyPostgreSqlAsync((NpgsqlConnection)context.Database.GetDbConnection(), rows, cancellationToken);
                 break;
             default:
-                context.RawEvents.AddRange(rows);
-                await context.SaveChangesAsync(cancellationToken);
-                context.ChangeTracker.Clear();
+                await SqlServerBulkCopy.WriteAsync(context, rows, cancellationToken);
                 break;
         }
     }
