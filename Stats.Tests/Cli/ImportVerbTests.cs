@@ -153,6 +153,31 @@ public sealed class ImportVerbTests
         Assert.Contains("import <file|folder> [...] [--format auto|combined|ndjson|invenio-events|invenio-aggregates|csv] [--mapping name] [--batch N]", result.StandardOutput, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task AnInvenioAggregateDumpWithoutAFormatIsRecognisedAndStoredAsDailyNumbersNotEvents()
+    {
+        using var folder = new TempFolder();
+        var database = folder.Combine("data", "stats.db");
+        var path = folder.Combine("stats-record-view.json.gz");
+        await WriteGzipAsync(path,
+        [
+            """{"_index":"stats-record-view-2024-05","_id":"a","_source":{"timestamp":"2024-05-01T00:00:00","count":10,"unique_count":7,"recid":"rec-a","parent_recid":"c-a","unique_id":"ui_rec-a"}}""",
+            """{"_index":"stats-record-view-2024-05","_id":"b","_source":{"timestamp":"2024-05-02T00:00:00","count":4,"unique_count":3,"recid":"rec-a","parent_recid":"c-a","unique_id":"ui_rec-a"}}""",
+            """{"_index":"stats-record-view-2024-05","_id":"c","_source":{"timestamp":"2024-05-01T00:00:00","count":5,"unique_count":5,"recid":"rec-b","parent_recid":"c-b","unique_id":"ui_rec-b"}}""",
+        ]);
+
+        var result = await DashboardProcess.RunAsync(SqliteSettings(database), "import", path);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("3 lines, 3 rows imported", result.StandardOutput, StringComparison.Ordinal);
+        Assert.Equal(0, await StoredEventsAsync(database));
+        await using var context = new StatsDbContextFactory(DatabaseProvider.Sqlite, $"Data Source={database}").CreateDbContext();
+        var imported = await context.ImportedDailyAggregates.OrderBy(a => a.UniqueId).ThenBy(a => a.Day).ToListAsync(Cancellation);
+        Assert.Equal(
+            [("ui_rec-a", new DateOnly(2024, 5, 1), 10, 7), ("ui_rec-a", new DateOnly(2024, 5, 2), 4, 3), ("ui_rec-b", new DateOnly(2024, 5, 1), 5, 5)],
+            imported.Select(a => (a.UniqueId, a.Day, a.Count, a.UniqueCount)));
+    }
+
     /// <summary>The number on a summary row (<c>  Events imported       1,234</c>).</summary>
     private static long Count(string output, string label)
     {
