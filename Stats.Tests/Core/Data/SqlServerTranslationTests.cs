@@ -14,6 +14,7 @@ using Stats.Core.Reports;
 using Stats.Core.Reports.Dsr;
 using Stats.Core.Reports.OpenAire;
 using Stats.Core.Retention;
+using Stats.Tests.Infrastructure;
 
 namespace Stats.Tests.Core.Data;
 
@@ -271,6 +272,77 @@ public sealed class SqlServerTranslationTests : IDisposable
             AssertParses(migrator.GenerateScript(i == 0 ? Migration.InitialDatabase : migrations[i - 1], migrations[i]));
             AssertParses(migrator.GenerateScript(migrations[i], i == 0 ? Migration.InitialDatabase : migrations[i - 1]));
         }
+    }
+
+    [Fact]
+    public async Task MarkingDirtyDaysUpdatesTheKnownDayAndInsertsTheNewOneInTSql()
+    {
+        var connection = new RecordingSqlServerConnection();
+        var known = new DateOnly(2024, 6, 1);
+        connection.Answer = sql => sql.Contains("FROM [DirtyDays]", StringComparison.Ordinal) ? Table("Day", known) : null;
+        await using var context = connection.CreateContext();
+        await using var transaction = await context.Database.BeginTransactionAsync(Cancellation);
+
+        await DirtyDayMarks.MarkAsync(context, new Dictionary<DateOnly, long> { [known] = 3, [known.AddDays(1)] = 4 }, new DateTime(2024, 6, 2, 9, 0, 0), Cancellation);
+
+        Assert.Contains(connection.Statements, sql => sql.Contains("UPDATE [d]", StringComparison.Ordinal) && sql.Contains("[PendingEvents] + ", StringComparison.Ordinal));
+        Assert.Contains(connection.Statements, sql => sql.Contains("INSERT INTO [DirtyDays]", StringComparison.Ordinal));
+        Assert.All(connection.Statements, AssertParses);
+    }
+
+    [Fact]
+    public async Task TakingAndReleasingALeaseAreConditionalUpdatesAndACreationInTSql()
+    {
+        var connection = new RecordingSqlServerConnection();
+        await using var context = connection.CreateContext();
+        var now = new DateTime(2024, 6, 2, 9, 0, 0);
+
+        Assert.True(await StoreLease.TryTakeAsync(context, "aggregation", "instance-1", now, TimeSpan.FromMinutes(1), Cancellation));
+        await StoreLease.ReleaseAsync(context, "aggregation", "instance-1", now, Cancellation);
+
+        Assert.Equal(2, connection.Statements.Count(sql => sql.Contains("UPDATE [a]", StringComparison.Ordinal)));
+        Assert.All(connection.Statements, AssertParses);
+    }
+
+    [Fact]
+    public async Task PurgingRawEventsPastTheHorizonDeletesThemAndMarksTheDayInTSql()
+    {
+        var connection = new RecordingSqlServerConnection();
+        var day = new DateOnly(2024, 1, 10);
+        // The store has one aggregated day past the horizon, still purgeable when its deleting transaction checks.
+        connection.Answer = sql =>
+            sql.Contains("THEN CAST(1 AS bit)", StringComparison.Ordinal) ? Table("Value", true)
+            : sql.Contains("FROM [AggregatedDays]", StringComparison.Ordinal) ? Table("Day", day)
+            : null;
+        var purger = new RawEventPurger(
+            new RecordingContexts(connection), Microsoft.Extensions.Options.Options.Create(new RetentionOptions { RawEventMaxAgeDays = 30 }),
+            new Microsoft.Extensions.Time.Testing.FakeTimeProvider(new DateTimeOffset(2024, 6, 2, 9, 0, 0, TimeSpan.Zero)));
+
+        await purger.PurgeAsync(dryRun: false, Cancellation);
+
+        Assert.Contains(connection.Statements, sql => sql.Contains("DELETE FROM [r]", StringComparison.Ordinal));
+        Assert.Contains(connection.Statements, sql => sql.Contains("[RawEventsPurgedAt] = ", StringComparison.Ordinal));
+        Assert.All(connection.Statements, AssertParses);
+    }
+
+    private static System.Data.DataTable Table<T>(string column, params T[] values)
+        where T : notnull
+    {
+        var table = new System.Data.DataTable();
+        table.Columns.Add(column, typeof(T));
+        foreach (var value in values)
+        {
+            table.Rows.Add(value);
+        }
+
+        return table;
+    }
+
+    private static CancellationToken Cancellation => TestContext.Current.CancellationToken;
+
+    private sealed class RecordingContexts(RecordingSqlServerConnection connection) : IDbContextFactory<StatsDbContext>
+    {
+        public StatsDbContext CreateDbContext() => connection.CreateContext();
     }
 
     public void Dispose() => _context.Dispose();
