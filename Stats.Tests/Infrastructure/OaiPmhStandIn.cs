@@ -61,6 +61,9 @@ public sealed class OaiPmhStandIn : IAsyncDisposable
     /// <summary>Which ListRecords answers (by their 0-based number) are cut off mid-document.</summary>
     public Func<int, bool> Malformed { get; set; } = _ => false;
 
+    /// <summary>Runs before a ListRecords answer (by its 0-based number) is sent: a source slow to answer.</summary>
+    public Func<int, Task> BeforeListRecords { get; set; } = _ => Task.CompletedTask;
+
     public static async Task<OaiPmhStandIn> StartAsync()
     {
         var builder = WebApplication.CreateSlimBuilder();
@@ -86,7 +89,7 @@ public sealed class OaiPmhStandIn : IAsyncDisposable
     /// <summary>Forgets every resumption token handed out, as a restarted repository does.</summary>
     public void ExpireTokens() => Interlocked.Increment(ref _generation);
 
-    private IResult Answer(HttpRequest request)
+    private async Task<IResult> Answer(HttpRequest request)
     {
         Requests.Enqueue(request.QueryString.Value ?? "");
         var q = request.Query;
@@ -98,9 +101,14 @@ public sealed class OaiPmhStandIn : IAsyncDisposable
             "ListRecords" => ListRecords(q["metadataPrefix"], q["from"], q["until"], q["set"], q["resumptionToken"]),
             _ => Error("badVerb", "Illegal OAI verb"),
         };
-        if (verb == "ListRecords" && Malformed(Interlocked.Increment(ref _listRecordsCalls) - 1))
+        if (verb == "ListRecords")
         {
-            body = body[..(body.Length / 2)];
+            var number = Interlocked.Increment(ref _listRecordsCalls) - 1;
+            await BeforeListRecords(number);
+            if (Malformed(number))
+            {
+                body = body[..(body.Length / 2)];
+            }
         }
 
         return Results.Text(Envelope(request, body), "text/xml", Encoding.UTF8);

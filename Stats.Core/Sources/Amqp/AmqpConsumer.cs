@@ -26,8 +26,11 @@ public sealed class AmqpConsumer(
     TimeProvider clock,
     ILogger<AmqpConsumer> logger) : BackgroundService
 {
-    /// <summary>Batches being stored at once: one is committed while the next is read and enriched.</summary>
-    private const int BatchesInFlight = 2;
+    /// <summary>
+    /// Batches being read, enriched or committed at once. Several, so that the next batches are enriched while one
+    /// commits, and the writer merges those that wait into one transaction (one disk flush for all of them).
+    /// </summary>
+    private const int BatchesInFlight = 4;
 
     private static readonly TimeSpan s_depthEvery = TimeSpan.FromSeconds(5);
 
@@ -124,7 +127,10 @@ public sealed class AmqpConsumer(
         logger.LogInformation("The queue consumer reads {Queue} on {Broker}.", settings.Queue, settings.Broker);
 
         var inFlight = Channel.CreateBounded<Task<(ulong LastTag, int Count)>>(BatchesInFlight - 1);
-        var reading = ReadAsync(deliveries.Reader, inFlight.Writer, deadLetters, Math.Max(1, settings.Prefetch / 2), session.Token);
+        // The batches in flight hold at most half of the prefetch window: the broker goes on delivering the other half
+        // while they are stored, so a batch that starts finds messages waiting instead of one round trip's worth.
+        var batchSize = Math.Max(1, settings.Prefetch / (2 * BatchesInFlight));
+        var reading = ReadAsync(deliveries.Reader, inFlight.Writer, deadLetters, batchSize, session.Token);
         var acking = AckAsync(inFlight.Reader, channel, session.Token);
         var releasing = RepeatAsync(settings.RetryHeldEvery, ct => held.ReleaseAsync(deadLetters, ct), session.Token);
         var depth = RepeatAsync(s_depthEvery, async ct => state.OnQueueDepth(await channel.MessageCountAsync(settings.Queue, ct)), session.Token);
@@ -148,7 +154,7 @@ public sealed class AmqpConsumer(
         try
         {
             // Room first, then the batch: while the batches in flight are stored, deliveries pile up and the next batch is
-            // large. Taking whatever has arrived as soon as anything has would commit a few events at a time.
+            // large. It takes what has arrived and never waits for more: a quiet queue's few messages are stored at once.
             while (await inFlight.WaitToWriteAsync(cancellationToken) && await deliveries.WaitToReadAsync(cancellationToken))
             {
                 var batch = new List<Delivery>(Math.Min(batchSize, 1024));

@@ -27,8 +27,11 @@ public sealed class AmqpOptions
         ["stats-file-download"] = EventCatalog.FileDownload,
     };
 
-    /// <summary>Messages the broker hands over before any is acknowledged: the consumer's batch is half of it.</summary>
-    public int Prefetch { get; set; } = 2000;
+    /// <summary>
+    /// Messages the broker hands over before any is acknowledged. The consumer stores up to four batches of an eighth of
+    /// it at once, so that the other half keeps arriving meanwhile.
+    /// </summary>
+    public int Prefetch { get; set; } = 16_000;
 
     /// <summary>Where messages that cannot become events go, with the reasons in the <c>x-stats-reasons</c> header.</summary>
     public string DeadLetterQueue { get; set; } = "stats-dead-letter";

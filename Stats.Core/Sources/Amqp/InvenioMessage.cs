@@ -57,12 +57,12 @@ public sealed class InvenioMessage
     }
 
     /// <summary>Reads a body published under an event type; on failure, the reasons why it is not an event.</summary>
-    public static InvenioMessage? Read(string type, string routingKey, ReadOnlySpan<byte> body, out IReadOnlyList<string> errors)
+    public static InvenioMessage? Read(string type, string routingKey, ReadOnlyMemory<byte> body, out IReadOnlyList<string> errors)
     {
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(body.ToArray());
+            document = JsonDocument.Parse(body);
         }
         catch (JsonException ex)
         {
@@ -81,7 +81,7 @@ public sealed class InvenioMessage
             var problems = new List<string>();
             var root = document.RootElement;
             var timestamp = ReadTimestamp(root, problems);
-            var fields = new Dictionary<string, object>(StringComparer.Ordinal) { ["id"] = IdOf(routingKey, body) };
+            var fields = new Dictionary<string, object>(StringComparer.Ordinal) { ["id"] = IdOf(routingKey, body.Span) };
             Text(root, "recid", fields, problems);
             if (!fields.ContainsKey("recid"))
             {

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Stats.Core.Aggregation;
@@ -47,6 +48,9 @@ public sealed class CatalogSyncRunner(
     public const string HttpClientName = "catalog-sync";
 
     private const int MaxReportedProblems = 100;
+
+    /// <summary>Records applied in one transaction at most when pages come faster than they are applied.</summary>
+    private const int RecordsPerTransaction = 1000;
 
     /// <summary>This instance, as the leases name it.</summary>
     public string Holder { get; } = $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid().ToString("N")[..8]}";
@@ -121,43 +125,84 @@ public sealed class CatalogSyncRunner(
             await CatalogApplier.ApplyNamesAsync(context, names, cancellationToken);
 
             var since = full ? null : state.Bookmark;
-            await foreach (var page in reader.ReadAsync(since, state.Cursor, cancellationToken))
+            await using var pages = reader.ReadAsync(since, state.Cursor, cancellationToken).GetAsyncEnumerator(cancellationToken);
+            // One page ahead: the next page is fetched and parsed while this one is applied.
+            var next = pages.MoveNextAsync().AsTask();
+            IDbContextTransaction? transaction = null;
+            var pending = 0;
+            try
             {
-                await using var transaction = await context.Database.BeginTransactionAsync(cancellationToken);
-                // Renewed with every page: an instance that stalled past its lease must not write over its successor's work.
-                if (!await StoreLease.TryTakeAsync(context, lease, Holder, Now, options.Value.LeaseDuration, cancellationToken))
+                while (true)
                 {
-                    throw new InvalidOperationException($"The lease of catalog source '{source.Name}' was lost (this instance stalled for longer than its lease).");
-                }
-
-                var changes = await CatalogApplier.ApplyAsync(context, source.Name, page.Entries, Now, cancellationToken);
-                seen += page.Entries.Count + page.Problems.Count;
-                changed += changes.Changed;
-                deleted += changes.Deleted;
-                skipped += page.Problems.Count;
-                reattributed += changes.Reattributed;
-                foreach (var problem in page.Problems)
-                {
-                    logger.LogWarning("Catalog source {Source}: record {Record} skipped: {Reason}.", source.Name, problem.Record, problem.Reason);
-                    if (problems.Count < MaxReportedProblems)
+                    // Several pages share a transaction (one disk flush for all of them) only while the source answers at
+                    // once: no transaction waits for the source, since on SQLite it would hold up every other writer. A
+                    // page the source fails to give leaves the pages applied before it committed, with their position.
+                    var last = next.IsCompletedSuccessfully && !next.Result;
+                    if (transaction is not null && (!next.IsCompletedSuccessfully || last || pending >= RecordsPerTransaction))
                     {
-                        problems.Add(problem);
+                        await transaction.CommitAsync(cancellationToken);
+                        await transaction.DisposeAsync();
+                        transaction = null;
+                        pending = 0;
+                        progress?.Report(new CatalogSyncProgress(source.Name, seen, changed, deleted, skipped, state.PassBookmark));
                     }
-                }
 
-                state = await StateAsync(context, source.Name, cancellationToken);
-                state.Cursor = page.Cursor;
-                state.PassBookmark = Latest(state.PassBookmark, page.LatestUpdate);
-                (state.Seen, state.Changed, state.Deleted, state.Skipped) = (seen, changed, deleted, skipped);
-                if (page.Problems.Count > 0)
+                    if (!await next)
+                    {
+                        break;
+                    }
+
+                    var page = pages.Current;
+                    next = pages.MoveNextAsync().AsTask();
+                    if (transaction is null)
+                    {
+                        transaction = await context.Database.BeginTransactionAsync(cancellationToken);
+                        // Renewed with every transaction: an instance that stalled past its lease must not write over its successor's work.
+                        if (!await StoreLease.TryTakeAsync(context, lease, Holder, Now, options.Value.LeaseDuration, cancellationToken))
+                        {
+                            throw new InvalidOperationException($"The lease of catalog source '{source.Name}' was lost (this instance stalled for longer than its lease).");
+                        }
+                    }
+
+                    var changes = await CatalogApplier.ApplyAsync(context, source.Name, page.Entries, Now, cancellationToken);
+                    pending += page.Entries.Count + page.Problems.Count;
+                    seen += page.Entries.Count + page.Problems.Count;
+                    changed += changes.Changed;
+                    deleted += changes.Deleted;
+                    skipped += page.Problems.Count;
+                    reattributed += changes.Reattributed;
+                    foreach (var problem in page.Problems)
+                    {
+                        logger.LogWarning("Catalog source {Source}: record {Record} skipped: {Reason}.", source.Name, problem.Record, problem.Reason);
+                        if (problems.Count < MaxReportedProblems)
+                        {
+                            problems.Add(problem);
+                        }
+                    }
+
+                    state = await StateAsync(context, source.Name, cancellationToken);
+                    state.Cursor = page.Cursor;
+                    state.PassBookmark = Latest(state.PassBookmark, page.LatestUpdate);
+                    (state.Seen, state.Changed, state.Deleted, state.Skipped) = (seen, changed, deleted, skipped);
+                    if (page.Problems.Count > 0)
+                    {
+                        state.LastSkip = Cut($"{page.Problems[^1].Record}: {page.Problems[^1].Reason}", 1000);
+                    }
+
+                    await context.SaveChangesAsync(cancellationToken);
+                    context.ChangeTracker.Clear();
+                }
+            }
+            finally
+            {
+                // A transaction still open here failed: disposing it rolls back its pages, which the next run reads again.
+                if (transaction is not null)
                 {
-                    state.LastSkip = Cut($"{page.Problems[^1].Record}: {page.Problems[^1].Reason}", 1000);
+                    await transaction.DisposeAsync();
                 }
 
-                await context.SaveChangesAsync(cancellationToken);
-                await transaction.CommitAsync(cancellationToken);
-                context.ChangeTracker.Clear();
-                progress?.Report(new CatalogSyncProgress(source.Name, seen, changed, deleted, skipped, state.PassBookmark));
+                // The enumerator must not be disposed while it reads; what a read no longer wanted ends with does not matter.
+                await next.ContinueWith(read => _ = read.Exception, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
             }
 
             state = await StateAsync(context, source.Name, cancellationToken);

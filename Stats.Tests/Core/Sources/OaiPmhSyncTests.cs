@@ -126,6 +126,32 @@ public sealed class OaiPmhSyncTests
     }
 
     [Fact]
+    public async Task WhileTheSourceIsSlowToAnswerTheSyncHoldsNoTransactionAndOtherWritersGoOn()
+    {
+        // SQLite has one writer at a time: a sync that kept its transaction open across the wait would block this one.
+        await using var store = await TestStore.CreateAsync(DatabaseProvider.Sqlite);
+        await using var oai = await OaiPmhStandIn.StartAsync();
+        oai.PageSize = 1;
+        oai.Put(Repository());
+        oai.BeforeListRecords = async n =>
+        {
+            if (n == 1)
+            {
+                await using var other = store.CreateContext();
+                other.Communities.Add(new Community { ExternalId = "written-meanwhile" });
+                await other.SaveChangesAsync(TestContext.Current.CancellationToken);
+            }
+        };
+        var runner = CatalogSyncHarness.Runner(store, new FakeTimeProvider(s_day2), CatalogSyncHarness.Zenodo(oai));
+
+        var report = await runner.SyncOkAsync();
+
+        Assert.Equal(3, report.Seen);
+        await using var context = store.CreateContext();
+        Assert.True(await context.Communities.AnyAsync(c => c.ExternalId == "written-meanwhile", TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
     public async Task AnExpiredResumptionTokenRestartsTheListAsTheProtocolSays()
     {
         await using var store = await TestStore.CreateAsync(DatabaseProvider.Sqlite);

@@ -65,6 +65,44 @@ public sealed class AmqpConsumerTests(RabbitMqBroker broker) : IClassFixture<Rab
     }
 
     [Fact]
+    public async Task AFewMessagesFarFewerThanABatchAreStoredAndAcknowledgedWithoutWaitingForMore()
+    {
+        await using var invenio = await InvenioBroker.OpenAsync(broker.Require(), "partial");
+        // The default prefetch window: a batch holds up to 2,000 messages, and only three will ever come.
+        await using var dashboard = await StartAsync(invenio.Settings(broker.Require()));
+
+        await invenio.PublishAsync("stats-record-view",
+            InvenioBodies.RdmView("p-1", "p-parent", "2024-06-15T10:00:00", "192.0.2.1"),
+            InvenioBodies.RdmView("p-1", "p-parent", "2024-06-15T10:01:00", "192.0.2.2"),
+            InvenioBodies.RdmView("p-2", "p-parent", "2024-06-15T10:02:00", "192.0.2.3"));
+
+        await UntilAsync(
+            dashboard,
+            async context => State(dashboard).Consumed == 3 && await context.RawEvents.CountAsync(Cancellation) == 3,
+            "the 3 messages stored and acknowledged");
+    }
+
+    [Fact]
+    public async Task ManyBatchesInFlightStoreEveryMessageOnceAndAcknowledgeThemAll()
+    {
+        await using var invenio = await InvenioBroker.OpenAsync(broker.Require(), "inflight");
+        var settings = invenio.Settings(broker.Require());
+        // Batches of two messages, four in flight: the batches are stored side by side and committed in any order.
+        settings["Stats:Sources:Amqp:Prefetch"] = "16";
+        await using var dashboard = await StartAsync(settings);
+        var bodies = Enumerable.Range(0, 300)
+            .Select(i => InvenioBodies.RdmView($"f-{i % 7}", "f-parent", $"2024-06-15T{10 + i / 60:00}:{i % 60:00}:00", $"192.0.2.{i % 250 + 1}"))
+            .ToList();
+
+        // Every fifth body twice, the copy far from the original: a redelivery that lands in another batch.
+        await invenio.PublishAsync("stats-record-view", [.. bodies, .. bodies.Where((_, i) => i % 5 == 0)]);
+
+        await UntilAsync(dashboard, _ => Task.FromResult(State(dashboard).Consumed == 360), "all 360 messages acknowledged");
+        await using var context = Contexts(dashboard).CreateDbContext();
+        Assert.Equal(300, await context.RawEvents.CountAsync(Cancellation));
+    }
+
+    [Fact]
     public async Task AMixWithBrokenMessagesCountsEveryGoodOneAndDeadLettersEveryBadOneWithItsReasons()
     {
         await using var invenio = await InvenioBroker.OpenAsync(broker.Require(), "broken");
