@@ -203,7 +203,7 @@ public sealed class EventImporter(EventIngestor ingestor, RouteTable routes, Tim
         private readonly long _resumeAfter;
         private readonly ArrayBufferWriter<byte> _ndjson = new();
         private readonly List<long> _ndjsonLines = [];
-        private readonly IndexDumpLines _dump = new();
+        private readonly IndexDumpLines _dump = new(keepSources: false);
         private readonly List<DumpDocument> _documents = [];
         private readonly List<IncomingEvent> _lineEvents = [];
         private Batch _batch;

@@ -97,8 +97,7 @@ internal sealed class CatalogResolver
 
             var records = newRecords.Where(r => !created.Records.ContainsKey(r.Key))
                 .Select(r => new Record { ExternalId = r.Key, ParentExternalId = r.Value }).ToList();
-            context.Records.AddRange(records);
-            await context.SaveChangesAsync(cancellationToken);
+            await CatalogRowInserter.InsertRecordsAsync(context, records, cancellationToken);
             records.ForEach(r => created.Records[r.ExternalId] = r.Id);
         }
 
@@ -155,8 +154,7 @@ internal sealed class CatalogResolver
 
             var files = newFiles.Where(f => !created.Files.ContainsKey(f.Key))
                 .Select(f => new RecordFile { RecordId = f.Key.RecordId, Key = f.Key.Key, Size = f.Value }).ToList();
-            context.RecordFiles.AddRange(files);
-            await context.SaveChangesAsync(cancellationToken);
+            await CatalogRowInserter.InsertFilesAsync(context, files, cancellationToken);
             files.ForEach(f => created.Files[(f.RecordId, f.Key)] = f.Id);
         }
 
@@ -195,8 +193,7 @@ internal sealed class CatalogResolver
         var learnedAt = DateTime.UtcNow;
         var buckets = newBuckets.Where(b => !created.Buckets.ContainsKey(b.Key))
             .Select(b => new RecordBucket { BucketId = b.Key, RecordId = b.Value, Source = "events", LearnedAt = learnedAt }).ToList();
-        context.RecordBuckets.AddRange(buckets);
-        await context.SaveChangesAsync(cancellationToken);
+        await CatalogRowInserter.InsertBucketsAsync(context, buckets, cancellationToken);
         buckets.ForEach(b => created.Buckets[b.BucketId] = b.RecordId);
     }
 

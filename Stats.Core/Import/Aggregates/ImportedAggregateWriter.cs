@@ -195,13 +195,25 @@ internal sealed class ImportedAggregateWriter(IDbContextFactory<StatsDbContext> 
         var sql = $"INSERT INTO \"ImportedDailyAggregates\" ({Columns}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) {OnConflict}";
         var rc = raw.sqlite3_prepare_v2(handle, sql, out var statement);
         SqliteException.ThrowExceptionForRC(rc, handle);
+        // The texts EF Core writes and compares for a DateOnly and a DateTime; a batch has few days and one import time.
+        var days = new Dictionary<DateOnly, string>();
+        var importedAt = new Dictionary<DateTime, string>();
         using (statement)
         {
             foreach (var row in rows)
             {
                 Check(raw.sqlite3_bind_int(statement, 1, (int)row.Kind));
-                // The texts EF Core writes and compares for a DateOnly and a DateTime.
-                Check(raw.sqlite3_bind_text(statement, 2, row.Day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)));
+                if (!days.TryGetValue(row.Day, out var day))
+                {
+                    days[row.Day] = day = row.Day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+                }
+
+                if (!importedAt.TryGetValue(row.ImportedAt, out var at))
+                {
+                    importedAt[row.ImportedAt] = at = row.ImportedAt.ToString("yyyy-MM-dd HH:mm:ss.FFFFFFF", CultureInfo.InvariantCulture);
+                }
+
+                Check(raw.sqlite3_bind_text(statement, 2, day));
                 Check(raw.sqlite3_bind_text(statement, 3, row.UniqueId));
                 Check(raw.sqlite3_bind_text(statement, 4, row.Source));
                 Check(raw.sqlite3_bind_int(statement, 5, row.RecordId));
@@ -209,7 +221,7 @@ internal sealed class ImportedAggregateWriter(IDbContextFactory<StatsDbContext> 
                 Check(raw.sqlite3_bind_int(statement, 7, row.Count));
                 Check(raw.sqlite3_bind_int(statement, 8, row.UniqueCount));
                 Check(raw.sqlite3_bind_int64(statement, 9, row.Volume));
-                Check(raw.sqlite3_bind_text(statement, 10, row.ImportedAt.ToString("yyyy-MM-dd HH:mm:ss.FFFFFFF", CultureInfo.InvariantCulture)));
+                Check(raw.sqlite3_bind_text(statement, 10, at));
                 rc = raw.sqlite3_step(statement);
                 if (rc != raw.SQLITE_DONE)
                 {

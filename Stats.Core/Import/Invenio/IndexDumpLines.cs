@@ -8,11 +8,19 @@ namespace Stats.Core.Import.Invenio;
 /// per line (<c>hits.hits[]</c> of such objects), the bulk format (an action line, then its source line) and the bare
 /// <c>_source</c> object per line. One instance reads one file, line after line: the bulk format spans two lines.
 /// </summary>
-public sealed class IndexDumpLines
+/// <param name="keepSources">
+/// True: each document's source is a copy of its own, valid for good. False: a document's source is valid only until the
+/// next <see cref="Read"/>, which saves a copy of every document (an importer maps each line's documents at once).
+/// </param>
+public sealed class IndexDumpLines(bool keepSources = true)
 {
     private static readonly string[] s_bulkActions = ["index", "create", "update"];
 
     private (string? Index, string? Id, long Line)? _pendingAction;
+
+    /// <summary>Without <c>keepSources</c>: the line last read and its parsed document, which its documents point into.</summary>
+    private byte[] _line = [];
+    private JsonDocument? _current;
 
     /// <summary>
     /// Adds the documents of one line to <paramref name="documents"/> (none for a bulk action line, several for a
@@ -20,10 +28,12 @@ public sealed class IndexDumpLines
     /// </summary>
     public string? Read(ReadOnlySpan<byte> line, long lineNumber, List<DumpDocument> documents)
     {
+        _current?.Dispose();
+        _current = null;
         JsonDocument parsed;
         try
         {
-            parsed = JsonDocument.Parse(line.ToArray());
+            parsed = JsonDocument.Parse(keepSources ? line.ToArray() : Reuse(line));
         }
         catch (JsonException)
         {
@@ -31,7 +41,12 @@ public sealed class IndexDumpLines
             return "not JSON";
         }
 
-        using (parsed)
+        if (!keepSources)
+        {
+            _current = parsed;
+        }
+
+        using (keepSources ? parsed : null)
         {
             var root = parsed.RootElement;
             if (root.ValueKind != JsonValueKind.Object)
@@ -43,7 +58,7 @@ public sealed class IndexDumpLines
             if (_pendingAction is { } action)
             {
                 _pendingAction = null;
-                documents.Add(new DumpDocument(lineNumber, action.Index, action.Id, root.Clone()));
+                documents.Add(new DumpDocument(lineNumber, action.Index, action.Id, Keep(root)));
                 return null;
             }
 
@@ -80,7 +95,7 @@ public sealed class IndexDumpLines
                 return null;
             }
 
-            documents.Add(new DumpDocument(lineNumber, null, null, root.Clone()));
+            documents.Add(new DumpDocument(lineNumber, null, null, Keep(root)));
             return null;
         }
     }
@@ -88,14 +103,28 @@ public sealed class IndexDumpLines
     /// <summary>The bulk action line whose source line has not come yet when the file ended: that line is missing.</summary>
     public long? UnfinishedActionLine => _pendingAction?.Line;
 
-    private static DumpDocument? Hit(JsonElement hit, long lineNumber)
+    /// <summary>The line in a buffer of this reader's, kept until the next line: its document points into it.</summary>
+    private ReadOnlyMemory<byte> Reuse(ReadOnlySpan<byte> line)
+    {
+        if (_line.Length < line.Length)
+        {
+            _line = new byte[Math.Max(line.Length, _line.Length * 2)];
+        }
+
+        line.CopyTo(_line);
+        return _line.AsMemory(0, line.Length);
+    }
+
+    private JsonElement Keep(JsonElement element) => keepSources ? element.Clone() : element;
+
+    private DumpDocument? Hit(JsonElement hit, long lineNumber)
     {
         if (hit.ValueKind != JsonValueKind.Object || !hit.TryGetProperty("_source", out var source) || source.ValueKind != JsonValueKind.Object)
         {
             return null;
         }
 
-        return new DumpDocument(lineNumber, TextOf(hit, "_index"), TextOf(hit, "_id"), source.Clone());
+        return new DumpDocument(lineNumber, TextOf(hit, "_index"), TextOf(hit, "_id"), Keep(source));
     }
 
     /// <summary>An action line of the bulk format: one property, <c>index</c>/<c>create</c>/<c>update</c>, naming an index or an id.</summary>

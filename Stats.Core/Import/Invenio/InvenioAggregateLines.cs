@@ -14,7 +14,7 @@ namespace Stats.Core.Import.Invenio;
 /// </summary>
 public sealed class InvenioAggregateLines : IAggregateLineReader
 {
-    private readonly IndexDumpLines _dump = new();
+    private readonly IndexDumpLines _dump = new(keepSources: false);
     private readonly List<DumpDocument> _documents = [];
 
     public string? Read(ReadOnlySpan<byte> line, long number, List<AggregateDocument> documents, List<BadLine> bad)
@@ -155,6 +155,14 @@ public sealed class InvenioAggregateLines : IAggregateLineReader
     internal static bool TryDay(string text, out DateOnly day)
     {
         if (DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out day))
+        {
+            return true;
+        }
+
+        // What invenio writes (the day's midnight, no offset, no fraction), read without the general parser.
+        if (text.Length == 19 && text[10] == 'T'
+            && DateOnly.TryParseExact(text.AsSpan(0, 10), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out day)
+            && TimeOnly.TryParseExact(text.AsSpan(11), "HH:mm:ss", CultureInfo.InvariantCulture, DateTimeStyles.None, out _))
         {
             return true;
         }

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -53,7 +54,7 @@ public static class InvenioEventMapper
         {
             Type = type,
             Timestamp = timestamp,
-            Id = IdOf(type, timestampText, source),
+            Id = IdOf([type, timestampText, Text(source, "unique_id"), visitorId, sessionId, Text(source, "recid"), Text(source, "pid_value"), bucketId, fileKey]),
             Recid = recid,
             ParentRecid = Text(source, "parent_recid"),
             ViaApi = Flag(source, "via_api"),
@@ -100,19 +101,40 @@ public static class InvenioEventMapper
 
     /// <summary>
     /// The event's id, from its content rather than the dump's <c>_id</c> (a bare <c>_source</c> dump has none): the same
-    /// document imported again, from any line format, is the same event and is stored once.
+    /// document imported again, from any line format, is the same event and is stored once. <paramref name="parts"/>:
+    /// type, timestamp, then unique_id, visitor_id, unique_session_id, recid, pid_value, bucket_id and file_key as
+    /// given (absent ones empty), joined by '|'; ids stored by earlier imports depend on exactly this text.
     /// </summary>
-    private static string IdOf(string type, string timestamp, JsonElement source)
+    private static string IdOf(ReadOnlySpan<string?> parts)
     {
-        var content = new StringBuilder(256).Append(type).Append('|').Append(timestamp);
-        foreach (var field in (ReadOnlySpan<string>)["unique_id", "visitor_id", "unique_session_id", "recid", "pid_value", "bucket_id", "file_key"])
+        var length = parts.Length - 1;
+        foreach (var part in parts)
         {
-            content.Append('|').Append(Text(source, field));
+            length += part is null ? 0 : Encoding.UTF8.GetMaxByteCount(part.Length);
         }
 
-        Span<byte> digest = stackalloc byte[32];
-        SHA256.HashData(Encoding.UTF8.GetBytes(content.ToString()), digest);
-        return "invenio:" + Convert.ToHexStringLower(digest[..16]);
+        var buffer = ArrayPool<byte>.Shared.Rent(length);
+        try
+        {
+            var written = 0;
+            for (var i = 0; i < parts.Length; i++)
+            {
+                if (i > 0)
+                {
+                    buffer[written++] = (byte)'|';
+                }
+
+                written += parts[i] is { } part ? Encoding.UTF8.GetBytes(part, buffer.AsSpan(written)) : 0;
+            }
+
+            Span<byte> digest = stackalloc byte[32];
+            SHA256.HashData(buffer.AsSpan(0, written), digest);
+            return "invenio:" + Convert.ToHexStringLower(digest[..16]);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 
     /// <summary>ISO alpha-2, upper case; anything else (null, <c>"--"</c>, a name) is an unknown country.</summary>

@@ -91,6 +91,31 @@ public sealed class IndexDumpLinesTests
         Assert.Equal(9, reader.UnfinishedActionLine);
     }
 
+    [Fact]
+    public void AReaderThatDoesNotKeepSourcesGivesEachLinesDocumentsAsAKeepingReaderDoes()
+    {
+        string[] lines =
+        [
+            """{"_index":"i0","_id":"a","_source":{"recid":"1","n":1}}""",
+            """{"hits":{"hits":[{"_index":"i1","_id":"b","_source":{"n":2}},{"_index":"i2","_id":"c","_source":{"n":3,"k":"\u00e9"}}]}}""",
+            """{"index":{"_id":"d"}}""",
+            """{"count":4}""",
+            """{"timestamp":"2024-03-01T10:00:00","recid":"7"}""",
+        ];
+        var keeping = Read(lines);
+        var reusing = new IndexDumpLines(keepSources: false);
+        var seen = new List<(string?, string?, long, string)>();
+        for (var i = 0; i < lines.Length; i++)
+        {
+            var documents = new List<DumpDocument>();
+            Assert.Null(reusing.Read(Encoding.UTF8.GetBytes(lines[i]), i + 1, documents));
+            // Read before the next line: until then the sources are valid.
+            seen.AddRange(documents.Select(d => (d.Index, d.Id, d.Line, d.Source.GetRawText())));
+        }
+
+        Assert.Equal(keeping.Select(d => (d.Index, d.Id, d.Line, d.Source.GetRawText())), seen);
+    }
+
     private static List<DumpDocument> Read(params string[] lines)
     {
         var reader = new IndexDumpLines();
