@@ -113,7 +113,7 @@ public sealed class OverviewTests : DashboardTestContext
     [Fact]
     public void OverviewExplainsWhereEventsComeFromWhenTheWindowHasNone()
     {
-        Queries.Summary = Queries.SummaryOf([], totalEvents: 0);
+        Queries.Summary = Queries.SummaryOf([], totalEvents: 500);
 
         var cut = Render<Overview>();
 

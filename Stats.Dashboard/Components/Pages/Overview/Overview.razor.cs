@@ -52,6 +52,9 @@ public sealed partial class Overview : IDisposable
     [PersistentState]
     public OverviewSummary? PrerenderedSummary { get; set; }
 
+    /// <summary>Nothing aggregated yet, in the window or before: the first run, which <see cref="FirstRun"/> guides.</summary>
+    private bool StoreIsEmpty => _summary is { TotalEvents: 0, Counts.Count: 0 };
+
     private long EventsInWindow => _summary?.Counts.Sum(c => (long)c.Count) ?? 0;
 
     protected override Task OnInitializedAsync()
