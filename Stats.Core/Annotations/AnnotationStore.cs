@@ -188,7 +188,9 @@ public sealed class AnnotationStore(IDbContextFactory<StatsDbContext> contextFac
         }
     }
 
-    private static string ChangedBy(StatsViewer viewer) => viewer.DisplayName ?? viewer.UserId ?? "unknown";
+    /// <summary>As the access rules' audit log names people: "name (id)".</summary>
+    private static string ChangedBy(StatsViewer viewer) => viewer.DisplayName is { } name && viewer.UserId is { } id && name != id ? $"{name} ({id})"
+        : viewer.UserId ?? viewer.DisplayName ?? "unknown";
 
     private static AnnotationChange Change(Annotation note, AnnotationAction action, DateTime at, string by) => new()
     {
