@@ -40,6 +40,7 @@ public abstract class DashboardTestContext : BunitContext
         Services.AddSingleton<IUsageStats>(Usage);
         Services.AddSingleton<IAccessPolicy>(Policy);
         Services.AddSingleton<Stats.Core.Annotations.IAnnotations>(Notes);
+        Services.AddSingleton<ISiteSearch>(new FakeSiteSearch());
         Services.AddSingleton<ViewerClaims>();
         Services.AddScoped<ViewerAccess>();
         Services.AddScoped<FileDownloader>();
