@@ -22,6 +22,9 @@ public static class QueryServiceCollectionExtensions
         builder.Services.AddSingleton<ISipStoreStats>(services => services.GetRequiredService<SipStoreStats>());
         builder.Services.AddSingleton<EventStats>();
         builder.Services.AddSingleton<StatRegistry>();
+        builder.Services.AddSingleton<ISetupProgress, SetupProgress>();
+        builder.Services.AddSingleton<ISiteSearch, SiteSearch>();
+        builder.Services.AddSingleton<Annotations.IAnnotations, Annotations.AnnotationStore>();
         builder.Services.AddOptions<QueryLimits>().BindConfiguration(QueryLimits.SectionName).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddOptions<AccessOptions>().BindConfiguration(AccessOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<AccessRuleStore>();

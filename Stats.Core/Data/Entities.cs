@@ -271,3 +271,52 @@ public sealed class AccessRuleChange
     /// <summary>The audience after; null when the rule was removed.</summary>
     public Access.Audience? After { get; set; }
 }
+
+/// <summary>
+/// A note on a day or a range of days ("DOI resolver outage"), drawn on every chart whose period covers it: the
+/// repository's on every chart, a community's on that community's and its records' charts.
+/// </summary>
+public sealed class Annotation
+{
+    public long Id { get; set; }
+
+    public Annotations.AnnotationScope Scope { get; set; }
+
+    /// <summary>The community's external id; null for a repository note.</summary>
+    public string? Community { get; set; }
+
+    public DateOnly FromDay { get; set; }
+
+    /// <summary>The last day the note covers (inclusive); the same as <see cref="FromDay"/> for one day.</summary>
+    public DateOnly ToDay { get; set; }
+
+    public required string Text { get; set; }
+
+    public DateTime CreatedAt { get; set; }
+
+    public required string CreatedBy { get; set; }
+}
+
+/// <summary>One note added or removed, kept for the Admin page's audit log like the access rules' changes.</summary>
+public sealed class AnnotationChange
+{
+    public long Id { get; set; }
+
+    public DateTime ChangedAt { get; set; }
+
+    public required string ChangedBy { get; set; }
+
+    public Annotations.AnnotationAction Action { get; set; }
+
+    public long AnnotationId { get; set; }
+
+    public Annotations.AnnotationScope Scope { get; set; }
+
+    public string? Community { get; set; }
+
+    public DateOnly FromDay { get; set; }
+
+    public DateOnly ToDay { get; set; }
+
+    public required string Text { get; set; }
+}

@@ -76,6 +76,10 @@ public abstract class StatsDbContext(DbContextOptions options) : DbContext(optio
 
     public DbSet<CatalogSourceState> CatalogSourceStates => Set<CatalogSourceState>();
 
+    public DbSet<Annotation> Annotations => Set<Annotation>();
+
+    public DbSet<AnnotationChange> AnnotationChanges => Set<AnnotationChange>();
+
     /// <summary>Which provider this context talks to.</summary>
     public abstract DatabaseProvider Provider { get; }
 

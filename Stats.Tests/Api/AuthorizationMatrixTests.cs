@@ -174,6 +174,7 @@ public sealed class AuthorizationMatrixTests(SignedInDashboard dashboard) : ICla
         ["/account/sign-in-failed"] = ("/account/sign-in-failed", EveryoneSees()),
         ["/admin"] = ("/admin", s_adminsSee),
         ["/not-found"] = ("/not-found", EveryoneSees()),
+        ["/help"] = ("/help", EveryoneSees()),
         ["/Error"] = ("/Error", EveryoneSees()),
     };
 

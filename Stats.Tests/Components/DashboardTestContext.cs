@@ -39,6 +39,8 @@ public abstract class DashboardTestContext : BunitContext
         Services.AddSingleton(Changes);
         Services.AddSingleton<IUsageStats>(Usage);
         Services.AddSingleton<IAccessPolicy>(Policy);
+        Services.AddSingleton<Stats.Core.Annotations.IAnnotations>(Notes);
+        Services.AddSingleton<ISiteSearch>(new FakeSiteSearch());
         Services.AddSingleton<ViewerClaims>();
         Services.AddScoped<ViewerAccess>();
         Services.AddScoped<FileDownloader>();
@@ -51,6 +53,9 @@ public abstract class DashboardTestContext : BunitContext
     protected FakeUsageStats Usage { get; } = new();
 
     protected FakeAccessPolicy Policy { get; } = new();
+
+    /// <summary>The notes the charts draw; none until a test adds some.</summary>
+    protected FakeAnnotations Notes { get; } = new();
 
     /// <summary>Signs a user in, as the claims the auth helper's sign-in gives (<see cref="ViewerClaims"/>).</summary>
     protected void SignIn(string userId, string name = "Test User", params string[] roles)

@@ -64,3 +64,30 @@ internal sealed class AccessRuleChangeConfiguration : IEntityTypeConfiguration<A
         builder.HasIndex(c => c.ChangedAt);
     }
 }
+
+internal sealed class AnnotationConfiguration : IEntityTypeConfiguration<Annotation>
+{
+    public void Configure(EntityTypeBuilder<Annotation> builder)
+    {
+        builder.ToTable("Annotations");
+        builder.Property(a => a.Scope).HasConversion<byte>();
+        builder.Property(a => a.Community).HasMaxLength(128);
+        builder.Property(a => a.Text).HasMaxLength(Annotations.AnnotationStore.MaxTextLength);
+        builder.Property(a => a.CreatedBy).HasMaxLength(256);
+        builder.HasIndex(a => new { a.ToDay, a.FromDay });
+    }
+}
+
+internal sealed class AnnotationChangeConfiguration : IEntityTypeConfiguration<AnnotationChange>
+{
+    public void Configure(EntityTypeBuilder<AnnotationChange> builder)
+    {
+        builder.ToTable("AnnotationChanges");
+        builder.Property(c => c.ChangedBy).HasMaxLength(256);
+        builder.Property(c => c.Action).HasConversion<byte>();
+        builder.Property(c => c.Scope).HasConversion<byte>();
+        builder.Property(c => c.Community).HasMaxLength(128);
+        builder.Property(c => c.Text).HasMaxLength(Annotations.AnnotationStore.MaxTextLength);
+        builder.HasIndex(c => c.ChangedAt);
+    }
+}

@@ -55,6 +55,10 @@ public sealed partial class ApexChart
     [Parameter]
     public IReadOnlyList<string>? Colors { get; set; }
 
+    /// <summary>Notes drawn on a datetime axis (ApexCharts' <c>annotations.xaxis</c>); ignored on other axes.</summary>
+    [Parameter]
+    public IReadOnlyList<ChartAnnotation>? Annotations { get; set; }
+
     /// <summary>A stable id for the <c>data-chart-id</c> attribute; a generated one when not set.</summary>
     [Parameter]
     public string? ChartId { get; set; }
@@ -78,5 +82,8 @@ public sealed partial class ApexChart
 
     /// <summary>The options ApexCharts receives, as JSON.</summary>
     internal override string BuildOptions() =>
-        ApexOptions.Create(Type, Series, Categories, DateTimes, Height, Stacked, Title, ThemeMode, Colors).Serialize();
+        (ApexOptions.Create(Type, Series, Categories, DateTimes, Height, Stacked, Title, ThemeMode, Colors) with
+        {
+            Annotations = DateTimes is not null && Type is not (ChartType.Pie or ChartType.Donut) ? ApexAnnotations.Of(Annotations, ThemeMode) : null,
+        }).Serialize();
 }

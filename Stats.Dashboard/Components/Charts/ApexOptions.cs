@@ -47,6 +47,9 @@ internal sealed record ApexOptions
 
     public ApexNoData NoData { get; init; } = new("No data");
 
+    /// <summary>Notes on days or ranges of a datetime axis (<see cref="ChartAnnotation"/>).</summary>
+    public ApexAnnotations? Annotations { get; init; }
+
     /// <summary>Overrides for narrow screens, where the legend wraps over several lines.</summary>
     public IReadOnlyList<ApexResponsive>? Responsive { get; init; }
 
@@ -175,3 +178,35 @@ internal sealed record ApexResponsive(int Breakpoint, ApexResponsiveOptions Opti
 internal sealed record ApexResponsiveOptions(ApexResponsiveChart Chart, ApexLegend Legend);
 
 internal sealed record ApexResponsiveChart(int Height);
+
+internal sealed record ApexAnnotations([property: JsonPropertyName("xaxis")] IReadOnlyList<ApexXAxisAnnotation> XAxis)
+{
+    /// <summary>A line for a day, a shaded band for a range, each labelled with its note; null without notes.</summary>
+    public static ApexAnnotations? Of(IReadOnlyList<ChartAnnotation>? notes, ThemeMode themeMode)
+    {
+        if (notes is not { Count: > 0 })
+        {
+            return null;
+        }
+
+        var dark = themeMode == ThemeMode.Dark;
+        var color = dark ? "#ffb74d" : "#b35900";
+        var text = dark ? "#1e1e2d" : "#ffffff";
+        return new([.. notes.Select(n => new ApexXAxisAnnotation(
+            EpochMilliseconds(n.From),
+            // A range ends with its last day, at the next midnight.
+            n.To > n.From ? EpochMilliseconds(n.To.AddDays(1)) : null,
+            color,
+            color,
+            0.12,
+            new ApexAnnotationLabel(n.Text, "horizontal", color, new ApexAnnotationLabelStyle(text, color))))]);
+    }
+
+    private static long EpochMilliseconds(DateOnly day) => new DateTimeOffset(day.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero).ToUnixTimeMilliseconds();
+}
+
+internal sealed record ApexXAxisAnnotation(long X, long? X2, string BorderColor, string FillColor, double Opacity, ApexAnnotationLabel Label);
+
+internal sealed record ApexAnnotationLabel(string Text, string Orientation, string BorderColor, ApexAnnotationLabelStyle Style);
+
+internal sealed record ApexAnnotationLabelStyle(string Color, string Background);

@@ -1,4 +1,6 @@
 using Microsoft.AspNetCore.Components;
+using Stats.Core.Annotations;
+using Stats.Core.Queries;
 using Stats.Dashboard.Components.Charts;
 
 namespace Stats.Dashboard.Components.Panels;
@@ -12,8 +14,17 @@ public sealed partial class ChartCard
 {
     private ApexChart? _chart;
 
+    private IReadOnlyList<ChartNote> _notes = [];
+    private (StatTarget Target, DateOnly First, DateOnly Last)? _notesLoaded;
+
     [Inject]
     private FileDownloader Downloader { get; set; } = default!;
+
+    [Inject]
+    private IServiceProvider Services { get; set; } = default!;
+
+    [Inject]
+    private ILogger<ChartCard> Logger { get; set; } = default!;
 
     [CascadingParameter]
     private ThemeMode ThemeMode { get; set; }
@@ -50,6 +61,13 @@ public sealed partial class ChartCard
     [Parameter]
     public bool Stacked { get; set; }
 
+    /// <summary>
+    /// Whose notes the chart draws (the repository's, and a community's or a record's communities'): set on charts of days,
+    /// which then also export a <c>note</c> column.
+    /// </summary>
+    [Parameter]
+    public StatTarget? NotesFor { get; set; }
+
     [Parameter]
     public int Height { get; set; } = 320;
 
@@ -64,16 +82,74 @@ public sealed partial class ChartCard
     private IReadOnlyList<DateTimeOffset>? DateTimes =>
         Days is null ? null : [.. Days.Select(d => new DateTimeOffset(d.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero))];
 
-    /// <summary>The series as CSV: the x value, then one column per series.</summary>
+    private bool TakesNotes => NotesFor is not null && Days is { Count: > 0 };
+
+    private IReadOnlyList<ChartAnnotation>? Annotations => TakesNotes ? [.. _notes.Select(n => new ChartAnnotation(n.From, n.To, n.Text))] : null;
+
+    protected override async Task OnParametersSetAsync()
+    {
+        if (!TakesNotes)
+        {
+            _notes = [];
+            _notesLoaded = null;
+            return;
+        }
+
+        var wanted = (NotesFor!, Days![0], BucketEnd(Days.Count - 1));
+        if (_notesLoaded == wanted)
+        {
+            return;
+        }
+
+        _notesLoaded = wanted;
+        try
+        {
+            // Resolved only by charts that take notes.
+            _notes = await Services.GetRequiredService<IAnnotations>().ForChartAsync(wanted.Item1, wanted.Item2, wanted.Item3);
+        }
+        catch (Exception ex)
+        {
+            // The notes are an addition: without them the chart still shows its numbers.
+            Logger.LogWarning(ex, "The notes of chart {ChartId} could not be read.", ChartId);
+            _notes = [];
+        }
+    }
+
+    /// <summary>The last day of the bucket that starts at <c>Days[index]</c>: the day before the next, or as long as the one before.</summary>
+    private DateOnly BucketEnd(int index)
+    {
+        var days = Days!;
+        if (index + 1 < days.Count)
+        {
+            return days[index + 1].AddDays(-1);
+        }
+
+        return index == 0 ? days[index] : days[index].AddDays(days[index].DayNumber - days[index - 1].DayNumber - 1);
+    }
+
+    /// <summary>The series as CSV: the x value, then one column per series, then the notes of the bucket on charts that take notes.</summary>
     public string ToCsv()
     {
         var count = Series.Count == 0 ? 0 : Series.Max(s => s.Data.Count);
+        var notes = TakesNotes;
         var rows = Enumerable.Range(0, count).Select(i => (IReadOnlyList<object?>)
         [
             Days is not null ? Days.ElementAtOrDefault(i) : Categories?.ElementAtOrDefault(i),
             .. Series.Select(s => i < s.Data.Count ? (object)s.Data[i] : null),
+            .. notes ? [NotesOf(i)] : Array.Empty<object?>(),
         ]);
-        return Csv.Write([CategoryHeader, .. Series.Select(s => s.Name)], rows);
+        return Csv.Write([CategoryHeader, .. Series.Select(s => s.Name), .. notes ? ["note"] : Array.Empty<string>()], rows);
+    }
+
+    private string? NotesOf(int index)
+    {
+        if (index >= Days!.Count)
+        {
+            return null;
+        }
+
+        var covering = _notes.Where(n => n.Overlaps(Days[index], BucketEnd(index))).Select(n => n.Text).ToList();
+        return covering.Count == 0 ? null : string.Join("; ", covering);
     }
 
     private Task ExportCsvAsync() => Downloader.DownloadCsvAsync(Csv.FileName(ChartId), ToCsv());

@@ -84,7 +84,7 @@ public sealed class AdminPageTests : DashboardTestContext, IClassFixture<SignedI
         SignIn("alice", "alice", ViewerClaims.AdminRole);
         var rules = Render<AdminPage>();
         Assert.Equal(
-            ["Pipeline", "Sources", "Access rules", "API keys", "Reports and export", "Imports"],
+            ["Pipeline", "Sources", "Access rules", "Notes on the charts", "API keys", "Reports and export", "Imports"],
             rules.FindAll(".stats-admin section h2").Select(h => h.TextContent.Trim()));
         await rules.InvokeAsync(() => rules.FindComponent<MudSelect<StatFamily>>().Instance.ValueChanged.InvokeAsync(StatFamily.Circulation));
         await rules.InvokeAsync(() => rules.FindComponent<MudSelect<Audience>>().Instance.ValueChanged.InvokeAsync(Audience.Public));

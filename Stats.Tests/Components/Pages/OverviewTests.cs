@@ -111,9 +111,21 @@ public sealed class OverviewTests : DashboardTestContext
     }
 
     [Fact]
+    public void TheRepositorysNotesOfTheWindowAreDrawnOnTheChart()
+    {
+        Queries.Summary = Queries.SummaryOf([new(Queries.Today, "record-view", 1)]);
+        Notes.Add(Queries.Today.AddDays(-3), Queries.Today.AddDays(-2), "DOI resolver outage");
+
+        var chart = Render<Overview>().FindComponent<ApexChart>().Instance;
+
+        Assert.Equal([new ChartAnnotation(Queries.Today.AddDays(-3), Queries.Today.AddDays(-2), "DOI resolver outage")], chart.Annotations);
+        Assert.Equal((new StatTarget(StatSubject.Repository, null), Queries.Today.AddDays(-29), Queries.Today), Assert.Single(Notes.Asked));
+    }
+
+    [Fact]
     public void OverviewExplainsWhereEventsComeFromWhenTheWindowHasNone()
     {
-        Queries.Summary = Queries.SummaryOf([], totalEvents: 0);
+        Queries.Summary = Queries.SummaryOf([], totalEvents: 500);
 
         var cut = Render<Overview>();
 

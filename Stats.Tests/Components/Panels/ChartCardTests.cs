@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Bunit;
+using Stats.Core.Queries;
 using Stats.Dashboard.Components.Charts;
 using Stats.Dashboard.Components.Panels;
 
@@ -60,6 +61,48 @@ public sealed class ChartCardTests : DashboardTestContext
         Assert.Empty(cut.FindAll(".stats-apexchart"));
         Assert.Contains("No views yet.", cut.Find(".stats-empty-state").TextContent, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void AChartThatTakesNotesDrawsThemAndExportsThemInANoteColumnOnTheBucketsTheyCover()
+    {
+        var chart = JSInterop.SetupModule(ApexChart.ModulePath);
+        chart.SetupVoid("create", _ => true).SetVoidResult();
+        Notes.Add(s_day.AddDays(1), s_day.AddDays(1), "DOI resolver outage");
+        Notes.Add(s_day.AddDays(2), s_day.AddDays(9), "featured in Nature news", community: "geo");
+        Notes.Add(s_day.AddDays(2), s_day.AddDays(2), "another community's note", community: "hep");
+
+        var cut = Render<ChartCard>(p => p
+            .Add(c => c.ChartId, "community-usage")
+            .Add(c => c.Title, "Usage over time")
+            .Add(c => c.Series, [new ChartSeries("Views", [3, 4, 5])])
+            .Add(c => c.Days, [s_day, s_day.AddDays(1), s_day.AddDays(2)])
+            .Add(c => c.NotesFor, new StatTarget(StatSubject.Community, "geo")));
+
+        Assert.Equal(
+            "date,Views,note\r\n2026-11-23,3,\r\n2026-11-24,4,DOI resolver outage\r\n2026-11-25,5,featured in Nature news\r\n",
+            cut.Instance.ToCsv());
+        using var options = JsonDocument.Parse((string)chart.VerifyInvoke("create").Arguments[2]!);
+        var notes = options.RootElement.GetProperty("annotations").GetProperty("xaxis");
+        Assert.Equal(["DOI resolver outage", "featured in Nature news"], notes.EnumerateArray().Select(n => n.GetProperty("label").GetProperty("text").GetString()));
+        Assert.Equal(EpochMilliseconds(s_day.AddDays(1)), notes[0].GetProperty("x").GetInt64());
+        Assert.False(notes[0].TryGetProperty("x2", out _));
+        Assert.Equal(EpochMilliseconds(s_day.AddDays(2)), notes[1].GetProperty("x").GetInt64());
+        Assert.Equal(EpochMilliseconds(s_day.AddDays(10)), notes[1].GetProperty("x2").GetInt64());
+        Assert.Equal((new StatTarget(StatSubject.Community, "geo"), s_day, s_day.AddDays(2)), Assert.Single(Notes.Asked));
+    }
+
+    [Fact]
+    public void AChartWithoutNotesForAsksForNoNotesAndExportsNoNoteColumn()
+    {
+        Notes.Add(s_day, s_day, "DOI resolver outage");
+
+        var cut = RenderCard();
+
+        Assert.DoesNotContain("note", cut.Instance.ToCsv(), StringComparison.Ordinal);
+        Assert.Empty(Notes.Asked);
+    }
+
+    private static long EpochMilliseconds(DateOnly day) => new DateTimeOffset(day.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero).ToUnixTimeMilliseconds();
 
     private IRenderedComponent<ChartCard> RenderCard() =>
         Render<ChartCard>(p => p

@@ -65,6 +65,9 @@ public sealed partial class CommunityPanel : PanelBase
     [Parameter]
     public string Id { get; set; } = "";
 
+    /// <summary>The community's charts draw its notes and the repository's.</summary>
+    private StatTarget NotesTarget => new(StatSubject.Community, Id);
+
     protected override object? LoadKey => Id;
 
     private StatTarget Target => new(StatSubject.Community, Id);

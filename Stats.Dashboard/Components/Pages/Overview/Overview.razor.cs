@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Components;
 using Stats.Core.Aggregation;
+using Stats.Core.Annotations;
 using Stats.Core.Queries;
 using Stats.Dashboard.Components.Charts;
 
@@ -24,6 +25,7 @@ public sealed partial class Overview : IDisposable
     private IDisposable? _changes;
     private OverviewSummary? _summary;
     private DailyTypeSeries? _chart;
+    private IReadOnlyList<ChartAnnotation>? _notes;
     private ChartType _chartType = ChartType.Area;
     private DateTimeOffset? _updatedAt;
     private string? _error;
@@ -35,6 +37,9 @@ public sealed partial class Overview : IDisposable
 
     [Inject]
     private TimeProvider Clock { get; set; } = default!;
+
+    [Inject]
+    private IAnnotations Notes { get; set; } = default!;
 
     [Inject]
     private AggregateChangeNotifier Changes { get; set; } = default!;
@@ -52,6 +57,9 @@ public sealed partial class Overview : IDisposable
     [PersistentState]
     public OverviewSummary? PrerenderedSummary { get; set; }
 
+    /// <summary>Nothing aggregated yet, in the window or before: the first run, which <see cref="FirstRun"/> guides.</summary>
+    private bool StoreIsEmpty => _summary is { TotalEvents: 0, Counts.Count: 0 };
+
     private long EventsInWindow => _summary?.Counts.Sum(c => (long)c.Count) ?? 0;
 
     protected override Task OnInitializedAsync()
@@ -59,7 +67,7 @@ public sealed partial class Overview : IDisposable
         if (PrerenderedSummary is { } handedOver)
         {
             Show(handedOver);
-            return Task.CompletedTask;
+            return LoadNotesAsync(handedOver);
         }
 
         return LoadAsync();
@@ -123,8 +131,10 @@ public sealed partial class Overview : IDisposable
         _loading = true;
         try
         {
-            Show(await Queries.GetSummaryAsync(WindowDays, _stopping.Token));
+            var summary = await Queries.GetSummaryAsync(WindowDays, _stopping.Token);
+            Show(summary);
             _error = null;
+            await LoadNotesAsync(summary);
         }
         catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
         {
@@ -147,6 +157,21 @@ public sealed partial class Overview : IDisposable
         _summary = PrerenderedSummary = summary;
         _chart = DailyTypeSeries.From(summary);
         _updatedAt = Clock.GetUtcNow();
+    }
+
+    /// <summary>The repository's notes in the window, drawn on the chart.</summary>
+    private async Task LoadNotesAsync(OverviewSummary summary)
+    {
+        try
+        {
+            var notes = await Notes.ForChartAsync(s_repository, summary.From, summary.To, _stopping.Token);
+            _notes = [.. notes.Select(n => new ChartAnnotation(n.From, n.To, n.Text))];
+        }
+        catch (Exception ex) when (!_stopping.IsCancellationRequested)
+        {
+            // The notes are an addition: without them the chart still shows its numbers.
+            Logger.LogWarning(ex, "The notes of the overview could not be read.");
+        }
     }
 
     private static string FormatCount(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
