@@ -21,6 +21,15 @@ public sealed class MapPanelTests : PanelPageTestContext
     }
 
     [Fact]
+    public void TheMapOffersNoIntervalSinceItHasNoTimeSeries()
+    {
+        var cut = RenderAt<Map>("/map");
+
+        Assert.NotNull(cut.Find(".stats-period-preset"));
+        Assert.Empty(cut.FindAll(".stats-period-interval"));
+    }
+
+    [Fact]
     public void TheHeadlinesCountTheViewsDownloadsAndKnownCountriesAgainstThePreviousPeriod()
     {
         var cut = RenderAt<Map>("/map");
