@@ -34,6 +34,21 @@ public sealed class HeadlineCardTests : DashboardTestContext
     }
 
     [Fact]
+    public void TheComparedDaysFollowANewPeriodEvenWhenTheNumbersStayTheSame()
+    {
+        var navigation = Services.GetRequiredService<Microsoft.AspNetCore.Components.NavigationManager>();
+        navigation.NavigateTo("/records?period=30d");
+        var cut = Render<HeadlineCard>(p => p
+            .Add(c => c.Key, "views").Add(c => c.Label, "Views").Add(c => c.Value, 9).Add(c => c.Previous, 0)
+            .Add(c => c.Explanation, "Every view counts."));
+        Assert.Equal("vs 0 in 27 Sep – 26 Oct 2026", cut.Find(".stats-headline-compared").TextContent.Trim());
+
+        navigation.NavigateTo("/records?period=12m");
+
+        cut.WaitForAssertion(() => Assert.Equal("vs 0 in 26 Nov 2024 – 25 Nov 2025", cut.Find(".stats-headline-compared").TextContent.Trim()));
+    }
+
+    [Fact]
     public void AFallIsADownArrowAndBytesAreWrittenWithTheirUnit()
     {
         var cut = Render<HeadlineCard>(p => p
