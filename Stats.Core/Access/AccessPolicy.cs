@@ -12,6 +12,7 @@ public static class DefaultAudiences
     {
         StatFamily.Usage or StatFamily.Countries or StatFamily.CommunityActivity => Audience.Public,
         StatFamily.TopUploaders => Audience.Curators,
+        StatFamily.OwnerRankings => Audience.SignedIn,
         _ => Audience.AdminsOnly,
     };
 }

@@ -48,6 +48,20 @@ public sealed class AccessRuleSet
     /// <summary>The global rule, else the default.</summary>
     public Audience GlobalOrDefault(StatFamily family) => Find(family, RuleScope.Global, "") ?? DefaultAudiences.Of(family);
 
+    /// <summary>
+    /// The audience in force at <paramref name="target"/> as far as the rules alone say: its own rule, else the global rule, else the
+    /// default. A record's communities' rules also count for the record (the policy reads them from the catalog), not here.
+    /// </summary>
+    public Audience InForce(StatFamily family, RuleTarget target) =>
+        (target.Kind == RuleScope.Global ? null : Find(family, target.Kind, target.Id.Trim())) ?? GlobalOrDefault(family);
+
+    /// <summary>What applies at <paramref name="target"/> once its own rule is removed: the global rule or the default.</summary>
+    public Audience WithoutRuleAt(StatFamily family, RuleTarget target) =>
+        target.Kind == RuleScope.Global ? DefaultAudiences.Of(family) : GlobalOrDefault(family);
+
+    /// <summary>Whether going from <paramref name="before"/> to <paramref name="after"/> lets someone see what they could not.</summary>
+    public static bool Widens(Audience before, Audience after) => (after & ~before) != 0;
+
     /// <summary>Whether any community has a rule for <paramref name="family"/>: only then does a record's decision need its communities.</summary>
     public bool HasCommunityRules(StatFamily family) => _familiesWithCommunityRules.Contains(family);
 

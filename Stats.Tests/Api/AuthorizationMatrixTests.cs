@@ -160,7 +160,8 @@ public sealed class AuthorizationMatrixTests(SignedInDashboard dashboard) : ICla
         ["/"] = ("/", EveryoneSees()),
         ["/records"] = ("/records", EveryoneSees()),
         ["/communities"] = ("/communities", EveryoneSees()),
-        ["/users"] = ("/users", EveryoneSees()),
+        // The ranking of owners is for signed-in users; the form that opens a user's page is public.
+        ["/users"] = ("/users", [Shown.SignIn, Shown.Content, Shown.Content, Shown.Content, Shown.Content, Shown.Content]),
         ["/map"] = ("/map", EveryoneSees()),
         ["/circulation"] = ("/circulation", s_adminsSee),
         ["/sip-store"] = ("/sip-store", s_adminsSee),

@@ -24,7 +24,8 @@ public sealed class FakeAccessPolicy : IAccessPolicy
             return Task.FromResult(AccessDecision.Allowed);
         }
 
-        var byDefault = DefaultAudiences.Of(family).HasFlag(Audience.Public) ? AccessDecision.Allowed
+        var audience = DefaultAudiences.Of(family);
+        var byDefault = audience.HasFlag(Audience.Public) || (viewer.IsSignedIn && audience.HasFlag(Audience.SignedIn)) ? AccessDecision.Allowed
             : viewer.IsSignedIn ? AccessDecision.Forbidden : AccessDecision.SignInRequired;
         return Task.FromResult(Decisions.GetValueOrDefault(family, byDefault));
     }

@@ -4,7 +4,7 @@ using Stats.Core.Queries;
 namespace Stats.Tests.Components;
 
 /// <summary>One call a panel made to <see cref="IUsageStats"/>: which query, for what, over which period.</summary>
-public sealed record UsageCall(string Query, StatScope? Scope, string? Key, Period Period, Interval? Interval = null, AccessMethod? Method = null);
+public sealed record UsageCall(string Query, StatScope? Scope, string? Key, Period Period, Interval? Interval = null, AccessMethod? Method = null, UsageMetric? Metric = null);
 
 /// <summary>
 /// An <see cref="IUsageStats"/> that answers what a test tells it: usage per scope and day (totals and histograms are summed
@@ -106,8 +106,12 @@ public sealed class FakeUsageStats : IUsageStats
         RecordSet records, UsageMetric metric, Period period, AccessMethod? method, int size, CancellationToken cancellationToken = default)
     {
         var (scope, key) = records.OwnerId is { } owner ? (StatScope.Owner, owner) : records.Community is { } community ? (StatScope.Community, community) : (StatScope.Repository, (string?)null);
-        await CallAsync(new UsageCall("top-records", scope, key, period, null, method), cancellationToken);
-        return new RecordRanking(metric.ToString(), [.. TopRecords.Take(size)]);
+        await CallAsync(new UsageCall("top-records", scope, key, period, null, method, metric), cancellationToken);
+        // By views, the ranking as the test wrote it; by another count, the same records ranked by their usage of the period.
+        var ranked = metric == UsageMetric.Views
+            ? TopRecords
+            : [.. TopRecords.Select(r => r with { Value = MetricOf(RecordCounts(r.Recid, period), metric) }).OrderByDescending(r => r.Value).ThenBy(r => r.Recid, StringComparer.Ordinal)];
+        return new RecordRanking(metric.ToString(), [.. ranked.Take(size)]);
     }
 
     public async Task<CommunityRanking> TopCommunitiesAsync(UsageMetric metric, Period period, int size, CancellationToken cancellationToken = default)
@@ -127,10 +131,21 @@ public sealed class FakeUsageStats : IUsageStats
         await CallAsync(new UsageCall("records", StatScope.Record, string.Join(",", recids), period), cancellationToken);
         return recids.ToDictionary(r => r, r =>
         {
-            var c = DaysOf(StatScope.Record, r, period, null).Aggregate(UsageCounts.Zero, (sum, d) => UsageCounts.Add(sum, d.Counts));
+            var c = RecordCounts(r, period);
             return new RecordUsage(c.Views, c.UniqueViews, c.Downloads, c.UniqueDownloads);
         });
     }
+
+    private UsageCounts RecordCounts(string recid, Period period) =>
+        DaysOf(StatScope.Record, recid, period, null).Aggregate(UsageCounts.Zero, (sum, d) => UsageCounts.Add(sum, d.Counts));
+
+    private static long MetricOf(UsageCounts counts, UsageMetric metric) => metric switch
+    {
+        UsageMetric.UniqueViews => counts.UniqueViews,
+        UsageMetric.Downloads => counts.Downloads,
+        UsageMetric.UniqueDownloads => counts.UniqueDownloads,
+        _ => counts.Views,
+    };
 
     public async Task<RecordInfo?> RecordInfoAsync(string recid, CancellationToken cancellationToken = default)
     {

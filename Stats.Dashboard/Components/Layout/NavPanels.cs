@@ -5,14 +5,17 @@ namespace Stats.Dashboard.Components.Layout;
 
 /// <summary>
 /// A panel of the dashboard, as the navigation drawer and the panel's own header show it. A panel with a <see cref="Family"/>
-/// is listed only to viewers who may see that family repository-wide; an <see cref="AdminsOnly"/> panel only to admins.
+/// is listed only to viewers who may see that family repository-wide; an <see cref="AdminsOnly"/> panel only to admins; a
+/// <see cref="SignedInOnly"/> one only to signed-in users with a user id (their own statistics).
 /// </summary>
-public sealed record NavPanel(string Title, string Href, string Icon, StatFamily? Family = null, bool AdminsOnly = false);
+public sealed record NavPanel(string Title, string Href, string Icon, StatFamily? Family = null, bool AdminsOnly = false, bool SignedInOnly = false);
 
 /// <summary>The panels of the dashboard; <see cref="All"/> is the drawer's order. The Overview is the home page.</summary>
 public static class NavPanels
 {
     public static NavPanel Overview { get; } = new("Overview", "/", Icons.Material.Outlined.Dashboard);
+
+    public static NavPanel MyStatistics { get; } = new("My statistics", "/me", Icons.Material.Outlined.Insights, SignedInOnly: true);
 
     public static NavPanel Records { get; } = new("Records", "/records", Icons.Material.Outlined.Description);
 
@@ -28,5 +31,5 @@ public static class NavPanels
 
     public static NavPanel Admin { get; } = new("Admin", "/admin", Icons.Material.Outlined.AdminPanelSettings, AdminsOnly: true);
 
-    public static IReadOnlyList<NavPanel> All { get; } = [Overview, Records, Communities, Users, Circulation, SipStore, Map, Admin];
+    public static IReadOnlyList<NavPanel> All { get; } = [Overview, MyStatistics, Records, Communities, Users, Circulation, SipStore, Map, Admin];
 }

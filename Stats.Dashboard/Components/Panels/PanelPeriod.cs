@@ -12,6 +12,15 @@ public enum PeriodPreset
     ThisYear,
     AllTime,
     Custom,
+
+    /// <summary>From the first of this month to today.</summary>
+    MonthToDate,
+
+    /// <summary>The last whole calendar month.</summary>
+    LastMonth,
+
+    /// <summary>The last whole calendar year.</summary>
+    PreviousYear,
 }
 
 /// <summary>The inclusive days a panel shows, resolved against today (UTC). An open start is "since the first day with data".</summary>
@@ -48,8 +57,11 @@ public sealed record PanelPeriod(PeriodPreset Preset, Interval Interval, DateOnl
     [
         (PeriodPreset.Last7Days, "7d", "Last 7 days"),
         (PeriodPreset.Last30Days, "30d", "Last 30 days"),
+        (PeriodPreset.MonthToDate, "mtd", "Month to date"),
+        (PeriodPreset.LastMonth, "last-month", "Last month"),
         (PeriodPreset.Last12Months, "12m", "Last 12 months"),
         (PeriodPreset.ThisYear, "year", "This year"),
+        (PeriodPreset.PreviousYear, "last-year", "Previous year"),
         (PeriodPreset.AllTime, "all", "All time"),
         (PeriodPreset.Custom, "custom", "Custom range"),
     ];
@@ -82,8 +94,8 @@ public sealed record PanelPeriod(PeriodPreset Preset, Interval Interval, DateOnl
     /// <summary>Days for a week, weeks for up to a year... a chart of roughly 7 to 100 points.</summary>
     public static Interval DefaultInterval(PeriodPreset preset, DateOnly? from, DateOnly? to) => preset switch
     {
-        PeriodPreset.Last7Days or PeriodPreset.Last30Days => Interval.Day,
-        PeriodPreset.Last12Months or PeriodPreset.ThisYear or PeriodPreset.AllTime => Interval.Month,
+        PeriodPreset.Last7Days or PeriodPreset.Last30Days or PeriodPreset.MonthToDate or PeriodPreset.LastMonth => Interval.Day,
+        PeriodPreset.Last12Months or PeriodPreset.ThisYear or PeriodPreset.PreviousYear or PeriodPreset.AllTime => Interval.Month,
         _ when from is { } f && to is { } t => (t.DayNumber - f.DayNumber + 1) switch
         {
             <= 92 => Interval.Day,
@@ -138,6 +150,9 @@ public sealed record PanelPeriod(PeriodPreset Preset, Interval Interval, DateOnl
         PeriodPreset.Last30Days => new(today.AddDays(-29), today),
         PeriodPreset.Last12Months => new(today.AddMonths(-12).AddDays(1), today),
         PeriodPreset.ThisYear => new(new DateOnly(today.Year, 1, 1), today),
+        PeriodPreset.MonthToDate => new(new DateOnly(today.Year, today.Month, 1), today),
+        PeriodPreset.LastMonth => new(new DateOnly(today.Year, today.Month, 1).AddMonths(-1), new DateOnly(today.Year, today.Month, 1).AddDays(-1)),
+        PeriodPreset.PreviousYear => new(new DateOnly(today.Year - 1, 1, 1), new DateOnly(today.Year - 1, 12, 31)),
         PeriodPreset.AllTime => new(null, today),
         _ => new(CustomFrom ?? today, CustomTo ?? today),
     };
@@ -154,9 +169,15 @@ public sealed record PanelPeriod(PeriodPreset Preset, Interval Interval, DateOnl
             return null;
         }
 
-        if (Preset == PeriodPreset.ThisYear)
+        // Calendar periods compare with the same calendar days before: a month with the month before, a year with the year before.
+        switch (Preset)
         {
-            return new(from.AddYears(-1), current.To.AddYears(-1));
+            case PeriodPreset.ThisYear or PeriodPreset.PreviousYear:
+                return new(from.AddYears(-1), current.To.AddYears(-1));
+            case PeriodPreset.MonthToDate:
+                return new(from.AddMonths(-1), current.To.AddMonths(-1));
+            case PeriodPreset.LastMonth:
+                return new(from.AddMonths(-1), from.AddDays(-1));
         }
 
         var days = current.To.DayNumber - from.DayNumber + 1;
@@ -167,6 +188,11 @@ public sealed record PanelPeriod(PeriodPreset Preset, Interval Interval, DateOnl
     public string Describe(DateOnly today) => Preset == PeriodPreset.Custom
         ? Resolve(today).Describe()
         : $"{LabelOf(Preset)} ({Resolve(today).Describe()})";
+
+    /// <summary>"1 Jan – 6 Dec 2025", the year written once when both days share it.</summary>
+    public static string DescribeRange(DateOnly from, DateOnly to) => from.Year == to.Year
+        ? $"{from.ToString("d MMM", CultureInfo.InvariantCulture)} – {FormatDay(to)}"
+        : $"{FormatDay(from)} – {FormatDay(to)}";
 
     internal static string FormatDay(DateOnly day) => day.ToString("d MMM yyyy", CultureInfo.InvariantCulture);
 

@@ -28,6 +28,10 @@ public sealed partial class PeriodPicker
     [Parameter, EditorRequired]
     public DateOnly Today { get; set; }
 
+    /// <summary>Whether the interval is offered: not on a panel without a time series, where it would change nothing.</summary>
+    [Parameter]
+    public bool ShowInterval { get; set; } = true;
+
     private PeriodPreset ShownPreset => _choosingCustom ? PeriodPreset.Custom : Value.Preset;
 
     private bool CustomRangeIsValid => _customFrom is { } from && _customTo is { } to && from <= to;

@@ -15,6 +15,12 @@ public sealed record StatColumn<T>(string Title, Func<T, object?> Value)
     /// <summary>What the header's tooltip says the column counts.</summary>
     public string? Explanation { get; init; }
 
+    /// <summary>
+    /// The metric a panel can rank the whole period by (its URL value, e.g. <c>downloads</c>): the header then asks the panel to
+    /// load the ranking again rather than sorting only the rows loaded (see <see cref="StatTable{T}.RankByChanged"/>).
+    /// </summary>
+    public string? RankBy { get; init; }
+
     /// <summary>The cell's text on screen.</summary>
     public string Display(T row) => Value(row) switch
     {

@@ -49,6 +49,17 @@ public sealed partial class StatTable<T>
     [Parameter]
     public RenderFragment? EmptyContent { get; set; }
 
+    /// <summary>The metric the caller ranked <see cref="Items"/> by (a column's <see cref="StatColumn{T}.RankBy"/>), largest first.</summary>
+    [Parameter]
+    public string? RankedBy { get; set; }
+
+    /// <summary>
+    /// Asked for when a header of another rankable column is clicked: the caller loads the ranking by that metric over the whole
+    /// period (the rows loaded are only the top of one ranking). Without it, every header sorts the rows loaded.
+    /// </summary>
+    [Parameter]
+    public EventCallback<string> RankByChanged { get; set; }
+
     /// <summary>The rows in the order shown: the caller's order until a header is clicked.</summary>
     public IReadOnlyList<T> Sorted => _sortColumn is not { } index || index >= Columns.Count
         ? Items
@@ -64,18 +75,32 @@ public sealed partial class StatTable<T>
 
     private Task ExportCsvAsync() => Downloader.DownloadCsvAsync(FileName ?? Csv.FileName(Key), ToCsv());
 
-    private void SortBy(int index)
+    private async Task SortBy(int index)
     {
-        // Numbers sort largest first on the first click, text A to Z.
-        _descending = _sortColumn == index ? !_descending : Columns[index].Unit is not null;
+        if (Columns[index].RankBy is { } metric && RankByChanged.HasDelegate && metric != RankedBy)
+        {
+            _sortColumn = null;
+            await RankByChanged.InvokeAsync(metric);
+            return;
+        }
+
+        // Numbers sort largest first on the first click, text A to Z; a ranked column is shown largest first already.
+        _descending = _sortColumn == index ? !_descending : Columns[index].Unit is not null && !IsRankedBy(index);
         _sortColumn = index;
     }
 
-    private string AriaSort(int index) => _sortColumn != index ? "none" : _descending ? "descending" : "ascending";
+    private bool IsRankedBy(int index) => RankedBy is not null && Columns[index].RankBy == RankedBy;
 
-    private string SortIcon(int index) => _sortColumn != index
+    /// <summary>The column the rows are in order of: the one clicked, else the ranking's.</summary>
+    private (int? Column, bool Descending) Order => _sortColumn is { } index
+        ? (index, _descending)
+        : (Enumerable.Range(0, Columns.Count).Cast<int?>().FirstOrDefault(i => IsRankedBy(i!.Value)), true);
+
+    private string AriaSort(int index) => Order.Column != index ? "none" : Order.Descending ? "descending" : "ascending";
+
+    private string SortIcon(int index) => Order.Column != index
         ? Icons.Material.Filled.UnfoldMore
-        : _descending ? Icons.Material.Filled.ArrowDownward : Icons.Material.Filled.ArrowUpward;
+        : Order.Descending ? Icons.Material.Filled.ArrowDownward : Icons.Material.Filled.ArrowUpward;
 
     /// <summary>Numbers as numbers, text ordinally, nulls first.</summary>
     private sealed class ValueComparer : IComparer<object?>

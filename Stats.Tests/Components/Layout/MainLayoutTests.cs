@@ -12,18 +12,28 @@ namespace Stats.Tests.Components.Layout;
 public sealed class MainLayoutTests : DashboardTestContext
 {
     [Fact]
-    public void NavigationDrawerLinksTheEightPanelsInOrderForAnAdmin()
+    public void NavigationDrawerLinksTheNinePanelsInOrderForAnAdmin()
     {
         SignIn("admin-1", "admin-1", ViewerClaims.AdminRole);
         var cut = RenderLayout();
 
         var links = cut.FindAll(".mud-drawer a.mud-nav-link");
         Assert.Equal(
-            ["/", "/records", "/communities", "/users", "/circulation", "/sip-store", "/map", "/admin"],
+            ["/", "/me", "/records", "/communities", "/users", "/circulation", "/sip-store", "/map", "/admin"],
             links.Select(a => a.GetAttribute("href")));
         Assert.Equal(
-            ["Overview", "Records", "Communities", "Users", "Circulation", "SIP store", "Map", "Admin"],
+            ["Overview", "My statistics", "Records", "Communities", "Users", "Circulation", "SIP store", "Map", "Admin"],
             links.Select(a => a.TextContent.Trim()));
+    }
+
+    [Fact]
+    public void ASignedInUserFindsMyStatisticsInTheDrawer()
+    {
+        SignIn("user-001", "Olga Owner");
+
+        var cut = RenderLayout();
+
+        Assert.Equal("My statistics", cut.Find(".mud-drawer a.mud-nav-link[href='/me']").TextContent.Trim());
     }
 
     [Theory]
@@ -39,7 +49,7 @@ public sealed class MainLayoutTests : DashboardTestContext
         var cut = RenderLayout();
 
         Assert.Equal(
-            ["/", "/records", "/communities", "/users", "/map"],
+            signedIn ? ["/", "/me", "/records", "/communities", "/users", "/map"] : ["/", "/records", "/communities", "/users", "/map"],
             cut.FindAll(".mud-drawer a.mud-nav-link").Select(a => a.GetAttribute("href")));
     }
 

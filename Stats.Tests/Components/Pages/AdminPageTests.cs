@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Components;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor;
+using MudBlazor.Extensions;
 using Stats.Core.Access;
 using Stats.Core.Data;
 using Stats.Core.Queries;
@@ -82,13 +83,12 @@ public sealed class AdminPageTests : DashboardTestContext, IClassFixture<SignedI
         Assert.Equal(HttpStatusCode.Unauthorized, await QueryAsync(CirculationQuery));
 
         SignIn("alice", "alice", ViewerClaims.AdminRole);
-        var rules = Render<AdminPage>();
+        var rules = RenderAdminPage();
         Assert.Equal(
             ["Pipeline", "Sources", "Access rules", "Notes on the charts", "API keys", "Reports and export", "Imports"],
             rules.FindAll(".stats-admin section h2").Select(h => h.TextContent.Trim()));
-        await rules.InvokeAsync(() => rules.FindComponent<MudSelect<StatFamily>>().Instance.ValueChanged.InvokeAsync(StatFamily.Circulation));
-        await rules.InvokeAsync(() => rules.FindComponent<MudSelect<Audience>>().Instance.ValueChanged.InvokeAsync(Audience.Public));
-        await rules.Find(".stats-rule-save").ClickAsync(new());
+        await ChooseAsync(rules, StatFamily.Circulation, Audience.Public);
+        await SaveConfirmingAsync(rules);
 
         Assert.Equal(HttpStatusCode.OK, await QueryAsync(CirculationQuery));
         gate.WaitForAssertion(() => Assert.NotNull(gate.Find(".gated-circulation")));
@@ -113,6 +113,109 @@ public sealed class AdminPageTests : DashboardTestContext, IClassFixture<SignedI
         Assert.Equal(HttpStatusCode.Unauthorized, await QueryAsync(CirculationQuery));
         gate.WaitForAssertion(() => Assert.NotNull(gate.Find(".stats-access-sign-in")));
         rules.WaitForAssertion(() => Assert.Equal("no rule", rules.Find(".stats-rule-changes tr.stats-rule-change .stats-rule-change-after").TextContent));
+    }
+
+    [Fact]
+    public async Task ChoosingAFamilyStartsTheEditorFromWhoMaySeeItNow()
+    {
+        SignIn("alice", "alice", ViewerClaims.AdminRole);
+        var rules = RenderAdminPage();
+
+        await rules.InvokeAsync(() => rules.FindComponent<MudSelect<StatFamily>>().Instance.ValueChanged.InvokeAsync(StatFamily.Circulation));
+        Assert.Equal(Audience.AdminsOnly, rules.FindComponent<MudSelect<Audience>>().Instance.GetState(x => x.Value));
+        Assert.Equal("Admins only (the default) → Admins only: no change", Preview(rules));
+        Assert.Equal("Save rule", rules.Find(".stats-rule-save").TextContent.Trim());
+
+        await rules.InvokeAsync(() => rules.FindComponent<MudSelect<StatFamily>>().Instance.ValueChanged.InvokeAsync(StatFamily.TopUploaders));
+        Assert.Equal(Audience.Curators, rules.FindComponent<MudSelect<Audience>>().Instance.GetState(x => x.Value));
+
+        // A community without a rule of its own starts from the whole repository's rule.
+        var store = _dashboard.Services.GetRequiredService<AccessRuleStore>();
+        await store.SetAsync(RuleTarget.Global, StatFamily.TopUploaders, Audience.SignedIn, "test", Cancellation);
+        try
+        {
+            rules.WaitForAssertion(() => Assert.NotNull(rules.Find(".stats-rules tr.stats-rule[data-family='TopUploaders']")));
+            await rules.InvokeAsync(() => rules.FindComponent<MudSelect<RuleScope>>().Instance.ValueChanged.InvokeAsync(RuleScope.Community));
+            rules.Find(".stats-rule-scope-id input").Change("hep");
+            Assert.Equal(Audience.SignedIn, rules.FindComponent<MudSelect<Audience>>().Instance.GetState(x => x.Value));
+            Assert.Equal("Signed-in users (the whole repository's rule) → Signed-in users: no change", Preview(rules));
+        }
+        finally
+        {
+            await store.SetAsync(RuleTarget.Global, StatFamily.TopUploaders, null, "test", Cancellation);
+        }
+    }
+
+    [Fact]
+    public async Task WideningAnAudienceAsksForConfirmationAndCancellingChangesNothing()
+    {
+        SignIn("alice", "alice", ViewerClaims.AdminRole);
+        var rules = RenderAdminPage();
+        await ChooseAsync(rules, StatFamily.Pipeline, Audience.Public);
+        Assert.Equal("Admins only (the default) → Everyone (public): more people may see them", Preview(rules));
+        Assert.Equal("Widen access…", rules.Find(".stats-rule-save").TextContent.Trim());
+
+        var saving = rules.Find(".stats-rule-save").ClickAsync(new());
+        var box = rules.WaitForElement(".mud-message-box");
+        Assert.Contains("Pipeline, Whole repository: Admins only → Everyone (public)", box.TextContent, StringComparison.Ordinal);
+        await rules.Find(".mud-message-box button:first-child").ClickAsync(new());
+        await saving.WaitAsync(TimeSpan.FromSeconds(10), Cancellation);
+
+        Assert.Null((await _dashboard.Services.GetRequiredService<AccessRuleStore>().GetAsync(Cancellation)).Find(StatFamily.Pipeline, RuleScope.Global, ""));
+        Assert.Empty(rules.FindAll(".stats-rules tr.stats-rule[data-family='Pipeline']"));
+    }
+
+    [Fact]
+    public async Task NarrowingAnAudienceIsSavedWithoutConfirmationAndRemovingTheNarrowerRuleAsksForIt()
+    {
+        SignIn("alice", "alice", ViewerClaims.AdminRole);
+        var rules = RenderAdminPage();
+        var store = _dashboard.Services.GetRequiredService<AccessRuleStore>();
+        await ChooseAsync(rules, StatFamily.Countries, Audience.SignedIn);
+        Assert.Equal("Everyone (public) (the default) → Signed-in users: fewer people may see them", Preview(rules));
+
+        await rules.Find(".stats-rule-save").ClickAsync(new());
+
+        Assert.Empty(rules.FindAll(".mud-message-box"));
+        Assert.Equal(Audience.SignedIn, (await store.GetAsync(Cancellation)).Find(StatFamily.Countries, RuleScope.Global, ""));
+
+        // Removing it gives the countries back to everyone: that widens, so it is asked too.
+        var removing = rules.Find(".stats-rules tr.stats-rule[data-family='Countries'] .stats-rule-remove").ClickAsync(new());
+        var box = rules.WaitForElement(".mud-message-box");
+        Assert.Contains("Signed-in users → Everyone (public)", box.TextContent, StringComparison.Ordinal);
+        await rules.Find(".mud-message-box button:last-child").ClickAsync(new());
+        await removing.WaitAsync(TimeSpan.FromSeconds(10), Cancellation);
+
+        Assert.Null((await store.GetAsync(Cancellation)).Find(StatFamily.Countries, RuleScope.Global, ""));
+    }
+
+    [Fact]
+    public async Task ACommunityRuleWithoutACommunityIdIsRefusedBeforeAnyConfirmation()
+    {
+        SignIn("alice", "alice", ViewerClaims.AdminRole);
+        var rules = RenderAdminPage();
+        await rules.InvokeAsync(() => rules.FindComponent<MudSelect<RuleScope>>().Instance.ValueChanged.InvokeAsync(RuleScope.Community));
+        await ChooseAsync(rules, StatFamily.Circulation, Audience.Public);
+
+        await rules.Find(".stats-rule-save").ClickAsync(new());
+
+        Assert.Empty(rules.FindAll(".mud-message-box"));
+        Assert.StartsWith("A community rule needs the community's id", rules.Find(".stats-rule-error").TextContent.Trim(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AKeyCreatedOnTheAdminPageIsListedAmongTheHarvestersWithoutAReload()
+    {
+        SignIn("alice", "alice", ViewerClaims.AdminRole);
+        var page = RenderAdminPage();
+        var name = "harvester " + Guid.NewGuid().ToString("N")[..8];
+        Assert.DoesNotContain(name, page.Find(".stats-admin-sushi").TextContent, StringComparison.Ordinal);
+
+        page.Find(".stats-key-name input").Change(name);
+        await page.Find(".stats-key-create").ClickAsync(new());
+        page.WaitForElement(".stats-key-secret");
+
+        page.WaitForAssertion(() => Assert.Contains(name, page.Find(".stats-sushi-keys").TextContent, StringComparison.Ordinal));
     }
 
     [Fact]
@@ -195,6 +298,34 @@ public sealed class AdminPageTests : DashboardTestContext, IClassFixture<SignedI
         Assert.Equal(HttpStatusCode.Forbidden, await QueryAsync(UsageQuery, ingestOnly));
         Assert.Equal(HttpStatusCode.Unauthorized, await QueryAsync(UsageQuery, "stats_abcdefghij_not-a-key"));
     }
+
+    /// <summary>The Admin page with the dialog provider that the layout gives it in the app.</summary>
+    private IRenderedComponent<IComponent> RenderAdminPage() => Render(b =>
+    {
+        b.OpenComponent<MudDialogProvider>(0);
+        b.CloseComponent();
+        b.OpenComponent<AdminPage>(1);
+        b.CloseComponent();
+    });
+
+    private static async Task ChooseAsync(IRenderedComponent<IComponent> page, StatFamily family, Audience audience)
+    {
+        await page.InvokeAsync(() => page.FindComponent<MudSelect<StatFamily>>().Instance.ValueChanged.InvokeAsync(family));
+        await page.InvokeAsync(() => page.FindComponent<MudSelect<Audience>>().Instance.ValueChanged.InvokeAsync(audience));
+    }
+
+    /// <summary>Saves a change that widens the audience: the click waits for the confirmation's answer.</summary>
+    private static async Task SaveConfirmingAsync(IRenderedComponent<IComponent> page)
+    {
+        var saving = page.Find(".stats-rule-save").ClickAsync(new());
+        var confirm = page.WaitForElement(".mud-message-box button:last-child");
+        Assert.Equal("Widen access", confirm.TextContent.Trim());
+        await confirm.ClickAsync(new());
+        await saving.WaitAsync(TimeSpan.FromSeconds(10), Xunit.TestContext.Current.CancellationToken);
+    }
+
+    private static string Preview(IRenderedComponent<IComponent> page) =>
+        string.Join(' ', page.Find(".stats-rule-change-preview").TextContent.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)).Replace(" :", ":", StringComparison.Ordinal);
 
     /// <summary>Another circuit: an anonymous visitor's, on the same dashboard.</summary>
     private sealed class Visitor : DashboardTestContext

@@ -41,7 +41,7 @@ public sealed class CirculationPanelTests : PanelPageTestContext
         Assert.Equal("9", HeadlineOf(cut, "requests"));
         Assert.Equal("4", HeadlineOf(cut, "overdue-today"));
         Assert.Contains(new Period(Today, Today), ActivityQueries.PeriodsOf("circulation"));
-        Assert.Contains("vs 8 the previous period", cut.Find("[data-headline='overdue-today'] .stats-headline-delta").TextContent);
+        Assert.Contains("vs 8 in 27 Sep – 26 Oct 2026", cut.Find("[data-headline='overdue-today'] .stats-headline-delta").TextContent);
         Assert.Contains("+100 %", cut.Find("[data-headline='loans'] .stats-headline-delta").TextContent);
         Assert.Contains("−50 %", cut.Find("[data-headline='overdue'] .stats-headline-delta").TextContent);
     }

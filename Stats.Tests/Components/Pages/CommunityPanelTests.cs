@@ -76,8 +76,34 @@ public sealed class CommunityPanelTests : PanelPageTestContext
         var cut = RenderAt<CommunityPanel>("/communities/hep", p => p.Add(c => c.Id, "hep"));
 
         var link = cut.Find("[data-table='top-records'] a");
-        Assert.Equal("/records/rec-1", link.GetAttribute("href"));
+        Assert.StartsWith("/records/rec-1?", link.GetAttribute("href"), StringComparison.Ordinal);
         Assert.Contains("Dark matter", cut.Find("[data-table='top-records']").TextContent);
+    }
+
+    [Fact]
+    public void TopRecordLinksKeepThePeriodAndInterval()
+    {
+        var cut = RenderAt<CommunityPanel>("/communities/hep?period=12m&interval=week", p => p.Add(c => c.Id, "hep"));
+
+        Assert.Equal("/records/rec-1?period=12m&interval=week", cut.Find("[data-table='top-records'] a").GetAttribute("href"));
+    }
+
+    [Fact]
+    public void TheTopRecordsShowEveryCountAndRankTheWholePeriodByTheOneClicked()
+    {
+        var cut = RenderAt<CommunityPanel>("/communities/hep?period=12m", p => p.Add(c => c.Id, "hep"));
+        Assert.Equal(
+            ["Record", "Title", "Views", "Unique views", "Downloads", "Unique downloads"],
+            cut.FindAll("[data-table='top-records'] th").Select(th => th.TextContent.Trim()));
+        Assert.Contains(UsageQueries.Calls, c => c.Query == $"top-records:hep:{UsageMetric.Views}");
+
+        cut.FindAll("[data-table='top-records'] th").Single(th => th.TextContent.Trim() == "Downloads").QuerySelector("button")!.Click();
+
+        cut.WaitForAssertion(() => Assert.Contains(UsageQueries.Calls, c => c.Query == $"top-records:hep:{UsageMetric.Downloads}"));
+        var navigation = Services.GetRequiredService<NavigationManager>();
+        Assert.Contains("rank=downloads", navigation.Uri, StringComparison.Ordinal);
+        Assert.Contains("period=12m", navigation.Uri, StringComparison.Ordinal);
+        cut.WaitForAssertion(() => Assert.Equal("Top records by downloads", cut.Find("#top-records-title").TextContent.Trim()));
     }
 
     [Fact]

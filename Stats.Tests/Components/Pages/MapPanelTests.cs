@@ -21,6 +21,15 @@ public sealed class MapPanelTests : PanelPageTestContext
     }
 
     [Fact]
+    public void TheMapOffersNoIntervalSinceItHasNoTimeSeries()
+    {
+        var cut = RenderAt<Map>("/map");
+
+        Assert.NotNull(cut.Find(".stats-period-preset"));
+        Assert.Empty(cut.FindAll(".stats-period-interval"));
+    }
+
+    [Fact]
     public void TheHeadlinesCountTheViewsDownloadsAndKnownCountriesAgainstThePreviousPeriod()
     {
         var cut = RenderAt<Map>("/map");
@@ -28,7 +37,7 @@ public sealed class MapPanelTests : PanelPageTestContext
         Assert.Equal("167", HeadlineOf(cut, "views"));
         Assert.Equal("43", HeadlineOf(cut, "downloads"));
         Assert.Equal("2", HeadlineOf(cut, "countries"));
-        Assert.Contains("vs 60 the previous period", cut.Find("[data-headline='views'] .stats-headline-delta").TextContent);
+        Assert.Contains("vs 60 in 27 Sep – 26 Oct 2026", cut.Find("[data-headline='views'] .stats-headline-delta").TextContent);
     }
 
     [Fact]

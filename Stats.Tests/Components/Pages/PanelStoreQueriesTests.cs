@@ -37,6 +37,7 @@ public sealed class PanelStoreQueriesTests : DashboardTestContext
         using var loggers = LoggerFactory.Create(b => b.AddProvider(_commands));
         Services.AddSingleton<IUsageStats>(new UsageStats(new StatsDbContextFactory(store.Provider, store.ConnectionString, loggers), Clock));
         var navigation = Services.GetRequiredService<NavigationManager>();
+        SignIn("someone"); // the ranking of owners is for signed-in users
 
         navigation.NavigateTo("/users?period=7d");
         var week = Render<Users>();

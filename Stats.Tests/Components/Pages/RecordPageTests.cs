@@ -91,6 +91,21 @@ public sealed class RecordPageTests : DashboardTestContext
     }
 
     [Fact]
+    public void AllVersionsSaysPlainlyThatFilesAndCountriesAreOfThisVersion()
+    {
+        var cut = Render<RecordPage>(p => p.Add(c => c.Recid, "v2"));
+        Assert.Empty(cut.FindAll(".stats-version-scope"));
+
+        cut.Find(".stats-version-all").Click();
+
+        cut.WaitForAssertion(() => Assert.Contains(
+            "The downloads per file and the countries below are of this version only (v2)",
+            string.Join(' ', cut.Find(".stats-version-scope").TextContent.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)),
+            StringComparison.Ordinal));
+        Assert.Contains("also under All versions", cut.Find("[data-table=record-files-v2]").TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void ARecordWithoutAConceptHasNoVersionSwitch()
     {
         Usage.Records["solo"] = new RecordInfo("solo", null, null, null, Deleted: false);

@@ -80,7 +80,7 @@ public sealed class RecordingUsageStats : RecordingStats, IUsageStats
         Answer($"countries:{scope}:{key}", period, period.End == CurrentEnd ? Countries : PreviousCountries);
 
     public Task<RecordRanking> TopRecordsAsync(RecordSet records, UsageMetric metric, Period period, AccessMethod? method, int size, CancellationToken cancellationToken = default) =>
-        Answer($"top-records:{records.Community}", period, TopRecords);
+        Answer($"top-records:{records.Community}:{metric}", period, TopRecords);
 
     public Task<IReadOnlyDictionary<string, RecordUsage>> RecordsAsync(IReadOnlyCollection<string> recids, Period period, CancellationToken cancellationToken = default) =>
         Answer<IReadOnlyDictionary<string, RecordUsage>>("records", period, new Dictionary<string, RecordUsage>());

@@ -198,6 +198,7 @@ public sealed class UserPanelTests : DashboardTestContext
     public void UsersListRanksOwnersWithTheirRecordsUsageAndLinksToTheirPanels()
     {
         Usage.TopOwners.Add(new RankedOwner("u1", 15));
+        SignIn("someone");
 
         var cut = Render<Users>();
 
@@ -217,6 +218,7 @@ public sealed class UserPanelTests : DashboardTestContext
             Usage.Usage(StatScope.Owner, $"owner-{i}", s_today, new UsageCounts(100 - i, 1, i, 1, 0));
         }
 
+        SignIn("someone");
         var cut = Render<Users>();
 
         var first = cut.FindAll("[data-table=top-owners] tbody tr").Single(r => r.QuerySelector("td")!.TextContent.Trim() == "owner-1");
@@ -226,15 +228,30 @@ public sealed class UserPanelTests : DashboardTestContext
     }
 
     [Fact]
+    public void AnAnonymousVisitorIsAskedToSignInForTheRankingOfOwnersAndCanStillOpenAUser()
+    {
+        Usage.TopOwners.Add(new RankedOwner("u1", 15));
+
+        var cut = Render<Users>();
+
+        Assert.Contains("signed-in users only", cut.Find(".stats-access-sign-in").TextContent, StringComparison.Ordinal);
+        Assert.Empty(cut.FindAll("[data-table=top-owners]"));
+        Assert.NotNull(cut.Find("form.stats-user-form"));
+    }
+
+    [Fact]
     public void TheUsersListIsNotLoadedWhenItsGateIsClosed()
     {
-        Policy.Decisions[StatFamily.Usage] = AccessDecision.SignInRequired;
+        Policy.Decisions[StatFamily.OwnerRankings] = AccessDecision.SignInRequired;
         Usage.TopOwners.Add(new RankedOwner("u1", 15));
 
         var cut = Render<Users>();
 
         Assert.NotNull(cut.Find(".stats-access-sign-in"));
         Assert.Empty(Usage.Calls);
+        // The ranking of owners has its own rule: the usage rule is not the one asked.
+        Assert.Contains(Policy.Questions, q => q.Family == StatFamily.OwnerRankings);
+        Assert.DoesNotContain(Policy.Questions, q => q.Family == StatFamily.Usage);
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using Bunit;
+using Microsoft.Extensions.DependencyInjection;
 using Stats.Dashboard.Components.Panels;
 
 namespace Stats.Tests.Components.Panels;
@@ -15,6 +16,36 @@ public sealed class HeadlineCardTests : DashboardTestContext
         Assert.Equal("1,500", cut.Find(".stats-headline-value").TextContent.Trim());
         Assert.Contains("+25 %", cut.Find(".stats-headline-delta").TextContent, StringComparison.Ordinal);
         Assert.Contains("stats-delta-up", cut.Find(".stats-headline-delta").ClassName, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("/records?period=year", "vs 1,200 in 1 Jan – 25 Nov 2025")]
+    [InlineData("/records?period=last-month", "vs 1,200 in 1 Sep – 30 Sep 2026")]
+    [InlineData("/records?from=2026-11-01&to=2026-11-10", "vs 1,200 in 22 Oct – 31 Oct 2026")]
+    public void TheComparisonNamesTheDaysItComparesWith(string url, string expected)
+    {
+        Services.GetRequiredService<Microsoft.AspNetCore.Components.NavigationManager>().NavigateTo(url);
+
+        var cut = Render<HeadlineCard>(p => p
+            .Add(c => c.Key, "views").Add(c => c.Label, "Views").Add(c => c.Value, 1500).Add(c => c.Previous, 1200)
+            .Add(c => c.Explanation, "Every view counts."));
+
+        Assert.Equal(expected, cut.Find(".stats-headline-compared").TextContent.Trim());
+    }
+
+    [Fact]
+    public void TheComparedDaysFollowANewPeriodEvenWhenTheNumbersStayTheSame()
+    {
+        var navigation = Services.GetRequiredService<Microsoft.AspNetCore.Components.NavigationManager>();
+        navigation.NavigateTo("/records?period=30d");
+        var cut = Render<HeadlineCard>(p => p
+            .Add(c => c.Key, "views").Add(c => c.Label, "Views").Add(c => c.Value, 9).Add(c => c.Previous, 0)
+            .Add(c => c.Explanation, "Every view counts."));
+        Assert.Equal("vs 0 in 27 Sep – 26 Oct 2026", cut.Find(".stats-headline-compared").TextContent.Trim());
+
+        navigation.NavigateTo("/records?period=12m");
+
+        cut.WaitForAssertion(() => Assert.Equal("vs 0 in 26 Nov 2024 – 25 Nov 2025", cut.Find(".stats-headline-compared").TextContent.Trim()));
     }
 
     [Fact]

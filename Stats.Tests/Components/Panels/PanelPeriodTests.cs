@@ -21,6 +21,37 @@ public sealed class PanelPeriodTests
         Assert.Equal(new DayRange(DateOnly.Parse(from, System.Globalization.CultureInfo.InvariantCulture), s_today), period.Resolve(s_today));
     }
 
+    [Theory]
+    [InlineData("mtd", "2026-11-01", "2026-11-25", "2026-10-01", "2026-10-25", Interval.Day)]
+    [InlineData("last-month", "2026-10-01", "2026-10-31", "2026-09-01", "2026-09-30", Interval.Day)]
+    [InlineData("last-year", "2025-01-01", "2025-12-31", "2024-01-01", "2024-12-31", Interval.Month)]
+    public void CalendarPresetsCoverTheirCalendarDaysAndCompareWithTheSameDaysBefore(
+        string key, string from, string to, string previousFrom, string previousTo, Interval interval)
+    {
+        var period = PanelPeriod.FromQuery(key, null, null, null);
+
+        Assert.Equal(key, PanelPeriod.KeyOf(period.Preset));
+        Assert.Equal(interval, period.Interval);
+        Assert.Equal(new DayRange(Day(from), Day(to)), period.Resolve(s_today));
+        Assert.Equal(new DayRange(Day(previousFrom), Day(previousTo)), period.Previous(s_today));
+    }
+
+    [Fact]
+    public void MonthToDateOnTheLastDayOfALongMonthComparesWithTheWholeShorterMonthBefore()
+    {
+        var march31 = new DateOnly(2026, 3, 31);
+
+        Assert.Equal(new DayRange(new DateOnly(2026, 2, 1), new DateOnly(2026, 2, 28)), PanelPeriod.Of(PeriodPreset.MonthToDate).Previous(march31));
+    }
+
+    [Theory]
+    [InlineData("2025-01-01", "2025-12-06", "1 Jan – 6 Dec 2025")]
+    [InlineData("2024-12-07", "2025-12-06", "7 Dec 2024 – 6 Dec 2025")]
+    public void ARangeIsNamedWithItsYearOnceWhenBothDaysShareIt(string from, string to, string expected) =>
+        Assert.Equal(expected, PanelPeriod.DescribeRange(Day(from), Day(to)));
+
+    private static DateOnly Day(string text) => DateOnly.Parse(text, System.Globalization.CultureInfo.InvariantCulture);
+
     [Fact]
     public void PresetRoundTripsThroughTheQueryString()
     {

@@ -56,6 +56,18 @@ public sealed class AccessPolicyTests
 
     [Theory]
     [MemberData(nameof(StoreProviders.All), MemberType = typeof(StoreProviders))]
+    public async Task OwnerRankingsAreForSignedInUsersByDefaultWhileEachOwnersUsageStaysPublic(DatabaseProvider provider)
+    {
+        await using var store = await TestStore.CreateAsync(provider);
+        var (policy, _, _) = await CreateAsync(store);
+
+        Assert.Equal(AccessDecision.SignInRequired, await policy.DecideAsync(s_anonymous, StatFamily.OwnerRankings, new(StatSubject.Repository, null), Cancellation));
+        Assert.Equal(AccessDecision.Allowed, await policy.DecideAsync(s_someone, StatFamily.OwnerRankings, new(StatSubject.Repository, null), Cancellation));
+        Assert.Equal(AccessDecision.Allowed, await policy.DecideAsync(s_anonymous, StatFamily.Usage, new(StatSubject.Owner, "owner-1"), Cancellation));
+    }
+
+    [Theory]
+    [MemberData(nameof(StoreProviders.All), MemberType = typeof(StoreProviders))]
     public async Task TheMostSpecificRuleWinsAndSeveralCommunitiesTakeTheMostRestrictive(DatabaseProvider provider)
     {
         await using var store = await TestStore.CreateAsync(provider);

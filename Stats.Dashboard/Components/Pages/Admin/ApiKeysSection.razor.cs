@@ -19,6 +19,10 @@ public sealed partial class ApiKeysSection
     [Inject]
     private IDialogService Dialogs { get; set; } = default!;
 
+    /// <summary>Raised after a key is created or revoked, so that the page's other lists of keys follow without a reload.</summary>
+    [Parameter]
+    public EventCallback KeysChanged { get; set; }
+
     protected override async Task OnInitializedAsync()
     {
         _readsAs = Keys.DefaultReadsAs;
@@ -46,6 +50,7 @@ public sealed partial class ApiKeysSection
             var (info, key) = await Keys.CreateAsync(_name ?? "", [.. _scopes], _readsAs);
             _keys = await Keys.ListAsync();
             _name = null;
+            await KeysChanged.InvokeAsync();
             // The secret lives only in the dialog: never in this component's state, never in the list.
             await Dialogs.ShowAsync<ApiKeySecretDialog>(
                 "API key created",
@@ -79,6 +84,7 @@ public sealed partial class ApiKeysSection
         {
             await Keys.RevokeAsync(key.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
             _keys = await Keys.ListAsync();
+            await KeysChanged.InvokeAsync();
         }
         finally
         {

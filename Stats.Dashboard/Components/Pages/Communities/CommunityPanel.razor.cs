@@ -17,11 +17,11 @@ public sealed partial class CommunityPanel : PanelBase
     /// <summary>How many rows the ranked tables load (the API's maximum).</summary>
     public const int TableSize = 100;
 
-    private static readonly IReadOnlyList<StatColumn<RankedRecord>> s_topRecordColumns =
+    private static readonly IReadOnlyList<StatColumn<RankedRecordRow>> s_topRecordColumns =
     [
-        StatColumns.Text<RankedRecord>("Record", r => r.Recid, r => $"/records/{Uri.EscapeDataString(r.Recid)}"),
-        StatColumns.Text<RankedRecord>("Title", r => r.Title),
-        StatColumns.Count<RankedRecord>("Views", r => r.Value, "COUNTER views of the record in the period."),
+        StatColumns.Text<RankedRecordRow>("Record", r => r.Recid, r => $"/records/{Uri.EscapeDataString(r.Recid)}"),
+        StatColumns.Text<RankedRecordRow>("Title", r => r.Title),
+        .. RecordRankings.CountColumns(),
     ];
 
     private static readonly IReadOnlyList<StatColumn<AccessRightBucket>> s_accessRightColumns =
@@ -68,7 +68,13 @@ public sealed partial class CommunityPanel : PanelBase
     /// <summary>The community's charts draw its notes and the repository's.</summary>
     private StatTarget NotesTarget => new(StatSubject.Community, Id);
 
-    protected override object? LoadKey => Id;
+    /// <summary>The count the top records are ranked by (<c>rank=downloads</c>).</summary>
+    [SupplyParameterFromQuery(Name = RecordRankings.RankKey)]
+    public string? RankQuery { get; set; }
+
+    protected override object? LoadKey => (Id, Metric);
+
+    private UsageMetric Metric => RecordRankings.Parse(RankQuery);
 
     private StatTarget Target => new(StatSubject.Community, Id);
 
@@ -101,7 +107,7 @@ public sealed partial class CommunityPanel : PanelBase
         var usage = UsageQueries.TotalsAsync(target, period, cancellationToken);
         var previousUsage = PreviousRange is { } previous ? UsageQueries.TotalsAsync(target, previous.ToPeriod(), cancellationToken) : null;
         var history = UsageQueries.HistogramAsync(target, period, Period.Interval, c => c, cancellationToken);
-        var topRecords = UsageQueries.TopRecordsAsync(new RecordSet(Community: Id), UsageMetric.Views, period, null, TableSize, cancellationToken);
+        var topRecords = RecordRankings.LoadAsync(UsageQueries, new RecordSet(Community: Id), Metric, period, TableSize, cancellationToken);
         _usage = new UsageSection(await usage, previousUsage is null ? null : await previousUsage, await history, await topRecords);
     }
 
@@ -121,6 +127,9 @@ public sealed partial class CommunityPanel : PanelBase
             await features,
             previousFeatures is null ? null : (await previousFeatures).Buckets.Sum(b => b.Count));
     }
+
+    private void RankBy(string metric) =>
+        Navigation.NavigateTo(Navigation.GetUriWithQueryParameter(RecordRankings.RankKey, metric == RecordRankings.KeyOf(UsageMetric.Views) ? null : metric));
 
     internal static IReadOnlyList<ChartSeries> UsageSeries(UsageSection usage) =>
     [
@@ -155,7 +164,7 @@ public sealed partial class CommunityPanel : PanelBase
         countries.Buckets.ToDictionary(b => b.Country, b => (IReadOnlyList<MapFigure>)[new MapFigure("Downloads", b.Downloads)]);
 
     /// <summary>The usage of the community's records in the period, against the previous one.</summary>
-    internal sealed record UsageSection(UsageCounts Usage, UsageCounts? PreviousUsage, Histogram<UsageCounts> History, RecordRanking TopRecords);
+    internal sealed record UsageSection(UsageCounts Usage, UsageCounts? PreviousUsage, Histogram<UsageCounts> History, IReadOnlyList<RankedRecordRow> TopRecords);
 
     /// <summary>What is deposited in the community and how its features are used, against the previous period.</summary>
     internal sealed record ActivitySection(

@@ -5,54 +5,104 @@ using Stats.Dashboard.Components.Panels;
 
 namespace Stats.Dashboard.Components.Pages.Records;
 
-/// <summary>A record of the ranking, with its usage in the period.</summary>
-public sealed record TopRecordRow(string Recid, string? Title, RecordUsage Usage);
-
 /// <summary>
-/// The Records panel's start: the most viewed records of the period (the API's <c>records-popular</c>) with their downloads,
-/// filtered by id or title as one types; Enter opens a record by its id.
+/// The Records panel's start: the records most used in the period, ranked over the whole period by any of the four counts
+/// (the API's <c>records-popular</c>), of the whole repository, a community or an owner (all in the URL), filtered by id or
+/// title as one types; Enter opens a record by its id.
 /// </summary>
 public sealed partial class Records
 {
     public const int MaxRecords = 100;
 
-    private static readonly StatTarget s_repository = new(StatSubject.Repository, null);
+    /// <summary>The URL's keys of the filters.</summary>
+    public const string CommunityKey = "community";
+    public const string OwnerKey = "owner";
 
-    private static readonly IReadOnlyList<StatColumn<TopRecordRow>> s_columns =
+    private static readonly IReadOnlyList<StatColumn<RankedRecordRow>> s_columns =
     [
-        StatColumns.Text<TopRecordRow>("Record", r => r.Title ?? r.Recid, r => $"/records/{Uri.EscapeDataString(r.Recid)}"),
-        StatColumns.Text<TopRecordRow>("Recid", r => r.Recid),
-        StatColumns.Count<TopRecordRow>("Views", r => r.Usage.Views, UsageHeadlines.ViewsExplanation),
-        StatColumns.Count<TopRecordRow>("Unique views", r => r.Usage.UniqueViews, UsageHeadlines.UniqueViewsExplanation),
-        StatColumns.Count<TopRecordRow>("Downloads", r => r.Usage.Downloads, UsageHeadlines.DownloadsExplanation),
-        StatColumns.Count<TopRecordRow>("Unique downloads", r => r.Usage.UniqueDownloads, UsageHeadlines.UniqueDownloadsExplanation),
+        StatColumns.Text<RankedRecordRow>("Record", r => r.Title ?? r.Recid, r => $"/records/{Uri.EscapeDataString(r.Recid)}"),
+        StatColumns.Text<RankedRecordRow>("Recid", r => r.Recid),
+        .. RecordRankings.CountColumns(),
     ];
 
-    private IReadOnlyList<TopRecordRow>? _records;
+    private IReadOnlyList<RankedRecordRow>? _records;
     private string? _search;
+    private string? _communityInput;
+    private string? _ownerInput;
 
     [Inject]
     private IUsageStats Usage { get; set; } = default!;
 
-    private IReadOnlyList<TopRecordRow> Filtered => string.IsNullOrWhiteSpace(_search)
+    [SupplyParameterFromQuery(Name = RecordRankings.RankKey)]
+    public string? RankQuery { get; set; }
+
+    [SupplyParameterFromQuery(Name = CommunityKey)]
+    public string? CommunityQuery { get; set; }
+
+    [SupplyParameterFromQuery(Name = OwnerKey)]
+    public string? OwnerQuery { get; set; }
+
+    protected override object? LoadKey => (Metric, Community, Owner);
+
+    private UsageMetric Metric => RecordRankings.Parse(RankQuery);
+
+    private string? Community => string.IsNullOrWhiteSpace(CommunityQuery) ? null : CommunityQuery.Trim();
+
+    private string? Owner => string.IsNullOrWhiteSpace(OwnerQuery) ? null : OwnerQuery.Trim();
+
+    /// <summary>Whose usage is ranked: a filter's scope is what its access rule decides on (an owner's records may be private).</summary>
+    private StatTarget Target => Owner is { } owner ? new(StatSubject.Owner, owner)
+        : Community is { } community ? new(StatSubject.Community, community)
+        : new(StatSubject.Repository, null);
+
+    private string Scope => (Community, Owner) switch
+    {
+        ({ } community, { } owner) => $" of community {community} owned by {owner}",
+        ({ } community, null) => $" of community {community}",
+        (null, { } owner) => $" owned by {owner}",
+        _ => "",
+    };
+
+    private string TableTitle => $"{RecordRankings.SuperlativeOf(Metric)} records{Scope}";
+
+    /// <summary>The CSV's name says what was ranked and when: <c>hep-top-records-by-downloads-2025-12-07-2026-12-06.csv</c>.</summary>
+    private string FileName => Csv.FileName(string.Join('-', new[]
+    {
+        Community, Owner, "top-records-by-" + RecordRankings.KeyOf(Metric),
+        Range.From?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) ?? "start",
+        Range.To.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+    }.OfType<string>()));
+
+    private IReadOnlyList<RankedRecordRow> Filtered => string.IsNullOrWhiteSpace(_search)
         ? _records ?? []
         : [.. (_records ?? []).Where(r =>
             r.Recid.Contains(_search.Trim(), StringComparison.OrdinalIgnoreCase) ||
             (r.Title?.Contains(_search.Trim(), StringComparison.OrdinalIgnoreCase) ?? false))];
 
+    protected override void OnParametersSet()
+    {
+        _communityInput = Community;
+        _ownerInput = Owner;
+    }
+
     protected override Task LoadAsync(CancellationToken cancellationToken) =>
-        LoadSectionsAsync([new(StatFamily.Usage, s_repository, LoadRecordsAsync)], cancellationToken);
+        LoadSectionsAsync([new(StatFamily.Usage, Target, LoadRecordsAsync)], cancellationToken);
 
     /// <summary>The ranking, then the ranked records' usage in one query, however many rows.</summary>
-    private async Task LoadRecordsAsync(CancellationToken cancellationToken)
-    {
-        var period = Range.ToPeriod();
-        var ranking = await Usage.TopRecordsAsync(new RecordSet(), UsageMetric.Views, period, null, MaxRecords, cancellationToken);
-        var usage = ranking.Records.Count == 0
-            ? new Dictionary<string, RecordUsage>()
-            : await Usage.RecordsAsync([.. ranking.Records.Select(r => r.Recid)], period, cancellationToken);
-        _records = [.. ranking.Records.Select(r => new TopRecordRow(r.Recid, r.Title, usage.GetValueOrDefault(r.Recid) ?? RecordUsage.Zero))];
-    }
+    private async Task LoadRecordsAsync(CancellationToken cancellationToken) =>
+        _records = await RecordRankings.LoadAsync(Usage, new RecordSet(Community, Owner), Metric, Range.ToPeriod(), MaxRecords, cancellationToken);
+
+    private void RankBy(string metric) =>
+        Navigation.NavigateTo(Navigation.GetUriWithQueryParameter(RecordRankings.RankKey, metric == RecordRankings.KeyOf(UsageMetric.Views) ? null : metric));
+
+    private void ApplyFilters() =>
+        Navigation.NavigateTo(Navigation.GetUriWithQueryParameters(new Dictionary<string, object?>
+        {
+            [CommunityKey] = string.IsNullOrWhiteSpace(_communityInput) ? null : _communityInput.Trim(),
+            [OwnerKey] = string.IsNullOrWhiteSpace(_ownerInput) ? null : _ownerInput.Trim(),
+        }));
+
+    private void ClearFilter(string key) => Navigation.NavigateTo(Navigation.GetUriWithQueryParameter(key, (string?)null));
 
     private void Open()
     {
