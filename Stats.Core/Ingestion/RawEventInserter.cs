@@ -16,9 +16,10 @@ namespace Stats.Core.Ingestion;
 internal static class RawEventInserter
 {
     private const string Columns = "\"TypeId\", \"Timestamp\", \"RecordId\", \"FileId\", \"CommunityId\", \"SubjectId\", \"DetailId\", " +
-        "\"Country\", \"Traits\", \"VisitorHash\", \"SessionHash\", \"Amount\", \"ClientIdHash\", \"PrecedingVisitorHash\"";
+        "\"Country\", \"Traits\", \"VisitorHash\", \"SessionHash\", \"Amount\", \"ClientIdHash\", \"PrecedingVisitorHash\", " +
+        "\"OrganisationId\", \"ReferrerId\", \"AgentId\"";
 
-    private static readonly string[] s_sqliteParameters = ["$t", "$ts", "$r", "$f", "$c", "$s", "$d", "$co", "$tr", "$v", "$se", "$a", "$id", "$pv"];
+    private static readonly string[] s_sqliteParameters = ["$t", "$ts", "$r", "$f", "$c", "$s", "$d", "$co", "$tr", "$v", "$se", "$a", "$id", "$pv", "$o", "$rf", "$ag"];
 
     public static async Task InsertAsync(StatsDbContext context, IReadOnlyList<RawEvent> rows, CancellationToken cancellationToken)
     {
@@ -65,6 +66,9 @@ internal static class RawEventInserter
             parameters[11].Value = (object?)row.Amount ?? DBNull.Value;
             parameters[12].Value = (object?)row.ClientIdHash ?? DBNull.Value;
             parameters[13].Value = (object?)row.PrecedingVisitorHash ?? DBNull.Value;
+            parameters[14].Value = (object?)row.OrganisationId ?? DBNull.Value;
+            parameters[15].Value = (object?)row.ReferrerId ?? DBNull.Value;
+            parameters[16].Value = (object?)row.AgentId ?? DBNull.Value;
             await command.ExecuteNonQueryAsync(cancellationToken);
         }
     }
@@ -97,6 +101,9 @@ internal static class RawEventInserter
             await WriteNullableAsync(import, row.Amount, NpgsqlDbType.Bigint, cancellationToken);
             await WriteNullableAsync(import, row.ClientIdHash, NpgsqlDbType.Bigint, cancellationToken);
             await WriteNullableAsync(import, row.PrecedingVisitorHash, NpgsqlDbType.Bigint, cancellationToken);
+            await WriteNullableAsync(import, row.OrganisationId, NpgsqlDbType.Integer, cancellationToken);
+            await WriteNullableAsync(import, row.ReferrerId, NpgsqlDbType.Integer, cancellationToken);
+            await WriteNullableAsync(import, row.AgentId, NpgsqlDbType.Integer, cancellationToken);
         }
 
         await import.CompleteAsync(cancellationToken);
