@@ -130,6 +130,11 @@ internal static class BenchmarkProgram
         var ingest = await InProcessIngestBenchmark.RunAsync(ingestStore, events, warmupEvents, end);
         Progress.Log($"in-process: {ingest.EventsPerS:N0} events/s, peak working set {ingest.Memory.PeakWorkingSetMb} MB");
 
+        // The same run without the organisation, referrer and agent-family enrichment (issue 15), on a store of its own.
+        var withoutSources = await InProcessIngestBenchmark.RunAsync(await stores.CreateAsync("ingest-no-sources"), events, warmupEvents, end, visitorSources: false);
+        var sourcesRatio = Math.Round(ingest.EventsPerS / (double)withoutSources.EventsPerS, 3);
+        Progress.Log($"in-process without visitor sources: {withoutSources.EventsPerS:N0} events/s; with them {sourcesRatio} of that");
+
         Progress.Log("ceiling: loading the rows ingestion stored");
         var rows = await RawInsertCeilingBenchmark.LoadRowsAsync(ingestStore);
         var ceiling = await RawInsertCeilingBenchmark.RunAsync(await stores.CreateAsync("ceiling"), rows, rows.Count - (int)events);
@@ -145,12 +150,13 @@ internal static class BenchmarkProgram
             ingest.Memory.PeakWorkingSetMb, ingest.Memory.FinalWorkingSetMb,
             [
                 new("ingest_vs_ceiling", ">= 0.40", ratio, ratio >= 0.40),
+                new("ingest_with_vs_without_visitor_sources", ">= 0.90", sourcesRatio, sourcesRatio >= 0.90),
                 new("ingest_in_process_events_per_s", ">= 150000 (40% of the ceiling the target assumed)", ingest.EventsPerS, ingest.EventsPerS >= 150_000),
                 new("http_batch_events_per_s", ">= 50000", batches.EventsPerS, batches.EventsPerS >= 50_000),
                 new("http_single_requests_per_s", ">= 5000", singles.RequestsPerS, singles.RequestsPerS >= 5_000),
                 new("peak_working_set_mb", "< 400", ingest.Memory.PeakWorkingSetMb, ingest.Memory.PeakWorkingSetMb < 400),
             ],
-            machine, settings, new Runs(ceiling, ingest, batches, singles, Math.Round(total.Elapsed.TotalSeconds, 1)));
+            machine, settings, new Runs(ceiling, ingest, batches, singles, Math.Round(total.Elapsed.TotalSeconds, 1), withoutSources));
     }
 
     private static async Task<AggregationSuiteReport> RunAggregationAsync(BenchmarkStores stores, MachineInfo machine, Options options)
