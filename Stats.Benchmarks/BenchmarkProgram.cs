@@ -28,7 +28,7 @@ internal static class BenchmarkProgram
     private const long QuickCatalogRecords = 2_000;
 
     private const string Usage = """
-        usage: dotnet run -c Release --project Stats.Benchmarks -- [--suite ingestion|aggregation|amqp|import|import-aggregates|embeds|catalog]
+        usage: dotnet run -c Release --project Stats.Benchmarks -- [--suite ingestion|aggregation|amqp|import|import-aggregates|embeds|catalog|investigation]
                  [--provider Sqlite|PostgreSql] [--connection CONNECTION-STRING] [--amqp URI] [--events N] [--quick]
           --suite S        ingestion (default): ingestion throughput and memory;
                            aggregation: aggregation throughput and /api/stats latency on two stores of two years;
@@ -37,7 +37,8 @@ internal static class BenchmarkProgram
                            import: invenio raw events from a gzip elasticdump against our own gzip NDJSON, same traffic;
                            import-aggregates: invenio-stats daily aggregate documents imported from a gzip dump;
                            embeds: embed, badge and 304 answers/s and latency with 32 clients (2,000 records, a year each);
-                           catalog: a full OAI-PMH catalog sync (oai_datacite pages of 100) of 100,000 records
+                           catalog: a full OAI-PMH catalog sync (oai_datacite pages of 100) of 100,000 records;
+                           investigation: the investigation page's queries (issue 15) on a store of 30 days
           --amqp URI       amqp: a RabbitMQ broker the run may declare an exchange and queues of its own on
           --provider P     Sqlite (default): files in a temp folder; PostgreSql: databases on the --connection server
           --connection C   PostgreSql: a server the run may create databases on (e.g. Host=127.0.0.1;Username=postgres;
@@ -46,7 +47,8 @@ internal static class BenchmarkProgram
                            aggregation: events of the larger store (default 10,000,000; the smaller has a tenth);
                            amqp: messages pre-filled (default 1,000,000);
                            import: documents in each file (default 1,000,000);
-                           import-aggregates: documents in the dump (default 2,000,000)
+                           import-aggregates: documents in the dump (default 2,000,000);
+                           investigation: events of the store (default 10,000,000)
           --quick          a smoke run that checks the suite works, not its figures (ingestion: 20,000 events;
                            aggregation: stores of 10,000 and 100,000 events; amqp: 20,000 messages;
                            import and import-aggregates: 20,000 documents;
@@ -92,6 +94,8 @@ internal static class BenchmarkProgram
                 Options.ImportAggregates => await ImportAggregatesBenchmark.RunAsync(
                     await stores.CreateAsync("import-aggregates"), stores.Folder, options.Events ?? (options.Quick ? QuickAggregateDocuments : DefaultAggregateDocuments), machine),
                 Options.Embeds => await EmbedsBenchmark.RunAsync(stores, machine, options.Quick),
+                Options.Investigation => await InvestigationBenchmark.RunAsync(
+                    stores, machine, options.Events ?? (options.Quick ? QuickEvents : 10_000_000), days: options.Quick ? 2 : 30, options.Quick),
                 Options.Catalog => await CatalogBenchmark.RunAsync(await stores.CreateAsync("catalog"), options.Quick ? QuickCatalogRecords : DefaultCatalogRecords, machine),
                 _ => await RunIngestionAsync(stores, machine, options),
             };
@@ -190,6 +194,7 @@ internal static class BenchmarkProgram
         public const string ImportAggregates = "import-aggregates";
         public const string Embeds = "embeds";
         public const string Catalog = "catalog";
+        public const string Investigation = "investigation";
 
         public static bool TryParse(string[] args, out Options options, out string? error)
         {
@@ -202,7 +207,7 @@ internal static class BenchmarkProgram
                     case "--quick":
                         options = options with { Quick = true };
                         continue;
-                    case "--suite" when value is Ingestion or Aggregation or Amqp or Import or ImportAggregates or Embeds or Catalog:
+                    case "--suite" when value is Ingestion or Aggregation or Amqp or Import or ImportAggregates or Embeds or Catalog or Investigation:
                         options = options with { Suite = value };
                         break;
                     case "--provider" when Enum.TryParse<DatabaseProvider>(value, ignoreCase: true, out var provider) &&

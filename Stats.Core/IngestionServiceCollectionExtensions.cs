@@ -40,6 +40,9 @@ public static class IngestionServiceCollectionExtensions
         builder.Services.AddSingleton<EventIngestor>();
         builder.Services.AddSingleton<Import.ImportRuns>();
         builder.Services.AddSingleton<IOverviewQueries, OverviewQueries>();
+        builder.Services.AddSingleton<Investigation.InvestigationQueries>();
+        builder.Services.AddSingleton<Investigation.IInvestigationQueries>(sp => sp.GetRequiredService<Investigation.InvestigationQueries>());
+        builder.Services.AddSingleton<Investigation.AuditQueries>();
         builder.Services.AddSingleton<Access.ApiKeyService>();
         return builder;
     }

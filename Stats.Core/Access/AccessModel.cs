@@ -25,6 +25,9 @@ public enum StatFamily : byte
 
     /// <summary>The aggregation pipeline's health: last run, backlog, errors.</summary>
     Pipeline = 7,
+
+    /// <summary>Raw events on the investigation page and its exports: visitors' hashes, organisations, robots (issue 15).</summary>
+    Investigation = 8,
 }
 
 /// <summary>

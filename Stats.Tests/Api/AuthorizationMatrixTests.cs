@@ -56,7 +56,11 @@ public sealed class AuthorizationMatrixTests(SignedInDashboard dashboard) : ICla
         ["POST /api/admin/erase-user"] = ("/api/admin/erase-user", """{"user_id": "matrix-nobody", "dry_run": true}""", s_adminsOnly),
         ["GET /api/admin/pipeline"] = ("/api/admin/pipeline", null, s_adminsOnly),
         ["GET /api/admin/imports"] = ("/api/admin/imports", null, s_adminsOnly),
+        ["POST /api/admin/audit"] = ("/api/admin/audit", """{"organisation": 513, "start_date": "2026-01-01", "end_date": "2026-01-01"}""", s_adminsOnly),
         ["GET /metrics"] = ("/metrics", null, s_adminsOnly),
+        // Raw events: the investigation family, admins by default.
+        ["GET /api/investigation/"] = ($"/api/investigation?scope=record&id={Recid}&from=2026-01-01T00:00:00Z&to=2026-01-01T01:00:00Z", null, s_adminsOnly),
+        ["GET /api/investigation/events"] = ("/api/investigation/events?from=2026-01-01T00:00:00Z&to=2026-01-01T01:00:00Z&format=ndjson", null, s_adminsOnly),
         ["GET /api/stats/"] = ("/api/stats", null, Everyone(200)),
         ["GET /api/stats/records"] = ($"/api/stats/records?recid={Recid}", null, Everyone(200)),
         ["POST /api/stats/records"] = ("/api/stats/records", $$"""{"recid": ["{{Recid}}"]}""", Everyone(200)),
@@ -100,8 +104,11 @@ public sealed class AuthorizationMatrixTests(SignedInDashboard dashboard) : ICla
         ["POST /api/admin/erase-user"] = [403, 403, 200],
         ["GET /api/admin/pipeline"] = [403, 403, 200],
         ["GET /api/admin/imports"] = [403, 403, 200],
+        ["POST /api/admin/audit"] = [403, 403, 200],
         // A key without the read scope is refused by the policy; a read key by the pipeline's access rule (admins).
         ["GET /metrics"] = [403, 403, 200],
+        ["GET /api/investigation/"] = [403, 403, 200],
+        ["GET /api/investigation/events"] = [403, 403, 200],
         ["GET /api/stats/"] = [200, 200, 200],
         ["GET /api/stats/records"] = [403, 200, 200],
         ["POST /api/stats/records"] = [403, 200, 200],
@@ -173,6 +180,7 @@ public sealed class AuthorizationMatrixTests(SignedInDashboard dashboard) : ICla
         ["/me"] = ("/me", [Shown.SignIn, Shown.Content, Shown.Content, Shown.Content, Shown.Content, Shown.Content]),
         ["/account/sign-in-failed"] = ("/account/sign-in-failed", EveryoneSees()),
         ["/admin"] = ("/admin", s_adminsSee),
+        ["/admin/investigate"] = ("/admin/investigate", s_adminsSee),
         ["/not-found"] = ("/not-found", EveryoneSees()),
         ["/Error"] = ("/Error", EveryoneSees()),
     };

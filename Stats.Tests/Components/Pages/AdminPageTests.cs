@@ -38,6 +38,7 @@ public sealed class AdminPageTests : DashboardTestContext, IClassFixture<SignedI
         Services.AddSingleton(dashboard.Services.GetRequiredService<Stats.Core.Reports.CounterReportService>());
         Services.AddSingleton(dashboard.Services.GetRequiredService<Stats.Core.Reports.OpenAire.OpenAireExportStatus>());
         Services.AddSingleton(dashboard.Services.GetRequiredService<Stats.Core.Import.ImportRuns>());
+        Services.AddSingleton(dashboard.Services.GetRequiredService<Stats.Core.Investigation.IInvestigationQueries>());
         Services.AddSingleton(dashboard.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Stats.Core.Reports.SushiOptions>>());
         Services.AddSingleton(dashboard.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Stats.Core.Reports.OpenAire.OpenAireOptions>>());
     }
@@ -84,7 +85,7 @@ public sealed class AdminPageTests : DashboardTestContext, IClassFixture<SignedI
         SignIn("alice", "alice", ViewerClaims.AdminRole);
         var rules = Render<AdminPage>();
         Assert.Equal(
-            ["Pipeline", "Sources", "Access rules", "API keys", "Reports and export", "Imports"],
+            ["Pipeline", "Sources", "Access rules", "API keys", "Reports and export", "Imports", "Investigations and audits"],
             rules.FindAll(".stats-admin section h2").Select(h => h.TextContent.Trim()));
         await rules.InvokeAsync(() => rules.FindComponent<MudSelect<StatFamily>>().Instance.ValueChanged.InvokeAsync(StatFamily.Circulation));
         await rules.InvokeAsync(() => rules.FindComponent<MudSelect<Audience>>().Instance.ValueChanged.InvokeAsync(Audience.Public));

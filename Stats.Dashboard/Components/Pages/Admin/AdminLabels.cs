@@ -32,6 +32,7 @@ public static class AdminLabels
         StatFamily.Circulation => "Circulation",
         StatFamily.SipStore => "SIP store",
         StatFamily.Pipeline => "Pipeline",
+        StatFamily.Investigation => "Investigation",
         _ => family.ToString(),
     };
 
