@@ -28,7 +28,7 @@ internal static class BenchmarkProgram
     private const long QuickCatalogRecords = 2_000;
 
     private const string Usage = """
-        usage: dotnet run -c Release --project Stats.Benchmarks -- [--suite ingestion|aggregation|amqp|import|import-aggregates|embeds|catalog]
+        usage: dotnet run -c Release --project Stats.Benchmarks -- [--suite ingestion|aggregation|amqp|import|import-aggregates|embeds|catalog|investigation]
                  [--provider Sqlite|PostgreSql] [--connection CONNECTION-STRING] [--amqp URI] [--events N] [--quick]
           --suite S        ingestion (default): ingestion throughput and memory;
                            aggregation: aggregation throughput and /api/stats latency on two stores of two years;
@@ -37,7 +37,8 @@ internal static class BenchmarkProgram
                            import: invenio raw events from a gzip elasticdump against our own gzip NDJSON, same traffic;
                            import-aggregates: invenio-stats daily aggregate documents imported from a gzip dump;
                            embeds: embed, badge and 304 answers/s and latency with 32 clients (2,000 records, a year each);
-                           catalog: a full OAI-PMH catalog sync (oai_datacite pages of 100) of 100,000 records
+                           catalog: a full OAI-PMH catalog sync (oai_datacite pages of 100) of 100,000 records;
+                           investigation: the investigation page's queries (issue 15) on a store of 30 days
           --amqp URI       amqp: a RabbitMQ broker the run may declare an exchange and queues of its own on
           --provider P     Sqlite (default): files in a temp folder; PostgreSql: databases on the --connection server
           --connection C   PostgreSql: a server the run may create databases on (e.g. Host=127.0.0.1;Username=postgres;
@@ -46,7 +47,8 @@ internal static class BenchmarkProgram
                            aggregation: events of the larger store (default 10,000,000; the smaller has a tenth);
                            amqp: messages pre-filled (default 1,000,000);
                            import: documents in each file (default 1,000,000);
-                           import-aggregates: documents in the dump (default 2,000,000)
+                           import-aggregates: documents in the dump (default 2,000,000);
+                           investigation: events of the store (default 10,000,000)
           --quick          a smoke run that checks the suite works, not its figures (ingestion: 20,000 events;
                            aggregation: stores of 10,000 and 100,000 events; amqp: 20,000 messages;
                            import and import-aggregates: 20,000 documents;
@@ -92,6 +94,8 @@ internal static class BenchmarkProgram
                 Options.ImportAggregates => await ImportAggregatesBenchmark.RunAsync(
                     await stores.CreateAsync("import-aggregates"), stores.Folder, options.Events ?? (options.Quick ? QuickAggregateDocuments : DefaultAggregateDocuments), machine),
                 Options.Embeds => await EmbedsBenchmark.RunAsync(stores, machine, options.Quick),
+                Options.Investigation => await InvestigationBenchmark.RunAsync(
+                    stores, machine, options.Events ?? (options.Quick ? QuickEvents : 10_000_000), days: options.Quick ? 2 : 30, options.Quick),
                 Options.Catalog => await CatalogBenchmark.RunAsync(await stores.CreateAsync("catalog"), options.Quick ? QuickCatalogRecords : DefaultCatalogRecords, machine),
                 _ => await RunIngestionAsync(stores, machine, options),
             };
@@ -130,6 +134,11 @@ internal static class BenchmarkProgram
         var ingest = await InProcessIngestBenchmark.RunAsync(ingestStore, events, warmupEvents, end);
         Progress.Log($"in-process: {ingest.EventsPerS:N0} events/s, peak working set {ingest.Memory.PeakWorkingSetMb} MB");
 
+        // The same run without the organisation, referrer and agent-family enrichment (issue 15), on a store of its own.
+        var withoutSources = await InProcessIngestBenchmark.RunAsync(await stores.CreateAsync("ingest-no-sources"), events, warmupEvents, end, visitorSources: false);
+        var sourcesRatio = Math.Round(ingest.EventsPerS / (double)withoutSources.EventsPerS, 3);
+        Progress.Log($"in-process without visitor sources: {withoutSources.EventsPerS:N0} events/s; with them {sourcesRatio} of that");
+
         Progress.Log("ceiling: loading the rows ingestion stored");
         var rows = await RawInsertCeilingBenchmark.LoadRowsAsync(ingestStore);
         var ceiling = await RawInsertCeilingBenchmark.RunAsync(await stores.CreateAsync("ceiling"), rows, rows.Count - (int)events);
@@ -145,12 +154,13 @@ internal static class BenchmarkProgram
             ingest.Memory.PeakWorkingSetMb, ingest.Memory.FinalWorkingSetMb,
             [
                 new("ingest_vs_ceiling", ">= 0.40", ratio, ratio >= 0.40),
+                new("ingest_with_vs_without_visitor_sources", ">= 0.90", sourcesRatio, sourcesRatio >= 0.90),
                 new("ingest_in_process_events_per_s", ">= 150000 (40% of the ceiling the target assumed)", ingest.EventsPerS, ingest.EventsPerS >= 150_000),
                 new("http_batch_events_per_s", ">= 50000", batches.EventsPerS, batches.EventsPerS >= 50_000),
                 new("http_single_requests_per_s", ">= 5000", singles.RequestsPerS, singles.RequestsPerS >= 5_000),
                 new("peak_working_set_mb", "< 400", ingest.Memory.PeakWorkingSetMb, ingest.Memory.PeakWorkingSetMb < 400),
             ],
-            machine, settings, new Runs(ceiling, ingest, batches, singles, Math.Round(total.Elapsed.TotalSeconds, 1)));
+            machine, settings, new Runs(ceiling, ingest, batches, singles, Math.Round(total.Elapsed.TotalSeconds, 1), withoutSources));
     }
 
     private static async Task<AggregationSuiteReport> RunAggregationAsync(BenchmarkStores stores, MachineInfo machine, Options options)
@@ -184,6 +194,7 @@ internal static class BenchmarkProgram
         public const string ImportAggregates = "import-aggregates";
         public const string Embeds = "embeds";
         public const string Catalog = "catalog";
+        public const string Investigation = "investigation";
 
         public static bool TryParse(string[] args, out Options options, out string? error)
         {
@@ -196,7 +207,7 @@ internal static class BenchmarkProgram
                     case "--quick":
                         options = options with { Quick = true };
                         continue;
-                    case "--suite" when value is Ingestion or Aggregation or Amqp or Import or ImportAggregates or Embeds or Catalog:
+                    case "--suite" when value is Ingestion or Aggregation or Amqp or Import or ImportAggregates or Embeds or Catalog or Investigation:
                         options = options with { Suite = value };
                         break;
                     case "--provider" when Enum.TryParse<DatabaseProvider>(value, ignoreCase: true, out var provider) &&

@@ -43,9 +43,9 @@ internal static class InProcessIngestBenchmark
     /// <summary>As many callers as cores: one enriches while the writer commits the other's batch.</summary>
     public static readonly int ConcurrentCallers = Math.Max(2, Environment.ProcessorCount);
 
-    public static async Task<IngestRun> RunAsync(BenchmarkStore store, long events, long warmupEvents, DateTimeOffset end)
+    public static async Task<IngestRun> RunAsync(BenchmarkStore store, long events, long warmupEvents, DateTimeOffset end, bool visitorSources = true)
     {
-        await using var host = await IngestionHost.StartAsync(store);
+        await using var host = await IngestionHost.StartAsync(store, visitorSources: visitorSources);
         var ingestor = host.Services.GetRequiredService<EventIngestor>();
         var generator = new TrafficGenerator(seed: 1, warmupEvents + events, end, TimeSpan.FromHours(47));
         var generatorNs = MeasureGenerator(end);

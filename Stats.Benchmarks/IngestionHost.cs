@@ -19,10 +19,12 @@ internal sealed class IngestionHost : IAsyncDisposable
 
     public IServiceProvider Services => _host.Services;
 
-    public static async Task<IngestionHost> StartAsync(BenchmarkStore store, bool aggregation = false)
+    /// <param name="visitorSources">False turns off the organisation, referrer and agent-family enrichment (issue 15), for the A/B figure.</param>
+    public static async Task<IngestionHost> StartAsync(BenchmarkStore store, bool aggregation = false, bool visitorSources = true)
     {
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = AppContext.BaseDirectory });
         builder.Configuration.AddInMemoryCollection(store.Settings());
+        builder.Configuration["Stats:Privacy:KeepVisitorSources"] = visitorSources ? "true" : "false";
         builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace).SetMinimumLevel(LogLevel.Warning).AddBenchmarkFilters();
         builder.AddStatsStore();
         builder.AddStatsIngestion();

@@ -27,7 +27,8 @@ internal sealed record TargetCheck(string Figure, string Target, double Value, b
 internal sealed record RunSettings(bool Quick, long InProcessEvents, long WarmupEvents, long HttpBatchEvents, long HttpSingleRequests, string TempFolder);
 
 /// <summary>Each run's counts and durations.</summary>
-internal sealed record Runs(CeilingRun RawInsertCeiling, IngestRun IngestInProcess, HttpRun HttpBatch, HttpRun HttpSingle, double TotalSeconds);
+internal sealed record Runs(
+    CeilingRun RawInsertCeiling, IngestRun IngestInProcess, HttpRun HttpBatch, HttpRun HttpSingle, double TotalSeconds, IngestRun? IngestInProcessWithoutSources = null);
 
 /// <summary>What the figures were measured on.</summary>
 internal sealed record MachineInfo(

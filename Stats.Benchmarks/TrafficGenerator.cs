@@ -180,6 +180,8 @@ internal sealed class TrafficGenerator
             SessionId = visitor.SessionId,
             IpAddress = visitor.IpAddress,
             UserAgent = visitor.UserAgent,
+            // Two events in five come from a link elsewhere (from n, not the random source, so the rest stays as it was).
+            Referrer = n % 5 < 2 ? s_referrers[(int)(n / 5 % s_referrers.Length)] : null,
             Recid = record.Recid,
             ParentRecid = record.ParentRecid,
             ViaApi = !download && _random.NextDouble() < 0.05,
@@ -188,6 +190,13 @@ internal sealed class TrafficGenerator
             IsPreview = download && _random.NextDouble() < 0.1,
         };
     }
+
+    private static readonly string[] s_referrers =
+    [
+        "https://www.google.com/search?q=higgs+boson+open+data", "https://scholar.google.com/scholar?cites=1234567",
+        "https://zenodo.org/search?q=climate", "https://t.co/AbCdEf123", "https://github.com/org/project/blob/main/README.md",
+        "https://duckduckgo.com/?q=dataset", "https://en.wikipedia.org/wiki/Dataset", "https://mail.example.edu/owa/?id=4242",
+    ];
 
     /// <summary>An index in [0, count) where low indexes are much more likely: popular records, busy visitors.</summary>
     private int Skewed(int count, double exponent) => Skewed(_random, count, exponent);

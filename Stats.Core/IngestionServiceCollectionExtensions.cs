@@ -22,6 +22,13 @@ public static class IngestionServiceCollectionExtensions
             var path = ReferencePath.Resolve(sp.GetRequiredService<IOptions<GeoOptions>>().Value.DatabasePath);
             return new CountryResolver(File.Exists(path) ? path : null);
         });
+        builder.Services.AddSingleton(sp =>
+        {
+            var files = sp.GetRequiredService<IOptions<GeoOptions>>().Value.AsnDatabaseFiles();
+            return files.Count == 0 ? new AsnResolver() : new AsnResolver(files);
+        });
+        builder.Services.AddSingleton(sp => new VisitorSources(
+            sp.GetRequiredService<AsnResolver>(), sp.GetRequiredService<IOptions<PrivacyOptions>>().Value.KeepVisitorSources));
         builder.Services.AddOptions<PrivacyOptions>().BindConfiguration(PrivacyOptions.SectionName);
         builder.Services.AddSingleton<DailySaltStore>();
         builder.Services.AddHostedService<SaltSweeper>();
@@ -33,6 +40,9 @@ public static class IngestionServiceCollectionExtensions
         builder.Services.AddSingleton<EventIngestor>();
         builder.Services.AddSingleton<Import.ImportRuns>();
         builder.Services.AddSingleton<IOverviewQueries, OverviewQueries>();
+        builder.Services.AddSingleton<Investigation.InvestigationQueries>();
+        builder.Services.AddSingleton<Investigation.IInvestigationQueries>(sp => sp.GetRequiredService<Investigation.InvestigationQueries>());
+        builder.Services.AddSingleton<Investigation.AuditQueries>();
         builder.Services.AddSingleton<Access.ApiKeyService>();
         return builder;
     }

@@ -91,6 +91,7 @@ try
     app.MapHealthApi();
     app.MapEventsApi();
     app.MapAdminApi();
+    app.MapInvestigationApi();
     app.MapMetricsApi();
     app.MapStatsApi();
     app.MapSushiApi();

@@ -1,6 +1,6 @@
 // Copies what the dashboard needs out of node_modules:
 //  - served files into Stats.Dashboard/wwwroot/lib/ (charts, world map),
-//  - files the server reads into Stats.Dashboard/ReferenceData/ (IP-to-country database, robot list).
+//  - files the server reads into Stats.Dashboard/ReferenceData/ (IP-to-country and IP-to-organisation databases, robot list).
 // Nothing it writes is committed; assets.targets runs it when its outputs are missing or stale.
 import { cpSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -22,6 +22,10 @@ const copies = [
   ['jsvectormap/LICENSE', join(lib, 'jsvectormap', 'LICENSE')],
   ['@ip-location-db/geo-whois-asn-country-mmdb/geo-whois-asn-country.mmdb', join(reference, 'geo-whois-asn-country.mmdb')],
   ['@ip-location-db/geo-whois-asn-country-mmdb/NRO_LICENSE', join(reference, 'geo-whois-asn-country.LICENSE')],
+  ['@ip-location-db/asn/asn-ipv4.csv', join(reference, 'asn-ipv4.csv')],
+  ['@ip-location-db/asn/asn-ipv6.csv', join(reference, 'asn-ipv6.csv')],
+  ['@ip-location-db/asn/DBIP-LICENSE', join(reference, 'asn.DBIP-LICENSE')],
+  ['@ip-location-db/asn/ROUTEVIEWS-LICENSE', join(reference, 'asn.ROUTEVIEWS-LICENSE')],
   ['crawler-user-agents/crawler-user-agents.json', join(reference, 'crawler-user-agents.json')],
   ['crawler-user-agents/LICENSE', join(reference, 'crawler-user-agents.LICENSE')],
 ];

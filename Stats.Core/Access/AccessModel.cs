@@ -26,6 +26,9 @@ public enum StatFamily : byte
     /// <summary>The aggregation pipeline's health: last run, backlog, errors.</summary>
     Pipeline = 7,
 
+    /// <summary>Raw events on the investigation page and its exports: visitors' hashes, organisations, robots (issue 15).</summary>
+    Investigation = 8,
+
     /// <summary>
     /// Rankings of record owners by their records' usage (the Users panel's list): who the most used depositors are, as a
     /// community's top uploaders are. Each owner's own statistics stay in <see cref="Usage"/>. (10: clear of the values other

@@ -50,6 +50,21 @@ public sealed class RawEvent
 
     /// <summary>Hash of the client's own event id, when it sent one: a resent event is recognised, not stored twice.</summary>
     public long? ClientIdHash { get; set; }
+
+    /// <summary>The network organisation (autonomous system) of the client's address, a <see cref="LabelKind.Organisation"/> label.</summary>
+    public int? OrganisationId { get; set; }
+
+    /// <summary>The referrer's host, a <see cref="LabelKind.Referrer"/> label.</summary>
+    public int? ReferrerId { get; set; }
+
+    /// <summary>The user agent's family (a robot's pattern, a tool, a browser), a <see cref="LabelKind.Agent"/> label.</summary>
+    public int? AgentId { get; set; }
+
+    /// <summary>
+    /// What enrichment found for the three labels above, as text, until the writer interns it: never stored as such
+    /// (the entity configuration ignores it).
+    /// </summary>
+    public Enrichment.EventSources? Sources { get; set; }
 }
 
 /// <summary>Boolean facts about an event, packed into one byte.</summary>
@@ -169,6 +184,15 @@ public enum LabelKind : byte
 
     /// <summary>The concept shared by all versions of a record (parent_recid, or the recid of a record without versions).</summary>
     Concept = 7,
+
+    /// <summary>A network organisation: an autonomous system, <c>AS{number} {name}</c>.</summary>
+    Organisation = 8,
+
+    /// <summary>A referrer's host.</summary>
+    Referrer = 9,
+
+    /// <summary>A user agent's family: a robot pattern, a tool, a browser.</summary>
+    Agent = 10,
 }
 
 /// <summary>The random salt of one UTC day, shared by every instance and destroyed after the grace period.</summary>

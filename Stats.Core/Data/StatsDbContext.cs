@@ -58,6 +58,8 @@ public abstract class StatsDbContext(DbContextOptions options) : DbContext(optio
 
     public DbSet<AccessRuleChange> AccessRuleChanges => Set<AccessRuleChange>();
 
+    public DbSet<Investigation.InvestigationTrace> InvestigationTraces => Set<Investigation.InvestigationTrace>();
+
     public DbSet<DirtyDay> DirtyDays => Set<DirtyDay>();
 
     public DbSet<AggregatedDay> AggregatedDays => Set<AggregatedDay>();

@@ -58,7 +58,7 @@ public sealed class CountryResolver : IDisposable
     public void Dispose() => _reader?.Dispose();
 
     /// <summary>False for private, loopback, link-local, shared (CGNAT), multicast and reserved addresses.</summary>
-    private static bool IsPublic(IPAddress address)
+    internal static bool IsPublic(IPAddress address)
     {
         if (IPAddress.IsLoopback(address))
         {

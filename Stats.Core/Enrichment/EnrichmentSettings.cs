@@ -35,6 +35,16 @@ public sealed class GeoOptions
 
     /// <summary>IP-to-country database in MaxMind DB format (GeoLite2/GeoIP2 Country, or the bundled free one).</summary>
     public string DatabasePath { get; set; } = "ReferenceData/geo-whois-asn-country.mmdb";
+
+    /// <summary>
+    /// IP-to-network-organisation (autonomous system) database: CSV ranges as <c>@ip-location-db/asn</c> has them
+    /// (several files separated by ';'), or a MaxMind DB such as GeoLite2-ASN. Missing files mean no organisations.
+    /// </summary>
+    public string AsnDatabasePath { get; set; } = "ReferenceData/asn-ipv4.csv;ReferenceData/asn-ipv6.csv";
+
+    /// <summary>The configured ASN files that exist, resolved against the application's folder.</summary>
+    public IReadOnlyList<string> AsnDatabaseFiles() =>
+        [.. AsnDatabasePath.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(ReferencePath.Resolve).Where(File.Exists)];
 }
 
 internal static class ReferencePath

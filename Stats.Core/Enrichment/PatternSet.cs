@@ -13,6 +13,7 @@ public sealed partial class PatternSet
     private static readonly TimeSpan s_timeout = TimeSpan.FromMilliseconds(100);
 
     private readonly SearchValues<string>? _literals;
+    private readonly string[] _literalList;
     private readonly Regex[] _regexes;
 
     public PatternSet(IEnumerable<string> patterns)
@@ -31,7 +32,8 @@ public sealed partial class PatternSet
             }
         }
 
-        _literals = literals.Count > 0 ? SearchValues.Create([.. literals.Distinct(StringComparer.OrdinalIgnoreCase)], StringComparison.OrdinalIgnoreCase) : null;
+        _literalList = [.. literals.Distinct(StringComparer.OrdinalIgnoreCase).OrderByDescending(l => l.Length)];
+        _literals = literals.Count > 0 ? SearchValues.Create(_literalList, StringComparison.OrdinalIgnoreCase) : null;
         _regexes = [.. regexes];
         Count = literals.Count + regexes.Count;
         Rejected = patterns.Distinct(StringComparer.Ordinal).Count() - Count;
@@ -43,11 +45,24 @@ public sealed partial class PatternSet
     /// <summary>Patterns dropped because .NET cannot compile them.</summary>
     public int Rejected { get; }
 
-    public bool IsMatch(string value)
+    public bool IsMatch(string value) => FirstMatch(value) is not null;
+
+    /// <summary>
+    /// The pattern that matches <paramref name="value"/> (a plain word as the list spells it, the longest at the first
+    /// place any matches; else the first regex's text), or null: it names a robot's family.
+    /// </summary>
+    public string? FirstMatch(string value)
     {
-        if (_literals is not null && value.AsSpan().IndexOfAny(_literals) >= 0)
+        if (_literals is not null && value.AsSpan().IndexOfAny(_literals) is var at and >= 0)
         {
-            return true;
+            // Only which literal matched is unknown: a match is rare (robots), and the classifier caches its answer.
+            foreach (var literal in _literalList)
+            {
+                if (value.AsSpan(at).StartsWith(literal, StringComparison.OrdinalIgnoreCase))
+                {
+                    return literal;
+                }
+            }
         }
 
         foreach (var regex in _regexes)
@@ -56,7 +71,7 @@ public sealed partial class PatternSet
             {
                 if (regex.IsMatch(value))
                 {
-                    return true;
+                    return regex.ToString();
                 }
             }
             catch (RegexMatchTimeoutException)
@@ -65,7 +80,7 @@ public sealed partial class PatternSet
             }
         }
 
-        return false;
+        return null;
     }
 
     /// <summary>The plain text a pattern matches when it has no regex syntax beyond escaped punctuation; else null.</summary>

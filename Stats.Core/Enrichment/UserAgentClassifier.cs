@@ -23,7 +23,7 @@ public sealed class UserAgentClassifier
 
     private readonly PatternSet _robots;
     private readonly PatternSet _machines;
-    private readonly ConcurrentDictionary<string, EventTraits> _cache = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, UserAgentClass> _cache = new(StringComparer.Ordinal);
     private readonly int _cacheSize;
     private readonly int _maxLength;
 
@@ -74,11 +74,14 @@ public sealed class UserAgentClassifier
         [.. File.ReadLines(path).Select(l => l.Trim()).Where(l => l.Length > 0 && !l.StartsWith('#'))];
 
     /// <summary>Robot or Machine (a tool is never both: machines are checked first), or None.</summary>
-    public EventTraits Classify(string? userAgent)
+    public EventTraits Classify(string? userAgent) => Describe(userAgent).Traits;
+
+    /// <summary>The flags and the family of a user agent (<see cref="UserAgentFamilies"/>); no family without a user agent.</summary>
+    public UserAgentClass Describe(string? userAgent)
     {
         if (string.IsNullOrWhiteSpace(userAgent))
         {
-            return EventTraits.None;
+            return default;
         }
 
         // Only the head is classified and kept: what the cache holds is bounded in characters, not only in entries.
@@ -92,15 +95,20 @@ public sealed class UserAgentClassifier
             return cached;
         }
 
-        var traits = _machines.IsMatch(userAgent) ? EventTraits.Machine
-            : _robots.IsMatch(userAgent) ? EventTraits.Robot
-            : EventTraits.None;
+        var machine = _machines.IsMatch(userAgent);
+        var robot = machine ? null : _robots.FirstMatch(userAgent);
+        var described = robot is not null
+            ? new UserAgentClass(EventTraits.Robot, UserAgentFamilies.OfRobot(robot))
+            : new UserAgentClass(machine ? EventTraits.Machine : EventTraits.None, UserAgentFamilies.Of(userAgent, machine));
         if (_cache.Count >= _cacheSize)
         {
             _cache.Clear();
         }
 
-        _cache[userAgent] = traits;
-        return traits;
+        _cache[userAgent] = described;
+        return described;
     }
 }
+
+/// <summary>What the classifier says of a user agent: its flags and its family (null when there was no user agent).</summary>
+public readonly record struct UserAgentClass(EventTraits Traits, string? Family);

@@ -50,6 +50,7 @@ public sealed class AccessLogMapper(RouteTable routes)
                 UserId = entry.User,
                 IpAddress = entry.Client,
                 UserAgent = entry.UserAgent,
+                Referrer = entry.Referrer,
                 Recid = match.Value("recid"),
                 ParentRecid = match.Value("parent_recid"),
                 FileKey = match.Value("file_key"),

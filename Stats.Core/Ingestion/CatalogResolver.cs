@@ -24,7 +24,7 @@ internal sealed class CatalogResolver
     public async Task<Additions> ResolveAsync(StatsDbContext context, IReadOnlyList<IncomingEvent> events, IReadOnlyList<RawEvent> rows, CancellationToken cancellationToken)
     {
         var created = new Additions();
-        await PrefetchAsync(context, events, created, cancellationToken);
+        await PrefetchAsync(context, events, rows, created, cancellationToken);
         await ApplyLifecycleAsync(context, events, created, cancellationToken);
         for (var i = 0; i < events.Count; i++)
         {
@@ -49,6 +49,13 @@ internal sealed class CatalogResolver
                 row.SubjectId = await LabelIdAsync(context, definition.Subject, e, created, cancellationToken);
                 row.DetailId = await LabelIdAsync(context, definition.Detail, e, created, cancellationToken);
             }
+
+            if (row.Sources is { } sources)
+            {
+                row.OrganisationId = await LabelIdAsync(context, LabelKind.Organisation, sources.Organisation, created, cancellationToken);
+                row.ReferrerId = await LabelIdAsync(context, LabelKind.Referrer, sources.Referrer, created, cancellationToken);
+                row.AgentId = await LabelIdAsync(context, LabelKind.Agent, sources.Agent, created, cancellationToken);
+            }
         }
 
         return created;
@@ -59,7 +66,8 @@ internal sealed class CatalogResolver
     /// cached yet: a few set queries and inserts per transaction instead of a round trip per new name. After this,
     /// the per-event lookups below find everything in memory.
     /// </summary>
-    private async Task PrefetchAsync(StatsDbContext context, IReadOnlyList<IncomingEvent> events, Additions created, CancellationToken cancellationToken)
+    private async Task PrefetchAsync(
+        StatsDbContext context, IReadOnlyList<IncomingEvent> events, IReadOnlyList<RawEvent> rows, Additions created, CancellationToken cancellationToken)
     {
         var newRecords = new Dictionary<string, string?>(StringComparer.Ordinal);
         var newCommunities = new HashSet<string>(StringComparer.Ordinal);
@@ -80,6 +88,17 @@ internal sealed class CatalogResolver
             }
 
             foreach (var label in LabelsOf(e))
+            {
+                if (!_labelIds.ContainsKey(label))
+                {
+                    newLabels.Add(label);
+                }
+            }
+        }
+
+        foreach (var row in rows)
+        {
+            foreach (var label in SourceLabelsOf(row))
             {
                 if (!_labelIds.ContainsKey(label))
                 {
@@ -214,6 +233,30 @@ internal sealed class CatalogResolver
         }
     }
 
+    /// <summary>The labels of where an event came from (<see cref="RawEvent.Sources"/>).</summary>
+    private static IEnumerable<(LabelKind Kind, string Value)> SourceLabelsOf(RawEvent row)
+    {
+        if (row.Sources is not { } sources)
+        {
+            yield break;
+        }
+
+        if (sources.Organisation is { Length: > 0 } organisation)
+        {
+            yield return (LabelKind.Organisation, organisation);
+        }
+
+        if (sources.Referrer is { Length: > 0 } referrer)
+        {
+            yield return (LabelKind.Referrer, referrer);
+        }
+
+        if (sources.Agent is { Length: > 0 } agent)
+        {
+            yield return (LabelKind.Agent, agent);
+        }
+    }
+
     /// <summary>Keeps what a committed transaction created.</summary>
     public void Publish(Additions created)
     {
@@ -343,12 +386,15 @@ internal sealed class CatalogResolver
 
     private async Task<int?> LabelIdAsync(StatsDbContext context, LabelField? field, IncomingEvent e, Additions created, CancellationToken cancellationToken)
     {
-        if (field is null || e.ValueOf(field.Field) is not string { Length: > 0 } value)
+        return field is null ? null : await LabelIdAsync(context, field.Kind, e.ValueOf(field.Field) as string, created, cancellationToken);
+    }
+
+    private async Task<int?> LabelIdAsync(StatsDbContext context, LabelKind kind, string? value, Additions created, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrEmpty(value))
         {
             return null;
         }
-
-        var kind = field.Kind;
 
         if (_labelIds.TryGetValue((kind, value), out var id) || created.Labels.TryGetValue((kind, value), out id))
         {

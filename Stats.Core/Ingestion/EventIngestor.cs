@@ -29,7 +29,8 @@ public sealed class EventIngestor(
     DailySaltStore salts,
     IOptions<IngestionOptions> options,
     IOptions<RetentionOptions> retention,
-    TimeProvider clock)
+    TimeProvider clock,
+    VisitorSources? sources = null)
 {
     public Task<IngestResult> IngestAsync(IReadOnlyList<IncomingEvent> events, CancellationToken cancellationToken = default) =>
         IngestAsync(events, anonymised: null, retention.Value, cancellationToken);
@@ -131,8 +132,9 @@ public sealed class EventIngestor(
     {
         var timestamp = e.Timestamp.UtcDateTime;
         var anonymised = e.Anonymised;
+        var agent = anonymised is null ? classifier.Describe(e.UserAgent) : default;
         var traits = anonymised is null
-            ? classifier.Classify(e.UserAgent)
+            ? agent.Traits
             : (anonymised.IsRobot ? EventTraits.Robot : 0) | (anonymised.IsMachine ? EventTraits.Machine : 0);
         if (e.ViaApi)
         {
@@ -166,6 +168,7 @@ public sealed class EventIngestor(
             PrecedingVisitorHash = precedingSalt is null ? null : DailySaltStore.Hash(precedingSalt, visitor!),
             Amount = e.ValueOf(definition.AmountField) as long?,
             ClientIdHash = e.Id is null ? null : ClientIdHash(e.Id),
+            Sources = sources?.Describe(anonymised is null ? e.IpAddress : null, e.Referrer, agent.Family),
         };
     }
 }

@@ -21,6 +21,9 @@ public sealed class IncomingEvent
 
     public string? UserAgent { get; init; }
 
+    /// <summary>The page the visitor came from: only its host is kept (docs/domain/privacy.md).</summary>
+    public string? Referrer { get; init; }
+
     public string? Recid { get; init; }
 
     public string? ParentRecid { get; init; }
@@ -86,6 +89,7 @@ public sealed class IncomingEvent
             SessionId = Text("session_id"),
             IpAddress = Text("ip_address"),
             UserAgent = Text("user_agent"),
+            Referrer = Text("referrer"),
             Recid = Text("recid"),
             ParentRecid = Text("parent_recid"),
             ViaApi = Flag("via_api"),
@@ -118,6 +122,7 @@ public sealed class IncomingEvent
         "session_id" => SessionId,
         "ip_address" => IpAddress,
         "user_agent" => UserAgent,
+        "referrer" => Referrer,
         "recid" => Recid,
         "parent_recid" => ParentRecid,
         "via_api" => ViaApi,

@@ -10,4 +10,10 @@ public sealed class PrivacyOptions
 
     /// <summary>How often expired salts are looked for and destroyed.</summary>
     public TimeSpan SaltSweepInterval { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>
+    /// Whether events keep their network organisation, referrer host and user-agent family (labels, none personal),
+    /// which the investigation page and the referrer statistics read.
+    /// </summary>
+    public bool KeepVisitorSources { get; set; } = true;
 }

@@ -16,7 +16,8 @@ namespace Stats.Core.Ingestion;
 internal static class RawEventInserter
 {
     private const string Columns = "\"TypeId\", \"Timestamp\", \"RecordId\", \"FileId\", \"CommunityId\", \"SubjectId\", \"DetailId\", " +
-        "\"Country\", \"Traits\", \"VisitorHash\", \"SessionHash\", \"Amount\", \"ClientIdHash\", \"PrecedingVisitorHash\"";
+        "\"Country\", \"Traits\", \"VisitorHash\", \"SessionHash\", \"Amount\", \"ClientIdHash\", \"PrecedingVisitorHash\", " +
+        "\"OrganisationId\", \"ReferrerId\", \"AgentId\"";
 
     public static async Task InsertAsync(StatsDbContext context, IReadOnlyList<RawEvent> rows, CancellationToken cancellationToken)
     {
@@ -43,7 +44,7 @@ internal static class RawEventInserter
     private static void InsertSqlite(SqliteConnection connection, IReadOnlyList<RawEvent> rows)
     {
         var handle = connection.Handle ?? throw new InvalidOperationException("The SQLite connection is not open.");
-        var rc = raw.sqlite3_prepare_v2(handle, $"INSERT INTO \"RawEvents\" ({Columns}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)", out var statement);
+        var rc = raw.sqlite3_prepare_v2(handle, $"INSERT INTO \"RawEvents\" ({Columns}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)", out var statement);
         SqliteException.ThrowExceptionForRC(rc, handle);
         Span<byte> timestamp = stackalloc byte[32];
         using (statement)
@@ -74,6 +75,9 @@ internal static class RawEventInserter
                 BindInt64(statement, 12, row.Amount);
                 BindInt64(statement, 13, row.ClientIdHash);
                 BindInt64(statement, 14, row.PrecedingVisitorHash);
+                BindInt(statement, 15, row.OrganisationId);
+                BindInt(statement, 16, row.ReferrerId);
+                BindInt(statement, 17, row.AgentId);
                 rc = raw.sqlite3_step(statement);
                 if (rc != raw.SQLITE_DONE)
                 {
@@ -137,6 +141,9 @@ internal static class RawEventInserter
             await WriteNullableAsync(import, row.Amount, NpgsqlDbType.Bigint, cancellationToken);
             await WriteNullableAsync(import, row.ClientIdHash, NpgsqlDbType.Bigint, cancellationToken);
             await WriteNullableAsync(import, row.PrecedingVisitorHash, NpgsqlDbType.Bigint, cancellationToken);
+            await WriteNullableAsync(import, row.OrganisationId, NpgsqlDbType.Integer, cancellationToken);
+            await WriteNullableAsync(import, row.ReferrerId, NpgsqlDbType.Integer, cancellationToken);
+            await WriteNullableAsync(import, row.AgentId, NpgsqlDbType.Integer, cancellationToken);
         }
 
         await import.CompleteAsync(cancellationToken);

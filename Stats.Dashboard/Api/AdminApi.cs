@@ -27,6 +27,19 @@ public sealed record EraseUserResponse(
     [property: JsonPropertyName("days_not_searchable")] IReadOnlyList<DateOnly> DaysNotSearchable,
     [property: JsonPropertyName("note")] string Note);
 
+/// <summary>The body of <c>POST /api/admin/audit</c>: one of <c>user_id</c> and <c>organisation</c>, and a range of UTC days.</summary>
+public sealed record AuditRequest(
+    [property: JsonPropertyName("user_id")] string? UserId,
+    [property: JsonPropertyName("organisation")] JsonElement? Organisation,
+    [property: JsonPropertyName("start_date")] DateOnly? StartDate,
+    [property: JsonPropertyName("end_date")] DateOnly? EndDate);
+
+/// <summary>What an audit found; see <see cref="Stats.Core.Investigation.AuditResult"/>.</summary>
+public sealed record AuditResponse(
+    [property: JsonPropertyName("days_searched")] IReadOnlyList<Stats.Core.Investigation.AuditDay> DaysSearched,
+    [property: JsonPropertyName("days_not_searchable")] IReadOnlyList<DateOnly> DaysNotSearchable,
+    [property: JsonPropertyName("events")] IReadOnlyList<Stats.Core.Investigation.InvestigationEvent> Events);
+
 /// <summary>One run of the <c>import</c> verb, as <c>GET /api/admin/imports</c> lists it.</summary>
 public sealed record ImportRunResponse(
     [property: JsonPropertyName("id")] long Id,
@@ -67,6 +80,17 @@ public static class AdminApi
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
             .WithMetadata(new StoreOutageNote("The erasure did not finish: days already done stay done. Send the same request again."));
+
+        admin.MapPost("/audit", AuditAsync)
+            .WithName("Audit")
+            .WithSummary("The raw views and downloads of one user id or one network organisation over a range of UTC days (at most 31).")
+            .WithDescription("Body: {\"user_id\": \"...\"} or {\"organisation\": 513 | \"AS513\" | \"CERN\"}, with \"start_date\" and \"end_date\" " +
+                "(yyyy-MM-dd). A user's events are found through each day's salt while it exists (as erase-user does); days whose salt is gone are " +
+                "listed as not searchable. The query is recorded in the Admin page's audit list, a user's without the id.")
+            .Accepts<AuditRequest>("application/json")
+            .Produces<AuditResponse>()
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
         admin.MapGet("/imports", ListImportsAsync)
             .WithName("ImportRuns")
@@ -138,6 +162,42 @@ public static class AdminApi
             result.DaysNotSearchable,
             ErasureNote));
     }
+
+    internal static async Task<IResult> AuditAsync(HttpContext http, Stats.Core.Investigation.AuditQueries audits)
+    {
+        AuditRequest? request;
+        try
+        {
+            request = await JsonSerializer.DeserializeAsync<AuditRequest>(http.Request.Body, cancellationToken: http.RequestAborted);
+        }
+        catch (JsonException ex)
+        {
+            return AuditProblem($"The body is not a JSON object like {{\"organisation\": 513, \"start_date\": \"2026-06-01\", \"end_date\": \"2026-06-07\"}}: {ex.Message}");
+        }
+
+        var organisation = request?.Organisation is { ValueKind: JsonValueKind.Number or JsonValueKind.String } o
+            ? (o.ValueKind == JsonValueKind.Number ? o.GetRawText() : o.GetString())
+            : null;
+        if (request is null || string.IsNullOrWhiteSpace(request.UserId) == string.IsNullOrWhiteSpace(organisation))
+        {
+            return AuditProblem("Give one of 'user_id' and 'organisation' (an AS number or a part of its name).");
+        }
+
+        if (request.StartDate is not { } start || request.EndDate is not { } end || end < start ||
+            end.DayNumber - start.DayNumber + 1 > Stats.Core.Investigation.AuditQueries.MaxDays)
+        {
+            return AuditProblem($"'start_date' and 'end_date' are required (yyyy-MM-dd), the end on or after the start, at most {Stats.Core.Investigation.AuditQueries.MaxDays} days.");
+        }
+
+        var caller = ApiKeyAuthenticationHandler.CallerName(http.User);
+        var result = string.IsNullOrWhiteSpace(organisation)
+            ? await audits.UserAsync(request.UserId!, start, end, caller, http.RequestAborted)
+            : await audits.OrganisationAsync(organisation, start, end, caller, http.RequestAborted);
+        return TypedResults.Ok(new AuditResponse(result.DaysSearched, result.DaysNotSearchable, result.Events));
+    }
+
+    private static ProblemHttpResult AuditProblem(string detail) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "The request is not a valid audit", detail: detail);
 
     /// <summary>What the two lists of days mean, for whoever reads the answer (an auditor, a data protection officer).</summary>
     internal const string ErasureNote =

@@ -66,7 +66,8 @@ public sealed class IngestionHarness : IAsyncDisposable
 
     /// <summary>An ingestor with this harness's settings, clock and salts writing through <paramref name="writer"/>: another instance's.</summary>
     public EventIngestor CreateIngestor(EventWriter writer) =>
-        new(writer, Types, ShippedReferenceData.Classifier, ShippedReferenceData.Countries, Salts, Options.Create(_options), Options.Create(_retention), Clock);
+        new(writer, Types, ShippedReferenceData.Classifier, ShippedReferenceData.Countries, Salts, Options.Create(_options), Options.Create(_retention), Clock,
+            ShippedReferenceData.Sources);
 
     /// <summary>Ingests a batch, as the API would.</summary>
     public Task<IngestResult> IngestAsync(params IncomingEvent[] events) =>

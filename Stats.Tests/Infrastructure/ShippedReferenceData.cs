@@ -14,6 +14,17 @@ public static class ShippedReferenceData
     private static readonly Lazy<CountryResolver> s_countries = new(() =>
         new CountryResolver(Require(new GeoOptions().DatabasePath)));
 
+    private static readonly Lazy<AsnResolver> s_organisations = new(() =>
+        new AsnResolver(new GeoOptions().AsnDatabasePath.Split(';').Select(Require).ToList()));
+
+    /// <summary>The shipped IP-to-organisation ranges (<c>@ip-location-db/asn</c>).</summary>
+    public static AsnResolver Organisations => s_organisations.Value;
+
+    /// <summary>The enrichment of organisations, referrer hosts and user-agent families with the shipped data.</summary>
+    public static VisitorSources Sources => s_sources.Value;
+
+    private static readonly Lazy<VisitorSources> s_sources = new(() => new VisitorSources(Organisations));
+
     /// <summary>The default classifier: the shipped crawler list and the built-in machine patterns.</summary>
     public static UserAgentClassifier Classifier => s_classifier.Value;
 

@@ -14,6 +14,7 @@ internal sealed class RawEventConfiguration : IEntityTypeConfiguration<RawEvent>
         builder.HasKey(e => e.Id);
         builder.Property(e => e.Country).HasMaxLength(2).IsUnicode(false).IsFixedLength();
         builder.Property(e => e.Traits).HasConversion<byte>();
+        builder.Ignore(e => e.Sources);
 
         // No foreign-key constraints on the widest table: each would cost a check on every insert and an index
         // that no query reads. Ingestion is the only writer and resolves every key itself (ADR-002).

@@ -19,7 +19,8 @@ internal sealed record HeldPayload(
     long? SessionHash,
     long? PrecedingVisitorHash,
     long? Amount,
-    long? ClientIdHash);
+    long? ClientIdHash,
+    Enrichment.EventSources? Sources = null);
 
 /// <summary>
 /// The holding table of downloads whose bucket's record is not known yet (<see cref="HeldEvent"/>): they are held
@@ -59,7 +60,7 @@ public sealed class HeldEventStore(
             var row = await ingestor.AnonymiseAsync(e, cancellationToken);
 
             var payload = new HeldPayload(
-                e.Type, e.FileKey, e.Size, e.ViaApi, row.Country, row.Traits, row.VisitorHash, row.SessionHash, row.PrecedingVisitorHash, row.Amount, row.ClientIdHash);
+                e.Type, e.FileKey, e.Size, e.ViaApi, row.Country, row.Traits, row.VisitorHash, row.SessionHash, row.PrecedingVisitorHash, row.Amount, row.ClientIdHash, row.Sources);
             held.Add(new HeldEvent
             {
                 BucketId = message.BucketId!,
@@ -200,6 +201,7 @@ public sealed class HeldEventStore(
         PrecedingVisitorHash = payload.PrecedingVisitorHash,
         Amount = payload.Amount,
         ClientIdHash = payload.ClientIdHash,
+        Sources = payload.Sources,
     };
 
     /// <summary>A held event's dead letter: what is left of it (anonymised), since the original body was not kept.</summary>

@@ -94,6 +94,7 @@ public sealed class InvenioMessage
             Text(root, "file_key", fields, problems);
             Text(root, "ip_address", fields, problems);
             Text(root, "user_agent", fields, problems);
+            Text(root, "referrer", fields, problems);
             Text(root, "user_id", fields, problems);
             Text(root, "session_id", fields, problems);
             if (root.TryGetProperty("size", out var size) && size.ValueKind != JsonValueKind.Null)

@@ -39,6 +39,7 @@ public sealed class AdminPageTests : DashboardTestContext, IClassFixture<SignedI
         Services.AddSingleton(dashboard.Services.GetRequiredService<Stats.Core.Reports.CounterReportService>());
         Services.AddSingleton(dashboard.Services.GetRequiredService<Stats.Core.Reports.OpenAire.OpenAireExportStatus>());
         Services.AddSingleton(dashboard.Services.GetRequiredService<Stats.Core.Import.ImportRuns>());
+        Services.AddSingleton(dashboard.Services.GetRequiredService<Stats.Core.Investigation.IInvestigationQueries>());
         Services.AddSingleton(dashboard.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Stats.Core.Reports.SushiOptions>>());
         Services.AddSingleton(dashboard.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Stats.Core.Reports.OpenAire.OpenAireOptions>>());
     }
@@ -85,7 +86,7 @@ public sealed class AdminPageTests : DashboardTestContext, IClassFixture<SignedI
         SignIn("alice", "alice", ViewerClaims.AdminRole);
         var rules = RenderAdminPage();
         Assert.Equal(
-            ["Pipeline", "Sources", "Access rules", "Notes on the charts", "API keys", "Reports and export", "Imports"],
+            ["Pipeline", "Sources", "Access rules", "Notes on the charts", "API keys", "Reports and export", "Imports", "Investigations and audits"],
             rules.FindAll(".stats-admin section h2").Select(h => h.TextContent.Trim()));
         await ChooseAsync(rules, StatFamily.Circulation, Audience.Public);
         await SaveConfirmingAsync(rules);

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Stats.Core.Catalog;
 using Stats.Core.Data;
+using Stats.Core.Enrichment;
 using Stats.Core.Events;
 using Stats.Core.Ingestion;
 using Stats.Tests.Builders;
@@ -143,7 +144,9 @@ public sealed class EventIngestorTests
         await using var store = await TestStore.CreateAsync(provider);
         await using var ingestion = new IngestionHarness(store);
         const string UserAgent = "Mozilla/5.0 (X11; Linux x86_64) PrivacyProbeAgent/7.3.1";
-        string[] secrets = ["8.8.4.4", "2001:4860:4860::8844", "PrivacyProbeAgent", "user-privacy-probe-5521", "session-privacy-probe-8830"];
+        string[] secrets = [
+            "8.8.4.4", "2001:4860:4860::8844", "PrivacyProbeAgent", "user-privacy-probe-5521", "session-privacy-probe-8830",
+            "private-path-probe", "privacy-probe-query", "Mozilla/5.0"];
 
         var result = await ingestion.IngestAsync(
             TestEvents.Published("rec-privacy", s_day, communities: ["hep"]),
@@ -154,9 +157,14 @@ public sealed class EventIngestorTests
             {
                 Type = EventCatalog.LoanCreated, Timestamp = s_day.AddMinutes(4), DocumentId = "doc-1", Location = "Annex",
                 UserId = "user-privacy-probe-5521", IpAddress = "8.8.4.4", UserAgent = UserAgent,
+            },
+            new IncomingEvent
+            {
+                Type = EventCatalog.RecordView, Timestamp = s_day.AddMinutes(5), Recid = "rec-privacy", IpAddress = "8.8.4.4", UserAgent = UserAgent,
+                Referrer = "https://www.example.org/private-path-probe/page?q=privacy-probe-query",
             });
 
-        Assert.Equal(5, result.Accepted);
+        Assert.Equal(6, result.Accepted);
         await using var context = store.CreateContext();
         var texts = new List<string>();
         foreach (var table in StoreInspector.Tables(context))
@@ -170,6 +178,10 @@ public sealed class EventIngestorTests
         // The scan reads what was stored: the record's id is there, and the visitors' country took the place of their address.
         Assert.Contains("rec-privacy", texts);
         Assert.Contains(texts, t => t.Trim() == "US");
+        // ... and the referrer's host, the address's network and the agent's family took the place of the rest.
+        Assert.Contains("example.org", texts);
+        Assert.Contains("AS15169 Google LLC", texts);
+        Assert.Contains(UserAgentFamilies.Other, texts);
         foreach (var secret in secrets)
         {
             Assert.DoesNotContain(texts, t => t.Contains(secret, StringComparison.OrdinalIgnoreCase));
@@ -342,6 +354,39 @@ public sealed class EventIngestorTests
             events.Select(e => (e.Traits, e.Country)));
         Assert.Null(events[3].VisitorHash);
         Assert.Null(events[3].SessionHash);
+    }
+
+    [Theory]
+    [MemberData(nameof(StoreProviders.All), MemberType = typeof(StoreProviders))]
+    public async Task EnrichmentKeepsTheOrganisationTheReferrerHostAndTheAgentFamilyAsLabels(DatabaseProvider provider)
+    {
+        await using var store = await TestStore.CreateAsync(provider);
+        await using var ingestion = new IngestionHarness(store);
+
+        await ingestion.IngestAsync(
+            new IncomingEvent
+            {
+                Type = EventCatalog.RecordView, Timestamp = s_day, Recid = "rec-1", IpAddress = "137.138.62.1",
+                UserAgent = "Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0",
+                Referrer = "https://www.google.com/search?q=higgs",
+            },
+            TestEvents.Download("rec-1", "data.csv", s_day.AddMinutes(1), ip: "2001:1458:d00:1::100:ff", userAgent: "python-requests/2.32.3"),
+            TestEvents.View("rec-1", s_day.AddMinutes(2), ip: "192.168.1.20", userAgent: null));
+
+        await using var context = store.CreateContext();
+        var labels = await context.Labels.ToDictionaryAsync(l => l.Id, l => (l.Kind, l.Value), Cancellation);
+        var events = await context.RawEvents.OrderBy(e => e.Timestamp).ToListAsync(Cancellation);
+        (LabelKind, string)? Label(int? id) => id is { } i ? labels[i] : null;
+        const string Cern = "AS513 CERN - European Organization for Nuclear Research";
+        ((LabelKind, string)? Organisation, (LabelKind, string)? Referrer, (LabelKind, string)? Agent)[] expected =
+            [
+                ((LabelKind.Organisation, Cern), (LabelKind.Referrer, "google.com"), (LabelKind.Agent, "Firefox")),
+                ((LabelKind.Organisation, Cern), null, (LabelKind.Agent, "python-requests")),
+                (null, null, null),
+            ];
+        Assert.Equal(expected, events.Select(e => (Label(e.OrganisationId), Label(e.ReferrerId), Label(e.AgentId))));
+        // One label per organisation, however many events name it.
+        Assert.Single(labels.Values, l => l.Kind == LabelKind.Organisation);
     }
 
     [Theory]

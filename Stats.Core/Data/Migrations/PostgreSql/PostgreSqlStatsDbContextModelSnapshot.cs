@@ -837,6 +837,9 @@ namespace Stats.Core.Data.Migrations.PostgreSql
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
 
+                    b.Property<int?>("AgentId")
+                        .HasColumnType("integer");
+
                     b.Property<long?>("Amount")
                         .HasColumnType("bigint");
 
@@ -858,10 +861,16 @@ namespace Stats.Core.Data.Migrations.PostgreSql
                     b.Property<int?>("FileId")
                         .HasColumnType("integer");
 
+                    b.Property<int?>("OrganisationId")
+                        .HasColumnType("integer");
+
                     b.Property<long?>("PrecedingVisitorHash")
                         .HasColumnType("bigint");
 
                     b.Property<int?>("RecordId")
+                        .HasColumnType("integer");
+
+                    b.Property<int?>("ReferrerId")
                         .HasColumnType("integer");
 
                     b.Property<long?>("SessionHash")
@@ -1174,6 +1183,43 @@ namespace Stats.Core.Data.Migrations.PostgreSql
                             Id = (short)16,
                             Name = "archive-size"
                         });
+                });
+
+            modelBuilder.Entity("Stats.Core.Investigation.InvestigationTrace", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTime>("AskedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("AskedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<DateTime>("From")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<byte>("Kind")
+                        .HasColumnType("smallint");
+
+                    b.Property<string>("Subject")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<DateTime>("To")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AskedAt");
+
+                    b.ToTable("InvestigationTraces", (string)null);
                 });
 
             modelBuilder.Entity("Stats.Core.Sources.Amqp.HeldEvent", b =>

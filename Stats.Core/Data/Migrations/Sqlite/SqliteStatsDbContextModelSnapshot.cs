@@ -806,6 +806,9 @@ namespace Stats.Core.Data.Migrations.Sqlite
                         .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER");
 
+                    b.Property<int?>("AgentId")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long?>("Amount")
                         .HasColumnType("INTEGER");
 
@@ -827,10 +830,16 @@ namespace Stats.Core.Data.Migrations.Sqlite
                     b.Property<int?>("FileId")
                         .HasColumnType("INTEGER");
 
+                    b.Property<int?>("OrganisationId")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long?>("PrecedingVisitorHash")
                         .HasColumnType("INTEGER");
 
                     b.Property<int?>("RecordId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("ReferrerId")
                         .HasColumnType("INTEGER");
 
                     b.Property<long?>("SessionHash")
@@ -1139,6 +1148,41 @@ namespace Stats.Core.Data.Migrations.Sqlite
                             Id = (short)16,
                             Name = "archive-size"
                         });
+                });
+
+            modelBuilder.Entity("Stats.Core.Investigation.InvestigationTrace", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("AskedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("AskedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("From")
+                        .HasColumnType("TEXT");
+
+                    b.Property<byte>("Kind")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Subject")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("To")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AskedAt");
+
+                    b.ToTable("InvestigationTraces", (string)null);
                 });
 
             modelBuilder.Entity("Stats.Core.Sources.Amqp.HeldEvent", b =>

@@ -12,7 +12,7 @@ using Stats.Core.Data;
 namespace Stats.Core.Data.Migrations.SqlServer
 {
     [DbContext(typeof(SqlServerStatsDbContext))]
-    [Migration("20261206230524_Overview")]
+    [Migration("20261207001508_Overview")]
     partial class Overview
     {
         /// <inheritdoc />
@@ -840,6 +840,9 @@ namespace Stats.Core.Data.Migrations.SqlServer
 
                     SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<long>("Id"));
 
+                    b.Property<int?>("AgentId")
+                        .HasColumnType("int");
+
                     b.Property<long?>("Amount")
                         .HasColumnType("bigint");
 
@@ -861,10 +864,16 @@ namespace Stats.Core.Data.Migrations.SqlServer
                     b.Property<int?>("FileId")
                         .HasColumnType("int");
 
+                    b.Property<int?>("OrganisationId")
+                        .HasColumnType("int");
+
                     b.Property<long?>("PrecedingVisitorHash")
                         .HasColumnType("bigint");
 
                     b.Property<int?>("RecordId")
+                        .HasColumnType("int");
+
+                    b.Property<int?>("ReferrerId")
                         .HasColumnType("int");
 
                     b.Property<long?>("SessionHash")
@@ -1177,6 +1186,43 @@ namespace Stats.Core.Data.Migrations.SqlServer
                             Id = (short)16,
                             Name = "archive-size"
                         });
+                });
+
+            modelBuilder.Entity("Stats.Core.Investigation.InvestigationTrace", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTime>("AskedAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<string>("AskedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("nvarchar(256)");
+
+                    b.Property<DateTime>("From")
+                        .HasColumnType("datetime2");
+
+                    b.Property<byte>("Kind")
+                        .HasColumnType("tinyint");
+
+                    b.Property<string>("Subject")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("nvarchar(256)");
+
+                    b.Property<DateTime>("To")
+                        .HasColumnType("datetime2");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AskedAt");
+
+                    b.ToTable("InvestigationTraces", (string)null);
                 });
 
             modelBuilder.Entity("Stats.Core.Sources.Amqp.HeldEvent", b =>

@@ -1,0 +1,222 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using MaxMind.Db;
+
+namespace Stats.Core.Enrichment;
+
+/// <summary>
+/// IP address to the network organisation that announces it: its autonomous system, as the label
+/// <c>AS513 CERN - European Organization for Nuclear Research</c>. Reads the CSV ranges of <c>@ip-location-db/asn</c>
+/// (start, end, AS number, AS name; addresses dotted or as integers, IPv4 and IPv6 in one file or several) or a MaxMind
+/// DB with <c>autonomous_system_number</c> (GeoLite2-ASN). The CSVs hold half a million ranges: they are kept as
+/// sorted arrays of numbers and searched by bisection, about 9 MB, not as objects per range.
+/// </summary>
+public sealed class AsnResolver : IDisposable
+{
+    private readonly Reader? _mmdb;
+    private readonly uint[] _v4Starts = [];
+    private readonly uint[] _v4Ends = [];
+    private readonly int[] _v4Labels = [];
+    private readonly UInt128[] _v6Starts = [];
+    private readonly UInt128[] _v6Ends = [];
+    private readonly int[] _v6Labels = [];
+    private readonly string[] _labels = [];
+
+    /// <summary>No database: every address has no organisation.</summary>
+    public AsnResolver()
+    {
+    }
+
+    /// <summary>Reads <paramref name="paths"/>: one MaxMind DB, or CSV files of ranges.</summary>
+    public AsnResolver(IReadOnlyList<string> paths)
+    {
+        if (paths.Count == 1 && paths[0].EndsWith(".mmdb", StringComparison.OrdinalIgnoreCase))
+        {
+            _mmdb = new Reader(paths[0], FileAccessMode.MemoryMapped);
+            return;
+        }
+
+        var v4 = new List<(uint Start, uint End, int Label)>();
+        var v6 = new List<(UInt128 Start, UInt128 End, int Label)>();
+        var labels = new List<string>();
+        var labelOf = new Dictionary<(long, string), int>();
+        foreach (var path in paths)
+        {
+            foreach (var line in File.ReadLines(path))
+            {
+                if (!TryParseLine(line, out var start, out var end, out var number, out var name, out var isV4))
+                {
+                    continue;
+                }
+
+                if (!labelOf.TryGetValue((number, name), out var label))
+                {
+                    label = labels.Count;
+                    labels.Add(Label(number, name));
+                    labelOf[(number, name)] = label;
+                }
+
+                if (isV4)
+                {
+                    v4.Add(((uint)start, (uint)end, label));
+                }
+                else
+                {
+                    v6.Add((start, end, label));
+                }
+            }
+        }
+
+        v4.Sort((a, b) => a.Start.CompareTo(b.Start));
+        v6.Sort((a, b) => a.Start.CompareTo(b.Start));
+        _v4Starts = [.. v4.Select(r => r.Start)];
+        _v4Ends = [.. v4.Select(r => r.End)];
+        _v4Labels = [.. v4.Select(r => r.Label)];
+        _v6Starts = [.. v6.Select(r => r.Start)];
+        _v6Ends = [.. v6.Select(r => r.End)];
+        _v6Labels = [.. v6.Select(r => r.Label)];
+        _labels = [.. labels];
+    }
+
+    /// <summary>The ranges known (IPv4 and IPv6), to tell a loaded database from a missing one.</summary>
+    public int Ranges => _v4Starts.Length + _v6Starts.Length;
+
+    /// <summary>How an organisation is named in labels, queries and exports: <c>AS{number} {name}</c>.</summary>
+    public static string Label(long number, string? name)
+    {
+        // Labels hold 256 characters; a few registry names are longer.
+        var label = string.IsNullOrWhiteSpace(name) ? $"AS{number}" : $"AS{number} {name.Trim()}";
+        return label.Length <= 200 ? label : label[..200];
+    }
+
+    /// <summary>The organisation label of an address; null for private, reserved, unknown or unparsable addresses.</summary>
+    public string? OrganisationOf(string? ipAddress)
+    {
+        if (string.IsNullOrEmpty(ipAddress) || !IPAddress.TryParse(ipAddress, out var address))
+        {
+            return null;
+        }
+
+        if (address.IsIPv4MappedToIPv6)
+        {
+            address = address.MapToIPv4();
+        }
+
+        if (!CountryResolver.IsPublic(address))
+        {
+            return null;
+        }
+
+        if (_mmdb is not null)
+        {
+            var entry = _mmdb.Find<Dictionary<string, object>>(address);
+            return entry is not null && entry.TryGetValue("autonomous_system_number", out var number) && number is not null
+                ? Label(Convert.ToInt64(number, CultureInfo.InvariantCulture), entry.GetValueOrDefault("autonomous_system_organization") as string)
+                : null;
+        }
+
+        Span<byte> bytes = stackalloc byte[16];
+        address.TryWriteBytes(bytes, out var written);
+        if (address.AddressFamily == AddressFamily.InterNetwork)
+        {
+            var value = (uint)bytes[0] << 24 | (uint)bytes[1] << 16 | (uint)bytes[2] << 8 | bytes[3];
+            var i = LastAtOrBefore(_v4Starts, value);
+            return i >= 0 && value <= _v4Ends[i] ? _labels[_v4Labels[i]] : null;
+        }
+
+        if (written != 16)
+        {
+            return null;
+        }
+
+        var v6 = new UInt128(
+            (ulong)bytes[0] << 56 | (ulong)bytes[1] << 48 | (ulong)bytes[2] << 40 | (ulong)bytes[3] << 32 | (ulong)bytes[4] << 24 | (ulong)bytes[5] << 16 | (ulong)bytes[6] << 8 | bytes[7],
+            (ulong)bytes[8] << 56 | (ulong)bytes[9] << 48 | (ulong)bytes[10] << 40 | (ulong)bytes[11] << 32 | (ulong)bytes[12] << 24 | (ulong)bytes[13] << 16 | (ulong)bytes[14] << 8 | bytes[15]);
+        var j = LastAtOrBefore(_v6Starts, v6);
+        return j >= 0 && v6 <= _v6Ends[j] ? _labels[_v6Labels[j]] : null;
+    }
+
+    public void Dispose() => _mmdb?.Dispose();
+
+    /// <summary>The index of the last start at or before <paramref name="value"/>; -1 when all are after it.</summary>
+    private static int LastAtOrBefore<T>(T[] starts, T value)
+        where T : IComparable<T>
+    {
+        var i = Array.BinarySearch(starts, value);
+        return i >= 0 ? i : ~i - 1;
+    }
+
+    /// <summary>One CSV line: start,end,number,name (the name may be quoted with "" escapes); false for a header or a bad line.</summary>
+    internal static bool TryParseLine(string line, out UInt128 start, out UInt128 end, out long number, out string name, out bool isV4)
+    {
+        (start, end, number, name, isV4) = (default, default, 0, "", false);
+        var span = line.AsSpan();
+        var first = span.IndexOf(',');
+        if (first < 0)
+        {
+            return false;
+        }
+
+        var second = span[(first + 1)..].IndexOf(',') + first + 1;
+        if (second <= first)
+        {
+            return false;
+        }
+
+        var third = span[(second + 1)..].IndexOf(',') + second + 1;
+        if (third <= second ||
+            !TryParseAddress(span[..first], out start, out var startIsV4) ||
+            !TryParseAddress(span[(first + 1)..second], out end, out var endIsV4) ||
+            startIsV4 != endIsV4 ||
+            !long.TryParse(span[(second + 1)..third], NumberStyles.None, CultureInfo.InvariantCulture, out number))
+        {
+            return false;
+        }
+
+        isV4 = startIsV4;
+        name = Unquote(span[(third + 1)..]);
+        return true;
+    }
+
+    /// <summary>A dotted or colon address, or an integer (the <c>-num</c> files: IPv4 when it fits 32 bits).</summary>
+    private static bool TryParseAddress(ReadOnlySpan<char> text, out UInt128 value, out bool isV4)
+    {
+        value = default;
+        isV4 = false;
+        if (UInt128.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out value))
+        {
+            isV4 = value <= uint.MaxValue;
+            return true;
+        }
+
+        if (!IPAddress.TryParse(text, out var address))
+        {
+            return false;
+        }
+
+        Span<byte> bytes = stackalloc byte[16];
+        address.TryWriteBytes(bytes, out var written);
+        isV4 = written == 4;
+        value = 0;
+        for (var i = 0; i < written; i++)
+        {
+            value = value << 8 | bytes[i];
+        }
+
+        return true;
+    }
+
+    private static string Unquote(ReadOnlySpan<char> field)
+    {
+        field = field.Trim();
+        if (field.Length < 2 || field[0] != '"' || field[^1] != '"')
+        {
+            return field.ToString();
+        }
+
+        var inner = field[1..^1];
+        return inner.Contains("\"\"", StringComparison.Ordinal) ? new StringBuilder().Append(inner).Replace("\"\"", "\"").ToString() : inner.ToString();
+    }
+}

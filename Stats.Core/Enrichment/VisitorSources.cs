@@ -1,0 +1,32 @@
+namespace Stats.Core.Enrichment;
+
+/// <summary>
+/// Where an event came from, as text, between enrichment and the writer, which interns each as a label
+/// (<see cref="Data.LabelKind.Organisation"/>, <see cref="Data.LabelKind.Referrer"/>, <see cref="Data.LabelKind.Agent"/>).
+/// </summary>
+public sealed record EventSources(string? Organisation, string? Referrer, string? Agent)
+{
+    public bool IsEmpty => Organisation is null && Referrer is null && Agent is null;
+}
+
+/// <summary>
+/// The enrichment of issue 15 at the door: the network organisation of the address, the referrer's host and the user
+/// agent's family, none of them personal (docs/domain/privacy.md). <c>Stats:Privacy:KeepVisitorSources</c> false turns
+/// it off (an operator's choice; the ingestion benchmark compares both).
+/// </summary>
+public sealed class VisitorSources(AsnResolver organisations, bool enabled = true)
+{
+    public bool Enabled => enabled;
+
+    /// <summary>What is kept of an event's address, referrer and user-agent family; null when nothing is or enrichment is off.</summary>
+    public EventSources? Describe(string? ipAddress, string? referrer, string? agentFamily)
+    {
+        if (!enabled)
+        {
+            return null;
+        }
+
+        var sources = new EventSources(organisations.OrganisationOf(ipAddress), ReferrerHost.Of(referrer), agentFamily);
+        return sources.IsEmpty ? null : sources;
+    }
+}

@@ -1,0 +1,84 @@
+using Stats.Core.Enrichment;
+using Stats.Tests.Infrastructure;
+
+namespace Stats.Tests.Core.Enrichment;
+
+public sealed class AsnResolverTests
+{
+    private const string Cern = "AS513 CERN - European Organization for Nuclear Research";
+
+    [Theory]
+    // Ranges of the shipped @ip-location-db/asn data: CERN's 137.138.0.0/16, 188.184.0.0/15 and 2001:1458::/31, Google's DNS.
+    [InlineData("137.138.0.0", Cern)]
+    [InlineData("137.138.62.1", Cern)]
+    [InlineData("137.138.255.255", Cern)]
+    [InlineData("188.185.10.20", Cern)]
+    [InlineData("2001:1458:d00:1::100:ff", Cern)]
+    [InlineData("::ffff:137.138.62.1", Cern)]
+    [InlineData("8.8.8.8", "AS15169 Google LLC")]
+    [InlineData("2001:4860:4860::8888", "AS15169 Google LLC")]
+    // A name the CSV quotes because it holds a comma.
+    [InlineData("8.8.40.1", "AS3356 Level 3 Communications, Inc.")]
+    public void PublicAddressesResolveToTheOrganisationAnnouncingThem(string address, string organisation)
+    {
+        Assert.Equal(organisation, ShippedReferenceData.Organisations.OrganisationOf(address));
+    }
+
+    [Theory]
+    [InlineData("10.1.2.3")]
+    [InlineData("192.168.1.20")]
+    [InlineData("172.16.0.1")]
+    [InlineData("100.64.0.1")]
+    [InlineData("127.0.0.1")]
+    [InlineData("::1")]
+    [InlineData("fd00::1")]
+    [InlineData("fe80::1")]
+    [InlineData("::ffff:10.0.0.1")]
+    [InlineData("not an address")]
+    [InlineData("")]
+    [InlineData(null)]
+    public void LoopbackPrivateAndUnparsableAddressesHaveNoOrganisation(string? address)
+    {
+        Assert.Null(ShippedReferenceData.Organisations.OrganisationOf(address));
+    }
+
+    [Fact]
+    public void AnOperatorsCsvInEitherNotationIsReadAndAnAddressBetweenRangesHasNoOrganisation()
+    {
+        var dotted = Path.GetTempFileName();
+        var numbers = Path.GetTempFileName();
+        try
+        {
+            File.WriteAllLines(dotted, ["ip_range_start,ip_range_end,as_number,as_organization", "198.51.100.0,198.51.100.127,64500,\"Example \"\"Lab\"\", Ltd\""]);
+            // 203.0.113.0-203.0.113.255 as integers, and 2001:db8::/32.
+            File.WriteAllLines(numbers, ["3405803776,3405804031,64501,Numbered Net", "42540766411282592856903984951653826560,42540766490510755371168322545197367295,64502,Six Net"]);
+
+            using var resolver = new AsnResolver([dotted, numbers]);
+
+            Assert.Equal(3, resolver.Ranges);
+            Assert.Equal("AS64500 Example \"Lab\", Ltd", resolver.OrganisationOf("198.51.100.5"));
+            Assert.Null(resolver.OrganisationOf("198.51.100.200"));
+            Assert.Equal("AS64501 Numbered Net", resolver.OrganisationOf("203.0.113.77"));
+            Assert.Equal("AS64502 Six Net", resolver.OrganisationOf("2001:db8:1::1"));
+        }
+        finally
+        {
+            File.Delete(dotted);
+            File.Delete(numbers);
+        }
+    }
+
+    [Fact]
+    public void TheShippedRangesAreReadWithinASecondAndAFewMegabytes()
+    {
+        var files = new GeoOptions().AsnDatabasePath.Split(';').Select(ReferencePath.Resolve).ToList();
+        var before = GC.GetAllocatedBytesForCurrentThread();
+
+        using var resolver = new AsnResolver(files);
+
+        // Half a million ranges, kept as arrays of numbers: the check is on what the load allocates, not on the process.
+        Assert.True(resolver.Ranges > 400_000, $"{resolver.Ranges} ranges");
+        var allocatedMb = (GC.GetAllocatedBytesForCurrentThread() - before) / 1e6;
+        Assert.True(allocatedMb < 400, $"loading allocated {allocatedMb:F0} MB");
+    }
+}
