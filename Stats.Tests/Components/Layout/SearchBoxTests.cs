@@ -64,6 +64,17 @@ public sealed class SearchBoxTests : DashboardTestContext
     }
 
     [Fact]
+    public void EveryButtonOfTheSearchBoxHasANameScreenReadersRead()
+    {
+        var cut = Render<SearchBox>();
+
+        var buttons = cut.FindAll("button");
+
+        Assert.NotEmpty(buttons);
+        Assert.All(buttons, b => Assert.False(string.IsNullOrWhiteSpace(b.GetAttribute("aria-label") ?? b.TextContent), b.OuterHtml));
+    }
+
+    [Fact]
     public void EachHitOpensItsPanel()
     {
         Assert.Equal("/records/lake-1", SearchBox.PanelOf(new SearchHit(SearchHitKind.Record, "lake-1", null)));
