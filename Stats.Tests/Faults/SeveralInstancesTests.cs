@@ -45,6 +45,8 @@ public sealed class SeveralInstancesTests
         var key = created.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)[^1];
 
         var servers = new RunningDashboard?[Instances];
+        var deadHolder = "";
+        var killedAt = DateTime.MaxValue;
         var acknowledged = new ConcurrentDictionary<string, bool>(StringComparer.Ordinal);
         var refusals = new ConcurrentQueue<string>();
         try
@@ -76,6 +78,8 @@ public sealed class SeveralInstancesTests
             var holder = await LeaseHolderAsync(store);
             var dead = Array.FindIndex(servers, s => holder.Contains($"/{s!.ProcessId}/", StringComparison.Ordinal));
             Assert.True(dead >= 0, $"The lease is held by none of the three instances: {holder}");
+            deadHolder = $"/{servers[dead]!.ProcessId}/";
+            killedAt = DateTime.UtcNow;
             servers[dead]!.KillHard();
             var alive = servers[(dead + 1) % Instances]!;
             await PostAsync(alive, key, Batch(Instances, 0), acknowledged, refusals);
@@ -106,7 +110,11 @@ public sealed class SeveralInstancesTests
             Assert.True(runs[i].StartedAt >= runs[i - 1].FinishedAt, $"Runs of {runs[i - 1].Holder} and {runs[i].Holder} overlap.");
         }
 
-        Assert.True(runs.Select(r => r.Holder).Distinct().Count() >= 2, "The lease never moved to another instance.");
+        // The holder may have held the lease only in idle runs before (it moves whenever one lapses): what matters is
+        // that the events posted after it died were aggregated by another instance.
+        Assert.True(
+            runs.Any(r => r.StartedAt >= killedAt && !r.Holder.Contains(deadHolder, StringComparison.Ordinal)),
+            $"No other instance aggregated after the lease holder ({deadHolder}) died.");
     }
 
     /// <summary>
