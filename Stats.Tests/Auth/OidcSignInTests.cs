@@ -14,16 +14,22 @@ public sealed class OidcSignInTests(OidcSignInFixture fixture) : IClassFixture<O
 {
     private static readonly JsonSerializerOptions s_json = new(JsonSerializerDefaults.Web);
 
-    private static LocatorAssertionsToBeVisibleOptions Patiently => new() { Timeout = 30_000 };
+    /// <summary>
+    /// How long a step of the sign-in may take: it crosses three processes (Chromium, the provider, the dashboard), each of
+    /// which a loaded machine may starve for seconds at a time.
+    /// </summary>
+    private const float StepTimeoutMs = 90_000;
+
+    private static LocatorAssertionsToBeVisibleOptions Patiently => new() { Timeout = StepTimeoutMs };
 
     [Fact]
     public async Task AdminSignsInAndTheSessionCarriesTheRolesOfTheGroups()
     {
-        var page = await fixture.Browser.NewPageAsync();
+        var page = await NewPageAsync();
 
         await SignInAsync(page, "alice", "alice-pw");
 
-        await Assertions.Expect(page.Locator(".stats-account-menu")).ToContainTextAsync("Alice Admin", new LocatorAssertionsToContainTextOptions { Timeout = 30_000 });
+        await Assertions.Expect(page.Locator(".stats-account-menu")).ToContainTextAsync("Alice Admin", new LocatorAssertionsToContainTextOptions { Timeout = StepTimeoutMs });
         var me = await MeAsync(page);
         Assert.True(me.IsSignedIn);
         Assert.Equal(("user-alice", "Alice Admin", true), (me.UserId, me.DisplayName, me.IsAdmin));
@@ -33,7 +39,7 @@ public sealed class OidcSignInTests(OidcSignInFixture fixture) : IClassFixture<O
     [Fact]
     public async Task CuratorGroupBecomesTheCuratedCommunity()
     {
-        var page = await fixture.Browser.NewPageAsync();
+        var page = await NewPageAsync();
 
         await SignInAsync(page, "carl", "carl-pw", returnPath: "/communities");
 
@@ -46,7 +52,7 @@ public sealed class OidcSignInTests(OidcSignInFixture fixture) : IClassFixture<O
     [Fact]
     public async Task PlainUserHasNoRole()
     {
-        var page = await fixture.Browser.NewPageAsync();
+        var page = await NewPageAsync();
 
         await SignInAsync(page, "paul", "paul-pw");
 
@@ -58,7 +64,7 @@ public sealed class OidcSignInTests(OidcSignInFixture fixture) : IClassFixture<O
     [Fact]
     public async Task SignOutEndsTheSessionHereAndAtTheProvider()
     {
-        var page = await fixture.Browser.NewPageAsync();
+        var page = await NewPageAsync();
         await SignInAsync(page, "olga", "olga-pw");
         Assert.True((await MeAsync(page)).IsSignedIn);
 
@@ -84,7 +90,7 @@ public sealed class OidcSignInTests(OidcSignInFixture fixture) : IClassFixture<O
     [Fact]
     public async Task ExpiringAccessTokenIsRefreshedAndTheSessionGoesOn()
     {
-        var page = await fixture.Browser.NewPageAsync();
+        var page = await NewPageAsync();
 
         await SignInAsync(page, "rita", "rita-pw");
         var first = await MeAsync(page);
@@ -101,7 +107,7 @@ public sealed class OidcSignInTests(OidcSignInFixture fixture) : IClassFixture<O
     [Fact]
     public async Task ReturnUrlOffTheSiteComesBackToTheOverview()
     {
-        var page = await fixture.Browser.NewPageAsync();
+        var page = await NewPageAsync();
         await page.GotoAsync(new Uri(fixture.BaseAddress, "/account/sign-in?returnUrl=%2F%2Fevil.example%2Fphish").ToString());
 
         await page.Locator("input[name=login]").FillAsync("paul");
@@ -116,7 +122,7 @@ public sealed class OidcSignInTests(OidcSignInFixture fixture) : IClassFixture<O
     [Fact]
     public async Task WithAProviderThereIsNoDevelopmentSignIn()
     {
-        var page = await fixture.Browser.NewPageAsync();
+        var page = await NewPageAsync();
         var options = new APIRequestContextOptions { MaxRedirects = 0 };
 
         var signIn = await page.Context.APIRequest.GetAsync(new Uri(fixture.BaseAddress, "/account/sign-in").ToString(), options);
@@ -135,7 +141,7 @@ public sealed class OidcSignInTests(OidcSignInFixture fixture) : IClassFixture<O
     [Fact]
     public async Task RefusedRefreshEndsTheSession()
     {
-        var page = await fixture.Browser.NewPageAsync();
+        var page = await NewPageAsync();
 
         await SignInAsync(page, "rex", "rex-pw", expectSuccess: false);
 
@@ -150,12 +156,12 @@ public sealed class OidcSignInTests(OidcSignInFixture fixture) : IClassFixture<O
     [InlineData("eve", "eve-pw")] // the id token is properly signed, but expired an hour ago
     public async Task TamperedOrExpiredIdTokenIsRefusedWithAReadablePage(string user, string password)
     {
-        var page = await fixture.Browser.NewPageAsync();
+        var page = await NewPageAsync();
 
         await SignInAsync(page, user, password, expectSuccess: false);
 
         Assert.Equal("/account/sign-in-failed", new Uri(page.Url).AbsolutePath);
-        await Assertions.Expect(page.Locator(".stats-sign-in-failed")).ToContainTextAsync("could not be verified", new LocatorAssertionsToContainTextOptions { Timeout = 30_000 });
+        await Assertions.Expect(page.Locator(".stats-sign-in-failed")).ToContainTextAsync("could not be verified", new LocatorAssertionsToContainTextOptions { Timeout = StepTimeoutMs });
         Assert.False((await MeAsync(page)).IsSignedIn);
         Assert.DoesNotContain(await page.Context.CookiesAsync([fixture.BaseAddress.ToString()]), c => c.Name == ".Stats.Session");
     }
@@ -165,7 +171,7 @@ public sealed class OidcSignInTests(OidcSignInFixture fixture) : IClassFixture<O
     [InlineData("state")] // it no longer matches the correlation cookie
     public async Task TamperedCallbackIsRefusedWithAReadablePage(string parameter)
     {
-        var page = await fixture.Browser.NewPageAsync();
+        var page = await NewPageAsync();
         // Redirects are not routed, so the consent's answer is followed here up to the redirect to the dashboard's
         // callback, which the browser then gets with the parameter altered, as a man in the middle would send it.
         await page.RouteAsync(url => url.Contains("/confirm", StringComparison.Ordinal), async route =>
@@ -183,23 +189,31 @@ public sealed class OidcSignInTests(OidcSignInFixture fixture) : IClassFixture<O
         await SignInAsync(page, "alice", "alice-pw", expectSuccess: false);
 
         Assert.Equal("/account/sign-in-failed", new Uri(page.Url).AbsolutePath);
-        await Assertions.Expect(page.Locator(".stats-sign-in-failed")).ToContainTextAsync("could not be verified", new LocatorAssertionsToContainTextOptions { Timeout = 30_000 });
+        await Assertions.Expect(page.Locator(".stats-sign-in-failed")).ToContainTextAsync("could not be verified", new LocatorAssertionsToContainTextOptions { Timeout = StepTimeoutMs });
         Assert.False((await MeAsync(page)).IsSignedIn);
     }
 
     [Fact]
     public async Task WrongPasswordStaysAtTheProvider()
     {
-        var page = await fixture.Browser.NewPageAsync();
+        var page = await NewPageAsync();
         await page.GotoAsync(new Uri(fixture.BaseAddress, "/account/sign-in?returnUrl=%2F").ToString());
 
         await page.Locator("input[name=login]").FillAsync("alice");
         await page.Locator("input[name=password]").FillAsync("guess");
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
 
-        await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("Wrong username or password");
+        await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("Wrong username or password", new LocatorAssertionsToContainTextOptions { Timeout = StepTimeoutMs });
         Assert.Equal(fixture.Provider.Issuer.Authority, new Uri(page.Url).Authority);
         Assert.False((await MeAsync(page)).IsSignedIn);
+    }
+
+    private async Task<IPage> NewPageAsync()
+    {
+        var page = await fixture.Browser.NewPageAsync();
+        page.SetDefaultTimeout(StepTimeoutMs);
+        page.SetDefaultNavigationTimeout(StepTimeoutMs);
+        return page;
     }
 
     /// <summary>From a dashboard page, through the "Sign in" button, the provider's login and consent forms, and back.</summary>
@@ -217,7 +231,7 @@ public sealed class OidcSignInTests(OidcSignInFixture fixture) : IClassFixture<O
         // Back at the dashboard; what it shows is awaited by the assertions, not by the load event.
         await page.WaitForURLAsync(
             url => url.StartsWith(fixture.BaseAddress.ToString(), StringComparison.Ordinal) && !url.Contains("/signin-oidc", StringComparison.Ordinal),
-            new PageWaitForURLOptions { WaitUntil = WaitUntilState.Commit, Timeout = 30_000 });
+            new PageWaitForURLOptions { WaitUntil = WaitUntilState.Commit, Timeout = StepTimeoutMs });
         if (expectSuccess)
         {
             Assert.Equal(returnPath, new Uri(page.Url).AbsolutePath);
