@@ -51,7 +51,7 @@ internal static class HttpIngestBenchmark
         var generator = new TrafficGenerator(seed: 2, ((warmupBatches + batchRequests) * (long)BatchEvents) + warmupSingles + singleRequests, end, TimeSpan.FromHours(47));
 
         using var batchClient = Client(address, key, BatchClients);
-        Progress.Log($"http: warm-up: every file of the {TrafficGenerator.RecordCount:N0} records once, then {warmupBatches:N0} batches");
+        Progress.Log($"http: warm-up: every file of the {TrafficGenerator.RecordCount:N0} records and each of the {TrafficGenerator.VisitorCount:N0} visitors once, then {warmupBatches:N0} batches");
         await DriveAsync(batchClient, [.. generator.CatalogSweep(BatchEvents).Select(EventJson.Array)], BatchClients);
         Progress.Log($"http: serializing {warmupBatches + batchRequests:N0} batches of {BatchEvents:N0} events");
         var batchBodies = Bodies(generator, warmupBatches + batchRequests, BatchEvents);

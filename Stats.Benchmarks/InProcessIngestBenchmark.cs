@@ -50,7 +50,7 @@ internal static class InProcessIngestBenchmark
         var generator = new TrafficGenerator(seed: 1, warmupEvents + events, end, TimeSpan.FromHours(47));
         var generatorNs = MeasureGenerator(end);
 
-        Progress.Log($"in-process: warm-up: every file of the {TrafficGenerator.RecordCount:N0} records once, then {warmupEvents:N0} events");
+        Progress.Log($"in-process: warm-up: every file of the {TrafficGenerator.RecordCount:N0} records and each of the {TrafficGenerator.VisitorCount:N0} visitors once, then {warmupEvents:N0} events");
         var warmup = Stopwatch.StartNew();
         var catalogWarmup = 0L;
         foreach (var batch in generator.CatalogSweep(BatchSize))

@@ -95,9 +95,10 @@ internal sealed class TrafficGenerator
     }
 
     /// <summary>
-    /// One download of every file of every record, at the start of the window: a warm-up that leaves the store's record
-    /// catalog complete, as it is on a repository that has been running for a while (first sight of a record costs a
-    /// catalog insert, once in the record's life).
+    /// One download of every file of every record and one view by every visitor, at the start of the window: a warm-up
+    /// that leaves the store's catalog complete, as it is on a repository that has been running for a while (first
+    /// sight of a record, a file, a visitor's network organisation or a referring site costs a catalog insert, once in
+    /// its life).
     /// </summary>
     public IEnumerable<IncomingEvent[]> CatalogSweep(int batchSize) =>
         _records
@@ -111,6 +112,16 @@ internal sealed class TrafficGenerator
                 ParentRecid = r.ParentRecid,
                 FileKey = f.Key,
                 Size = f.Size,
+            }))
+            .Concat(_visitors.Select((v, i) => new IncomingEvent
+            {
+                Type = EventCatalog.RecordView,
+                Timestamp = _start,
+                IpAddress = v.IpAddress,
+                UserAgent = v.UserAgent,
+                Referrer = s_referrers[i % s_referrers.Length],
+                Recid = _records[i % _records.Length].Recid,
+                ParentRecid = _records[i % _records.Length].ParentRecid,
             }))
             .Chunk(batchSize);
 

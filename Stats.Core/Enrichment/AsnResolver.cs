@@ -92,19 +92,12 @@ public sealed class AsnResolver : IDisposable
     }
 
     /// <summary>The organisation label of an address; null for private, reserved, unknown or unparsable addresses.</summary>
-    public string? OrganisationOf(string? ipAddress)
+    public string? OrganisationOf(string? ipAddress) => OrganisationOf(PublicAddress.Parse(ipAddress));
+
+    /// <summary>The organisation label of an address parsed by <see cref="PublicAddress.Parse"/>; null for none.</summary>
+    public string? OrganisationOf(IPAddress? address)
     {
-        if (string.IsNullOrEmpty(ipAddress) || !IPAddress.TryParse(ipAddress, out var address))
-        {
-            return null;
-        }
-
-        if (address.IsIPv4MappedToIPv6)
-        {
-            address = address.MapToIPv4();
-        }
-
-        if (!CountryResolver.IsPublic(address))
+        if (address is null)
         {
             return null;
         }

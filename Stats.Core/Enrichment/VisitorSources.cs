@@ -1,3 +1,5 @@
+using System.Net;
+
 namespace Stats.Core.Enrichment;
 
 /// <summary>
@@ -18,15 +20,18 @@ public sealed class VisitorSources(AsnResolver organisations, bool enabled = tru
 {
     public bool Enabled => enabled;
 
-    /// <summary>What is kept of an event's address, referrer and user-agent family; null when nothing is or enrichment is off.</summary>
-    public EventSources? Describe(string? ipAddress, string? referrer, string? agentFamily)
+    /// <summary>
+    /// What is kept of an event's address (parsed by <see cref="PublicAddress.Parse"/>), referrer and user-agent family;
+    /// null when nothing is or enrichment is off.
+    /// </summary>
+    public EventSources? Describe(IPAddress? address, string? referrer, string? agentFamily)
     {
         if (!enabled)
         {
             return null;
         }
 
-        var sources = new EventSources(organisations.OrganisationOf(ipAddress), ReferrerHost.Of(referrer), agentFamily);
+        var sources = new EventSources(organisations.OrganisationOf(address), ReferrerHost.Of(referrer), agentFamily);
         return sources.IsEmpty ? null : sources;
     }
 }

@@ -52,9 +52,10 @@ internal sealed class CatalogResolver
 
             if (row.Sources is { } sources)
             {
-                row.OrganisationId = await LabelIdAsync(context, LabelKind.Organisation, sources.Organisation, created, cancellationToken);
-                row.ReferrerId = await LabelIdAsync(context, LabelKind.Referrer, sources.Referrer, created, cancellationToken);
-                row.AgentId = await LabelIdAsync(context, LabelKind.Agent, sources.Agent, created, cancellationToken);
+                // The prefetch above created every label of the sources: no round trip per event here.
+                row.OrganisationId = PrefetchedLabelId(LabelKind.Organisation, sources.Organisation, created);
+                row.ReferrerId = PrefetchedLabelId(LabelKind.Referrer, sources.Referrer, created);
+                row.AgentId = PrefetchedLabelId(LabelKind.Agent, sources.Agent, created);
             }
         }
 
@@ -144,8 +145,7 @@ internal sealed class CatalogResolver
             }
 
             var labels = newLabels.Where(l => !created.Labels.ContainsKey(l)).Select(l => new Label { Kind = l.Kind, Value = l.Value }).ToList();
-            context.Labels.AddRange(labels);
-            await context.SaveChangesAsync(cancellationToken);
+            await CatalogRowInserter.InsertLabelsAsync(context, labels, cancellationToken);
             labels.ForEach(l => created.Labels[(l.Kind, l.Value)] = l.Id);
         }
 
@@ -383,6 +383,9 @@ internal sealed class CatalogResolver
         created.Communities[external] = id;
         return id;
     }
+
+    private int? PrefetchedLabelId(LabelKind kind, string? value, Additions created) =>
+        string.IsNullOrEmpty(value) ? null : _labelIds.TryGetValue((kind, value), out var id) ? id : created.Labels[(kind, value)];
 
     private async Task<int?> LabelIdAsync(StatsDbContext context, LabelField? field, IncomingEvent e, Additions created, CancellationToken cancellationToken)
     {

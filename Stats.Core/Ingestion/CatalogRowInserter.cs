@@ -8,7 +8,7 @@ using Stats.Core.Data;
 namespace Stats.Core.Ingestion;
 
 /// <summary>
-/// Adds the records, files and bucket pairings first seen in a group, inside the writer's transaction, and gives each its store id.
+/// Adds the records, files, labels and bucket pairings first seen in a group, inside the writer's transaction, and gives each its store id.
 /// An import into a new store sees every record and file of the repository for the first time: through EF Core's
 /// change tracker these inserts took most of the import (tens of thousands of tracked rows a group), so SQLite gets one
 /// prepared statement re-executed per row and PostgreSQL one statement per group (unnest ... RETURNING). Other providers go through EF Core.
@@ -90,6 +90,43 @@ internal static class CatalogRowInserter
         }
     }
 
+    /// <summary>
+    /// Adds labels (document ids, locations, organisations, referrer hosts...): a busy feed brings new organisations and
+    /// referrer hosts every few groups, so they take the same road as records.
+    /// </summary>
+    public static async Task InsertLabelsAsync(StatsDbContext context, List<Label> labels, CancellationToken cancellationToken)
+    {
+        if (labels.Count == 0)
+        {
+            return;
+        }
+
+        switch (context.Database.GetDbConnection())
+        {
+            case SqliteConnection sqlite:
+                InsertSqlite(sqlite, "INSERT INTO \"Labels\" (\"Kind\", \"Value\") VALUES (?1, ?2)", labels, (statement, l) =>
+                {
+                    raw.sqlite3_bind_int(statement, 1, (int)l.Kind);
+                    raw.sqlite3_bind_text(statement, 2, l.Value);
+                }, (l, id) => l.Id = id);
+                break;
+            case NpgsqlConnection:
+                var kinds = labels.Select(l => (short)l.Kind).ToArray();
+                var values = labels.Select(l => l.Value).ToArray();
+                var byKey = labels.ToDictionary(l => ((int)l.Kind, l.Value));
+                var inserted = await context.Database.SqlQuery<InsertedRow>(
+                    $"INSERT INTO \"Labels\" (\"Kind\", \"Value\") SELECT * FROM unnest({kinds}, {values}) RETURNING \"Id\", \"Kind\"::integer AS \"RecordId\", \"Value\" AS \"Key\"")
+                    .ToListAsync(cancellationToken);
+                inserted.ForEach(l => byKey[(l.RecordId, l.Key)].Id = l.Id);
+                break;
+            default:
+                context.Labels.AddRange(labels);
+                await context.SaveChangesAsync(cancellationToken);
+                labels.ForEach(l => context.Entry(l).State = EntityState.Detached);
+                break;
+        }
+    }
+
     /// <summary>Adds bucket → record pairings (no id to give back).</summary>
     public static async Task InsertBucketsAsync(StatsDbContext context, List<RecordBucket> buckets, CancellationToken cancellationToken)
     {
@@ -139,7 +176,10 @@ internal static class CatalogRowInserter
         }
     }
 
-    /// <summary>A row PostgreSQL gave back: its new id and its natural key (a record's external id in <see cref="Key"/>).</summary>
+    /// <summary>
+    /// A row PostgreSQL gave back: its new id and its natural key (a record's external id in <see cref="Key"/>; a label's
+    /// kind in <see cref="RecordId"/> and value in <see cref="Key"/>).
+    /// </summary>
     private sealed class InsertedRow
     {
         public int Id { get; set; }

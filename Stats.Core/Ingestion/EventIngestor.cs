@@ -152,6 +152,8 @@ public sealed class EventIngestor(
         var session = anonymised is null
             ? CounterIdentity.SessionKey(e.UserId, e.SessionId, e.IpAddress, e.UserAgent, timestamp)
             : CounterIdentity.AnonymisedSessionKey(anonymised.SessionId, timestamp);
+        // Parsed once for both the country and the organisation.
+        var address = anonymised is null ? PublicAddress.Parse(e.IpAddress) : null;
         var day = DateOnly.FromDateTime(timestamp);
         var salt = visitor is null && session is null ? null : await salts.GetAsync(day, cancellationToken);
         var precedingSalt = visitor is not null && CounterRules.MayCloseDoubleClickOfPrecedingDay(timestamp) && day > DateOnly.MinValue
@@ -161,14 +163,14 @@ public sealed class EventIngestor(
         {
             TypeId = definition.Code,
             Timestamp = timestamp,
-            Country = anonymised is null ? countries.CountryOf(e.IpAddress) : anonymised.Country,
+            Country = anonymised is null ? countries.CountryOf(address) : anonymised.Country,
             Traits = traits,
             VisitorHash = visitor is null ? null : DailySaltStore.Hash(salt!, visitor),
             SessionHash = session is null ? null : DailySaltStore.Hash(salt!, session),
             PrecedingVisitorHash = precedingSalt is null ? null : DailySaltStore.Hash(precedingSalt, visitor!),
             Amount = e.ValueOf(definition.AmountField) as long?,
             ClientIdHash = e.Id is null ? null : ClientIdHash(e.Id),
-            Sources = sources?.Describe(anonymised is null ? e.IpAddress : null, e.Referrer, agent.Family),
+            Sources = sources?.Describe(address, e.Referrer, agent.Family),
         };
     }
 }
