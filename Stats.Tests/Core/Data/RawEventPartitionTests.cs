@@ -155,6 +155,29 @@ public sealed class RawEventPartitionTests
         Assert.Equal(10, await after.RawEvents.MaxAsync(e => e.Id, Cancellation));
     }
 
+    [Fact]
+    public async Task MigratingBackGivesAPlainTableWithEveryRowAndItsId()
+    {
+        await using var store = await TestStore.CreateAsync(DatabaseProvider.PostgreSql);
+        await using (var ingestion = new IngestionHarness(store))
+        {
+            await ingestion.IngestAsync(
+                TestEvents.View("rec-1", new DateTimeOffset(2024, 5, 31, 23, 0, 0, TimeSpan.Zero)), TestEvents.View("rec-2", new DateTimeOffset(2024, 6, 1, 1, 0, 0, TimeSpan.Zero)));
+        }
+
+        await using var context = store.CreateContext();
+        var before = await context.RawEvents.OrderBy(e => e.Id).Select(e => new { e.Id, e.Timestamp }).ToListAsync(Cancellation);
+        var migrations = context.Database.GetMigrations().ToList();
+        var previous = migrations[migrations.FindIndex(m => m.EndsWith("_Partitions", StringComparison.Ordinal)) - 1];
+
+        await context.GetService<IMigrator>().MigrateAsync(previous, Cancellation);
+
+        Assert.Empty(await PartitionsAsync(store));
+        Assert.Equal(["Id"], await PrimaryKeyColumnsAsync(context));
+        var rows = await context.Database.SqlQueryRaw<long>("SELECT \"Id\" AS \"Value\" FROM \"RawEvents\" ORDER BY \"Id\"").ToListAsync(Cancellation);
+        Assert.Equal(before.Select(r => r.Id), rows);
+    }
+
     private static Task<List<string>> PrimaryKeyColumnsAsync(StatsDbContext context) =>
         context.Database.SqlQueryRaw<string>(
             """
