@@ -26,9 +26,11 @@ internal static class BenchmarkProgram
     private const long QuickAggregateDocuments = 20_000;
     private const long DefaultCatalogRecords = 100_000;
     private const long QuickCatalogRecords = 2_000;
+    private const long DefaultScaleEvents = 1_000_000;
+    private const long QuickScaleEvents = 20_000;
 
     private const string Usage = """
-        usage: dotnet run -c Release --project Stats.Benchmarks -- [--suite ingestion|aggregation|amqp|import|import-aggregates|embeds|catalog|investigation]
+        usage: dotnet run -c Release --project Stats.Benchmarks -- [--suite ingestion|aggregation|amqp|import|import-aggregates|embeds|catalog|investigation|scale]
                  [--provider Sqlite|PostgreSql] [--connection CONNECTION-STRING] [--amqp URI] [--events N] [--quick]
           --suite S        ingestion (default): ingestion throughput and memory;
                            aggregation: aggregation throughput and /api/stats latency on two stores of two years;
@@ -38,7 +40,9 @@ internal static class BenchmarkProgram
                            import-aggregates: invenio-stats daily aggregate documents imported from a gzip dump;
                            embeds: embed, badge and 304 answers/s and latency with 32 clients (2,000 records, a year each);
                            catalog: a full OAI-PMH catalog sync (oai_datacite pages of 100) of 100,000 records;
-                           investigation: the investigation page's queries (issue 15) on a store of 30 days
+                           investigation: the investigation page's queries (issue 15) on a store of 30 days;
+                           scale: PostgreSQL only: load, aggregation, bytes on disk and /api/stats latency on two
+                           stores of ten years (a tenth of --events and --events), projected to 100 and 200 million
           --amqp URI       amqp: a RabbitMQ broker the run may declare an exchange and queues of its own on
           --provider P     Sqlite (default): files in a temp folder; PostgreSql: databases on the --connection server
           --connection C   PostgreSql: a server the run may create databases on (e.g. Host=127.0.0.1;Username=postgres;
@@ -48,12 +52,13 @@ internal static class BenchmarkProgram
                            amqp: messages pre-filled (default 1,000,000);
                            import: documents in each file (default 1,000,000);
                            import-aggregates: documents in the dump (default 2,000,000);
-                           investigation: events of the store (default 10,000,000)
+                           investigation: events of the store (default 10,000,000);
+                           scale: events of the larger store (default 1,000,000; the smaller has a tenth)
           --quick          a smoke run that checks the suite works, not its figures (ingestion: 20,000 events;
                            aggregation: stores of 10,000 and 100,000 events; amqp: 20,000 messages;
                            import and import-aggregates: 20,000 documents;
                            embeds: 200 records, 2 s per scenario;
-                           catalog: 2,000 records)
+                           catalog: 2,000 records; scale: stores of 2,000 and 20,000 events over 30 days)
         """;
 
     private static readonly JsonSerializerOptions s_json = new()
@@ -96,6 +101,8 @@ internal static class BenchmarkProgram
                 Options.Embeds => await EmbedsBenchmark.RunAsync(stores, machine, options.Quick),
                 Options.Investigation => await InvestigationBenchmark.RunAsync(
                     stores, machine, options.Events ?? (options.Quick ? QuickEvents : 10_000_000), days: options.Quick ? 2 : 30, options.Quick),
+                Options.Scale => await ScaleBenchmark.RunAsync(
+                    stores, machine, options.Events ?? (options.Quick ? QuickScaleEvents : DefaultScaleEvents), options.Quick),
                 Options.Catalog => await CatalogBenchmark.RunAsync(await stores.CreateAsync("catalog"), options.Quick ? QuickCatalogRecords : DefaultCatalogRecords, machine),
                 _ => await RunIngestionAsync(stores, machine, options),
             };
@@ -198,6 +205,7 @@ internal static class BenchmarkProgram
         public const string Embeds = "embeds";
         public const string Catalog = "catalog";
         public const string Investigation = "investigation";
+        public const string Scale = "scale";
 
         public static bool TryParse(string[] args, out Options options, out string? error)
         {
@@ -210,7 +218,7 @@ internal static class BenchmarkProgram
                     case "--quick":
                         options = options with { Quick = true };
                         continue;
-                    case "--suite" when value is Ingestion or Aggregation or Amqp or Import or ImportAggregates or Embeds or Catalog or Investigation:
+                    case "--suite" when value is Ingestion or Aggregation or Amqp or Import or ImportAggregates or Embeds or Catalog or Investigation or Scale:
                         options = options with { Suite = value };
                         break;
                     case "--provider" when Enum.TryParse<DatabaseProvider>(value, ignoreCase: true, out var provider) &&
@@ -241,6 +249,7 @@ internal static class BenchmarkProgram
             {
                 (DatabaseProvider.PostgreSql, null) => "--provider PostgreSql needs --connection, a server the run may create databases on.",
                 (DatabaseProvider.Sqlite, not null) => "--connection is for --provider PostgreSql; SQLite stores are files in a temp folder of the run's own.",
+                (not DatabaseProvider.PostgreSql, _) when options.Suite == Scale => "--suite scale measures PostgreSQL's partitioned store: it needs --provider PostgreSql and --connection.",
                 _ when options.Suite == Amqp && options.Broker is null => "--suite amqp needs --amqp, a RabbitMQ broker (e.g. amqp://guest:guest@127.0.0.1:5672/).",
                 _ => null,
             };

@@ -32,6 +32,8 @@ internal static class RawInsertCeilingBenchmark
         // The store is created and opened the way the product does it: same migrations, WAL, connection settings.
         await using var host = await IngestionHost.StartAsync(store);
         await using var context = await host.Services.GetRequiredService<IDbContextFactory<StatsDbContext>>().CreateDbContextAsync();
+        // The writer makes a month's partition (PostgreSQL) before its transaction; the bare inserter does not.
+        await RawEventPartitions.EnsureAsync(context, rows.Select(r => r.Timestamp));
         Progress.Log($"ceiling: warm-up with {warmupRows:N0} rows");
         await InsertRangeAsync(context, rows, 0, warmupRows);
 

@@ -6,11 +6,15 @@ namespace Stats.Core;
 
 public static class RetentionServiceCollectionExtensions
 {
-    /// <summary>Registers the purger and its background run, and user erasure (ingestion registers the retention settings it shares).</summary>
+    /// <summary>
+    /// Registers the purger and its background run, the job that makes raw-event partitions ahead (PostgreSQL), and user
+    /// erasure (ingestion registers the retention settings it shares).
+    /// </summary>
     public static IHostApplicationBuilder AddStatsRetention(this IHostApplicationBuilder builder)
     {
         builder.Services.AddSingleton<RawEventPurger>();
         builder.Services.AddHostedService<RawEventPurgeService>();
+        builder.Services.AddHostedService<RawEventPartitionService>();
         builder.Services.AddSingleton<UserErasure>();
         return builder;
     }

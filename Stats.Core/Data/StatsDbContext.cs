@@ -120,4 +120,14 @@ public sealed class SqlServerStatsDbContext(DbContextOptions<SqlServerStatsDbCon
 public sealed class PostgreSqlStatsDbContext(DbContextOptions<PostgreSqlStatsDbContext> options) : StatsDbContext(options)
 {
     public override DatabaseProvider Provider => DatabaseProvider.PostgreSql;
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        base.OnModelCreating(modelBuilder);
+        // Raw events are partitioned by month of Timestamp here, and PostgreSQL wants the partition key in every unique
+        // key (ADR-017); the Partitions migration converts the table. Ids still come from one sequence, unique alone.
+        var rawEvent = modelBuilder.Entity<RawEvent>();
+        rawEvent.HasKey(e => new { e.Id, e.Timestamp });
+        rawEvent.Property(e => e.Id).UseIdentityByDefaultColumn();
+    }
 }

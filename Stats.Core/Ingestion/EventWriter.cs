@@ -135,6 +135,8 @@ public sealed class EventWriter : IAsyncDisposable
     private async Task<WriteResult[]> CommitAsync(List<PendingBatch> group)
     {
         await using var context = await _contextFactory.CreateDbContextAsync();
+        // Before the transaction: a partition is attached in a transaction of its own (PostgreSQL only, ADR-017).
+        await RawEventPartitions.EnsureAsync(context, group.SelectMany(b => b.Rows).Select(r => r.Timestamp));
         await using var transaction = await context.Database.BeginTransactionAsync();
 
         var (keep, results) = await DropDuplicatesAsync(context, group);

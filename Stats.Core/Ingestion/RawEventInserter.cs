@@ -29,7 +29,17 @@ internal static class RawEventInserter
                 InsertSqlite((SqliteConnection)context.Database.GetDbConnection(), rows);
                 break;
             case DatabaseProvider.PostgreSql:
-                await CopyPostgreSqlAsync((NpgsqlConnection)context.Database.GetDbConnection(), rows, cancellationToken);
+                try
+                {
+                    await CopyPostgreSqlAsync((NpgsqlConnection)context.Database.GetDbConnection(), rows, cancellationToken);
+                }
+                catch (Exception ex) when (RawEventPartitions.IsMissingPartition(ex))
+                {
+                    // Another instance's retention dropped a month this process thought it had: ask the catalog next time.
+                    RawEventPartitions.ForgetAll(context);
+                    throw;
+                }
+
                 break;
             default:
                 await SqlServerBulkCopy.WriteAsync(context, rows, cancellationToken);

@@ -20,8 +20,9 @@ public sealed record PurgeResult(bool DryRun, DateOnly? Horizon, IReadOnlyList<P
 /// <summary>
 /// Retention: deletes the raw events of UTC days before the horizon (today minus <see cref="RetentionOptions.RawEventMaxAgeDays"/>),
 /// but only of days the aggregator has processed and that have not changed since, so nothing is deleted before it is
-/// counted (docs/domain/aggregation.md#raw-events-after-aggregation). Aggregates are never touched. A day is deleted in slices of at most
-/// <see cref="RetentionOptions.PurgeBatchSize"/> events, one transaction each, each range-reading the (Timestamp, TypeId) index.
+/// counted (docs/domain/aggregation.md#raw-events-after-aggregation). Aggregates are never touched. On PostgreSQL a whole
+/// month past the horizon goes at once, its partition dropped (ADR-017); the rest is deleted day by day, each day in slices
+/// of at most <see cref="RetentionOptions.PurgeBatchSize"/> events, one transaction each, each range-reading the (Timestamp, TypeId) index.
 /// </summary>
 public sealed class RawEventPurger(IDbContextFactory<StatsDbContext> contextFactory, IOptions<RetentionOptions> options, TimeProvider clock)
 {
@@ -35,6 +36,9 @@ public sealed class RawEventPurger(IDbContextFactory<StatsDbContext> contextFact
             return new PurgeResult(dryRun, null, [], []);
         }
 
+        // Whole months first, where the store keeps them apart (PostgreSQL): what is left is deleted day by day below.
+        List<PurgedDay> days = dryRun ? [] : await DropMonthsAsync(horizon, now.UtcDateTime, cancellationToken);
+
         List<DateOnly> aggregated;
         SortedSet<DateOnly> notAggregated;
         await using (var context = await contextFactory.CreateDbContextAsync(cancellationToken))
@@ -43,7 +47,6 @@ public sealed class RawEventPurger(IDbContextFactory<StatsDbContext> contextFact
             notAggregated = [.. await DirtyDaysBefore(context, horizon).ToListAsync(cancellationToken)];
         }
 
-        var days = new List<PurgedDay>();
         foreach (var day in aggregated.Where(d => !notAggregated.Contains(d)))
         {
             var events = dryRun
@@ -59,7 +62,64 @@ public sealed class RawEventPurger(IDbContextFactory<StatsDbContext> contextFact
             days.Add(new PurgedDay(day, events.Value));
         }
 
-        return new PurgeResult(dryRun, horizon, days, [.. notAggregated]);
+        return new PurgeResult(dryRun, horizon, [.. days.OrderBy(d => d.Day)], [.. notAggregated]);
+    }
+
+    /// <summary>
+    /// Drops the partition of every month that ends on or before the horizon and has no day waiting for the aggregator,
+    /// and marks its aggregated days purged as the row delete does, in one transaction per month. A day's events are the
+    /// ones the aggregator counted (<see cref="AggregatedDay.Events"/>): the day has not changed since. Nothing on the
+    /// providers that keep raw events in one table.
+    /// </summary>
+    private async Task<List<PurgedDay>> DropMonthsAsync(DateOnly horizon, DateTime now, CancellationToken cancellationToken)
+    {
+        var purged = new List<PurgedDay>();
+        IReadOnlyList<DateOnly> months;
+        await using (var context = await contextFactory.CreateDbContextAsync(cancellationToken))
+        {
+            months = await RawEventPartitions.ListAsync(context, cancellationToken);
+        }
+
+        foreach (var month in months.Where(m => m.AddMonths(1) <= horizon))
+        {
+            await using var context = await contextFactory.CreateDbContextAsync(cancellationToken);
+            await using var transaction = await context.Database.BeginTransactionAsync(cancellationToken);
+            // Under the partitions' lock and in the dropping transaction: a writer that marked a day of this month dirty
+            // (an import) keeps the month, which is then deleted day by day once aggregated.
+            await RawEventPartitions.LockAsync(context, cancellationToken);
+            if (await DirtyDaysOfMonth(context, month).AnyAsync(cancellationToken))
+            {
+                continue;
+            }
+
+            var days = await UnpurgedDaysOfMonth(context, month).Select(d => new PurgedDay(d.Day, d.Events)).ToListAsync(cancellationToken);
+            await UnpurgedDaysOfMonth(context, month).ExecuteUpdateAsync(u => u.SetProperty(d => d.RawEventsPurgedAt, now), cancellationToken);
+            if (!await RawEventPartitions.DropAsync(context, month, cancellationToken))
+            {
+                // RawEvents was busy for longer than the drop may wait: the marks roll back, and the next run tries again.
+                continue;
+            }
+
+            await transaction.CommitAsync(cancellationToken);
+            RawEventPartitions.Forget(context, month);
+            purged.AddRange(days);
+        }
+
+        return purged;
+    }
+
+    /// <summary>Days of the month of <paramref name="month"/> waiting for the aggregator.</summary>
+    private static IQueryable<DirtyDay> DirtyDaysOfMonth(StatsDbContext context, DateOnly month)
+    {
+        var next = month.AddMonths(1);
+        return context.DirtyDays.Where(d => d.Day >= month && d.Day < next);
+    }
+
+    /// <summary>Aggregated days of the month of <paramref name="month"/> whose raw events are still there, oldest first.</summary>
+    private static IQueryable<AggregatedDay> UnpurgedDaysOfMonth(StatsDbContext context, DateOnly month)
+    {
+        var next = month.AddMonths(1);
+        return context.AggregatedDays.Where(d => d.Day >= month && d.Day < next && d.RawEventsPurgedAt == null).OrderBy(d => d.Day);
     }
 
     private async Task<long?> CountAsync(DateOnly day, CancellationToken cancellationToken)

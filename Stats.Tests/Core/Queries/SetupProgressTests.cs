@@ -40,6 +40,8 @@ public sealed class SetupProgressTests
         await keys.RevokeAsync(revoked.Prefix, Cancellation);
         await using (var context = store.CreateContext())
         {
+            // Written past the writer, so the month's partition (PostgreSQL) is made here as the writer would make it.
+            await RawEventPartitions.EnsureAsync(context, [new DateTime(2026, 11, 1, 0, 0, 0, DateTimeKind.Utc)], Cancellation);
             context.RawEvents.AddRange(
                 new RawEvent { TypeId = 1, Timestamp = new DateTime(2026, 11, 24, 8, 30, 0, DateTimeKind.Utc) },
                 new RawEvent { TypeId = 1, Timestamp = new DateTime(2026, 11, 25, 9, 15, 0, DateTimeKind.Utc) },

@@ -837,6 +837,9 @@ namespace Stats.Core.Data.Migrations.PostgreSql
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
 
+                    b.Property<DateTime>("Timestamp")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<int?>("AgentId")
                         .HasColumnType("integer");
 
@@ -879,9 +882,6 @@ namespace Stats.Core.Data.Migrations.PostgreSql
                     b.Property<int?>("SubjectId")
                         .HasColumnType("integer");
 
-                    b.Property<DateTime>("Timestamp")
-                        .HasColumnType("timestamp with time zone");
-
                     b.Property<byte>("Traits")
                         .HasColumnType("smallint");
 
@@ -891,7 +891,7 @@ namespace Stats.Core.Data.Migrations.PostgreSql
                     b.Property<long?>("VisitorHash")
                         .HasColumnType("bigint");
 
-                    b.HasKey("Id");
+                    b.HasKey("Id", "Timestamp");
 
                     b.HasIndex("Timestamp", "ClientIdHash")
                         .IsUnique()
