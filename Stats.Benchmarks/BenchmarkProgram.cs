@@ -187,7 +187,9 @@ internal static class BenchmarkProgram
             var (ingestSeconds, popular) = await AggregationBenchmark.BuildStoreAsync(store, size, end);
             var aggregation = await AggregationBenchmark.RunAsync(store, size, ingestSeconds);
             var latency = await StatsLatencyBenchmark.RunAsync(store, popular, options.Quick);
-            runs.Add(new AggregationStoreRun(aggregation, latency));
+            // After the latency figures, which stay those of the store as built.
+            var steady = await AggregationBenchmark.SteadyStateAsync(store, Math.Clamp(size / 10, 10_000, 1_000_000), end);
+            runs.Add(new AggregationStoreRun(aggregation, latency, steady));
             store.ClearPool();
         }
 

@@ -71,7 +71,7 @@ internal static class Units
 }
 
 /// <summary>One store of the aggregation suite: its aggregation run and the API's latency on it.</summary>
-internal sealed record AggregationStoreRun(AggregationRun Aggregation, IReadOnlyList<LatencyFigures> Latency);
+internal sealed record AggregationStoreRun(AggregationRun Aggregation, IReadOnlyList<LatencyFigures> Latency, SteadyStateRun SteadyState);
 
 /// <summary>The JSON document of the aggregation suite: the headline figures and targets first.</summary>
 internal sealed record AggregationSuiteReport(
@@ -88,6 +88,9 @@ internal sealed record AggregationSuiteReport(
             var size = store.Aggregation.Events >= 1_000_000 ? $"{store.Aggregation.Events / 1_000_000.0:0.#}M" : $"{store.Aggregation.Events / 1_000.0:0.#}k";
             targets.Add(new($"aggregation_events_per_s_{size}", ">= 500000", store.Aggregation.AggregationEventsPerS, store.Aggregation.AggregationEventsPerS >= 500_000));
             targets.Add(new($"aggregation_vs_raw_group_by_{size}", "report", store.Aggregation.AggregationVsGroupBy, true));
+            targets.Add(new($"aggregation_vs_floor_{size}", ">= 0.67", store.Aggregation.AggregationVsFloor, store.Aggregation.AggregationVsFloor >= 0.67));
+            targets.Add(new($"rows_per_raw_event_{size}", "<= 1.2", store.Aggregation.RowsPerRawEvent, store.Aggregation.RowsPerRawEvent <= 1.2));
+            targets.Add(new($"steady_state_events_per_s_{size}", ">= 500000", store.SteadyState.EventsPerS, store.SteadyState.EventsPerS >= 500_000));
             var record = store.Latency.Single(l => l.Query == "record");
             var community = store.Latency.Single(l => l.Query == "community_two_years");
             targets.Add(new($"record_p95_ms_{size}", "< 20", record.P95Ms, record.P95Ms < 20));

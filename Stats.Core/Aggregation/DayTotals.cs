@@ -233,7 +233,9 @@ internal sealed class DayTotals
 
                 if (facts.Owner is not null)
                 {
-                    Widen(wide, (StatScope.Owner, catalog.LabelId(LabelKind.Owner, facts.Owner), method), metrics);
+                    // Owners get no rows of their own: their records' rows are summed when asked (ADR-016). The label still
+                    // names a known owner, as before.
+                    catalog.LabelId(LabelKind.Owner, facts.Owner);
                 }
             }
         }

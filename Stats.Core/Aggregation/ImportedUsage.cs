@@ -5,7 +5,7 @@ namespace Stats.Core.Aggregation;
 
 /// <summary>
 /// Derives the <see cref="AccessMethod.Imported"/> usage rows of days from their <see cref="ImportedDailyAggregate"/>s: per
-/// record, file, concept, community, owner and the repository, as the aggregator does for raw events, so that every
+/// record, file, concept, community and the repository, as the aggregator does for raw events, so that every
 /// query over both access methods includes imported history without reading another table. A record-day with computed
 /// rows (it has raw events) keeps those alone: raw events win, and nothing is counted twice
 /// (docs/decisions/ADR-013-imported-daily-aggregates.md). Runs after every import and after every aggregation of a day.
@@ -83,7 +83,8 @@ internal static class ImportedUsage
 
             if (facts.Owner is { } owner)
             {
-                Add(d.Day, StatScope.Owner, catalog.LabelId(LabelKind.Owner, owner), d);
+                // No owner rows: an owner's usage is its records' (ADR-016); the label names a known owner.
+                catalog.LabelId(LabelKind.Owner, owner);
             }
 
             foreach (var community in facts.Communities)

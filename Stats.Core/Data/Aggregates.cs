@@ -38,7 +38,10 @@ public enum StatScope : byte
     /// <summary>The records of a community: the scope id is a <see cref="Community"/> id.</summary>
     Community = 4,
 
-    /// <summary>The records of one owner: the scope id is a <see cref="Label"/> of kind <see cref="LabelKind.Owner"/>.</summary>
+    /// <summary>
+    /// The records of one owner: the scope id is a <see cref="Label"/> of kind <see cref="LabelKind.Owner"/>. A scope of
+    /// queries only: no rows are stored for it, an owner's usage is the sum of its records' rows (ADR-016).
+    /// </summary>
     Owner = 5,
 }
 

@@ -31,10 +31,11 @@ public sealed class EmbedStats(IDbContextFactory<StatsDbContext> contexts) : IEm
         ArgumentNullException.ThrowIfNull(target.Id);
         await using var context = await contexts.CreateDbContextAsync(cancellationToken);
         var rows = await UsagePerScopeAndDay(context, target.Subject, target.Id, firstDay, lastDay).ToListAsync(cancellationToken);
-        var own = target.Subject == StatSubject.Record ? StatScope.Record : UsageStats.ScopeOf(target.Subject);
+        // An owner's rows are its records' (ADR-016).
+        var own = target.Subject is StatSubject.Record or StatSubject.Owner ? StatScope.Record : UsageStats.ScopeOf(target.Subject);
         return new EmbedUsage(
             [.. rows.Where(r => r.Scope == own).OrderBy(r => r.Day).Select(r => new DailyUsage(r.Day, r.Counts))],
-            [.. rows.Where(r => r.Scope == StatScope.Concept && own == StatScope.Record).OrderBy(r => r.Day).Select(r => new DailyUsage(r.Day, r.Counts))]);
+            [.. rows.Where(r => r.Scope == StatScope.Concept && target.Subject == StatSubject.Record).OrderBy(r => r.Day).Select(r => new DailyUsage(r.Day, r.Counts))]);
     }
 
     /// <summary>
@@ -54,8 +55,8 @@ public sealed class EmbedStats(IDbContextFactory<StatsDbContext> contexts) : IEm
                     .Join(window.Where(s => s.Scope == StatScope.Concept), conceptId => conceptId, s => s.ScopeId, (conceptId, s) => s)),
             StatSubject.Community => context.Communities.Where(c => c.ExternalId == id)
                 .Join(window.Where(s => s.Scope == StatScope.Community), c => c.Id, s => s.ScopeId, (c, s) => s),
-            StatSubject.Owner => context.Labels.Where(l => l.Kind == LabelKind.Owner && l.Value == id)
-                .Join(window.Where(s => s.Scope == StatScope.Owner), l => l.Id, s => s.ScopeId, (l, s) => s),
+            StatSubject.Owner => context.Records.Where(r => r.OwnerId == id)
+                .Join(window.Where(s => s.Scope == StatScope.Record), r => r.Id, s => s.ScopeId, (r, s) => s),
             _ => throw new ArgumentOutOfRangeException(nameof(subject), subject, "Embeds show records, communities and owners."),
         };
         return rows

@@ -358,17 +358,25 @@ public sealed class UsageStats(IDbContextFactory<StatsDbContext> contexts, TimeP
         _ => throw new ArgumentOutOfRangeException(nameof(scope), scope, "Files are named by their record and key."),
     };
 
-    /// <summary>The rows of one scope in a period: a range read of the primary key.</summary>
+    /// <summary>
+    /// The rows of one scope in a period: a range read of the primary key. An owner (a label id) has no rows of its own:
+    /// its rows are those of its records, one range read per record (ADR-016).
+    /// </summary>
     internal static IQueryable<UsageDailyStat> UsageRows(StatsDbContext context, StatScope scope, int id, DateOnly from, DateOnly to, AccessMethod? method)
     {
-        var rows = context.UsageDailyStats.Where(s => s.Scope == scope && s.ScopeId == id && s.Day >= from && s.Day <= to);
+        var rows = scope == StatScope.Owner
+            ? context.Labels.Where(l => l.Id == id)
+                .Join(context.Records, l => (string?)l.Value, r => r.OwnerId, (l, r) => r.Id)
+                .Join(context.UsageDailyStats.Where(s => s.Scope == StatScope.Record && s.Day >= from && s.Day <= to), recordId => recordId, s => s.ScopeId, (recordId, s) => s)
+            : context.UsageDailyStats.Where(s => s.Scope == scope && s.ScopeId == id && s.Day >= from && s.Day <= to);
         return method is { } only ? rows.Where(s => s.AccessMethod == only) : rows;
     }
 
     /// <summary>One row of sums, or none when the scope has no rows in the period.</summary>
     internal static IQueryable<UsageCounts> UsageTotals(StatsDbContext context, StatScope scope, int id, DateOnly from, DateOnly to, AccessMethod? method) =>
         UsageRows(context, scope, id, from, to, method)
-            .GroupBy(s => s.ScopeId)
+            // By scope, not scope id: an owner's rows are its records', one scope id each.
+            .GroupBy(s => s.Scope)
             .Select(g => new UsageCounts(
                 g.Sum(s => (long)s.Views), g.Sum(s => (long)s.UniqueViews), g.Sum(s => (long)s.Downloads),
                 g.Sum(s => (long)s.UniqueDownloads), g.Sum(s => s.Volume)));
@@ -392,7 +400,7 @@ public sealed class UsageStats(IDbContextFactory<StatsDbContext> contexts, TimeP
     /// <summary>The first and last day of a scope's imported rows in a period; none without any.</summary>
     internal static IQueryable<DayRange> ImportedDays(StatsDbContext context, StatScope scope, int id, DateOnly from, DateOnly to) =>
         UsageRows(context, scope, id, from, to, AccessMethod.Imported)
-            .GroupBy(s => s.ScopeId)
+            .GroupBy(s => s.Scope)
             .Select(g => new DayRange(g.Min(s => s.Day), g.Max(s => s.Day)));
 
     /// <summary>The sources of some records' imported daily aggregates between two days.</summary>
@@ -411,16 +419,24 @@ public sealed class UsageStats(IDbContextFactory<StatsDbContext> contexts, TimeP
     internal static IQueryable<ScopeKey> OwnersAmong(StatsDbContext context, IReadOnlyCollection<string> ownerIds) =>
         context.Labels.Where(l => l.Kind == LabelKind.Owner && ownerIds.Contains(l.Value)).Select(l => new ScopeKey { Key = l.Value, Id = l.Id });
 
-    /// <summary>Sums per external id of the rows of some keys of one scope, driven by the keys (a few rows of a table).</summary>
-    internal static IQueryable<KeyedUsage> UsageOfKeys(StatsDbContext context, StatScope scope, IQueryable<ScopeKey> keys, DateOnly from, DateOnly to) =>
-        keys
+    /// <summary>
+    /// Sums per external id of the rows of some keys of one scope, driven by the keys (a few rows of a table). Owners are
+    /// read through their records' rows, as in <see cref="UsageRows"/>.
+    /// </summary>
+    internal static IQueryable<KeyedUsage> UsageOfKeys(StatsDbContext context, StatScope scope, IQueryable<ScopeKey> keys, DateOnly from, DateOnly to)
+    {
+        var (rowScope, keyed) = scope == StatScope.Owner
+            ? (StatScope.Record, keys.Join(context.Records, k => (string?)k.Key, r => r.OwnerId, (k, r) => new ScopeKey { Key = k.Key, Id = r.Id }))
+            : (scope, keys);
+        return keyed
             .Join(
-                context.UsageDailyStats.Where(s => s.Scope == scope && s.Day >= from && s.Day <= to),
+                context.UsageDailyStats.Where(s => s.Scope == rowScope && s.Day >= from && s.Day <= to),
                 k => k.Id, s => s.ScopeId, (k, s) => new { k.Key, s.Views, s.UniqueViews, s.Downloads, s.UniqueDownloads, s.Volume })
             .GroupBy(x => x.Key)
             .Select(g => new KeyedUsage(g.Key, new UsageCounts(
                 g.Sum(x => (long)x.Views), g.Sum(x => (long)x.UniqueViews), g.Sum(x => (long)x.Downloads),
                 g.Sum(x => (long)x.UniqueDownloads), g.Sum(x => x.Volume))));
+    }
 
     internal static IQueryable<FileDownloadBucket> DownloadsPerFile(StatsDbContext context, int recordId, DateOnly from, DateOnly to, AccessMethod? method)
     {
@@ -486,13 +502,17 @@ public sealed class UsageStats(IDbContextFactory<StatsDbContext> contexts, TimeP
             .Select(x => new RankedCommunity(x.ExternalId, x.Name, x.Value));
     }
 
-    /// <summary>Each owner's sum over the owner scope's rows, as <see cref="TopCommunities"/> does for communities.</summary>
+    /// <summary>
+    /// Each owner's sum over its records' rows of the period, grouped by the records' owner: owners have no rows of their
+    /// own (ADR-016), and one pass over the period's record rows costs less than a range read per owner and record.
+    /// </summary>
     internal static IQueryable<RankedOwner> TopOwners(StatsDbContext context, UsageMetric metric, DateOnly from, DateOnly to, int size)
     {
-        var values = context.UsageDailyStats.Where(s => s.Scope == StatScope.Owner && s.Day >= from && s.Day <= to).Select(MetricOf(metric));
-        return context.Labels
-            .Where(l => l.Kind == LabelKind.Owner)
-            .Select(l => new { l.Value, Sum = values.Where(v => v.ScopeId == l.Id).Sum(v => (long)v.Value) })
+        var values = RecordRows(context, from, to, null).Select(MetricOf(metric));
+        return values
+            .Join(context.Records.Where(r => r.OwnerId != null), v => v.ScopeId, r => r.Id, (v, r) => new { r.OwnerId, v.Value })
+            .GroupBy(x => x.OwnerId!)
+            .Select(g => new { Value = g.Key, Sum = g.Sum(x => (long)x.Value) })
             .OrderByDescending(x => x.Sum).ThenBy(x => x.Value)
             .Take(size)
             .Select(x => new RankedOwner(x.Value, x.Sum));

@@ -25,10 +25,18 @@ public static class AggregateReader
         return await UsageAsync(context, StatScope.Community, id, day, AccessMethod.Regular);
     }
 
+    /// <summary>An owner's usage on a day, read as the queries read it: the sum of its records' rows (owners have none of their own).</summary>
     public static async Task<UsageDailyStat> OwnerAsync(StatsDbContext context, string owner, DateOnly day)
     {
         var id = await context.Labels.Where(l => l.Kind == LabelKind.Owner && l.Value == owner).Select(l => l.Id).SingleAsync();
-        return await UsageAsync(context, StatScope.Owner, id, day, AccessMethod.Regular);
+        var rows = await Stats.Core.Queries.UsageStats.UsageRows(context, StatScope.Owner, id, day, day, AccessMethod.Regular).AsNoTracking().ToListAsync();
+        return new UsageDailyStat
+        {
+            Day = day, Scope = StatScope.Owner, ScopeId = id, AccessMethod = AccessMethod.Regular,
+            Views = rows.Sum(r => r.Views), UniqueViews = rows.Sum(r => r.UniqueViews), Downloads = rows.Sum(r => r.Downloads),
+            UniqueDownloads = rows.Sum(r => r.UniqueDownloads), Investigations = rows.Sum(r => r.Investigations),
+            UniqueInvestigations = rows.Sum(r => r.UniqueInvestigations), Volume = rows.Sum(r => r.Volume),
+        };
     }
 
     public static Task<UsageDailyStat> RepositoryAsync(StatsDbContext context, DateOnly day, AccessMethod method = AccessMethod.Regular) =>

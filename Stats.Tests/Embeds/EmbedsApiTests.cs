@@ -22,12 +22,11 @@ public sealed class EmbedsApiTests(EmbedsDashboard dashboard) : IClassFixture<Em
         var communities = community is null ? null : new[] { await seed.CommunityAsync(community) };
         var record = await seed.RecordAsync(recid, parent: recid + "-concept", owner: recid + "-owner", communities: communities);
         var concept = await seed.LabelAsync(LabelKind.Concept, recid + "-concept");
-        var owner = await seed.LabelAsync(LabelKind.Owner, recid + "-owner");
+        await seed.LabelAsync(LabelKind.Owner, recid + "-owner");
         seed.Usage(StatScope.Record, record.Id, s_today.AddDays(-3), views: 1000, uniqueViews: 800, downloads: 100, uniqueDownloads: 90, volume: 5_000_000)
             .Usage(StatScope.Record, record.Id, s_today.AddDays(-10), views: 234, uniqueViews: 200, downloads: 20, uniqueDownloads: 10, volume: 1_000_000)
             .Usage(StatScope.Record, record.Id, s_today.AddDays(-400), views: 5000, uniqueViews: 4000)
-            .Usage(StatScope.Concept, concept.Id, s_today.AddDays(-3), views: 3000, uniqueViews: 2500, downloads: 300, uniqueDownloads: 250)
-            .Usage(StatScope.Owner, owner.Id, s_today.AddDays(-3), views: 7777, downloads: 66);
+            .Usage(StatScope.Concept, concept.Id, s_today.AddDays(-3), views: 3000, uniqueViews: 2500, downloads: 300, uniqueDownloads: 250);
         if (communities is not null)
         {
             seed.Usage(StatScope.Community, communities[0].Id, s_today.AddDays(-3), views: 4321, downloads: 12);
@@ -85,13 +84,19 @@ public sealed class EmbedsApiTests(EmbedsDashboard dashboard) : IClassFixture<Em
     public async Task CommunityAndUserEmbedsShowTheirOwnScopeWithoutVersions()
     {
         await SeedRecordAsync("emb-scopes", community: "emb-scopes-community");
+        await using (var seed = dashboard.Seed())
+        {
+            // The owner's other record: a user's numbers are the sums of all its records'.
+            var other = await seed.RecordAsync("emb-scopes-other", owner: "emb-scopes-owner");
+            await seed.Usage(StatScope.Record, other.Id, s_today.AddDays(-5), views: 543).SaveAsync();
+        }
 
         var community = await (await GetAsync("/embed/communities/emb-scopes-community?metrics=views,downloads")).Content.ReadAsStringAsync(Cancellation);
         var user = await (await GetAsync("/embed/users/emb-scopes-owner?metrics=views")).Content.ReadAsStringAsync(Cancellation);
 
         Assert.Contains("<div data-embed=\"views\"><dt>Views</dt><dd>4,321</dd></div><div data-embed=\"downloads\"><dt>Downloads</dt><dd>12</dd></div></dl>", community, StringComparison.Ordinal);
         Assert.Contains("href=\"/communities/emb-scopes-community\"", community, StringComparison.Ordinal);
-        Assert.Contains("<div data-embed=\"views\"><dt>Views</dt><dd>7,777</dd></div></dl>", user, StringComparison.Ordinal);
+        Assert.Contains("<div data-embed=\"views\"><dt>Views</dt><dd>1,777</dd></div></dl>", user, StringComparison.Ordinal);
         Assert.Contains("Usage of this user&#39;s records", user, StringComparison.Ordinal);
     }
 

@@ -26,9 +26,10 @@ public sealed class PanelStoreQueriesTests : DashboardTestContext
         {
             for (var i = 1; i <= 20; i++)
             {
-                var owner = await seed.LabelAsync(LabelKind.Owner, $"owner-{i:00}");
+                await seed.LabelAsync(LabelKind.Owner, $"owner-{i:00}");
+                var record = await seed.RecordAsync($"record-of-owner-{i:00}", owner: $"owner-{i:00}");
                 // Owner 1 was used this week; the others earlier in the month.
-                seed.Usage(StatScope.Owner, owner.Id, i == 1 ? s_today : s_today.AddDays(-20), views: 100 - i, uniqueViews: 1, downloads: i);
+                seed.Usage(StatScope.Record, record.Id, i == 1 ? s_today : s_today.AddDays(-20), views: 100 - i, uniqueViews: 1, downloads: i);
             }
 
             await seed.SaveAsync();

@@ -43,6 +43,30 @@ public sealed class AggregatorTests
 
     [Theory]
     [MemberData(nameof(StoreProviders.All), MemberType = typeof(StoreProviders))]
+    public async Task AnOwnerHasNoRowsOfItsOwnAndItsStatsAreTheSumsOfItsRecords(DatabaseProvider provider)
+    {
+        await using var store = await TestStore.CreateAsync(provider);
+        await using var ingestion = new IngestionHarness(store);
+        await ingestion.IngestAsync(
+            TestEvents.Published("ada-1", s_noon.AddDays(-10), owner: "ada"),
+            TestEvents.Published("ada-2", s_noon.AddDays(-10), owner: "ada"),
+            TestEvents.Published("bob-1", s_noon.AddDays(-10), owner: "bob"),
+            // One session views both of ada's records: one unique view of each, two unique items for ada.
+            TestEvents.View("ada-1", s_noon, sessionId: "s-1"),
+            TestEvents.View("ada-2", s_noon.AddMinutes(1), sessionId: "s-1"),
+            TestEvents.View("ada-2", s_noon.AddMinutes(2), sessionId: "s-2"),
+            TestEvents.View("bob-1", s_noon.AddMinutes(3), sessionId: "s-3"));
+
+        await ingestion.AggregateAsync();
+
+        await using var context = store.CreateContext();
+        Assert.Empty(await context.UsageDailyStats.Where(s => s.Scope == StatScope.Owner).ToListAsync(Cancellation));
+        var ada = await TestStats.Registry(store).RunAsync<Stats.Core.Queries.UserStats>("user-stats", ("owner_id", "ada"));
+        Assert.Equal((3L, 3L), (ada.Views, ada.UniqueViews));
+    }
+
+    [Theory]
+    [MemberData(nameof(StoreProviders.All), MemberType = typeof(StoreProviders))]
     public async Task ARecordWithoutVersionsIsItsOwnConceptWithoutRowsOfItsOwn(DatabaseProvider provider)
     {
         await using var store = await TestStore.CreateAsync(provider);

@@ -242,7 +242,7 @@ public sealed class SqlServerTranslationTests : IDisposable
 
         Assert.Contains("WHERE [u].[Scope] = @scope AND [u].[ScopeId] = @id AND [u].[Day] >= @from AND [u].[Day] <= @to", sql, StringComparison.Ordinal);
         Assert.Contains("SUM(CAST([u].[Views] AS bigint))", sql, StringComparison.Ordinal);
-        Assert.Contains("GROUP BY [u].[ScopeId]", sql, StringComparison.Ordinal);
+        Assert.Contains("GROUP BY [u].[Scope]", sql, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -22,17 +22,24 @@ public sealed class PanelQueriesTests
     {
         await using var store = await TestStore.CreateAsync(provider);
         await using var seed = new AggregateSeed(store.Contexts);
-        var alice = await seed.LabelAsync(LabelKind.Owner, "alice");
-        var bob = await seed.LabelAsync(LabelKind.Owner, "bob");
-        var idle = await seed.LabelAsync(LabelKind.Owner, "idle");
+        foreach (var owner in new[] { "alice", "bob", "idle" })
+        {
+            await seed.LabelAsync(LabelKind.Owner, owner);
+        }
+
+        // An owner's usage is the sum of its records'.
+        var alice1 = await seed.RecordAsync("alice-1", owner: "alice");
+        var alice2 = await seed.RecordAsync("alice-2", owner: "alice");
+        var bob = await seed.RecordAsync("bob-1", owner: "bob");
+        var idle = await seed.RecordAsync("idle-1", owner: "idle");
         // A community with alice's id: another scope, not her usage.
         var namesake = await seed.CommunityAsync("alice");
         await seed
-            .Usage(StatScope.Owner, alice.Id, s_jun09, views: 100)
-            .Usage(StatScope.Owner, alice.Id, s_jun10, views: 5, uniqueViews: 4, downloads: 2, uniqueDownloads: 1, volume: 300)
-            .Usage(StatScope.Owner, alice.Id, s_jun11, views: 1, uniqueViews: 1, method: AccessMethod.Machine)
-            .Usage(StatScope.Owner, bob.Id, s_jun11, views: 7, uniqueViews: 7)
-            .Usage(StatScope.Owner, idle.Id, s_jun09, views: 3)
+            .Usage(StatScope.Record, alice1.Id, s_jun09, views: 100)
+            .Usage(StatScope.Record, alice1.Id, s_jun10, views: 5, uniqueViews: 4, downloads: 2, uniqueDownloads: 1, volume: 300)
+            .Usage(StatScope.Record, alice2.Id, s_jun11, views: 1, uniqueViews: 1, method: AccessMethod.Machine)
+            .Usage(StatScope.Record, bob.Id, s_jun11, views: 7, uniqueViews: 7)
+            .Usage(StatScope.Record, idle.Id, s_jun09, views: 3)
             .Usage(StatScope.Community, namesake.Id, s_jun10, views: 50)
             .SaveAsync();
         var usage = new UsageStats(store.Contexts, new FakeTimeProvider(TestStats.Now));

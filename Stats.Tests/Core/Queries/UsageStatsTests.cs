@@ -219,19 +219,18 @@ public sealed class UsageStatsTests
 
     [Theory]
     [MemberData(nameof(StoreProviders.All), MemberType = typeof(StoreProviders))]
-    public async Task UserStatsReadTheOwnerRowsAndRankTheUsersOwnRecords(DatabaseProvider provider)
+    public async Task UserStatsSumTheOwnersRecordsAndRankTheUsersOwnRecords(DatabaseProvider provider)
     {
         await using var store = await TestStore.CreateAsync(provider);
         await using var seed = new AggregateSeed(store.Contexts);
-        var owner = await seed.LabelAsync(LabelKind.Owner, "u1");
+        await seed.LabelAsync(LabelKind.Owner, "u1");
         var a = await seed.RecordAsync("a", owner: "u1");
         var b = await seed.RecordAsync("b", owner: "u1");
         var c = await seed.RecordAsync("c", owner: "u2");
         await seed
-            .Usage(StatScope.Owner, owner.Id, s_jun10, views: 8, uniqueViews: 5, downloads: 3, uniqueDownloads: 2, volume: 30)
-            .Usage(StatScope.Owner, owner.Id, s_jun10, views: 1, uniqueViews: 1, method: AccessMethod.Machine)
-            .Usage(StatScope.Record, a.Id, s_jun10, views: 3, uniqueViews: 2)
-            .Usage(StatScope.Record, b.Id, s_jun10, views: 6, uniqueViews: 4)
+            .Usage(StatScope.Record, a.Id, s_jun10, views: 3, uniqueViews: 2, downloads: 3, uniqueDownloads: 2, volume: 30)
+            .Usage(StatScope.Record, a.Id, s_jun10, views: 1, uniqueViews: 1, method: AccessMethod.Machine)
+            .Usage(StatScope.Record, b.Id, s_jun10, views: 5, uniqueViews: 3)
             .Usage(StatScope.Record, c.Id, s_jun10, views: 9, uniqueViews: 9)
             .SaveAsync();
         var stats = TestStats.Registry(store);
@@ -241,7 +240,7 @@ public sealed class UsageStatsTests
         var monthly = await stats.RunAsync<Histogram<UsageCounts>>("user-stats-histogram", ("owner_id", "u1"), ("interval", "month"), ("start_date", "2024-06-15"), ("end_date", "2024-07-31"));
 
         Assert.Equal(new UserStats("u1", 9, 6, 3, 2, 30), totals);
-        Assert.Equal([new("b", "Title of b", 6), new RankedRecord("a", "Title of a", 3)], top.Records);
+        Assert.Equal([new("b", "Title of b", 5), new RankedRecord("a", "Title of a", 4)], top.Records);
         // June's bucket starts on the 1st but holds only the days from the 15th: the 10th is outside the range.
         Assert.Equal(
             [new(new DateOnly(2024, 6, 1), UsageCounts.Zero), new HistogramBucket<UsageCounts>(new DateOnly(2024, 7, 1), UsageCounts.Zero)],
@@ -313,19 +312,21 @@ public sealed class UsageStatsTests
 
     [Theory]
     [MemberData(nameof(StoreProviders.All), MemberType = typeof(StoreProviders))]
-    public async Task TopOwnersRankTheOwnerRowsOfThePeriodAndLeaveOutUnusedOnes(DatabaseProvider provider)
+    public async Task TopOwnersRankTheSumsOfTheirRecordsInThePeriodAndLeaveOutUnusedOnes(DatabaseProvider provider)
     {
         await using var store = await TestStore.CreateAsync(provider);
         await using var seed = new AggregateSeed(store.Contexts);
-        var ada = await seed.LabelAsync(LabelKind.Owner, "ada");
-        var bob = await seed.LabelAsync(LabelKind.Owner, "bob");
-        await seed.LabelAsync(LabelKind.Owner, "idle");
-        var feature = await seed.LabelAsync(LabelKind.Feature, "comments");
+        var ada1 = await seed.RecordAsync("ada-1", owner: "ada");
+        var ada2 = await seed.RecordAsync("ada-2", owner: "ada");
+        var bob = await seed.RecordAsync("bob-1", owner: "bob");
+        await seed.RecordAsync("idle-1", owner: "idle");
+        var ownerless = await seed.RecordAsync("nobody-1");
         await seed
-            .Usage(StatScope.Owner, ada.Id, s_jun10, views: 3, downloads: 7)
-            .Usage(StatScope.Owner, bob.Id, s_jun10, views: 9, downloads: 1)
-            .Usage(StatScope.Owner, bob.Id, s_jun15, views: 50)
-            .Usage(StatScope.Owner, feature.Id, s_jun10, views: 99)
+            .Usage(StatScope.Record, ada1.Id, s_jun10, views: 1, downloads: 3)
+            .Usage(StatScope.Record, ada2.Id, s_jun10, views: 2, downloads: 4)
+            .Usage(StatScope.Record, bob.Id, s_jun10, views: 9, downloads: 1)
+            .Usage(StatScope.Record, bob.Id, s_jun15, views: 50)
+            .Usage(StatScope.Record, ownerless.Id, s_jun10, views: 99)
             .SaveAsync();
         var usage = new UsageStats(store.Contexts, TimeProvider.System);
 
