@@ -145,6 +145,19 @@ public sealed record RankedRecord(string Recid, string? Title, long Value);
 /// <summary>Records ranked by a metric over a period, highest first (ties by recid).</summary>
 public sealed record RecordRanking(string Metric, IReadOnlyList<RankedRecord> Records);
 
+/// <summary>A record's count of one metric in a period and in the period before it.</summary>
+public sealed record RecordChange(string Recid, string? Title, long Current, long Previous);
+
+/// <summary>What a ranking of records by change puts first.</summary>
+public enum ChangeOrder
+{
+    /// <summary>The largest growth in the count (current minus previous).</summary>
+    Absolute,
+
+    /// <summary>The largest growth relative to the previous count; records without previous usage (no ratio) come last.</summary>
+    Relative,
+}
+
 public sealed record RankedOwner(string OwnerId, long Value);
 
 /// <summary>Owners ranked by a metric of their records' usage over a period, highest first (ties by owner id).</summary>

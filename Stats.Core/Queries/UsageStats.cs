@@ -48,6 +48,10 @@ public interface IUsageStats
     /// <inheritdoc cref="UsageStats.TopRecordsAsync"/>
     Task<RecordRanking> TopRecordsAsync(RecordSet records, UsageMetric metric, Period period, AccessMethod? method, int size, CancellationToken cancellationToken = default);
 
+    /// <inheritdoc cref="UsageStats.TopRecordChangesAsync"/>
+    Task<IReadOnlyList<RecordChange>> TopRecordChangesAsync(
+        RecordSet records, UsageMetric metric, Period period, Period previous, ChangeOrder order, int size, CancellationToken cancellationToken = default);
+
     /// <inheritdoc cref="UsageStats.TopCommunitiesAsync"/>
     Task<CommunityRanking> TopCommunitiesAsync(UsageMetric metric, Period period, int size, CancellationToken cancellationToken = default);
 
@@ -154,20 +158,21 @@ public sealed class UsageStats(IDbContextFactory<StatsDbContext> contexts, TimeP
         RecordSet records, UsageMetric metric, Period period, AccessMethod? method, int size, CancellationToken cancellationToken = default)
     {
         await using var context = await contexts.CreateDbContextAsync(cancellationToken);
-        var candidates = context.Records.Where(r => r.DeletedAt == null);
-        if (records.Community is { } community)
-        {
-            var communityId = await CatalogKeys.CommunityIdOf(context, community).FirstOrDefaultAsync(cancellationToken);
-            candidates = InCommunity(candidates, communityId);
-        }
-
-        if (records.OwnerId is { } owner)
-        {
-            candidates = candidates.Where(r => r.OwnerId == owner);
-        }
-
+        var candidates = await CandidatesAsync(context, records, cancellationToken);
         var ranked = await TopRecords(context, candidates, metric, period.From, period.To, method, size).ToListAsync(cancellationToken);
         return new RecordRanking(MetricName(metric), [.. ranked.Where(r => r.Value > 0)]);
+    }
+
+    /// <summary>
+    /// The live records whose usage grew most from the previous period to this one (both access methods), over the whole set
+    /// rather than over a ranking's top: "which of my records grew most". Records unused in both periods are left out.
+    /// </summary>
+    public async Task<IReadOnlyList<RecordChange>> TopRecordChangesAsync(
+        RecordSet records, UsageMetric metric, Period period, Period previous, ChangeOrder order, int size, CancellationToken cancellationToken = default)
+    {
+        await using var context = await contexts.CreateDbContextAsync(cancellationToken);
+        var candidates = await CandidatesAsync(context, records, cancellationToken);
+        return await TopRecordChanges(context, candidates, metric, period, previous, order, size).ToListAsync(cancellationToken);
     }
 
     /// <summary>The communities whose records were most used over the period (both access methods), without those unused.</summary>
@@ -198,6 +203,13 @@ public sealed class UsageStats(IDbContextFactory<StatsDbContext> contexts, TimeP
         }
 
         return result;
+    }
+
+    /// <summary>Whether the catalog has a live record of this owner: where an owner lands after signing in.</summary>
+    public async Task<bool> OwnsRecordsAsync(string ownerId, CancellationToken cancellationToken = default)
+    {
+        await using var context = await contexts.CreateDbContextAsync(cancellationToken);
+        return await context.Records.AnyAsync(r => r.OwnerId == ownerId && r.DeletedAt == null, cancellationToken);
     }
 
     /// <summary>The catalog's entry of a record (null for a recid the catalog has never seen): the panels' title and version switch.</summary>
@@ -330,6 +342,24 @@ public sealed class UsageStats(IDbContextFactory<StatsDbContext> contexts, TimeP
         }
 
         return Histograms.Build(series, period.Start ?? series[0].Day, period.End ?? today, interval);
+    }
+
+    /// <summary>The live records of a set.</summary>
+    private static async Task<IQueryable<Record>> CandidatesAsync(StatsDbContext context, RecordSet records, CancellationToken cancellationToken)
+    {
+        var candidates = context.Records.Where(r => r.DeletedAt == null);
+        if (records.Community is { } community)
+        {
+            var communityId = await CatalogKeys.CommunityIdOf(context, community).FirstOrDefaultAsync(cancellationToken);
+            candidates = InCommunity(candidates, communityId);
+        }
+
+        if (records.OwnerId is { } owner)
+        {
+            candidates = candidates.Where(r => r.OwnerId == owner);
+        }
+
+        return candidates;
     }
 
     internal static IQueryable<Record> InCommunity(IQueryable<Record> records, int communityId) =>
@@ -489,6 +519,34 @@ public sealed class UsageStats(IDbContextFactory<StatsDbContext> contexts, TimeP
             .OrderByDescending(x => x.Value).ThenBy(x => x.ExternalId)
             .Take(size)
             .Select(x => new RankedRecord(x.ExternalId, x.Title, x.Value));
+    }
+
+    /// <summary>
+    /// Each candidate's sums in both periods as correlated subqueries, as <see cref="TopRecords"/> reads them, ordered by their
+    /// difference or their ratio in the database so that the ranking covers every candidate, not a page of them.
+    /// </summary>
+    internal static IQueryable<RecordChange> TopRecordChanges(
+        StatsDbContext context, IQueryable<Record> candidates, UsageMetric metric, Period period, Period previous, ChangeOrder order, int size)
+    {
+        var current = RecordRows(context, period.From, period.To, null).Select(MetricOf(metric));
+        var before = RecordRows(context, previous.From, previous.To, null).Select(MetricOf(metric));
+        var sums = candidates
+            .Select(r => new
+            {
+                r.ExternalId,
+                r.Title,
+                Current = current.Where(v => v.ScopeId == r.Id).Sum(v => (long)v.Value),
+                Previous = before.Where(v => v.ScopeId == r.Id).Sum(v => (long)v.Value),
+            })
+            .Where(x => x.Current > 0 || x.Previous > 0);
+        var ordered = order == ChangeOrder.Absolute
+            ? sums.OrderByDescending(x => x.Current - x.Previous)
+            : sums.OrderBy(x => x.Previous == 0 ? 1 : 0)
+                .ThenByDescending(x => x.Previous == 0 ? 0.0 : (double)(x.Current - x.Previous) / x.Previous)
+                .ThenByDescending(x => x.Current);
+        return ordered.ThenBy(x => x.ExternalId)
+            .Take(size)
+            .Select(x => new RecordChange(x.ExternalId, x.Title, x.Current, x.Previous));
     }
 
     /// <summary>Each community's sum as a correlated subquery over its own scope's rows, as <see cref="TopRecords"/> does for records.</summary>

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 using Stats.Core.Access;
+using Stats.Core.Queries;
 using Stats.Dashboard.Access;
 using Stats.Dashboard.Components.Account;
 
@@ -114,6 +115,24 @@ public static class AccountEndpoints
         return encoded.ToString();
     }
 
+    /// <summary>
+    /// Where a sign-in ends: the page it started from, except that an owner of records who signed in from the start page lands
+    /// on "My statistics", the page they came for.
+    /// </summary>
+    public static async Task<string> LandingAsync(string returnUrl, string? userId, HttpContext http)
+    {
+        if (returnUrl != "/" || userId is null)
+        {
+            return returnUrl;
+        }
+
+        var owns = await http.RequestServices.GetRequiredService<UsageStats>().OwnsRecordsAsync(userId, http.RequestAborted);
+        return owns ? MyStatisticsPath : returnUrl;
+    }
+
+    /// <summary>The owners' page ("My statistics").</summary>
+    public const string MyStatisticsPath = "/me";
+
     private static async Task<Results<RedirectHttpResult, BadRequest<string>>> DevelopmentSignInAsync(
         HttpContext http, [FromForm] string? user, [FromForm] string? returnUrl)
     {
@@ -123,6 +142,6 @@ public static class AccountEndpoints
         }
 
         await http.SignInAsync(AuthenticationSetup.CookieScheme, ClaimMapper.Canonical(demo.Id, demo.Name, demo.Roles, "development"));
-        return TypedResults.LocalRedirect(LocalReturnUrl(returnUrl));
+        return TypedResults.LocalRedirect(await LandingAsync(LocalReturnUrl(returnUrl), demo.Id, http));
     }
 }

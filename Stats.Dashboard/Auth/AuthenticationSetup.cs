@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Authentication.OpenIdConnect;
 using Microsoft.AspNetCore.CookiePolicy;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Protocols.OpenIdConnect;
+using Stats.Dashboard.Access;
 
 namespace Stats.Dashboard.Auth;
 
@@ -120,7 +121,7 @@ public static class AuthenticationSetup
         options.TokenValidationParameters.NameClaimType = claims.Name;
         options.TokenValidationParameters.RoleClaimType = claims.Roles;
 
-        options.Events.OnTicketReceived = context =>
+        options.Events.OnTicketReceived = async context =>
         {
             // After the id token is validated and the userinfo merged: the session keeps the canonical claims only.
             var mapper = context.HttpContext.RequestServices.GetRequiredService<ClaimMapper>();
@@ -129,11 +130,12 @@ public static class AuthenticationSetup
             {
                 context.Response.Redirect(AccountEndpoints.SignInFailedHref("no_user_id"));
                 context.HandleResponse();
-                return Task.CompletedTask;
+                return;
             }
 
             context.Principal = principal;
-            return Task.CompletedTask;
+            context.ReturnUri = await AccountEndpoints.LandingAsync(
+                context.ReturnUri ?? "/", principal.FindFirst(ViewerClaims.UserIdClaim)?.Value, context.HttpContext);
         };
         options.Events.OnRemoteFailure = context =>
         {

@@ -2,6 +2,10 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Stats.Core.Data;
+using Stats.Tests.Builders;
 using Stats.Tests.Infrastructure;
 
 namespace Stats.Tests.Auth;
@@ -90,6 +94,23 @@ public sealed partial class AccountEndpointsTests(DashboardFactory factory) : IC
 
         Assert.Contains("name=\"returnUrl\" value=\"/\"", page, StringComparison.Ordinal);
         Assert.Equal("/", signedIn.Headers.Location?.OriginalString);
+    }
+
+    [Fact]
+    public async Task AnOwnerOfRecordsLandsOnMyStatisticsFromTheStartPageButKeepsAnyOtherPageAndOthersLandWhereTheyStarted()
+    {
+        await using (var seed = new AggregateSeed(factory.Services.GetRequiredService<IDbContextFactory<StatsDbContext>>()))
+        {
+            await seed.RecordAsync("landing-owned", owner: "user-001");
+        }
+
+        using var owner = NewClient();
+        using var ownerElsewhere = NewClient();
+        using var plain = NewClient();
+
+        Assert.Equal("/me", (await SignInAsync(owner, "user-001", "/")).Headers.Location?.OriginalString);
+        Assert.Equal("/records?period=7d", (await SignInAsync(ownerElsewhere, "user-001", "/records?period=7d")).Headers.Location?.OriginalString);
+        Assert.Equal("/", (await SignInAsync(plain, "demo-user", "/")).Headers.Location?.OriginalString);
     }
 
     [Fact]

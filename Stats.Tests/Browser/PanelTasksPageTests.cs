@@ -5,7 +5,7 @@ namespace Stats.Tests.Browser;
 
 /// <summary>
 /// Issue 20's tasks replayed in a browser on the demo data: a curator finds a community's most downloaded record over 12 months
-/// in three steps; an admin is asked to confirm a change that widens an audience, and not one that narrows it. Each page passes
+/// in three steps; an owner finds the record that grew most last month in three steps; an admin is asked to confirm a change that widens an audience, and not one that narrows it. Each page passes
 /// axe, and is photographed at 1440 and 390 px.
 /// </summary>
 [Collection(PanelsBrowserGroup.Name)]
@@ -47,7 +47,7 @@ public sealed class PanelTasksPageTests(DashboardServer server, BrowserSession b
         await PanelBrowser.NavigateByAsync(page, () => page.Locator("select.stats-period-preset").First.SelectOptionAsync("12m"), url => url.Contains("period=12m", StringComparison.Ordinal));
 
         // 3: rank by downloads.
-        var downloads = page.Locator("[data-table='top-records'] th").Filter(new LocatorFilterOptions { HasText = "Downloads" }).Filter(new LocatorFilterOptions { HasNotText = "Unique" });
+        var downloads = page.Locator("[data-table='top-records'] th").Filter(new LocatorFilterOptions { HasText = "Downloads" }).Filter(new LocatorFilterOptions { HasNotText = "Unique" }).Filter(new LocatorFilterOptions { HasNotText = "change" });
         await PanelBrowser.NavigateByAsync(page, () => downloads.Locator("button").ClickAsync(), url => url.Contains("rank=downloads", StringComparison.Ordinal));
         await Assertions.Expect(downloads).ToHaveAttributeAsync("aria-sort", "descending", new LocatorAssertionsToHaveAttributeOptions { Timeout = 30_000 });
 
@@ -59,11 +59,64 @@ public sealed class PanelTasksPageTests(DashboardServer server, BrowserSession b
             ["start_date"] = Iso(today.AddMonths(-12).AddDays(1)), ["end_date"] = Iso(today),
         });
         var expected = top.GetProperty("records")[0].GetProperty("recid").GetString()!;
-        await Assertions.Expect(page.Locator("[data-table='top-records'] tbody tr").First.Locator("td").First).ToHaveTextAsync(expected, new LocatorAssertionsToHaveTextOptions { Timeout = 30_000 });
+        // The record's title leads the row; its recid is the second column.
+        await Assertions.Expect(page.Locator("[data-table='top-records'] tbody tr").First.Locator("td").Nth(1)).ToHaveTextAsync(expected, new LocatorAssertionsToHaveTextOptions { Timeout = 30_000 });
 
         await Axe.AssertNoSeriousViolationsAsync(page);
         await SaveBothWidthsAsync(page, "task-curator-most-downloaded");
         Assert.Empty(errors);
+    }
+
+    [Fact]
+    public async Task AnOwnerFindsTheRecordThatGrewMostLastMonthInThreeSteps()
+    {
+        var page = await browser.NewPageAsync(1440, 900);
+        await page.EmulateMediaAsync(new PageEmulateMediaOptions { ReducedMotion = ReducedMotion.Reduce });
+
+        // 1: signing in from the start page lands an owner on "My statistics".
+        await PanelBrowser.SignInAsync(page, server.BaseAddress, "Olga Owner");
+        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/me", new PageWaitForURLOptions { Timeout = 30_000 });
+        var rows = page.Locator("[data-table='user-records-user-001'] tbody tr");
+        await Assertions.Expect(rows.First).ToBeAttachedAsync(PanelBrowser.Patient);
+
+        // 2: last month.
+        await PanelBrowser.NavigateByAsync(page, () => page.Locator("select.stats-period-preset").First.SelectOptionAsync("last-month"), url => url.Contains("period=last-month", StringComparison.Ordinal));
+
+        // 3: rank by the change in views against the month before.
+        var change = page.Locator("[data-table='user-records-user-001'] th").Filter(new LocatorFilterOptions { HasText = "Views change" }).Filter(new LocatorFilterOptions { HasNotText = "%" });
+        await PanelBrowser.NavigateByAsync(page, () => change.Locator("button").ClickAsync(), url => url.Contains("rank=views_change", StringComparison.Ordinal));
+        await Assertions.Expect(change).ToHaveAttributeAsync("aria-sort", "descending", new LocatorAssertionsToHaveAttributeOptions { Timeout = 30_000 });
+
+        // The first row grew most, by the API's views of each of the owner's records in both months (the owner has fewer than 100).
+        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        var lastMonth = new DateOnly(today.Year, today.Month, 1).AddMonths(-1);
+        var now = await ViewsOfOwnerRecordsAsync(lastMonth, lastMonth.AddMonths(1).AddDays(-1));
+        var before = await ViewsOfOwnerRecordsAsync(lastMonth.AddMonths(-1), lastMonth.AddDays(-1));
+        var changes = now.Keys.Union(before.Keys).ToDictionary(r => r, r => now.GetValueOrDefault(r) - before.GetValueOrDefault(r));
+        var most = changes.Values.Max();
+        var first = rows.First.Locator("td");
+        await Assertions.Expect(first.Nth(6)).ToHaveTextAsync(Signed(most), new LocatorAssertionsToHaveTextOptions { Timeout = 30_000 });
+        Assert.Equal(most, changes[(await first.Nth(1).InnerTextAsync()).Trim()]);
+
+        await Axe.AssertNoSeriousViolationsAsync(page);
+        await SaveBothWidthsAsync(page, "task-owner-grew-most");
+    }
+
+    /// <summary>A change as the tables write it: "+12", "0", "−3" (a minus sign).</summary>
+    private static string Signed(long change) => change switch
+    {
+        > 0 => "+" + change.ToString("N0", CultureInfo.InvariantCulture),
+        < 0 => "\u2212" + (-change).ToString("N0", CultureInfo.InvariantCulture),
+        _ => "0",
+    };
+
+    private async Task<Dictionary<string, long>> ViewsOfOwnerRecordsAsync(DateOnly from, DateOnly to)
+    {
+        var ranking = await PanelBrowser.QueryAsync(server.BaseAddress, "user-top-records", new Dictionary<string, string>
+        {
+            ["owner_id"] = "user-001", ["metric"] = "views", ["size"] = "100", ["start_date"] = Iso(from), ["end_date"] = Iso(to),
+        });
+        return ranking.GetProperty("records").EnumerateArray().ToDictionary(r => r.GetProperty("recid").GetString()!, r => r.GetProperty("value").GetInt64());
     }
 
     [Fact]

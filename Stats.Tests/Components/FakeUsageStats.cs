@@ -114,6 +114,23 @@ public sealed class FakeUsageStats : IUsageStats
         return new RecordRanking(metric.ToString(), [.. ranked.Take(size)]);
     }
 
+    public async Task<IReadOnlyList<RecordChange>> TopRecordChangesAsync(
+        RecordSet records, UsageMetric metric, Period period, Period previous, ChangeOrder order, int size, CancellationToken cancellationToken = default)
+    {
+        var (scope, key) = records.OwnerId is { } owner ? (StatScope.Owner, owner) : records.Community is { } community ? (StatScope.Community, community) : (StatScope.Repository, (string?)null);
+        await CallAsync(new UsageCall("top-record-changes", scope, key, period, null, null, metric), cancellationToken);
+        // The records the test gave usage or a ranking place, as the real one reads the set's records.
+        var recids = TopRecords.Select(r => r.Recid).Concat(Days.Keys.Where(k => k.Scope == StatScope.Record && k.Key is not null).Select(k => k.Key!)).Distinct(StringComparer.Ordinal);
+        var changes = recids
+            .Select(r => new RecordChange(r, TopRecords.FirstOrDefault(t => t.Recid == r)?.Title ?? Records.GetValueOrDefault(r)?.Title,
+                MetricOf(RecordCounts(r, period), metric), MetricOf(RecordCounts(r, previous), metric)))
+            .Where(c => c.Current > 0 || c.Previous > 0);
+        var ordered = order == ChangeOrder.Absolute
+            ? changes.OrderByDescending(c => c.Current - c.Previous)
+            : changes.OrderBy(c => c.Previous == 0 ? 1 : 0).ThenByDescending(c => c.Previous == 0 ? 0.0 : (double)(c.Current - c.Previous) / c.Previous).ThenByDescending(c => c.Current);
+        return [.. ordered.ThenBy(c => c.Recid, StringComparer.Ordinal).Take(size)];
+    }
+
     public async Task<CommunityRanking> TopCommunitiesAsync(UsageMetric metric, Period period, int size, CancellationToken cancellationToken = default)
     {
         await CallAsync(new UsageCall("top-communities", StatScope.Community, null, period), cancellationToken);

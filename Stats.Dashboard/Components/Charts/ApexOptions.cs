@@ -106,7 +106,10 @@ internal sealed record ApexOptions
                 ChartType.Line or ChartType.Area => 2,
                 ChartType.Bar => 0,
                 _ => 1,
-            }),
+            })
+            {
+                DashArray = series.Any(s => s.Dashed) ? [.. series.Select(s => s.Dashed ? 5 : 0)] : null,
+            },
             Fill = new ApexFill("solid", Opacity: type switch
             {
                 ChartType.Area => stacked ? 0.55 : 0.3,
@@ -163,7 +166,11 @@ internal sealed record ApexTooltipX(string Format);
 
 internal sealed record ApexDataLabels(bool Enabled);
 
-internal sealed record ApexStroke(string Curve, int Width);
+internal sealed record ApexStroke(string Curve, int Width)
+{
+    /// <summary>Per series: 0 for a solid line, the dash length for a dashed one.</summary>
+    public IReadOnlyList<int>? DashArray { get; init; }
+}
 
 internal sealed record ApexFill(string Type, double Opacity);
 

@@ -68,6 +68,13 @@ function draw(entry) {
       showTooltip(entry, tooltip, code);
     },
   });
+  // jsvectormap puts its tooltip at the end of <body>, outside every landmark (axe region); in <main> it is placed the same
+  // way, as the layout that holds <main> starts where the page does.
+  const tooltip = document.body.querySelector(':scope > .jvm-tooltip');
+  const main = document.querySelector('main');
+  if (tooltip && main) {
+    main.appendChild(tooltip);
+  }
   paint(entry);
 }
 

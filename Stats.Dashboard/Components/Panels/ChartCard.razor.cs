@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Components;
 using Stats.Core.Annotations;
 using Stats.Core.Queries;
 using Stats.Dashboard.Components.Charts;
+using Stats.Dashboard.Components.Layout;
 
 namespace Stats.Dashboard.Components.Panels;
 
@@ -12,6 +13,9 @@ namespace Stats.Dashboard.Components.Panels;
 /// </summary>
 public sealed partial class ChartCard
 {
+    /// <summary>The URL's key of the previous-period switch.</summary>
+    public const string CompareKey = "compare";
+
     private ApexChart? _chart;
 
     private IReadOnlyList<ChartNote> _notes = [];
@@ -70,6 +74,35 @@ public sealed partial class ChartCard
 
     [Parameter]
     public int Height { get; set; } = 320;
+
+    /// <summary>
+    /// The previous period's series, bucket by bucket with <see cref="Series"/> (the first bucket of each period together):
+    /// the card offers a switch that draws them dashed behind the current ones, remembered in the URL (<c>compare=previous</c>).
+    /// </summary>
+    [Parameter]
+    public IReadOnlyList<ChartSeries>? PreviousSeries { get; set; }
+
+    /// <summary>Whether the URL asks the charts to draw the previous period.</summary>
+    [SupplyParameterFromQuery(Name = CompareKey)]
+    public string? CompareQuery { get; set; }
+
+    [Inject]
+    private NavigationManager Navigation { get; set; } = default!;
+
+    private bool ComparesWithPrevious => PreviousSeries is { Count: > 0 } && string.Equals(CompareQuery, "previous", StringComparison.Ordinal);
+
+    /// <summary>What the chart draws: the series, then, when asked, the previous period's cut to as many buckets.</summary>
+    private IReadOnlyList<ChartSeries> Drawn => ComparesWithPrevious
+        ? [.. Series, .. PreviousSeries!.Select(p => new ChartSeries($"{p.Name}, previous period", [.. p.Data.Take(Series.Count == 0 ? 0 : Series.Max(s => s.Data.Count))]) { Dashed = true })]
+        : Series;
+
+    /// <summary>The previous period's series in the colours of the series they compare with.</summary>
+    private IReadOnlyList<string> Colors => ComparesWithPrevious
+        ? [.. StatsTheme.ChartColors.Take(Series.Count), .. StatsTheme.ChartColors.Take(PreviousSeries!.Count)]
+        : StatsTheme.ChartColors;
+
+    private void ToggleCompare(bool on) =>
+        Navigation.NavigateTo(Navigation.GetUriWithQueryParameter(CompareKey, on ? "previous" : null), replace: true);
 
     [Parameter]
     public string EmptyTitle { get; set; } = "No data for this period.";
@@ -135,10 +168,10 @@ public sealed partial class ChartCard
         var rows = Enumerable.Range(0, count).Select(i => (IReadOnlyList<object?>)
         [
             Days is not null ? Days.ElementAtOrDefault(i) : Categories?.ElementAtOrDefault(i),
-            .. Series.Select(s => i < s.Data.Count ? (object)s.Data[i] : null),
+            .. Drawn.Select(s => i < s.Data.Count ? (object)s.Data[i] : null),
             .. notes ? [NotesOf(i)] : Array.Empty<object?>(),
         ]);
-        return Csv.Write([CategoryHeader, .. Series.Select(s => s.Name), .. notes ? ["note"] : Array.Empty<string>()], rows);
+        return Csv.Write([CategoryHeader, .. Drawn.Select(s => s.Name), .. notes ? ["note"] : Array.Empty<string>()], rows);
     }
 
     private string? NotesOf(int index)

@@ -8,6 +8,12 @@ public enum NumberUnit
     Count,
     Bytes,
     Seconds,
+
+    /// <summary>A difference of counts, signed ("+12", "−3").</summary>
+    Change,
+
+    /// <summary>A percentage, signed, to one decimal ("+12.5 %").</summary>
+    Percent,
 }
 
 /// <summary>How the panels write numbers on screen; CSV exports write the plain integer (<see cref="Csv"/>).</summary>
@@ -19,7 +25,25 @@ public static class NumberFormat
     {
         NumberUnit.Bytes => Bytes(value),
         NumberUnit.Seconds => Duration(value),
+        NumberUnit.Change => SignedCount(value),
+        NumberUnit.Percent => Percent(value),
         _ => Count(value),
+    };
+
+    /// <summary>A change with its sign: a fall reads as one ("−3", with a minus sign), no change as "0".</summary>
+    public static string SignedCount(long value) => value switch
+    {
+        > 0 => "+" + Count(value),
+        < 0 => "\u2212" + Count(-value),
+        _ => "0",
+    };
+
+    /// <summary>A percentage with its sign, to one decimal.</summary>
+    public static string Percent(double value) => value switch
+    {
+        > 0 => $"+{value.ToString("#,0.0", CultureInfo.InvariantCulture)} %",
+        < 0 => $"\u2212{(-value).ToString("#,0.0", CultureInfo.InvariantCulture)} %",
+        _ => "0 %",
     };
 
     public static string Count(long value) => value.ToString("N0", CultureInfo.InvariantCulture);

@@ -59,6 +59,26 @@ public abstract class PanelBase : ComponentBase, IDisposable
     /// <summary>The days shown.</summary>
     protected DayRange Range => Period.Resolve(Today);
 
+    /// <summary>A download's name that says what it holds and the days it covers: <c>hep-top-records-2025-12-07_2026-12-06.csv</c>.</summary>
+    protected string FileNameOf(string what, string extension = "csv") =>
+        $"{Path.GetFileNameWithoutExtension(Csv.FileName(what))}-{Range.From?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) ?? "start"}_" +
+        $"{Range.To.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)}.{extension}";
+
+    /// <summary>
+    /// A record table's columns: <paramref name="leading"/> (the record), the four counts, and, when the period has a previous
+    /// one, the change of <paramref name="metric"/> against it (ranked over the whole set when clicked).
+    /// </summary>
+    protected IReadOnlyList<StatColumn<RankedRecordRow>> RecordColumns(IReadOnlyList<StatColumn<RankedRecordRow>> leading, UsageMetric metric) =>
+    [
+        .. leading,
+        .. RecordRankings.CountColumns(),
+        .. PreviousRange is { From: { } from } previous ? RecordRankings.ChangeColumns(metric, PanelPeriod.DescribeRange(from, previous.To)) : [],
+    ];
+
+    /// <summary>Ranks the panel's record table by a count or a change (<see cref="RecordRankings.RankKey"/> in the URL).</summary>
+    protected void RankBy(string key) =>
+        Navigation.NavigateTo(Navigation.GetUriWithQueryParameter(RecordRankings.RankKey, RecordRankings.QueryValueOf(key)));
+
     /// <summary>The days the headline numbers compare with; null for all time.</summary>
     protected DayRange? PreviousRange => Period.Previous(Today);
 

@@ -21,11 +21,24 @@ public sealed record StatColumn<T>(string Title, Func<T, object?> Value)
     /// </summary>
     public string? RankBy { get; init; }
 
+    /// <summary>The cell's text on screen when it says more than the value (e.g. "new" for a change with nothing before); null for the value's.</summary>
+    public Func<T, string?>? Show { get; init; }
+
     /// <summary>The cell's text on screen.</summary>
-    public string Display(T row) => Value(row) switch
+    public string Display(T row) => Show?.Invoke(row) ?? Value(row) switch
     {
         long number when Unit is { } unit => NumberFormat.Format(number, unit),
+        double number when Unit is NumberUnit.Percent => NumberFormat.Percent(number),
+        null when Unit is not null => "\u2013",
         var value => Csv.Field(value),
+    };
+
+    /// <summary>The CSV header: the title with the unit a plain number needs to be read ("Data volume (bytes)").</summary>
+    public string CsvTitle => Unit switch
+    {
+        NumberUnit.Bytes => $"{Title} (bytes)",
+        NumberUnit.Seconds => $"{Title} (seconds)",
+        _ => Title,
     };
 }
 

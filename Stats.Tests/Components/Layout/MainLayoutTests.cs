@@ -87,6 +87,42 @@ public sealed class MainLayoutTests : DashboardTestContext
     }
 
     [Fact]
+    public void TheThemeChosenIsKeptInItsCookie()
+    {
+        var module = JSInterop.SetupModule(MainLayout.ModulePath);
+        module.SetupVoid("rememberTheme", _ => true).SetVoidResult();
+        var cut = RenderLayout();
+
+        cut.Find("[data-testid='theme-toggle']").Click();
+
+        Assert.Equal([ThemeCookie.Name, "dark"], module.VerifyInvoke("rememberTheme").Arguments);
+    }
+
+    [Fact]
+    public void APageRequestedWithTheDarkCookieIsDarkFromItsFirstRender()
+    {
+        var next = Render<CascadingValue<string?>>(p => p
+            .Add(c => c.Name, ThemeCookie.Name)
+            .Add(c => c.Value, "dark")
+            .AddChildContent<MainLayout>(l => l.Add(x => x.Body, builder =>
+            {
+                builder.OpenComponent<ThemeProbe>(0);
+                builder.CloseComponent();
+            })));
+        Assert.True(next.FindComponent<MudThemeProvider>().Instance.GetState(x => x.IsDarkMode));
+        Assert.Equal("Dark", next.Find(".theme-probe").TextContent);
+    }
+
+    [Fact]
+    public void EveryPageHasOneMainLandmarkAroundItsContent()
+    {
+        var cut = RenderLayout();
+
+        Assert.Single(cut.FindAll("main"));
+        Assert.NotNull(cut.Find("main .theme-probe"));
+    }
+
+    [Fact]
     public void MenuButtonTogglesTheDrawer()
     {
         var cut = RenderLayout();

@@ -36,7 +36,7 @@ public sealed class CommunitiesPanelTests : PanelPageTestContext
     {
         var cut = RenderAt<Communities>("/communities");
 
-        Assert.Equal("/communities/hep", cut.Find("[data-table='communities'] tbody a").GetAttribute("href"));
+        Assert.Equal("/communities/hep?period=30d&interval=day", cut.Find("[data-table='communities'] tbody a").GetAttribute("href"));
     }
 
     [Fact]

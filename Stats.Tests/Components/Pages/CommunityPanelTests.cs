@@ -93,7 +93,7 @@ public sealed class CommunityPanelTests : PanelPageTestContext
     {
         var cut = RenderAt<CommunityPanel>("/communities/hep?period=12m", p => p.Add(c => c.Id, "hep"));
         Assert.Equal(
-            ["Record", "Title", "Views", "Unique views", "Downloads", "Unique downloads"],
+            ["Record", "Recid", "Views", "Unique views", "Downloads", "Unique downloads", "Views change", "Views % change"],
             cut.FindAll("[data-table='top-records'] th").Select(th => th.TextContent.Trim()));
         Assert.Contains(UsageQueries.Calls, c => c.Query == $"top-records:hep:{UsageMetric.Views}");
 
@@ -164,7 +164,7 @@ public sealed class CommunityPanelTests : PanelPageTestContext
 
         var empty = cut.Find(".stats-empty-state");
         Assert.Contains("no community \"nope\"", empty.TextContent);
-        Assert.Equal("/communities", empty.QuerySelector("a")!.GetAttribute("href"));
+        Assert.Equal("/communities?period=30d&interval=day", empty.QuerySelector("a")!.GetAttribute("href"));
     }
 
     [Fact]

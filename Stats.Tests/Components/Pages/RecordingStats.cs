@@ -82,6 +82,10 @@ public sealed class RecordingUsageStats : RecordingStats, IUsageStats
     public Task<RecordRanking> TopRecordsAsync(RecordSet records, UsageMetric metric, Period period, AccessMethod? method, int size, CancellationToken cancellationToken = default) =>
         Answer($"top-records:{records.Community}:{metric}", period, TopRecords);
 
+    public Task<IReadOnlyList<RecordChange>> TopRecordChangesAsync(
+        RecordSet records, UsageMetric metric, Period period, Period previous, ChangeOrder order, int size, CancellationToken cancellationToken = default) =>
+        Answer<IReadOnlyList<RecordChange>>($"top-record-changes:{records.Community}:{metric}", period, []);
+
     public Task<IReadOnlyDictionary<string, RecordUsage>> RecordsAsync(IReadOnlyCollection<string> recids, Period period, CancellationToken cancellationToken = default) =>
         Answer<IReadOnlyDictionary<string, RecordUsage>>("records", period, new Dictionary<string, RecordUsage>());
 
@@ -102,7 +106,9 @@ public sealed class RecordingUsageStats : RecordingStats, IUsageStats
         Answer("top-communities", period, new CommunityRanking("views", []));
 
     public Task<OwnerRanking> TopOwnersAsync(UsageMetric metric, Period period, int size, CancellationToken cancellationToken = default) =>
-        Answer("top-owners", period, new OwnerRanking("views", []));
+        Answer("top-owners", period, TopOwners);
+
+    public OwnerRanking TopOwners { get; set; } = new("views", []);
 }
 
 public sealed class RecordingActivityStats : RecordingStats, IActivityStats

@@ -43,7 +43,7 @@ public sealed class RecordsPanelTests : DashboardTestContext
 
         Assert.Equal(["Lake sediments", "Glacier cores"], FirstColumn(cut));
         Assert.Equal(
-            ["Record", "Recid", "Views", "Unique views", "Downloads", "Unique downloads"],
+            ["Record", "Recid", "Views", "Unique views", "Downloads", "Unique downloads", "Views change", "Views % change"],
             cut.FindAll("[data-table=top-records] th").Select(th => th.TextContent.Trim()));
         Assert.Equal("descending", Header(cut, "Views").GetAttribute("aria-sort"));
         Assert.Equal("Most viewed records", cut.Find("#top-records-title").TextContent.Trim());
@@ -121,6 +121,6 @@ public sealed class RecordsPanelTests : DashboardTestContext
         var cut = RenderAt("/records?community=hep&rank=downloads&period=custom&from=2025-12-07&to=2026-11-25");
 
         var table = cut.FindComponent<Stats.Dashboard.Components.Panels.StatTable<Stats.Dashboard.Components.Panels.RankedRecordRow>>();
-        Assert.Equal("hep-top-records-by-downloads-2025-12-07-2026-11-25.csv", table.Instance.FileName);
+        Assert.Equal("hep-top-records-by-downloads-2025-12-07_2026-11-25.csv", table.Instance.FileName);
     }
 }

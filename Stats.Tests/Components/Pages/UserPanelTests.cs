@@ -49,8 +49,44 @@ public sealed class UserPanelTests : DashboardTestContext
         Assert.Equal(2, rows.Count);
         Assert.Equal("Lake sediments", rows[0].QuerySelector("td a")!.TextContent.Trim());
         Assert.Equal("/records/r1?period=30d&interval=day", rows[0].QuerySelector("td a")!.GetAttribute("href"));
-        Assert.Equal(["r1", "9", "7", "4", "3"], rows[0].QuerySelectorAll("td").Skip(1).Select(td => td.TextContent.Trim()));
+        // r1 had no usage in the previous 30 days: its change is all of its views, and "new" rather than a percentage.
+        Assert.Equal(["r1", "9", "7", "4", "3", "+9", "new"], rows[0].QuerySelectorAll("td").Skip(1).Select(td => td.TextContent.Trim()));
     }
+
+    [Fact]
+    public void TheRecordThatGrewMostIsOneClickAwayRankedOverAllTheUsersRecordsNotThePageShown()
+    {
+        Usage
+            .Usage(StatScope.Record, "r2", s_today.AddDays(-40), new UsageCounts(20, 20, 0, 0, 0))
+            .Usage(StatScope.Record, "r3", s_today.AddDays(-1), new UsageCounts(20, 20, 0, 0, 0))
+            .Usage(StatScope.Record, "r3", s_today.AddDays(-45), new UsageCounts(1, 1, 0, 0, 0));
+        var cut = Render<UserPage>(p => p.Add(c => c.OwnerId, "u1"));
+        Assert.Equal(["r1", "r2"], RecidsShown(cut));
+
+        cut.FindAll("[data-table=user-records-u1] th").Single(th => th.TextContent.Trim() == "Views change").QuerySelector("button")!.Click();
+
+        Assert.Contains("rank=views_change", Navigation.Uri, StringComparison.Ordinal);
+        // r3 was not in the ranking by views; by change it leads (+19), then r1 (+9), then r2, which fell (6 against 20).
+        cut.WaitForAssertion(() => Assert.Equal(["r3", "r1", "r2"], RecidsShown(cut)));
+        Assert.Contains(Usage.Calls, c => c.Query == "top-record-changes" && c.Key == "u1" && c.Period == new Period(s_today.AddDays(-29), s_today));
+        var r3 = cut.FindAll("[data-table=user-records-u1] tbody tr")[0].QuerySelectorAll("td").Select(td => td.TextContent.Trim()).ToList();
+        Assert.Equal(["+19", "+1,900.0 %"], r3[^2..]);
+        Assert.Equal("\u221214", cut.FindAll("[data-table=user-records-u1] tbody tr")[2].QuerySelectorAll("td")[^2].TextContent.Trim());
+        Assert.Equal("Per record, by growth in views", cut.Find("#user-records-u1-title").TextContent.Trim());
+    }
+
+    [Fact]
+    public void AllTimeHasNoPreviousPeriodSoTheRecordTableHasNoChangeColumns()
+    {
+        Navigation.NavigateTo("/users/u1?period=all");
+
+        var cut = Render<UserPage>(p => p.Add(c => c.OwnerId, "u1"));
+
+        Assert.DoesNotContain(cut.FindAll("[data-table=user-records-u1] th"), th => th.TextContent.Contains("change", StringComparison.Ordinal));
+    }
+
+    private static string[] RecidsShown(IRenderedComponent<UserPage> cut) =>
+        [.. cut.FindAll("[data-table=user-records-u1] tbody tr").Select(tr => tr.QuerySelectorAll("td")[1].TextContent.Trim())];
 
     [Fact]
     public void TheChartGetsOneSeriesPerMetricWithABucketPerDay()
@@ -83,7 +119,7 @@ public sealed class UserPanelTests : DashboardTestContext
 
         var cut = Render<UserPage>(p => p.Add(c => c.OwnerId, "u1"));
 
-        var histogram = Assert.Single(Usage.Calls, c => c.Query == "histogram");
+        var histogram = Assert.Single(Usage.Calls, c => c.Query == "histogram" && c.Period.End == new DateOnly(2026, 11, 24));
         Assert.Equal(new Period(new DateOnly(2026, 11, 1), new DateOnly(2026, 11, 24)), histogram.Period);
         Assert.Equal(Interval.Week, histogram.Interval);
         Assert.Equal("week", cut.Find("select.stats-period-interval").GetAttribute("value"));
@@ -263,7 +299,7 @@ public sealed class UserPanelTests : DashboardTestContext
 
         // Nothing has answered yet, and every query of the panel is already asked.
         cut.WaitForAssertion(() => Assert.Equal(
-            ["histogram", "top-records", "top-records", "totals", "totals"],
+            ["histogram", "histogram", "top-records", "totals", "totals"],
             Usage.Calls.Select(c => c.Query).Order(StringComparer.Ordinal)));
         Usage.Pending.SetResult();
         cut.WaitForAssertion(() => Assert.Equal("15", Headline(cut, "views")));

@@ -1,5 +1,7 @@
 using System.Text.Json;
 using Bunit;
+using Microsoft.AspNetCore.Components;
+using Microsoft.Extensions.DependencyInjection;
 using Stats.Core.Queries;
 using Stats.Dashboard.Components.Charts;
 using Stats.Dashboard.Components.Panels;
@@ -102,12 +104,38 @@ public sealed class ChartCardTests : DashboardTestContext
         Assert.Empty(Notes.Asked);
     }
 
+    [Fact]
+    public void ThePreviousPeriodIsDrawnDashedInTheSameColoursOnlyWhenTheUrlAsksAndTheSwitchWritesIt()
+    {
+        var chart = JSInterop.SetupModule(ApexChart.ModulePath);
+        chart.SetupVoid("create", _ => true).SetVoidResult();
+        chart.SetupVoid("update", _ => true).SetVoidResult();
+        var navigation = Services.GetRequiredService<NavigationManager>();
+        IReadOnlyList<ChartSeries> previous = [new ChartSeries("Views", [7, 8, 9, 10]), new ChartSeries("Downloads", [0, 1, 0, 1])];
+
+        var plain = RenderCard(previous);
+        Assert.Equal(["Views", "Downloads"], plain.FindComponent<ApexChart>().Instance.Series.Select(s => s.Name));
+        plain.Find(".stats-compare-previous input").Change(true);
+        Assert.Contains("compare=previous", navigation.Uri, StringComparison.Ordinal);
+
+        var compared = RenderCard(previous);
+
+        var drawn = compared.FindComponent<ApexChart>().Instance;
+        Assert.Equal(["Views", "Downloads", "Views, previous period", "Downloads, previous period"], drawn.Series.Select(s => s.Name));
+        // The previous period had a fourth bucket (a longer month): cut to the current period's three.
+        Assert.Equal([7, 8, 9], drawn.Series[2].Data);
+        Assert.Equal([false, false, true, true], drawn.Series.Select(s => s.Dashed));
+        Assert.Equal(drawn.Colors![0], drawn.Colors[2]);
+        Assert.StartsWith("date,Views,Downloads,\"Views, previous period\",\"Downloads, previous period\"\r\n2026-11-23,3,1,7,0", compared.Instance.ToCsv(), StringComparison.Ordinal);
+    }
+
     private static long EpochMilliseconds(DateOnly day) => new DateTimeOffset(day.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero).ToUnixTimeMilliseconds();
 
-    private IRenderedComponent<ChartCard> RenderCard() =>
+    private IRenderedComponent<ChartCard> RenderCard(IReadOnlyList<ChartSeries>? previous = null) =>
         Render<ChartCard>(p => p
             .Add(c => c.ChartId, "usage-over-time")
             .Add(c => c.Title, "Usage over time")
             .Add(c => c.Series, [new ChartSeries("Views", [3, 4, 5]), new ChartSeries("Downloads", [1, 0, 2])])
-            .Add(c => c.Days, [s_day, s_day.AddDays(1), s_day.AddDays(2)]));
+            .Add(c => c.Days, [s_day, s_day.AddDays(1), s_day.AddDays(2)])
+            .Add(c => c.PreviousSeries, previous));
 }

@@ -40,7 +40,7 @@ public sealed class StatTableTests : DashboardTestContext
         Assert.Equal("1,200", cut.FindAll("tbody tr")[0].QuerySelectorAll("td")[1].TextContent.Trim());
         Assert.Equal("3.5 MB", cut.FindAll("tbody tr")[0].QuerySelectorAll("td")[2].TextContent.Trim());
         Assert.Equal(
-            "File,Downloads,Data volume\r\n\"a, notes.txt\",1200,3500000\r\nb.csv,5,2000\r\nc.zip,40,900\r\n",
+            "File,Downloads,Data volume (bytes)\r\n\"a, notes.txt\",1200,3500000\r\nb.csv,5,2000\r\nc.zip,40,900\r\n",
             cut.Instance.ToCsv());
     }
 

@@ -251,6 +251,48 @@ public sealed class UsageStatsTests
 
     [Theory]
     [MemberData(nameof(StoreProviders.All), MemberType = typeof(StoreProviders))]
+    public async Task RecordsThatGrewMostComeFirstByCountOrByRatioAndUnusedOrOtherOwnersRecordsAreLeftOut(DatabaseProvider provider)
+    {
+        await using var store = await TestStore.CreateAsync(provider);
+        await using var seed = new AggregateSeed(store.Contexts);
+        var steady = await seed.RecordAsync("steady", owner: "u1");
+        var doubled = await seed.RecordAsync("doubled", owner: "u1");
+        var fresh = await seed.RecordAsync("fresh", owner: "u1");
+        var fell = await seed.RecordAsync("fell", owner: "u1");
+        await seed.RecordAsync("unused", owner: "u1");
+        var others = await seed.RecordAsync("others", owner: "u2");
+        var gone = await seed.RecordAsync("gone", owner: "u1", deleted: true);
+        await seed
+            .Usage(StatScope.Record, steady.Id, s_jun09, views: 100, uniqueViews: 1)
+            .Usage(StatScope.Record, steady.Id, s_jun10, views: 100, uniqueViews: 1)
+            .Usage(StatScope.Record, steady.Id, s_jun11, views: 20, uniqueViews: 1, method: AccessMethod.Machine)
+            .Usage(StatScope.Record, doubled.Id, s_jun09, views: 5, uniqueViews: 1)
+            .Usage(StatScope.Record, doubled.Id, s_jun10, views: 10, uniqueViews: 1)
+            .Usage(StatScope.Record, fresh.Id, s_jun11, views: 3, uniqueViews: 1)
+            .Usage(StatScope.Record, fell.Id, s_jun09, views: 9, uniqueViews: 1)
+            .Usage(StatScope.Record, fell.Id, s_jun10, views: 1, uniqueViews: 1)
+            .Usage(StatScope.Record, others.Id, s_jun10, views: 500, uniqueViews: 1)
+            .Usage(StatScope.Record, gone.Id, s_jun10, views: 500, uniqueViews: 1)
+            .SaveAsync();
+        var usage = new UsageStats(store.Contexts, TimeProvider.System);
+        var mine = new RecordSet(OwnerId: "u1");
+        var current = new Period(s_jun10, s_jun11);
+        var previous = new Period(s_jun09, s_jun09);
+
+        var byCount = await usage.TopRecordChangesAsync(mine, UsageMetric.Views, current, previous, ChangeOrder.Absolute, 10, Cancellation);
+        var byRatio = await usage.TopRecordChangesAsync(mine, UsageMetric.Views, current, previous, ChangeOrder.Relative, 10, Cancellation);
+        var top = await usage.TopRecordChangesAsync(mine, UsageMetric.Views, current, previous, ChangeOrder.Absolute, 1, Cancellation);
+
+        // steady: 120 against 100 (+20, +20 %); doubled: 10 against 5 (+5, +100 %); fresh: 3 against none; fell: 1 against 9.
+        Assert.Equal(
+            [new("steady", "Title of steady", 120, 100), new("doubled", "Title of doubled", 10, 5), new("fresh", "Title of fresh", 3, 0), new RecordChange("fell", "Title of fell", 1, 9)],
+            byCount);
+        Assert.Equal(["doubled", "steady", "fell", "fresh"], byRatio.Select(r => r.Recid));
+        Assert.Equal(["steady"], top.Select(r => r.Recid));
+    }
+
+    [Theory]
+    [MemberData(nameof(StoreProviders.All), MemberType = typeof(StoreProviders))]
     public async Task ManyRecordsAtOnceGetTheirUsageAndZerosWithoutData(DatabaseProvider provider)
     {
         await using var store = await TestStore.CreateAsync(provider);

@@ -17,11 +17,10 @@ public sealed partial class CommunityPanel : PanelBase
     /// <summary>How many rows the ranked tables load (the API's maximum).</summary>
     public const int TableSize = 100;
 
-    private static readonly IReadOnlyList<StatColumn<RankedRecordRow>> s_topRecordColumns =
+    private static readonly IReadOnlyList<StatColumn<RankedRecordRow>> s_recordColumns =
     [
-        StatColumns.Text<RankedRecordRow>("Record", r => r.Recid, r => $"/records/{Uri.EscapeDataString(r.Recid)}"),
-        StatColumns.Text<RankedRecordRow>("Title", r => r.Title),
-        .. RecordRankings.CountColumns(),
+        StatColumns.Text<RankedRecordRow>("Record", r => r.Title ?? r.Recid, r => $"/records/{Uri.EscapeDataString(r.Recid)}"),
+        StatColumns.Text<RankedRecordRow>("Recid", r => r.Recid),
     ];
 
     private static readonly IReadOnlyList<StatColumn<AccessRightBucket>> s_accessRightColumns =
@@ -72,9 +71,12 @@ public sealed partial class CommunityPanel : PanelBase
     [SupplyParameterFromQuery(Name = RecordRankings.RankKey)]
     public string? RankQuery { get; set; }
 
-    protected override object? LoadKey => (Id, Metric);
+    protected override object? LoadKey => (Id, Order);
 
-    private UsageMetric Metric => RecordRankings.Parse(RankQuery);
+    private RecordOrder Order => RecordRankings.ParseOrder(RankQuery);
+
+    /// <summary>The record, its counts and, against a previous period, the ranked count's change.</summary>
+    private IReadOnlyList<StatColumn<RankedRecordRow>> TopRecordColumns => RecordColumns(s_recordColumns, Order.Metric);
 
     private StatTarget Target => new(StatSubject.Community, Id);
 
@@ -107,8 +109,12 @@ public sealed partial class CommunityPanel : PanelBase
         var usage = UsageQueries.TotalsAsync(target, period, cancellationToken);
         var previousUsage = PreviousRange is { } previous ? UsageQueries.TotalsAsync(target, previous.ToPeriod(), cancellationToken) : null;
         var history = UsageQueries.HistogramAsync(target, period, Period.Interval, c => c, cancellationToken);
-        var topRecords = RecordRankings.LoadAsync(UsageQueries, new RecordSet(Community: Id), Metric, period, TableSize, cancellationToken);
-        _usage = new UsageSection(await usage, previousUsage is null ? null : await previousUsage, await history, await topRecords);
+        var previousHistory = PreviousRange is { } before ? UsageQueries.HistogramAsync(target, before.ToPeriod(), Period.Interval, c => c, cancellationToken) : null;
+        var topRecords = RecordRankings.LoadAsync(UsageQueries, new RecordSet(Community: Id), Order, period, PreviousRange?.ToPeriod(), TableSize, cancellationToken);
+        _usage = new UsageSection(await usage, previousUsage is null ? null : await previousUsage, await history, await topRecords)
+        {
+            PreviousHistory = previousHistory is null ? null : await previousHistory,
+        };
     }
 
     private async Task LoadActivityAsync(CancellationToken cancellationToken)
@@ -128,13 +134,12 @@ public sealed partial class CommunityPanel : PanelBase
             previousFeatures is null ? null : (await previousFeatures).Buckets.Sum(b => b.Count));
     }
 
-    private void RankBy(string metric) =>
-        Navigation.NavigateTo(Navigation.GetUriWithQueryParameter(RecordRankings.RankKey, metric == RecordRankings.KeyOf(UsageMetric.Views) ? null : metric));
+    internal static IReadOnlyList<ChartSeries> UsageSeries(UsageSection usage) => UsageSeries(usage.History);
 
-    internal static IReadOnlyList<ChartSeries> UsageSeries(UsageSection usage) =>
+    internal static IReadOnlyList<ChartSeries> UsageSeries(Histogram<UsageCounts> history) =>
     [
-        new("Views", [.. usage.History.Buckets.Select(b => (double)b.Values.Views)]),
-        new("Downloads", [.. usage.History.Buckets.Select(b => (double)b.Values.Downloads)]),
+        new("Views", [.. history.Buckets.Select(b => (double)b.Values.Views)]),
+        new("Downloads", [.. history.Buckets.Select(b => (double)b.Values.Downloads)]),
     ];
 
     internal static IReadOnlyList<ChartSeries> GrowthSeries(CommunityGrowth growth) =>
@@ -164,7 +169,11 @@ public sealed partial class CommunityPanel : PanelBase
         countries.Buckets.ToDictionary(b => b.Country, b => (IReadOnlyList<MapFigure>)[new MapFigure("Downloads", b.Downloads)]);
 
     /// <summary>The usage of the community's records in the period, against the previous one.</summary>
-    internal sealed record UsageSection(UsageCounts Usage, UsageCounts? PreviousUsage, Histogram<UsageCounts> History, IReadOnlyList<RankedRecordRow> TopRecords);
+    internal sealed record UsageSection(UsageCounts Usage, UsageCounts? PreviousUsage, Histogram<UsageCounts> History, IReadOnlyList<RankedRecordRow> TopRecords)
+    {
+        /// <summary>The previous period's histogram, for the chart's comparison; none for all time.</summary>
+        public Histogram<UsageCounts>? PreviousHistory { get; init; }
+    }
 
     /// <summary>What is deposited in the community and how its features are used, against the previous period.</summary>
     internal sealed record ActivitySection(

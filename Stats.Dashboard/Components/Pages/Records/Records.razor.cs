@@ -18,11 +18,10 @@ public sealed partial class Records
     public const string CommunityKey = "community";
     public const string OwnerKey = "owner";
 
-    private static readonly IReadOnlyList<StatColumn<RankedRecordRow>> s_columns =
+    private static readonly IReadOnlyList<StatColumn<RankedRecordRow>> s_recordColumns =
     [
         StatColumns.Text<RankedRecordRow>("Record", r => r.Title ?? r.Recid, r => $"/records/{Uri.EscapeDataString(r.Recid)}"),
         StatColumns.Text<RankedRecordRow>("Recid", r => r.Recid),
-        .. RecordRankings.CountColumns(),
     ];
 
     private IReadOnlyList<RankedRecordRow>? _records;
@@ -42,9 +41,11 @@ public sealed partial class Records
     [SupplyParameterFromQuery(Name = OwnerKey)]
     public string? OwnerQuery { get; set; }
 
-    protected override object? LoadKey => (Metric, Community, Owner);
+    protected override object? LoadKey => (Order, Community, Owner);
 
-    private UsageMetric Metric => RecordRankings.Parse(RankQuery);
+    private RecordOrder Order => RecordRankings.ParseOrder(RankQuery);
+
+    private IReadOnlyList<StatColumn<RankedRecordRow>> Columns => RecordColumns(s_recordColumns, Order.Metric);
 
     private string? Community => string.IsNullOrWhiteSpace(CommunityQuery) ? null : CommunityQuery.Trim();
 
@@ -63,15 +64,12 @@ public sealed partial class Records
         _ => "",
     };
 
-    private string TableTitle => $"{RecordRankings.SuperlativeOf(Metric)} records{Scope}";
+    private string TableTitle => Order.Change is null
+        ? $"{RecordRankings.SuperlativeOf(Order.Metric)} records{Scope}"
+        : $"Records{Scope} by {RecordRankings.NameOf(Order)}";
 
-    /// <summary>The CSV's name says what was ranked and when: <c>hep-top-records-by-downloads-2025-12-07-2026-12-06.csv</c>.</summary>
-    private string FileName => Csv.FileName(string.Join('-', new[]
-    {
-        Community, Owner, "top-records-by-" + RecordRankings.KeyOf(Metric),
-        Range.From?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) ?? "start",
-        Range.To.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
-    }.OfType<string>()));
+    /// <summary>The CSV's name says what was ranked and when: <c>hep-top-records-by-downloads-2025-12-07_2026-12-06.csv</c>.</summary>
+    private string FileName => FileNameOf(string.Join('-', new[] { Community, Owner, "top-records-by-" + RecordRankings.KeyOf(Order) }.OfType<string>()));
 
     private IReadOnlyList<RankedRecordRow> Filtered => string.IsNullOrWhiteSpace(_search)
         ? _records ?? []
@@ -90,10 +88,7 @@ public sealed partial class Records
 
     /// <summary>The ranking, then the ranked records' usage in one query, however many rows.</summary>
     private async Task LoadRecordsAsync(CancellationToken cancellationToken) =>
-        _records = await RecordRankings.LoadAsync(Usage, new RecordSet(Community, Owner), Metric, Range.ToPeriod(), MaxRecords, cancellationToken);
-
-    private void RankBy(string metric) =>
-        Navigation.NavigateTo(Navigation.GetUriWithQueryParameter(RecordRankings.RankKey, metric == RecordRankings.KeyOf(UsageMetric.Views) ? null : metric));
+        _records = await RecordRankings.LoadAsync(Usage, new RecordSet(Community, Owner), Order, Range.ToPeriod(), PreviousRange?.ToPeriod(), MaxRecords, cancellationToken);
 
     private void ApplyFilters() =>
         Navigation.NavigateTo(Navigation.GetUriWithQueryParameters(new Dictionary<string, object?>
