@@ -7,8 +7,8 @@ namespace Stats.Core.Aggregation;
 
 /// <summary>
 /// The daily sources aggregate (<see cref="SourceDailyStat"/>): per record, community and the repository, the top
-/// <see cref="TopPerScope"/> referrer hosts of each day and the rest as "other"; per community and the repository, the
-/// top organisations likewise. Counted by the COUNTER rules of usage (<see cref="CounterRules"/>): robots out,
+/// <see cref="TopPerScope"/> referrer hosts of each day and the rest as "other"; per community, the top organisations
+/// likewise. Counted by the COUNTER rules of usage (<see cref="CounterRules"/>): robots out,
 /// double-clicks removed, both access methods. Written in the aggregator's transaction, replacing the days' rows, so a
 /// re-run changes nothing.
 /// </summary>
@@ -54,10 +54,10 @@ internal static class SourcesDaily
                 }
             }
 
-            // Organisations are asked for per community and for the repository only: a record's would cost rows no panel reads.
+            // Organisations are asked for per community only: a record's or the repository's would cost rows nothing reads
+            // (the investigation page has the repository's, from raw events).
             if (click.OrganisationId is { } organisation)
             {
-                Tally(tallies, (SourceKind.Organisation, StatScope.Repository, 0), organisation, click.IsDownload);
                 foreach (var community in communities)
                 {
                     Tally(tallies, (SourceKind.Organisation, StatScope.Community, community), organisation, click.IsDownload);

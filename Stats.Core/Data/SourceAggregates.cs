@@ -6,7 +6,7 @@ public enum SourceKind : byte
     /// <summary>The referrer's host (a <see cref="LabelKind.Referrer"/> label): records, communities and the repository.</summary>
     Referrer = 1,
 
-    /// <summary>The visitor's network organisation (a <see cref="LabelKind.Organisation"/> label): communities and the repository.</summary>
+    /// <summary>The visitor's network organisation (a <see cref="LabelKind.Organisation"/> label): communities only.</summary>
     Organisation = 2,
 }
 

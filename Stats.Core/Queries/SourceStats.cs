@@ -35,11 +35,11 @@ public sealed class SourceStats(IDbContextFactory<StatsDbContext> contexts) : IS
     public Task<SourceRanking> ReferrersAsync(StatTarget target, Period period, int size, CancellationToken cancellationToken = default) =>
         RankAsync(SourceKind.Referrer, target, period, size, cancellationToken);
 
-    /// <summary>The network organisations of a community's or the repository's visitors over the period.</summary>
+    /// <summary>The network organisations of a community's visitors over the period.</summary>
     public Task<SourceRanking> OrganisationsAsync(StatTarget target, Period period, int size, CancellationToken cancellationToken = default) =>
-        target.Subject is StatSubject.Community or StatSubject.Repository
+        target.Subject is StatSubject.Community
             ? RankAsync(SourceKind.Organisation, target, period, size, cancellationToken)
-            : throw new StatQueryException("Organisations are counted for a community or the repository only.");
+            : throw new StatQueryException("Organisations are counted per community only.");
 
     private async Task<SourceRanking> RankAsync(SourceKind kind, StatTarget target, Period period, int size, CancellationToken cancellationToken)
     {
