@@ -21,6 +21,8 @@ public static class QueryServiceCollectionExtensions
         builder.Services.AddSingleton<SipStoreStats>();
         builder.Services.AddSingleton<ISipStoreStats>(services => services.GetRequiredService<SipStoreStats>());
         builder.Services.AddSingleton<EventStats>();
+        builder.Services.AddSingleton<SourceStats>();
+        builder.Services.AddSingleton<ISourceStats>(services => services.GetRequiredService<SourceStats>());
         builder.Services.AddSingleton<StatRegistry>();
         builder.Services.AddSingleton<ISetupProgress, SetupProgress>();
         builder.Services.AddSingleton<ISiteSearch, SiteSearch>();

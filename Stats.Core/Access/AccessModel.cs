@@ -35,6 +35,13 @@ public enum StatFamily : byte
     /// families take.)
     /// </summary>
     OwnerRankings = 10,
+
+    /// <summary>
+    /// Which network organisations (autonomous systems: universities, companies, providers) a community's visitors come
+    /// from (issue 15). Curators and admins by default: it says who reads a community, which its public may not need to.
+    /// (11: clear of the values other families take.)
+    /// </summary>
+    Organisations = 11,
 }
 
 /// <summary>

@@ -11,7 +11,7 @@ public static class DefaultAudiences
     public static Audience Of(StatFamily family) => family switch
     {
         StatFamily.Usage or StatFamily.Countries or StatFamily.CommunityActivity => Audience.Public,
-        StatFamily.TopUploaders => Audience.Curators,
+        StatFamily.TopUploaders or StatFamily.Organisations => Audience.Curators,
         StatFamily.OwnerRankings => Audience.SignedIn,
         _ => Audience.AdminsOnly,
     };

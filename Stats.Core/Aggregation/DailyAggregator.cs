@@ -83,6 +83,7 @@ internal static class DailyAggregator
             await context.EventDailyStats.Where(s => dayList.Contains(s.Day)).ExecuteDeleteAsync(cancellationToken);
             await AggregateInserter.InsertAsync(context, [.. computed.Select(d => d.Totals!)], cancellationToken);
             await ImportedUsage.RebuildAsync(context, catalog, dayList, cancellationToken);
+            await SourcesDaily.ReplaceAsync(context, catalog, dayList, cancellationToken);
             foreach (var work in computed)
             {
                 await MergeSipsAsync(context, work.Totals!, cancellationToken);

@@ -66,20 +66,27 @@ public static class CounterRules
     /// next day, so that a pair across midnight counts on the day of the kept click.
     /// </param>
     /// <returns>The kept clicks, in time order.</returns>
-    public static List<UsageClick> RemoveDoubleClicks(IEnumerable<UsageClick> clicks, IEnumerable<UsageClick>? followers = null)
+    public static List<UsageClick> RemoveDoubleClicks(IEnumerable<UsageClick> clicks, IEnumerable<UsageClick>? followers = null) =>
+        RemoveDoubleClicks(clicks, static c => c, followers);
+
+    /// <summary>
+    /// <see cref="RemoveDoubleClicks(IEnumerable{UsageClick}, IEnumerable{UsageClick}?)"/> for items that carry more than
+    /// the click (where the visitor came from): the same rule, the kept items returned whole.
+    /// </summary>
+    public static List<T> RemoveDoubleClicks<T>(IEnumerable<T> items, Func<T, UsageClick> clickOf, IEnumerable<UsageClick>? followers = null)
     {
-        var ordered = clicks.ToArray();
-        if (!IsInTimeOrder(ordered))
+        var ordered = items.ToArray();
+        if (!IsInTimeOrder(ordered, clickOf))
         {
             // Equal times of one user and URL are a double-click whichever comes first, so any order of ties will do.
-            Array.Sort(ordered, static (a, b) => a.Timestamp.CompareTo(b.Timestamp));
+            Array.Sort(ordered, (a, b) => clickOf(a).Timestamp.CompareTo(clickOf(b).Timestamp));
         }
 
         var removed = new bool[ordered.Length];
         var latest = new Dictionary<(long Visitor, int RecordId, int FileId), int>();
         for (var i = 0; i < ordered.Length; i++)
         {
-            Follow(ordered[i], i);
+            Follow(clickOf(ordered[i]), i);
         }
 
         foreach (var follower in (followers ?? []).OrderBy(c => c.Timestamp))
@@ -87,7 +94,7 @@ public static class CounterRules
             Follow(follower, -1);
         }
 
-        var kept = new List<UsageClick>(ordered.Length);
+        var kept = new List<T>(ordered.Length);
         for (var i = 0; i < ordered.Length; i++)
         {
             if (!removed[i])
@@ -106,7 +113,7 @@ public static class CounterRules
             }
 
             ref var previous = ref CollectionsMarshal.GetValueRefOrAddDefault(latest, (visitor, click.RecordId, click.FileId ?? -1), out var exists);
-            if (exists && click.Timestamp - ordered[previous].Timestamp <= DoubleClickWindow)
+            if (exists && click.Timestamp - clickOf(ordered[previous]).Timestamp <= DoubleClickWindow)
             {
                 removed[previous] = true;
             }
@@ -140,11 +147,11 @@ public static class CounterRules
             m => new CounterMetrics(m.Value.Investigations, m.Value.UniqueInvestigations, m.Value.Downloads, m.Value.UniqueDownloads, m.Value.Volume));
     }
 
-    private static bool IsInTimeOrder(UsageClick[] clicks)
+    private static bool IsInTimeOrder<T>(T[] items, Func<T, UsageClick> clickOf)
     {
-        for (var i = 1; i < clicks.Length; i++)
+        for (var i = 1; i < items.Length; i++)
         {
-            if (clicks[i].Timestamp < clicks[i - 1].Timestamp)
+            if (clickOf(items[i]).Timestamp < clickOf(items[i - 1]).Timestamp)
             {
                 return false;
             }

@@ -46,6 +46,8 @@ public abstract class StatsDbContext(DbContextOptions options) : DbContext(optio
 
     public DbSet<EventDailyStat> EventDailyStats => Set<EventDailyStat>();
 
+    public DbSet<SourceDailyStat> SourceDailyStats => Set<SourceDailyStat>();
+
     public DbSet<ImportedDailyAggregate> ImportedDailyAggregates => Set<ImportedDailyAggregate>();
 
     public DbSet<SipOutcome> SipOutcomes => Set<SipOutcome>();

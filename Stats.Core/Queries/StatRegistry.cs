@@ -99,9 +99,10 @@ public sealed class StatRegistry
 
     private readonly Dictionary<string, StatDefinition> _stats = new(StringComparer.Ordinal);
 
-    public StatRegistry(UsageStats usage, ActivityStats activity, SipStoreStats sips, EventStats events)
+    public StatRegistry(UsageStats usage, ActivityStats activity, SipStoreStats sips, EventStats events, SourceStats sources)
     {
         AddUsage(usage);
+        AddSources(sources);
         AddEvents(events);
         AddCommunity(usage, activity);
         AddRepository(activity);
@@ -229,6 +230,30 @@ public sealed class StatRegistry
                 return new Histogram<BucketFileDayDownloads>(downloads.Interval, [.. downloads.Buckets.Select(b => new HistogramBucket<BucketFileDayDownloads>(
                     b.Date, new(b.Values.Downloads, b.Values.Downloads, b.Values.UniqueDownloads, b.Values.DataVolume, bucket, fileKey)))]);
             });
+    }
+
+    private void AddSources(SourceStats sources)
+    {
+        static StatTarget Target(StatParameters p) => (p.Optional("recid"), p.Optional("community")) switch
+        {
+            ({ }, { }) => throw new StatQueryException("Give 'recid' or 'community', not both."),
+            ({ } recid, null) => new(StatSubject.Record, recid),
+            (null, { } community) => new(StatSubject.Community, community),
+            _ => new(StatSubject.Repository, null),
+        };
+
+        // Where visitors come from is usage seen from another side: who may see a record's views may see its referrers.
+        Add("referrers", StatFamily.Usage,
+            "Counted views and downloads per referrer host (no path, no query) of a record, a community, or (with neither) the repository, " +
+            "most first; 'other' sums the hosts beyond the list and those beyond each day's top 20. Clicks without a referrer are in neither.",
+            [new("recid", false, "Only this record."), new("community", false, "Only this community."), s_size, s_start, s_end], Target,
+            async (p, ct) => await sources.ReferrersAsync(Target(p), p.Period(), p.Size(), ct));
+        static StatTarget Community(StatParameters p) => new(StatSubject.Community, p.Optional("community"));
+        Add("organisations", StatFamily.Organisations,
+            "Counted views and downloads per network organisation (autonomous system) of a community's visitors, most first; " +
+            "'other' sums the organisations beyond the list and those beyond each day's top 20. Clicks from unknown networks are in neither.",
+            [s_community, s_size, s_start, s_end], Community,
+            async (p, ct) => await sources.OrganisationsAsync(Community(p), p.Period(), p.Size(), ct));
     }
 
     private void AddEvents(EventStats events)

@@ -146,6 +146,7 @@ public sealed class AuthorizationMatrixTests(SignedInDashboard dashboard) : ICla
         [StatFamily.Countries] = Everyone(200),
         [StatFamily.CommunityActivity] = Everyone(200),
         [StatFamily.TopUploaders] = [401, 403, 403, 200, 403, 200],
+        [StatFamily.Organisations] = [401, 403, 403, 200, 403, 200],
         [StatFamily.Circulation] = s_adminsOnly,
         [StatFamily.SipStore] = s_adminsOnly,
     };
@@ -403,6 +404,6 @@ public sealed class AuthorizationMatrixTests(SignedInDashboard dashboard) : ICla
     /// <summary>The stat names, read once for the theory data without a running dashboard.</summary>
     private sealed class SignedInDashboardStats
     {
-        public IEnumerable<string> Names { get; } = new StatRegistry(null!, null!, null!, null!).All.Select(s => s.Name).ToList();
+        public IEnumerable<string> Names { get; } = new StatRegistry(null!, null!, null!, null!, null!).All.Select(s => s.Name).ToList();
     }
 }

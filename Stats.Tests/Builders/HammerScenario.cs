@@ -22,17 +22,20 @@ public static class HammerScenario
     public static readonly DateTimeOffset Hour = new(2024, 6, 15, 10, 0, 0, TimeSpan.Zero);
 
     /// <summary>Every event: 0.7 s apart, each download is within the 30-second double-click window of the next.</summary>
-    public static IEnumerable<IncomingEvent> Events()
+    public static IEnumerable<IncomingEvent> Events() => Events(Hour);
+
+    /// <summary>The scenario in another hour (a running dashboard's, inside its retention window).</summary>
+    public static IEnumerable<IncomingEvent> Events(DateTimeOffset hour)
     {
-        yield return TestEvents.Published(Recid, Hour.AddDays(-30));
+        yield return TestEvents.Published(Recid, hour.AddDays(-30));
         for (var i = 0; i < HammerDownloads; i++)
         {
-            yield return TestEvents.Download(Recid, FileKey, Hour.AddMilliseconds(700L * i), ip: HammerIp, userAgent: TestEvents.Browser);
+            yield return TestEvents.Download(Recid, FileKey, hour.AddMilliseconds(700L * i), ip: HammerIp, userAgent: TestEvents.Browser);
         }
 
         for (var k = 0; k < Readers; k++)
         {
-            var at = Hour.AddSeconds(60 * k + 5);
+            var at = hour.AddSeconds(60 * k + 5);
             yield return new IncomingEvent
             {
                 Type = EventCatalog.RecordView, Timestamp = at, Recid = Recid, UserId = $"reader-{k}", IpAddress = "8.8.8.8",
@@ -43,7 +46,7 @@ public static class HammerScenario
 
         for (var r = 0; r < RobotViews; r++)
         {
-            yield return TestEvents.View(Recid, Hour.AddMinutes(5 * r + 1), ip: "66.249.66.1", userAgent: "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)");
+            yield return TestEvents.View(Recid, hour.AddMinutes(5 * r + 1), ip: "66.249.66.1", userAgent: "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)");
         }
     }
 

@@ -38,6 +38,7 @@ public abstract class DashboardTestContext : BunitContext
         Services.AddSingleton<IOverviewQueries>(Queries);
         Services.AddSingleton(Changes);
         Services.AddSingleton<IUsageStats>(Usage);
+        Services.AddSingleton<ISourceStats>(Sources);
         Services.AddSingleton<IAccessPolicy>(Policy);
         Services.AddSingleton<Stats.Core.Annotations.IAnnotations>(Notes);
         Services.AddSingleton<ISiteSearch>(new FakeSiteSearch());
@@ -51,6 +52,9 @@ public abstract class DashboardTestContext : BunitContext
     protected BunitAuthorizationContext Authorization { get; }
 
     protected FakeUsageStats Usage { get; } = new();
+
+    /// <summary>The referrer hosts and organisations of the sources tables; none until a test sets some.</summary>
+    protected FakeSourceStats Sources { get; } = new();
 
     protected FakeAccessPolicy Policy { get; } = new();
 

@@ -17,7 +17,8 @@ public static class TestStats
         var clock = new FakeTimeProvider(now ?? Now);
         return new StatRegistry(
             new UsageStats(store.Contexts, clock), new ActivityStats(store.Contexts, clock), new SipStoreStats(store.Contexts, clock),
-            new EventStats(store.Contexts, clock, new EventTypeRegistry(Options.Create(types ?? new EventTypeOptions()), store.Contexts)));
+            new EventStats(store.Contexts, clock, new EventTypeRegistry(Options.Create(types ?? new EventTypeOptions()), store.Contexts)),
+            new SourceStats(store.Contexts));
     }
 
     public static StatParameters Params(params (string Name, string Value)[] values) =>

@@ -125,11 +125,12 @@ public sealed class CommunityPanelTests : PanelPageTestContext
     [Fact]
     public void OnlyTheSectionsWhoseGateIsOpenAreLoaded()
     {
-        // Anonymous: the uploaders are for curators; the rest is public.
+        // Anonymous: the uploaders and the organisations are for curators; the rest is public.
         var cut = RenderAt<CommunityPanel>("/communities/hep", p => p.Add(c => c.Id, "hep"));
 
-        Assert.Single(cut.FindAll(".stats-access-sign-in"));
+        Assert.Equal(2, cut.FindAll(".stats-access-sign-in").Count);
         Assert.DoesNotContain(ActivityQueries.Calls, c => c.Query.StartsWith("top-uploaders", StringComparison.Ordinal));
+        Assert.Equal(["referrers"], Sources.Calls.Select(c => c.Query));
         Assert.Contains(ActivityQueries.Calls, c => c.Query == "growth:hep");
         Assert.Contains(UsageQueries.Calls, c => c.Query == $"countries:{StatScope.Community}:hep");
         Assert.Equal("300", HeadlineOf(cut, "views"));

@@ -188,8 +188,10 @@ public sealed class RecordPageTests : DashboardTestContext
 
         var cut = Render<RecordPage>(p => p.Add(c => c.Recid, "v2"));
 
-        Assert.Equal(2, cut.FindAll(".stats-access-forbidden").Count);
+        // Usage, countries, and the referring sites (usage seen from another side).
+        Assert.Equal(3, cut.FindAll(".stats-access-forbidden").Count);
         Assert.Equal(["record-info"], Usage.Calls.Select(c => c.Query));
+        Assert.Empty(Sources.Calls);
     }
 
     [Fact]

@@ -18,7 +18,7 @@ public sealed class StatRegistryTests
         "user-stats", "user-stats-histogram", "user-top-records", "countries", "repository-summary", "repository-histogram",
         "circulation-summary", "circulation-loans-histogram", "circulation-top-documents", "circulation-locations",
         "sipstore-summary", "sipstore-failures", "sipstore-archive-size-histogram", "records-popular", "communities",
-        "events", "events-histogram", "bucket-file-download-total", "bucket-file-download-histogram",
+        "events", "events-histogram", "bucket-file-download-total", "bucket-file-download-histogram", "referrers", "organisations",
     ];
 
     private static CancellationToken Cancellation => TestContext.Current.CancellationToken;
@@ -92,8 +92,8 @@ public sealed class StatRegistryTests
 
         foreach (var stat in stats.All)
         {
-            // countries and events take a record or a community, not both.
-            var given = stat.Parameters.Where(p => stat.Name is not ("countries" or "events" or "events-histogram") || p.Name != "recid").ToDictionary(p => p.Name, p => values[p.Name]);
+            // countries, events and referrers take a record or a community, not both.
+            var given = stat.Parameters.Where(p => stat.Name is not ("countries" or "events" or "events-histogram" or "referrers") || p.Name != "recid").ToDictionary(p => p.Name, p => values[p.Name]);
 
             var result = await stat.RunAsync(new StatParameters(given), Cancellation);
 

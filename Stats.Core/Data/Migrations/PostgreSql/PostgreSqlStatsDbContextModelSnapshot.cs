@@ -1042,6 +1042,36 @@ namespace Stats.Core.Data.Migrations.PostgreSql
                     b.ToTable("SipOutcomes", (string)null);
                 });
 
+            modelBuilder.Entity("Stats.Core.Data.SourceDailyStat", b =>
+                {
+                    b.Property<byte>("Kind")
+                        .HasColumnType("smallint");
+
+                    b.Property<byte>("Scope")
+                        .HasColumnType("smallint");
+
+                    b.Property<int>("ScopeId")
+                        .HasColumnType("integer");
+
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("date");
+
+                    b.Property<int>("LabelId")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Downloads")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Views")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Kind", "Scope", "ScopeId", "Day", "LabelId");
+
+                    b.HasIndex("Day");
+
+                    b.ToTable("SourceDailyStats", (string)null);
+                });
+
             modelBuilder.Entity("Stats.Core.Data.UsageDailyStat", b =>
                 {
                     b.Property<byte>("Scope")

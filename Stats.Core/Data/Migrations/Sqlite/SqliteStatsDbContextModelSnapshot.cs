@@ -1007,6 +1007,36 @@ namespace Stats.Core.Data.Migrations.Sqlite
                     b.ToTable("SipOutcomes", (string)null);
                 });
 
+            modelBuilder.Entity("Stats.Core.Data.SourceDailyStat", b =>
+                {
+                    b.Property<byte>("Kind")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<byte>("Scope")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ScopeId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("LabelId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Downloads")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Views")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Kind", "Scope", "ScopeId", "Day", "LabelId");
+
+                    b.HasIndex("Day");
+
+                    b.ToTable("SourceDailyStats", (string)null);
+                });
+
             modelBuilder.Entity("Stats.Core.Data.UsageDailyStat", b =>
                 {
                     b.Property<byte>("Scope")

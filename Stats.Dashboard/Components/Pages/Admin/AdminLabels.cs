@@ -33,6 +33,7 @@ public static class AdminLabels
         StatFamily.SipStore => "SIP store",
         StatFamily.Pipeline => "Pipeline",
         StatFamily.OwnerRankings => "Owner rankings",
+        StatFamily.Organisations => "Organisations",
         StatFamily.Investigation => "Investigation",
         _ => family.ToString(),
     };
