@@ -12,7 +12,7 @@ using Stats.Core.Data;
 namespace Stats.Core.Data.Migrations.PostgreSql
 {
     [DbContext(typeof(PostgreSqlStatsDbContext))]
-    [Migration("20261207020815_Partitions")]
+    [Migration("20261207032450_Partitions")]
     partial class Partitions
     {
         /// <inheritdoc />
@@ -1043,6 +1043,36 @@ namespace Stats.Core.Data.Migrations.PostgreSql
                     b.HasIndex("CreatedAt");
 
                     b.ToTable("SipOutcomes", (string)null);
+                });
+
+            modelBuilder.Entity("Stats.Core.Data.SourceDailyStat", b =>
+                {
+                    b.Property<byte>("Kind")
+                        .HasColumnType("smallint");
+
+                    b.Property<byte>("Scope")
+                        .HasColumnType("smallint");
+
+                    b.Property<int>("ScopeId")
+                        .HasColumnType("integer");
+
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("date");
+
+                    b.Property<int>("LabelId")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Downloads")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Views")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Kind", "Scope", "ScopeId", "Day", "LabelId");
+
+                    b.HasIndex("Day");
+
+                    b.ToTable("SourceDailyStats", (string)null);
                 });
 
             modelBuilder.Entity("Stats.Core.Data.UsageDailyStat", b =>

@@ -11,7 +11,7 @@ using Stats.Core.Data;
 namespace Stats.Core.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteStatsDbContext))]
-    [Migration("20261207020216_Partitions")]
+    [Migration("20261207032441_Partitions")]
     partial class Partitions
     {
         /// <inheritdoc />
@@ -1008,6 +1008,36 @@ namespace Stats.Core.Data.Migrations.Sqlite
                     b.HasIndex("CreatedAt");
 
                     b.ToTable("SipOutcomes", (string)null);
+                });
+
+            modelBuilder.Entity("Stats.Core.Data.SourceDailyStat", b =>
+                {
+                    b.Property<byte>("Kind")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<byte>("Scope")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ScopeId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("LabelId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Downloads")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Views")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Kind", "Scope", "ScopeId", "Day", "LabelId");
+
+                    b.HasIndex("Day");
+
+                    b.ToTable("SourceDailyStats", (string)null);
                 });
 
             modelBuilder.Entity("Stats.Core.Data.UsageDailyStat", b =>

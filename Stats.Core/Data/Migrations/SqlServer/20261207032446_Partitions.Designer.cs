@@ -12,7 +12,7 @@ using Stats.Core.Data;
 namespace Stats.Core.Data.Migrations.SqlServer
 {
     [DbContext(typeof(SqlServerStatsDbContext))]
-    [Migration("20261207020234_Partitions")]
+    [Migration("20261207032446_Partitions")]
     partial class Partitions
     {
         /// <inheritdoc />
@@ -1043,6 +1043,36 @@ namespace Stats.Core.Data.Migrations.SqlServer
                     b.HasIndex("CreatedAt");
 
                     b.ToTable("SipOutcomes", (string)null);
+                });
+
+            modelBuilder.Entity("Stats.Core.Data.SourceDailyStat", b =>
+                {
+                    b.Property<byte>("Kind")
+                        .HasColumnType("tinyint");
+
+                    b.Property<byte>("Scope")
+                        .HasColumnType("tinyint");
+
+                    b.Property<int>("ScopeId")
+                        .HasColumnType("int");
+
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("date");
+
+                    b.Property<int>("LabelId")
+                        .HasColumnType("int");
+
+                    b.Property<int>("Downloads")
+                        .HasColumnType("int");
+
+                    b.Property<int>("Views")
+                        .HasColumnType("int");
+
+                    b.HasKey("Kind", "Scope", "ScopeId", "Day", "LabelId");
+
+                    b.HasIndex("Day");
+
+                    b.ToTable("SourceDailyStats", (string)null);
                 });
 
             modelBuilder.Entity("Stats.Core.Data.UsageDailyStat", b =>
