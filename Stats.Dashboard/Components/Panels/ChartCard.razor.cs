@@ -46,6 +46,10 @@ public sealed partial class ChartCard
     [Parameter, EditorRequired]
     public IReadOnlyList<ChartSeries> Series { get; set; } = [];
 
+    /// <summary>The same series over the previous period, drawn faintly behind (<see cref="ApexChart.PreviousSeries"/>); exported after them.</summary>
+    [Parameter]
+    public IReadOnlyList<ChartSeries>? PreviousSeries { get; set; }
+
     /// <summary>The first day of each bucket, for a datetime axis.</summary>
     [Parameter]
     public IReadOnlyList<DateOnly>? Days { get; set; }
@@ -132,13 +136,14 @@ public sealed partial class ChartCard
     {
         var count = Series.Count == 0 ? 0 : Series.Max(s => s.Data.Count);
         var notes = TakesNotes;
+        IReadOnlyList<ChartSeries> all = [.. Series, .. PreviousSeries ?? []];
         var rows = Enumerable.Range(0, count).Select(i => (IReadOnlyList<object?>)
         [
             Days is not null ? Days.ElementAtOrDefault(i) : Categories?.ElementAtOrDefault(i),
-            .. Series.Select(s => i < s.Data.Count ? (object)s.Data[i] : null),
+            .. all.Select(s => i < s.Data.Count ? (object)s.Data[i] : null),
             .. notes ? [NotesOf(i)] : Array.Empty<object?>(),
         ]);
-        return Csv.Write([CategoryHeader, .. Series.Select(s => s.Name), .. notes ? ["note"] : Array.Empty<string>()], rows);
+        return Csv.Write([CategoryHeader, .. all.Select(s => s.Name), .. notes ? ["note"] : Array.Empty<string>()], rows);
     }
 
     private string? NotesOf(int index)

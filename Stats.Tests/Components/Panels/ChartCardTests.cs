@@ -37,6 +37,20 @@ public sealed class ChartCardTests : DashboardTestContext
     }
 
     [Fact]
+    public void ThePreviousPeriodIsExportedAfterTheCurrentSeries()
+    {
+        var cut = Render<ChartCard>(p => p
+            .Add(c => c.ChartId, "compared")
+            .Add(c => c.Title, "Views")
+            .Add(c => c.Series, [new ChartSeries("Views", [3, 4])])
+            .Add(c => c.PreviousSeries, [new ChartSeries("Views (previous: 21 – 22 Nov 2026)", [1, 2])])
+            .Add(c => c.Days, [s_day, s_day.AddDays(1)]));
+
+        Assert.Equal("date,Views,Views (previous: 21 – 22 Nov 2026)\r\n2026-11-23,3,1\r\n2026-11-24,4,2\r\n", cut.Instance.ToCsv());
+        Assert.Equal([new ChartSeries("Views (previous: 21 – 22 Nov 2026)", [1, 2])], cut.FindComponent<ApexChart>().Instance.PreviousSeries!);
+    }
+
+    [Fact]
     public void ImageButtonDownloadsThePngApexChartsMakes()
     {
         var chart = JSInterop.SetupModule(ApexChart.ModulePath);
