@@ -39,7 +39,9 @@ public sealed class FakeOverviewQueries(DateTimeOffset now) : IOverviewQueries
             throw Failure;
         }
 
-        return (Summary ?? SummaryOf(RepositoryCounts.Zero)) with { Period = period, PreviousPeriod = previous, Interval = interval };
+        // As the real query: nothing to compare with when there is no previous period (all time).
+        var summary = (Summary ?? SummaryOf(RepositoryCounts.Zero)) with { Period = period, PreviousPeriod = previous, Interval = interval };
+        return previous is null ? summary with { PreviousTotals = null, PreviousHistory = [] } : summary;
     }
 
     /// <summary>Numbers of a period and the previous one, with their buckets.</summary>

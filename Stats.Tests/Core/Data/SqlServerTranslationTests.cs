@@ -223,16 +223,6 @@ public sealed class SqlServerTranslationTests : IDisposable
     }
 
     [Fact]
-    public void TheOverviewSumsTheRepositoryRowsPerDayOnTheServer()
-    {
-        var sql = UsageStats.UsagePerDay(_context, StatScope.Repository, 0, new DateOnly(2024, 6, 1), new DateOnly(2024, 6, 30), null).ToQueryString();
-
-        Assert.Contains("GROUP BY [u].[Day]", sql, StringComparison.Ordinal);
-        Assert.Contains("SUM([u].[Views])", sql, StringComparison.Ordinal);
-        Assert.DoesNotContain("RawEvents", sql, StringComparison.Ordinal);
-    }
-
-    [Fact]
     public void UsageRangeReadsFilterOnTheWholeKeyAndSumInTheDatabase()
     {
         var sql = UsageStats.UsageTotals(_context, StatScope.Record, 7, s_from, s_to, null).ToQueryString();
