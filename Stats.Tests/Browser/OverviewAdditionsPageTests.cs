@@ -24,7 +24,9 @@ public sealed class OverviewAdditionsPageTests(DashboardServer server, BrowserSe
         var link = records.First.Locator("a");
         var href = await link.GetAttributeAsync("href");
         await PanelBrowser.NavigateByAsync(page, () => link.ClickAsync(), url => url.EndsWith(href!, StringComparison.Ordinal));
-        await PanelBrowser.ExpectChartDrawnAsync(page, $"record-usage-{href!["/records/".Length..]}");
+        // The record's panel opens on the Overview's days.
+        Assert.EndsWith("?period=30d&interval=day", href, StringComparison.Ordinal);
+        await PanelBrowser.ExpectChartDrawnAsync(page, $"record-usage-{href!["/records/".Length..href.IndexOf('?', StringComparison.Ordinal)]}");
         Assert.Empty(errors);
     }
 }

@@ -31,6 +31,8 @@ public sealed class OverviewTasksPageTests(DashboardServer server, BrowserSessio
             await page.SetViewportSizeAsync(1440, 900);
             await Screenshots.SaveAsync(page, $"{name}-{theme}-1440");
             await page.SetViewportSizeAsync(390, 844);
+            // ApexCharts redraws for the new width after the window's resize event: photograph the phone's page, not the desktop chart.
+            await page.WaitForFunctionAsync("() => [...document.querySelectorAll('.stats-apexchart svg')].every(s => s.getBoundingClientRect().width <= 390)");
             await Screenshots.SaveAsync(page, $"{name}-{theme}-390");
             await page.SetViewportSizeAsync(1440, 900);
         }
