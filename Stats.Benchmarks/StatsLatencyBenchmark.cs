@@ -2,6 +2,8 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Stats.Core.Queries;
 
 namespace Stats.Benchmarks;
 
@@ -11,7 +13,8 @@ internal sealed record LatencyFigures(string Query, int Requests, double P50Ms, 
 /// <summary>
 /// <c>POST /api/stats</c> latency against the real dashboard on an aggregated store, one request at a time after a
 /// warm-up: a record (this version, views), a community over two years (views per month), and the overview (the
-/// repository's summary and daily histogram over 30 days).
+/// repository's summary and daily histogram over 30 days); and, in process, what the Overview page loads for the last 12
+/// months (its six numbers and monthly series against the previous 12 months, top records, communities and countries).
 /// </summary>
 internal static class StatsLatencyBenchmark
 {
@@ -58,7 +61,54 @@ internal static class StatsLatencyBenchmark
             figures.Add(new LatencyFigures(name, requests, Round(times[requests / 2]), Round(times[(int)(requests * 0.95)]), Round(times[^1])));
         }
 
+        figures.Add(await OverviewPageAsync(dashboard.Services, warmup, requests));
         return figures;
+    }
+
+    /// <summary>
+    /// The Overview page's reads for the last 12 months, concurrently as the page starts them, through the services it injects
+    /// (no HTTP, no rendering): the summary of both periods, then the top records with their usage, top communities, countries.
+    /// </summary>
+    private static async Task<LatencyFigures> OverviewPageAsync(IServiceProvider services, int warmup, int requests)
+    {
+        Progress.Log("latency: overview_page_12_months");
+        var overview = services.GetRequiredService<IOverviewQueries>();
+        var usage = services.GetRequiredService<IUsageStats>();
+        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        var from = today.AddMonths(-12).AddDays(1);
+        var days = today.DayNumber - from.DayNumber + 1;
+        var period = new Period(from, today);
+        var previous = new Period(from.AddDays(-days), from.AddDays(-1));
+        var repository = new StatTarget(StatSubject.Repository, null);
+
+        async Task LoadAsync()
+        {
+            var summary = overview.GetSummaryAsync(period, previous, Interval.Month);
+            var records = Task.Run(async () =>
+            {
+                var top = await usage.TopRecordsAsync(new RecordSet(), UsageMetric.Views, period, null, 10);
+                await usage.RecordsAsync([.. top.Records.Select(r => r.Recid)], period);
+            });
+            var communities = usage.TopCommunitiesAsync(UsageMetric.Views, period, 10);
+            var countries = usage.CountriesAsync(repository, period);
+            await Task.WhenAll(summary, records, communities, countries);
+        }
+
+        for (var i = 0; i < warmup; i++)
+        {
+            await LoadAsync();
+        }
+
+        var times = new double[requests];
+        for (var i = 0; i < requests; i++)
+        {
+            var watch = Stopwatch.StartNew();
+            await LoadAsync();
+            times[i] = watch.Elapsed.TotalMilliseconds;
+        }
+
+        Array.Sort(times);
+        return new LatencyFigures("overview_page_12_months", requests, Round(times[requests / 2]), Round(times[(int)(requests * 0.95)]), Round(times[^1]));
     }
 
     private static async Task PostAsync(HttpClient client, string body)

@@ -1,10 +1,13 @@
 using System.Diagnostics;
 using System.Net;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using Stats.Core.Data;
 using Stats.Core.Enrichment;
 using Stats.Core.Events;
 using Stats.Core.Ingestion;
 using Stats.Core.Retention;
+using Stats.Core.Sources.Catalog;
 
 namespace Stats.Core.Demo;
 
@@ -27,7 +30,8 @@ public sealed record DemoResult(int Records, int Communities, long Events, TimeS
 /// tail, visitors from many countries, some robots and scripts, library loans and archival packages.
 /// Usage is generated newest day first, so that a dashboard started on an empty store fills from the top.
 /// </summary>
-public sealed class DemoSeeder(EventIngestor ingestor, CountryResolver countries, IOptions<RetentionOptions> retention, TimeProvider clock)
+public sealed class DemoSeeder(
+    EventIngestor ingestor, CountryResolver countries, IOptions<RetentionOptions> retention, TimeProvider clock, IDbContextFactory<StatsDbContext> contexts)
 {
     private const int BatchSize = 5_000;
 
@@ -112,6 +116,7 @@ public sealed class DemoSeeder(EventIngestor ingestor, CountryResolver countries
         }
 
         await Flush();
+        await NameCommunitiesAsync(cancellationToken);
         for (var day = today; day >= start; day = day.AddDays(-1))
         {
             foreach (var e in UsageOfDay(random, day, records, visitors))
@@ -122,6 +127,16 @@ public sealed class DemoSeeder(EventIngestor ingestor, CountryResolver countries
 
         await Flush();
         return new DemoResult(records.Count, s_communities.Length, written, stopwatch.Elapsed);
+    }
+
+    /// <summary>
+    /// Names the communities as a catalog sync does (events carry community ids only), so that the demo shows what a synced
+    /// repository shows: "High-Energy Physics", with <c>hep</c> under it.
+    /// </summary>
+    private async Task NameCommunitiesAsync(CancellationToken cancellationToken)
+    {
+        await using var context = await contexts.CreateDbContextAsync(cancellationToken);
+        await CatalogApplier.ApplyNamesAsync(context, [.. s_communities.Select(c => new CommunityName(c.Id, c.Name))], cancellationToken);
     }
 
     private static IncomingEvent Lifecycle(string type, DemoRecord r, DateTime at) => new()

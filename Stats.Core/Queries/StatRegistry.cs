@@ -373,8 +373,10 @@ public sealed class StatRegistry
             async (p, ct) => await sips.ArchiveSizeHistogramAsync(p.Optional("community"), p.Period(), p.Interval(), ct));
     }
 
+    /// <summary>The ranking metric, each named as the dashboard names it (<see cref="DisplayNames"/>).</summary>
     private static StatParameter Metric(string fallback) =>
-        new(StatParameters.MetricName, false, $"views, unique_views, downloads or unique_downloads (default {fallback}).");
+        new(StatParameters.MetricName, false,
+            $"{string.Join(", ", Enum.GetValues<UsageMetric>().Select(m => $"{UsageStats.MetricName(m)} ({DisplayNames.Of(m)})"))}; default {fallback}.");
 
     /// <summary>Adds a stat; <paramref name="family"/> is the access rule that covers it (<see cref="IAccessPolicy"/>).</summary>
     private void Add<TAnswer>(

@@ -80,9 +80,9 @@ public sealed class CountingOverviewQueries : IOverviewQueries
         return this;
     }
 
-    public Task<OverviewSummary> GetSummaryAsync(int days, CancellationToken cancellationToken = default)
+    public Task<OverviewSummary> GetSummaryAsync(Period period, Period? previous, Interval interval, CancellationToken cancellationToken = default)
     {
         Interlocked.Increment(ref _count);
-        return _inner!.GetSummaryAsync(days, cancellationToken);
+        return _inner!.GetSummaryAsync(period, previous, interval, cancellationToken);
     }
 }

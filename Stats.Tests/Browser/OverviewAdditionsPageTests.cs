@@ -22,9 +22,11 @@ public sealed class OverviewAdditionsPageTests(DashboardServer server, BrowserSe
         await Screenshots.SaveAsync(page, "overview");
 
         var link = records.First.Locator("a");
-        var href = await link.GetAttributeAsync("href");
-        await PanelBrowser.NavigateByAsync(page, () => link.ClickAsync(), url => url.EndsWith(href!, StringComparison.Ordinal));
-        await PanelBrowser.ExpectChartDrawnAsync(page, $"record-usage-{href!["/records/".Length..]}");
+        var href = (await link.GetAttributeAsync("href"))!;
+        await PanelBrowser.NavigateByAsync(page, () => link.ClickAsync(), url => url.EndsWith(href, StringComparison.Ordinal));
+        // The record's panel opens on the Overview's days.
+        Assert.EndsWith("?period=30d&interval=day", href, StringComparison.Ordinal);
+        await PanelBrowser.ExpectChartDrawnAsync(page, $"record-usage-{href["/records/".Length..href.IndexOf('?', StringComparison.Ordinal)]}");
         Assert.Empty(errors);
     }
 }

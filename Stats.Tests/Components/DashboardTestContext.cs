@@ -39,6 +39,8 @@ public abstract class DashboardTestContext : BunitContext
         Services.AddSingleton(Changes);
         Services.AddSingleton<IUsageStats>(Usage);
         Services.AddSingleton<ISourceStats>(Sources);
+        Services.AddSingleton<IActivityStats>(new Pages.RecordingActivityStats());
+        Services.AddSingleton<ISipStoreStats>(new Pages.RecordingSipStoreStats());
         Services.AddSingleton<IAccessPolicy>(Policy);
         Services.AddSingleton<Stats.Core.Annotations.IAnnotations>(Notes);
         Services.AddSingleton<ISiteSearch>(new FakeSiteSearch());

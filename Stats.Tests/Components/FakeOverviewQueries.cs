@@ -3,17 +3,17 @@ using Stats.Core.Queries;
 namespace Stats.Tests.Components;
 
 /// <summary>
-/// An <see cref="IOverviewQueries"/> that answers what a test tells it to: a summary, a failure, or nothing yet
-/// (until <see cref="Pending"/> is completed). It records what it was asked.
+/// An <see cref="IOverviewQueries"/> that answers what a test tells it to: numbers, a failure, or nothing yet (until
+/// <see cref="Pending"/> is completed). It records what it was asked, and answers for the periods asked.
 /// </summary>
 public sealed class FakeOverviewQueries(DateTimeOffset now) : IOverviewQueries
 {
-    private readonly List<int> _requestedDays = [];
+    private readonly List<(Period Period, Period? Previous, Interval Interval)> _requests = [];
 
     /// <summary>Today (UTC) as the real query computes it.</summary>
     public DateOnly Today { get; } = DateOnly.FromDateTime(now.UtcDateTime);
 
-    /// <summary>What the next calls return; an empty window of an empty store until set.</summary>
+    /// <summary>What the next calls return (with the periods asked); an empty store until set.</summary>
     public OverviewSummary? Summary { get; set; }
 
     /// <summary>When set, calls throw it instead of returning <see cref="Summary"/>.</summary>
@@ -22,13 +22,13 @@ public sealed class FakeOverviewQueries(DateTimeOffset now) : IOverviewQueries
     /// <summary>When set, calls wait for it before they answer.</summary>
     public TaskCompletionSource? Pending { get; set; }
 
-    public IReadOnlyList<int> RequestedDays => _requestedDays;
+    public IReadOnlyList<(Period Period, Period? Previous, Interval Interval)> Requests => _requests;
 
-    public int Calls => _requestedDays.Count;
+    public int Calls => _requests.Count;
 
-    public async Task<OverviewSummary> GetSummaryAsync(int days, CancellationToken cancellationToken = default)
+    public async Task<OverviewSummary> GetSummaryAsync(Period period, Period? previous, Interval interval, CancellationToken cancellationToken = default)
     {
-        _requestedDays.Add(days);
+        _requests.Add((period, previous, interval));
         if (Pending is not null)
         {
             await Pending.Task.WaitAsync(cancellationToken);
@@ -39,10 +39,21 @@ public sealed class FakeOverviewQueries(DateTimeOffset now) : IOverviewQueries
             throw Failure;
         }
 
-        return Summary ?? SummaryOf([], days);
+        // As the real query: nothing to compare with when there is no previous period (all time).
+        var summary = (Summary ?? SummaryOf(RepositoryCounts.Zero)) with { Period = period, PreviousPeriod = previous, Interval = interval };
+        return previous is null ? summary with { PreviousTotals = null, PreviousHistory = [] } : summary;
     }
 
-    /// <summary>A summary of the <paramref name="days"/> days up to today, with the given counts and totals.</summary>
-    public OverviewSummary SummaryOf(IReadOnlyList<DailyTypeCount> counts, int days = 30, long totalEvents = 0, int records = 0, int communities = 0) =>
-        new(Today.AddDays(1 - days), Today, counts, totalEvents, records, communities);
+    /// <summary>Numbers of a period and the previous one, with their buckets.</summary>
+    public static OverviewSummary SummaryOf(
+        RepositoryCounts totals,
+        RepositoryCounts? previous = null,
+        IReadOnlyList<OverviewBucket>? history = null,
+        IReadOnlyList<OverviewBucket>? previousHistory = null,
+        long totalEvents = 0) =>
+        new(default, null, Interval.Day, totals, previous, history ?? [], previousHistory ?? [], totalEvents);
+
+    /// <summary>One bucket per day from <paramref name="first"/>, each with the given views (the other numbers zero).</summary>
+    public static IReadOnlyList<OverviewBucket> DailyViews(DateOnly first, params long[] views) =>
+        [.. views.Select((v, i) => new OverviewBucket(first.AddDays(i), RepositoryCounts.Zero with { Views = v }))];
 }

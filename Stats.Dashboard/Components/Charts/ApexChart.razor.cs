@@ -59,6 +59,14 @@ public sealed partial class ApexChart
     [Parameter]
     public IReadOnlyList<ChartAnnotation>? Annotations { get; set; }
 
+    /// <summary>
+    /// The same series over the previous period, point for point with the current x values (the first day of the previous
+    /// period under the first of this one): drawn as faint dashed lines behind the current series, on axis charts that are not
+    /// stacked.
+    /// </summary>
+    [Parameter]
+    public IReadOnlyList<ChartSeries>? PreviousSeries { get; set; }
+
     /// <summary>A stable id for the <c>data-chart-id</c> attribute; a generated one when not set.</summary>
     [Parameter]
     public string? ChartId { get; set; }
@@ -85,5 +93,5 @@ public sealed partial class ApexChart
         (ApexOptions.Create(Type, Series, Categories, DateTimes, Height, Stacked, Title, ThemeMode, Colors) with
         {
             Annotations = DateTimes is not null && Type is not (ChartType.Pie or ChartType.Donut) ? ApexAnnotations.Of(Annotations, ThemeMode) : null,
-        }).Serialize();
+        }).WithPrevious(PreviousSeries, ThemeMode).Serialize();
 }

@@ -58,6 +58,39 @@ internal sealed record ApexOptions
 
     public string Serialize() => JsonSerializer.Serialize(this, s_json);
 
+    /// <summary>ApexCharts' own palette, for the current series when the chart sets none.</summary>
+    private static readonly string[] s_apexPalette = ["#008FFB", "#00E396", "#FEB019", "#FF4560", "#775DD0"];
+
+    /// <summary>
+    /// Adds the previous period's series after the current ones as dashed, unfilled lines (a combo chart: whatever the
+    /// chart's type, a comparison is a line), so that the current period stays the figure and the previous one its faint
+    /// background: grey behind a single series, each in its own series' colour when there are several (so that each
+    /// compares with its own). Nothing changes without previous series, on pie and donut charts, and on stacked charts (a comparison is
+    /// not a part of a total).
+    /// </summary>
+    public ApexOptions WithPrevious(IReadOnlyList<ChartSeries>? previous, ThemeMode themeMode)
+    {
+        if (previous is not { Count: > 0 } || Series is not List<ApexSeries> current || Chart.Stacked)
+        {
+            return this;
+        }
+
+        var faint = themeMode == ThemeMode.Dark ? "#8b93a5" : "#9aa3b4";
+        var palette = Colors is { Count: > 0 } colors ? colors : s_apexPalette;
+        var currentType = Chart.Type == "bar" ? "column" : Chart.Type;
+        return this with
+        {
+            Series = (List<ApexSeries>)[.. current.Select(s => s with { Type = currentType }), .. previous.Select(p => new ApexSeries(p.Name, p.Data) { Type = "line" })],
+            Colors = [.. current.Select((_, i) => palette[i % palette.Count]), .. previous.Select((_, i) => current.Count > 1 ? palette[i % palette.Count] : faint)],
+            Stroke = Stroke with
+            {
+                Width = (int[])[.. current.Select(_ => (int)Stroke.Width), .. previous.Select(_ => 2)],
+                DashArray = [.. current.Select(_ => 0), .. previous.Select(_ => 5)],
+            },
+            Fill = Fill with { Opacity = (double[])[.. current.Select(_ => (double)Fill.Opacity), .. previous.Select(_ => 0.0)] },
+        };
+    }
+
     /// <summary>Translates the wrapper's typed parameters into ApexCharts' options.</summary>
     public static ApexOptions Create(
         ChartType type,
@@ -106,10 +139,7 @@ internal sealed record ApexOptions
                 ChartType.Line or ChartType.Area => 2,
                 ChartType.Bar => 0,
                 _ => 1,
-            })
-            {
-                DashArray = series.Any(s => s.Dashed) ? [.. series.Select(s => s.Dashed ? 5 : 0)] : null,
-            },
+            }),
             Fill = new ApexFill("solid", Opacity: type switch
             {
                 ChartType.Area => stacked ? 0.55 : 0.3,
@@ -149,7 +179,11 @@ internal sealed record ApexToolbar(bool Show);
 
 internal sealed record ApexZoom(bool Enabled);
 
-internal sealed record ApexSeries(string Name, IReadOnlyList<double> Data);
+internal sealed record ApexSeries(string Name, IReadOnlyList<double> Data)
+{
+    /// <summary>The series' own type in a combo chart (a previous period's line on an area or bar chart); null: the chart's.</summary>
+    public string? Type { get; init; }
+}
 
 /// <summary>Categories are strings, or Unix milliseconds on a datetime axis.</summary>
 internal sealed record ApexXAxis(string Type, IReadOnlyList<object>? Categories);
@@ -166,13 +200,14 @@ internal sealed record ApexTooltipX(string Format);
 
 internal sealed record ApexDataLabels(bool Enabled);
 
-internal sealed record ApexStroke(string Curve, int Width)
+/// <summary>One width for every series, or one per series; dashes per series (0: solid).</summary>
+internal sealed record ApexStroke(string Curve, object Width)
 {
-    /// <summary>Per series: 0 for a solid line, the dash length for a dashed one.</summary>
     public IReadOnlyList<int>? DashArray { get; init; }
 }
 
-internal sealed record ApexFill(string Type, double Opacity);
+/// <summary>One opacity for every series, or one per series.</summary>
+internal sealed record ApexFill(string Type, object Opacity);
 
 internal sealed record ApexGrid(string BorderColor);
 

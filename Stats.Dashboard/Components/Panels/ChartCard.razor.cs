@@ -76,11 +76,16 @@ public sealed partial class ChartCard
     public int Height { get; set; } = 320;
 
     /// <summary>
-    /// The previous period's series, bucket by bucket with <see cref="Series"/> (the first bucket of each period together):
-    /// the card offers a switch that draws them dashed behind the current ones, remembered in the URL (<c>compare=previous</c>).
+    /// The previous period's series, bucket by bucket with <see cref="Series"/> (the first bucket of each period together),
+    /// drawn dashed behind the current ones (<see cref="ApexChart.PreviousSeries"/>) and exported after them: on the
+    /// viewer's request, a switch remembered in the URL (<c>compare=previous</c>), or always (<see cref="AlwaysComparePrevious"/>).
     /// </summary>
     [Parameter]
     public IReadOnlyList<ChartSeries>? PreviousSeries { get; set; }
+
+    /// <summary>Draws <see cref="PreviousSeries"/> without a switch: the Overview's one chart always compares, as Plausible's does.</summary>
+    [Parameter]
+    public bool AlwaysComparePrevious { get; set; }
 
     /// <summary>Whether the URL asks the charts to draw the previous period.</summary>
     [SupplyParameterFromQuery(Name = CompareKey)]
@@ -89,17 +94,18 @@ public sealed partial class ChartCard
     [Inject]
     private NavigationManager Navigation { get; set; } = default!;
 
-    private bool ComparesWithPrevious => PreviousSeries is { Count: > 0 } && string.Equals(CompareQuery, "previous", StringComparison.Ordinal);
+    private bool ComparesWithPrevious =>
+        PreviousSeries is { Count: > 0 } && (AlwaysComparePrevious || string.Equals(CompareQuery, "previous", StringComparison.Ordinal));
 
-    /// <summary>What the chart draws: the series, then, when asked, the previous period's cut to as many buckets.</summary>
-    private IReadOnlyList<ChartSeries> Drawn => ComparesWithPrevious
-        ? [.. Series, .. PreviousSeries!.Select(p => new ChartSeries($"{p.Name}, previous period", [.. p.Data.Take(Series.Count == 0 ? 0 : Series.Max(s => s.Data.Count))]) { Dashed = true })]
-        : Series;
-
-    /// <summary>The previous period's series in the colours of the series they compare with.</summary>
-    private IReadOnlyList<string> Colors => ComparesWithPrevious
-        ? [.. StatsTheme.ChartColors.Take(Series.Count), .. StatsTheme.ChartColors.Take(PreviousSeries!.Count)]
-        : StatsTheme.ChartColors;
+    /// <summary>
+    /// The previous period's series when drawn, cut to as many buckets as the current period has; one named like a current
+    /// series is told apart as "(previous period)".
+    /// </summary>
+    private IReadOnlyList<ChartSeries>? ShownPrevious => ComparesWithPrevious
+        ? [.. PreviousSeries!.Select(p => new ChartSeries(
+            Series.Any(s => s.Name == p.Name) ? $"{p.Name} (previous period)" : p.Name,
+            [.. p.Data.Take(Series.Count == 0 ? 0 : Series.Max(s => s.Data.Count))]))]
+        : null;
 
     private void ToggleCompare(bool on) =>
         Navigation.NavigateTo(Navigation.GetUriWithQueryParameter(CompareKey, on ? "previous" : null), replace: true);
@@ -165,13 +171,14 @@ public sealed partial class ChartCard
     {
         var count = Series.Count == 0 ? 0 : Series.Max(s => s.Data.Count);
         var notes = TakesNotes;
+        IReadOnlyList<ChartSeries> all = [.. Series, .. ShownPrevious ?? []];
         var rows = Enumerable.Range(0, count).Select(i => (IReadOnlyList<object?>)
         [
             Days is not null ? Days.ElementAtOrDefault(i) : Categories?.ElementAtOrDefault(i),
-            .. Drawn.Select(s => i < s.Data.Count ? (object)s.Data[i] : null),
+            .. all.Select(s => i < s.Data.Count ? (object)s.Data[i] : null),
             .. notes ? [NotesOf(i)] : Array.Empty<object?>(),
         ]);
-        return Csv.Write([CategoryHeader, .. Drawn.Select(s => s.Name), .. notes ? ["note"] : Array.Empty<string>()], rows);
+        return Csv.Write([CategoryHeader, .. all.Select(s => s.Name), .. notes ? ["note"] : Array.Empty<string>()], rows);
     }
 
     private string? NotesOf(int index)

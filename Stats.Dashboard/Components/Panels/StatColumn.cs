@@ -12,6 +12,9 @@ public sealed record StatColumn<T>(string Title, Func<T, object?> Value)
     /// <summary>A link for the cell (e.g. to the record's panel).</summary>
     public Func<T, string?>? Href { get; init; }
 
+    /// <summary>Smaller text under the cell's (a title's id); on screen only, the CSV has <see cref="Value"/>.</summary>
+    public Func<T, string?>? Secondary { get; init; }
+
     /// <summary>What the header's tooltip says the column counts.</summary>
     public string? Explanation { get; init; }
 

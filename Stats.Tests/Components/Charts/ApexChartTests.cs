@@ -184,5 +184,64 @@ public sealed class ApexChartTests : DashboardTestContext
         cut.WaitForAssertion(() => Assert.Contains("could not be drawn", cut.Markup));
     }
 
+    [Fact]
+    public void APreviousPeriodIsSentAfterTheCurrentSeriesAsADashedUnfilledGreyLineWhateverTheChartType()
+    {
+        Render<ApexChart>(p => p
+            .Add(c => c.ChartId, "compared")
+            .Add(c => c.Type, ChartType.Bar)
+            .Add(c => c.Series, [new ChartSeries("Views", [1, 2])])
+            .Add(c => c.PreviousSeries, [new ChartSeries("Views (previous)", [3, 4])])
+            .Add(c => c.Colors, ["#123456"])
+            .Add(c => c.Categories, ["Mon", "Tue"]));
+
+        using var options = OptionsOf(_module.VerifyInvoke("create"));
+        var root = options.RootElement;
+        var series = root.GetProperty("series");
+        Assert.Equal(("Views", "column"), (series[0].GetProperty("name").GetString(), series[0].GetProperty("type").GetString()));
+        Assert.Equal(("Views (previous)", "line"), (series[1].GetProperty("name").GetString(), series[1].GetProperty("type").GetString()));
+        Assert.Equal([3, 4], series[1].GetProperty("data").EnumerateArray().Select(d => d.GetDouble()));
+        // Bars have no stroke; the comparison's line has one, dashed.
+        Assert.Equal([0, 2], root.GetProperty("stroke").GetProperty("width").EnumerateArray().Select(w => w.GetInt32()));
+        Assert.Equal([0, 5], root.GetProperty("stroke").GetProperty("dashArray").EnumerateArray().Select(w => w.GetInt32()));
+        Assert.Equal(0, root.GetProperty("fill").GetProperty("opacity")[1].GetDouble());
+        var colors = root.GetProperty("colors").EnumerateArray().Select(c => c.GetString()).ToList();
+        Assert.Equal("#123456", colors[0]);
+        Assert.NotEqual("#123456", colors[1]);
+    }
+
+    [Fact]
+    public void BehindSeveralSeriesEachPreviousPeriodTakesItsOwnSeriesColour()
+    {
+        Render<ApexChart>(p => p
+            .Add(c => c.ChartId, "compared")
+            .Add(c => c.Type, ChartType.Area)
+            .Add(c => c.Series, [new ChartSeries("Views", [1, 2]), new ChartSeries("Downloads", [0, 1])])
+            .Add(c => c.PreviousSeries, [new ChartSeries("Views (previous period)", [3, 4]), new ChartSeries("Downloads (previous period)", [1, 1])])
+            .Add(c => c.Colors, ["#123456", "#abcdef"])
+            .Add(c => c.Categories, ["Mon", "Tue"]));
+
+        using var options = OptionsOf(_module.VerifyInvoke("create"));
+        var root = options.RootElement;
+        Assert.Equal(["#123456", "#abcdef", "#123456", "#abcdef"], root.GetProperty("colors").EnumerateArray().Select(c => c.GetString()));
+        Assert.Equal([0, 0, 5, 5], root.GetProperty("stroke").GetProperty("dashArray").EnumerateArray().Select(w => w.GetInt32()));
+    }
+
+    [Fact]
+    public void AStackedChartDrawsNoPreviousPeriod()
+    {
+        Render<ApexChart>(p => p
+            .Add(c => c.ChartId, "stacked")
+            .Add(c => c.Type, ChartType.Area)
+            .Add(c => c.Stacked, true)
+            .Add(c => c.Series, [new ChartSeries("Views", [1, 2])])
+            .Add(c => c.PreviousSeries, [new ChartSeries("Views (previous)", [3, 4])])
+            .Add(c => c.Categories, ["Mon", "Tue"]));
+
+        using var options = OptionsOf(_module.VerifyInvoke("create"));
+        Assert.Equal(1, options.RootElement.GetProperty("series").GetArrayLength());
+        Assert.False(options.RootElement.GetProperty("stroke").TryGetProperty("dashArray", out _));
+    }
+
     private static JsonDocument OptionsOf(JSRuntimeInvocation create) => JsonDocument.Parse((string)create.Arguments[2]!);
 }

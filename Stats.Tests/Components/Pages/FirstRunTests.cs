@@ -125,7 +125,7 @@ public sealed class FirstRunTests : DashboardTestContext
     [Fact]
     public void OnceTheStoreHasStatisticsTheChecklistIsGone()
     {
-        Queries.Summary = Queries.SummaryOf([], totalEvents: 12);
+        Queries.Summary = FakeOverviewQueries.SummaryOf(RepositoryCounts.Zero, totalEvents: 12);
         SignIn("admin-1", "Admin", "admin");
 
         var cut = Render<Overview>();

@@ -10,25 +10,50 @@ using Stats.Tests.Infrastructure;
 
 namespace Stats.Tests.Components.Pages;
 
-/// <summary>What the Overview shows besides its chart: top records and communities, and the pipeline's health for admins.</summary>
+/// <summary>What the Overview shows besides its cards and chart: top records, communities and countries, and the pipeline's health for admins.</summary>
 public sealed class OverviewAdditionsTests : DashboardTestContext
 {
     [Fact]
-    public void TopRecordsLinkToTheirPanelsAndTopCommunitiesShowViewsAndDownloadsOfTheWindow()
+    public void TopRecordsAndCommunitiesShowTheirTitlesWithTheIdUnderAndLinkToTheirPanelsOnTheSameDays()
     {
         Usage.TopRecords.AddRange([new RankedRecord("r1", "Lake sediments", 9)]);
         Usage.Usage(StatScope.Record, "r1", Queries.Today, new UsageCounts(9, 7, 3, 2, 100));
         Usage.TopCommunities.AddRange([new RankedCommunity("geo", "Geosciences", 40)]);
-        Usage.Usage(StatScope.Community, "geo", Queries.Today, new UsageCounts(40, 30, 12, 10, 100));
 
         var cut = Render<Overview>();
 
         var record = Assert.Single(cut.FindAll("[data-table=overview-top-records] tbody tr"));
-        Assert.Equal("/records/r1", record.QuerySelector("a")!.GetAttribute("href"));
-        Assert.Equal(["Lake sediments", "9", "7", "3", "2"], record.QuerySelectorAll("td").Select(td => td.TextContent.Trim()));
+        Assert.Equal("/records/r1?period=30d&interval=day", record.QuerySelector("a")!.GetAttribute("href"));
+        Assert.Equal("Lake sediments", record.QuerySelector("a")!.TextContent.Trim());
+        Assert.Equal("r1", record.QuerySelector(".stats-cell-secondary")!.TextContent.Trim());
+        Assert.Equal(["9", "3"], record.QuerySelectorAll("td").Skip(1).Select(td => td.TextContent.Trim()));
         var community = Assert.Single(cut.FindAll("[data-table=overview-top-communities] tbody tr"));
-        Assert.Equal(["Geosciences", "40", "12"], community.QuerySelectorAll("td").Select(td => td.TextContent.Trim()));
+        Assert.Equal("Geosciences", community.QuerySelector("a")!.TextContent.Trim());
+        Assert.Equal("geo", community.QuerySelector(".stats-cell-secondary")!.TextContent.Trim());
+        Assert.Equal("40", community.QuerySelectorAll("td")[1].TextContent.Trim());
         Assert.Contains(Usage.Calls, c => c.Query == "top-records" && c.Period == new Period(Queries.Today.AddDays(-29), Queries.Today));
+    }
+
+    [Fact]
+    public void ARecordWithoutATitleShowsItsIdOnce()
+    {
+        Usage.TopRecords.AddRange([new RankedRecord("r2", null, 4)]);
+
+        var cut = Render<Overview>();
+
+        var record = Assert.Single(cut.FindAll("[data-table=overview-top-records] tbody tr"));
+        Assert.Equal("r2", record.QuerySelector("a")!.TextContent.Trim());
+        Assert.Null(record.QuerySelector(".stats-cell-secondary"));
+    }
+
+    [Fact]
+    public void TopCountriesAreNamedAndRankedByViews()
+    {
+        Usage.Countries.AddRange([new CountryBucket("CH", 30, 20, 5, 4), new CountryBucket("ZZ", 3, 3, 0, 0)]);
+
+        var cut = Render<Overview>();
+
+        Assert.Equal(["Switzerland", "Unknown"], cut.FindAll("[data-table=overview-top-countries] tbody tr").Select(r => r.QuerySelector("td")!.TextContent.Trim()));
     }
 
     [Fact]

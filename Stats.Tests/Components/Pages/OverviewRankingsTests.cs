@@ -19,15 +19,14 @@ public sealed class OverviewRankingsTests : DashboardTestContext
             Usage.TopRecords.Add(new RankedRecord($"r{i}", $"Record {i}", 100 - i));
             Usage.Usage(StatScope.Record, $"r{i}", s_today, new UsageCounts(100 - i, 1, 2, 1, 0));
             Usage.TopCommunities.Add(new RankedCommunity($"c{i}", $"Community {i}", 50 - i));
-            Usage.Usage(StatScope.Community, $"c{i}", s_today, new UsageCounts(50 - i, 1, i, 1, 0));
         }
 
-        var cut = Render<OverviewRankings>(p => p.Add(c => c.From, s_today.AddDays(-29)).Add(c => c.To, s_today));
+        var cut = Render<OverviewRankings>(p => p.Add(c => c.Period, new Period(s_today.AddDays(-29), s_today)));
 
-        var community = cut.FindAll("[data-table=overview-top-communities] tbody tr").Single(r => r.QuerySelector("td")!.TextContent.Trim() == $"Community {rows}");
-        Assert.Equal([$"Community {rows}", $"{50 - rows}", $"{rows}"], community.QuerySelectorAll("td").Select(td => td.TextContent.Trim()));
+        var community = cut.FindAll("[data-table=overview-top-communities] tbody tr").Single(r => r.QuerySelector("a")!.TextContent.Trim() == $"Community {rows}");
+        Assert.Equal($"{50 - rows}", community.QuerySelectorAll("td")[1].TextContent.Trim());
         Assert.Equal(rows, cut.FindAll("[data-table=overview-top-records] tbody tr").Count);
-        // Each ranking, then the usage of all its rows at once: never a query per row.
-        Assert.Equal(["records", "top-communities", "top-records", "totals-of-many"], Usage.Calls.Select(c => c.Query).Order(StringComparer.Ordinal));
+        // Each ranking, then the usage of all the ranked records at once: never a query per row.
+        Assert.Equal(["countries", "records", "top-communities", "top-records"], Usage.Calls.Select(c => c.Query).Order(StringComparer.Ordinal));
     }
 }

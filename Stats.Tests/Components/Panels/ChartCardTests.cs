@@ -39,6 +39,24 @@ public sealed class ChartCardTests : DashboardTestContext
     }
 
     [Fact]
+    public void APreviousPeriodAlwaysComparedIsDrawnWithoutASwitchAndExportedAfterTheCurrentSeries()
+    {
+        var cut = Render<ChartCard>(p => p
+            .Add(c => c.ChartId, "compared")
+            .Add(c => c.Title, "Views")
+            .Add(c => c.Series, [new ChartSeries("Views", [3, 4])])
+            .Add(c => c.PreviousSeries, [new ChartSeries("Views (previous: 21 – 22 Nov 2026)", [1, 2])])
+            .Add(c => c.AlwaysComparePrevious, true)
+            .Add(c => c.Days, [s_day, s_day.AddDays(1)]));
+
+        Assert.Empty(cut.FindAll(".stats-compare-previous"));
+
+        Assert.Equal("date,Views,Views (previous: 21 – 22 Nov 2026)\r\n2026-11-23,3,1\r\n2026-11-24,4,2\r\n", cut.Instance.ToCsv());
+        var previous = Assert.Single(cut.FindComponent<ApexChart>().Instance.PreviousSeries!);
+        Assert.Equal([1, 2], previous.Data);
+    }
+
+    [Fact]
     public void ImageButtonDownloadsThePngApexChartsMakes()
     {
         var chart = JSInterop.SetupModule(ApexChart.ModulePath);
@@ -105,7 +123,7 @@ public sealed class ChartCardTests : DashboardTestContext
     }
 
     [Fact]
-    public void ThePreviousPeriodIsDrawnDashedInTheSameColoursOnlyWhenTheUrlAsksAndTheSwitchWritesIt()
+    public void ThePreviousPeriodIsDrawnOnlyWhenTheUrlAsksAndTheSwitchWritesIt()
     {
         var chart = JSInterop.SetupModule(ApexChart.ModulePath);
         chart.SetupVoid("create", _ => true).SetVoidResult();
@@ -114,19 +132,19 @@ public sealed class ChartCardTests : DashboardTestContext
         IReadOnlyList<ChartSeries> previous = [new ChartSeries("Views", [7, 8, 9, 10]), new ChartSeries("Downloads", [0, 1, 0, 1])];
 
         var plain = RenderCard(previous);
-        Assert.Equal(["Views", "Downloads"], plain.FindComponent<ApexChart>().Instance.Series.Select(s => s.Name));
+        Assert.Null(plain.FindComponent<ApexChart>().Instance.PreviousSeries);
+        Assert.StartsWith("date,Views,Downloads\r\n", plain.Instance.ToCsv(), StringComparison.Ordinal);
         plain.Find(".stats-compare-previous input").Change(true);
         Assert.Contains("compare=previous", navigation.Uri, StringComparison.Ordinal);
 
         var compared = RenderCard(previous);
 
         var drawn = compared.FindComponent<ApexChart>().Instance;
-        Assert.Equal(["Views", "Downloads", "Views, previous period", "Downloads, previous period"], drawn.Series.Select(s => s.Name));
+        Assert.Equal(["Views", "Downloads"], drawn.Series.Select(s => s.Name));
+        Assert.Equal(["Views (previous period)", "Downloads (previous period)"], drawn.PreviousSeries!.Select(s => s.Name));
         // The previous period had a fourth bucket (a longer month): cut to the current period's three.
-        Assert.Equal([7, 8, 9], drawn.Series[2].Data);
-        Assert.Equal([false, false, true, true], drawn.Series.Select(s => s.Dashed));
-        Assert.Equal(drawn.Colors![0], drawn.Colors[2]);
-        Assert.StartsWith("date,Views,Downloads,\"Views, previous period\",\"Downloads, previous period\"\r\n2026-11-23,3,1,7,0", compared.Instance.ToCsv(), StringComparison.Ordinal);
+        Assert.Equal([7, 8, 9], drawn.PreviousSeries![0].Data);
+        Assert.StartsWith("date,Views,Downloads,Views (previous period),Downloads (previous period)\r\n2026-11-23,3,1,7,0", compared.Instance.ToCsv(), StringComparison.Ordinal);
     }
 
     private static long EpochMilliseconds(DateOnly day) => new DateTimeOffset(day.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero).ToUnixTimeMilliseconds();

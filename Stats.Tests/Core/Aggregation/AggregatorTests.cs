@@ -325,7 +325,7 @@ public sealed class AggregatorTests
     {
         await using var store = await TestStore.CreateAsync(DatabaseProvider.Sqlite);
         await using var ingestion = new IngestionHarness(store);
-        var seeder = new Stats.Core.Demo.DemoSeeder(ingestion.Ingestor, ShippedReferenceData.Countries, Microsoft.Extensions.Options.Options.Create(new Stats.Core.Retention.RetentionOptions()), ingestion.Clock);
+        var seeder = new Stats.Core.Demo.DemoSeeder(ingestion.Ingestor, ShippedReferenceData.Countries, Microsoft.Extensions.Options.Options.Create(new Stats.Core.Retention.RetentionOptions()), ingestion.Clock, store.Contexts);
         await seeder.SeedAsync(new Stats.Core.Demo.DemoOptions { Days = 20, Records = 40 }, Cancellation);
 
         await ingestion.AggregateAsync();

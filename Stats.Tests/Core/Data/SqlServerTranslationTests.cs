@@ -41,10 +41,7 @@ public sealed class SqlServerTranslationTests : IDisposable
         ["CatalogApplier.DaysWithRawEventsOf"] = c => Stats.Core.Sources.Catalog.CatalogApplier.DaysWithRawEventsOf(c, [1, 2]),
         ["CatalogSourceStatuses.States"] = Stats.Core.Sources.Catalog.CatalogSourceStatuses.States,
         ["StoreLease.Named"] = c => StoreLease.Named(c, "catalog:zenodo"),
-        ["OverviewQueries.UsagePerDay"] = c => OverviewQueries.UsagePerDay(c, new DateOnly(2024, 6, 1), new DateOnly(2024, 6, 30)),
-        ["OverviewQueries.ActivitiesPerDay"] = c => OverviewQueries.ActivitiesPerDay(c, new DateOnly(2024, 6, 1), new DateOnly(2024, 6, 30)),
         ["OverviewQueries.AggregatedEvents"] = OverviewQueries.AggregatedEvents,
-        ["OverviewQueries.ConfiguredTypesPerDay"] = c => OverviewQueries.ConfiguredTypesPerDay(c, new DateOnly(2024, 6, 1), new DateOnly(2024, 6, 30)),
         ["EventStats.EventRows"] = c => EventStats.EventRows(c, 1001, StatScope.Community, 3, new DateOnly(2024, 6, 1), new DateOnly(2024, 6, 30)),
         ["EventStats.EventsPerDay"] = c => EventStats.EventsPerDay(c, 1001, StatScope.Record, 7, new DateOnly(2024, 6, 1), new DateOnly(2024, 6, 30)),
         ["OpenAireExporter.AggregatedDaysBetween"] = c => OpenAireExporter.AggregatedDaysBetween(c, new DateOnly(2024, 6, 1), new DateOnly(2024, 6, 30)),
@@ -225,16 +222,6 @@ public sealed class SqlServerTranslationTests : IDisposable
         using var reader = new StringReader(sql);
         parser.Parse(reader, out var errors);
         return errors;
-    }
-
-    [Fact]
-    public void TheOverviewSumsTheRepositoryRowsPerDayOnTheServer()
-    {
-        var sql = OverviewQueries.UsagePerDay(_context, new DateOnly(2024, 6, 1), new DateOnly(2024, 6, 30)).ToQueryString();
-
-        Assert.Contains("GROUP BY [u].[Day]", sql, StringComparison.Ordinal);
-        Assert.Contains("SUM([u].[Views])", sql, StringComparison.Ordinal);
-        Assert.DoesNotContain("RawEvents", sql, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -20,7 +20,7 @@ public sealed class DemoSeederTests
         // the demo publishes records at any time of today, and ingestion rejects what lies in the future.
         var retention = new RetentionOptions { RawEventMaxAgeDays = 10 };
         await using var ingestion = new IngestionHarness(store, now: new DateTimeOffset(2024, 6, 20, 23, 55, 0, TimeSpan.Zero), retention: retention);
-        var seeder = new DemoSeeder(ingestion.Ingestor, ShippedReferenceData.Countries, Options.Create(retention), ingestion.Clock);
+        var seeder = new DemoSeeder(ingestion.Ingestor, ShippedReferenceData.Countries, Options.Create(retention), ingestion.Clock, store.Contexts);
 
         var result = await seeder.SeedAsync(new DemoOptions { Days = 60, Records = 12 }, Cancellation);
 
@@ -30,5 +30,21 @@ public sealed class DemoSeederTests
         Assert.Equal(12, records.Count);
         Assert.All(records, r => Assert.NotNull(r.PublishedAt));
         Assert.Equal(result.Events, await context.RawEvents.LongCountAsync(Cancellation));
+    }
+
+    [Fact]
+    public async Task TheDemoNamesItsCommunitiesAndTitlesItsRecordsAsASyncedRepositoryDoes()
+    {
+        await using var store = await TestStore.CreateAsync(DatabaseProvider.Sqlite);
+        await using var ingestion = new IngestionHarness(store, now: new DateTimeOffset(2024, 6, 20, 12, 0, 0, TimeSpan.Zero));
+        var seeder = new DemoSeeder(ingestion.Ingestor, ShippedReferenceData.Countries, Options.Create(new RetentionOptions()), ingestion.Clock, store.Contexts);
+
+        await seeder.SeedAsync(new DemoOptions { Days = 3, Records = 12 }, Cancellation);
+
+        await using var context = store.CreateContext();
+        var communities = await context.Communities.ToDictionaryAsync(c => c.ExternalId, c => c.Name, Cancellation);
+        Assert.Equal("High-Energy Physics", communities["hep"]);
+        Assert.All(communities, c => Assert.False(string.IsNullOrWhiteSpace(c.Value), $"community {c.Key} has no name"));
+        Assert.All(await context.Records.ToListAsync(Cancellation), r => Assert.False(string.IsNullOrWhiteSpace(r.Title)));
     }
 }

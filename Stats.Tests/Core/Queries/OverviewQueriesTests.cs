@@ -11,47 +11,49 @@ namespace Stats.Tests.Core.Queries;
 
 public sealed class OverviewQueriesTests
 {
-    private static readonly DailyTypeCount[] s_expectedWindow =
-    [
-        new(new DateOnly(2024, 6, 10), EventCatalog.FileDownload, 1),
-        new(new DateOnly(2024, 6, 10), EventCatalog.RecordView, 2),
-        new(new DateOnly(2024, 6, 11), EventCatalog.LoanCreated, 1),
-        new(new DateOnly(2024, 6, 11), EventCatalog.RecordView, 2),
-        new(new DateOnly(2024, 6, 12), EventCatalog.RecordView, 1),
-    ];
+    private static readonly FakeTimeProvider s_clock = new(new DateTimeOffset(2024, 6, 12, 15, 0, 0, TimeSpan.Zero));
 
     private static CancellationToken Cancellation => TestContext.Current.CancellationToken;
 
+    private static DateOnly June(int day) => new(2024, 6, day);
+
     [Theory]
     [MemberData(nameof(StoreProviders.All), MemberType = typeof(StoreProviders))]
-    public async Task CountsPerTypeComeFromTheAggregatesOfEachUtcDayOfTheWindow(DatabaseProvider provider)
+    public async Task ThePeriodAndThePreviousOneComeFromTheDailyAggregatesOfEachUtcDay(DatabaseProvider provider)
     {
         await using var store = await TestStore.CreateAsync(provider);
         await IngestWeekAsync(store);
-        await using var context = store.CreateContext();
+        var queries = new OverviewQueries(store.Contexts, s_clock);
 
-        var counts = await OverviewQueries.CountsPerTypePerDayAsync(context, new DateOnly(2024, 6, 10), new DateOnly(2024, 6, 12), Cancellation);
+        var summary = await queries.GetSummaryAsync(new Period(June(10), June(12)), new Period(June(6), June(8)), Interval.Day, Cancellation);
 
-        Assert.Equal(s_expectedWindow, counts);
+        // Views: two on the 10th, two on the 11th (one at 01:30 +02:00), one on the 12th; the download on the 10th.
+        Assert.Equal((5L, 1L, 0L), (summary.Totals.Views, summary.Totals.Downloads, summary.Totals.NewRecords));
+        Assert.Equal([June(10), June(11), June(12)], summary.History.Select(b => b.Date));
+        Assert.Equal([2L, 2L, 1L], summary.History.Select(b => b.Counts.Views));
+        Assert.Equal([1L, 0L, 0L], summary.History.Select(b => b.Counts.Downloads));
+        Assert.Equal(1, summary.PreviousTotals!.Views);
+        Assert.Equal([0L, 0L, 1L], summary.PreviousHistory.Select(b => b.Counts.Views));
+        Assert.Equal(13, summary.TotalEvents);
+        Assert.False(summary.StoreIsEmpty);
     }
 
     [Theory]
     [MemberData(nameof(StoreProviders.All), MemberType = typeof(StoreProviders))]
-    public async Task TypesAddedByConfigurationShowUnderTheirNames(DatabaseProvider provider)
+    public async Task NewRecordsAreThePublicationsOfThePeriodAndBucketsFollowTheInterval(DatabaseProvider provider)
     {
         await using var store = await TestStore.CreateAsync(provider);
-        await using var ingestion = new IngestionHarness(store, types: new EventTypeOptions { Types = [new CustomEventType { Name = "page-printed" }] });
-        var at = new DateTimeOffset(2024, 6, 11, 10, 0, 0, TimeSpan.Zero);
-        await ingestion.IngestAsync(
-            new IncomingEvent { Type = "page-printed", Timestamp = at },
-            new IncomingEvent { Type = "page-printed", Timestamp = at.AddHours(1) },
-            TestEvents.View("ov-1", at));
-        await ingestion.AggregateAsync();
-        await using var context = store.CreateContext();
+        await IngestWeekAsync(store);
+        var queries = new OverviewQueries(store.Contexts, s_clock);
 
-        var counts = await OverviewQueries.CountsPerTypePerDayAsync(context, new DateOnly(2024, 6, 10), new DateOnly(2024, 6, 12), Cancellation);
+        var summary = await queries.GetSummaryAsync(new Period(June(1), June(8)), null, Interval.Month, Cancellation);
 
-        Assert.Equal([new(new DateOnly(2024, 6, 11), "page-printed", 2), new(new DateOnly(2024, 6, 11), EventCatalog.RecordView, 1)], counts);
+        // Both records published on the 1st count, the one deleted since included; the 8th's view is the period's only one.
+        Assert.Equal(2, summary.Totals.NewRecords);
+        var bucket = Assert.Single(summary.History);
+        Assert.Equal((June(1), 1L, 2L), (bucket.Date, bucket.Counts.Views, bucket.Counts.NewRecords));
+        Assert.Null(summary.PreviousTotals);
+        Assert.Empty(summary.PreviousHistory);
     }
 
     [Theory]
@@ -61,34 +63,18 @@ public sealed class OverviewQueriesTests
         await using var store = await TestStore.CreateAsync(provider);
         await using var ingestion = new IngestionHarness(store);
         await ingestion.IngestAsync(TestEvents.View("rec-1", new DateTimeOffset(2024, 6, 12, 8, 0, 0, TimeSpan.Zero)));
-        var queries = new OverviewQueries(store.Contexts, new FakeTimeProvider(new DateTimeOffset(2024, 6, 12, 15, 0, 0, TimeSpan.Zero)));
+        var queries = new OverviewQueries(store.Contexts, s_clock);
+        var period = new Period(June(10), June(12));
 
-        var before = await queries.GetSummaryAsync(3, Cancellation);
+        var before = await queries.GetSummaryAsync(period, null, Interval.Day, Cancellation);
         await ingestion.AggregateAsync();
-        var after = await queries.GetSummaryAsync(3, Cancellation);
+        var after = await queries.GetSummaryAsync(period, null, Interval.Day, Cancellation);
 
-        Assert.Empty(before.Counts);
-        Assert.Equal(0, before.TotalEvents);
-        Assert.Equal([new DailyTypeCount(new DateOnly(2024, 6, 12), EventCatalog.RecordView, 1)], after.Counts);
+        Assert.True(before.StoreIsEmpty);
+        Assert.Equal(0, before.Totals.Views);
+        Assert.Equal(1, after.Totals.Views);
         Assert.Equal(1, after.TotalEvents);
-    }
-
-    [Theory]
-    [MemberData(nameof(StoreProviders.All), MemberType = typeof(StoreProviders))]
-    public async Task SummaryCoversTheLastDaysUpToTodayAndTheLiveCatalog(DatabaseProvider provider)
-    {
-        await using var store = await TestStore.CreateAsync(provider);
-        await IngestWeekAsync(store);
-        var queries = new OverviewQueries(store.Contexts, new FakeTimeProvider(new DateTimeOffset(2024, 6, 12, 15, 0, 0, TimeSpan.Zero)));
-
-        var summary = await queries.GetSummaryAsync(3, Cancellation);
-
-        Assert.Equal((new DateOnly(2024, 6, 10), new DateOnly(2024, 6, 12)), (summary.From, summary.To));
-        Assert.Equal(s_expectedWindow, summary.Counts);
-        Assert.Equal([EventCatalog.RecordView, EventCatalog.FileDownload, EventCatalog.LoanCreated], summary.Types);
-        Assert.Equal(12, summary.TotalEvents);
-        Assert.Equal(1, summary.Records);
-        Assert.Equal(2, summary.Communities);
+        Assert.False(after.StoreIsEmpty);
     }
 
     private static async Task IngestWeekAsync(TestStore store)
@@ -99,6 +85,7 @@ public sealed class OverviewQueriesTests
             TestEvents.Published("rec-1", Utc(1, 9), communities: ["hep", "climate"]),
             TestEvents.Published("rec-gone", Utc(1, 9)),
             TestEvents.Lifecycle(EventCatalog.RecordDeleted, "rec-gone", Utc(2, 9)),
+            TestEvents.View("rec-1", Utc(8, 12)),
             TestEvents.View("rec-1", Utc(9, 23, 59, 59)),
             TestEvents.View("rec-1", Utc(10, 0)),
             TestEvents.View("rec-1", Utc(10, 12)),

@@ -94,7 +94,7 @@ public sealed class CounterReportServiceTests
     {
         await using var store = await TestStore.CreateAsync(provider);
         await using var ingestion = new IngestionHarness(store);
-        await new DemoSeeder(ingestion.Ingestor, ShippedReferenceData.Countries, Options.Create(new RetentionOptions()), ingestion.Clock)
+        await new DemoSeeder(ingestion.Ingestor, ShippedReferenceData.Countries, Options.Create(new RetentionOptions()), ingestion.Clock, ingestion.Store.Contexts)
             .SeedAsync(new DemoOptions { Days = 60, Records = 40 }, Cancellation);
         await ingestion.AggregateAsync();
         var service = Service(store, ingestion.Clock);

@@ -42,7 +42,7 @@ public sealed class DatasetReportBuilderTests
     {
         await using var store = await TestStore.CreateAsync(provider);
         await using var ingestion = new IngestionHarness(store);
-        await new DemoSeeder(ingestion.Ingestor, ShippedReferenceData.Countries, Options.Create(new RetentionOptions()), ingestion.Clock)
+        await new DemoSeeder(ingestion.Ingestor, ShippedReferenceData.Countries, Options.Create(new RetentionOptions()), ingestion.Clock, ingestion.Store.Contexts)
             .SeedAsync(new DemoOptions { Days = 60, Records = 40 }, Cancellation);
         await ingestion.AggregateAsync();
 

@@ -1,14 +1,19 @@
 using Microsoft.AspNetCore.Components;
+using Stats.Core.Access;
 using Stats.Core.Queries;
+using Stats.Dashboard.Access;
 using Stats.Dashboard.Components.Panels;
 
 namespace Stats.Dashboard.Components.Pages.Overview;
 
 public sealed record RankedRow(string Recid, string? Title, RecordUsage Usage);
 
-public sealed record RankedCommunityRow(string Community, string? Name, long Views, long Downloads);
+public sealed record RankedCommunityRow(string Community, string? Name, long Views);
 
-/// <summary>Top records and communities of the Overview's window; it loads again whenever the Overview does (<see cref="Version"/>).</summary>
+/// <summary>
+/// Top records, communities and countries of the Overview's period; it loads again whenever the Overview does
+/// (<see cref="Version"/>). Records and communities show their titles, with the id under them.
+/// </summary>
 public sealed partial class OverviewRankings
 {
     public const int Size = 10;
@@ -17,46 +22,60 @@ public sealed partial class OverviewRankings
 
     private static readonly IReadOnlyList<StatColumn<RankedRow>> s_recordColumns =
     [
-        StatColumns.Text<RankedRow>("Record", r => r.Title ?? r.Recid, r => $"/records/{Uri.EscapeDataString(r.Recid)}"),
-        StatColumns.Count<RankedRow>("Views", r => r.Usage.Views, UsageHeadlines.ViewsExplanation),
-        StatColumns.Count<RankedRow>("Unique views", r => r.Usage.UniqueViews, UsageHeadlines.UniqueViewsExplanation),
-        StatColumns.Count<RankedRow>("Downloads", r => r.Usage.Downloads, UsageHeadlines.DownloadsExplanation),
-        StatColumns.Count<RankedRow>("Unique downloads", r => r.Usage.UniqueDownloads, UsageHeadlines.UniqueDownloadsExplanation),
+        StatColumns.Text<RankedRow>("Record", r => r.Title ?? r.Recid, r => $"/records/{Uri.EscapeDataString(r.Recid)}") with
+        {
+            Secondary = r => r.Title is null ? null : r.Recid,
+        },
+        StatColumns.Count<RankedRow>(DisplayNames.Of(Metric.Views), r => r.Usage.Views, UsageHeadlines.ViewsExplanation),
+        StatColumns.Count<RankedRow>(DisplayNames.Of(Metric.Downloads), r => r.Usage.Downloads, UsageHeadlines.DownloadsExplanation),
     ];
 
     private static readonly IReadOnlyList<StatColumn<RankedCommunityRow>> s_communityColumns =
     [
-        StatColumns.Text<RankedCommunityRow>("Community", c => c.Name ?? c.Community, c => $"/communities/{Uri.EscapeDataString(c.Community)}"),
-        StatColumns.Count<RankedCommunityRow>("Views", c => c.Views, UsageHeadlines.ViewsExplanation),
-        StatColumns.Count<RankedCommunityRow>("Downloads", c => c.Downloads, UsageHeadlines.DownloadsExplanation),
+        StatColumns.Text<RankedCommunityRow>("Community", c => c.Name ?? c.Community, c => $"/communities/{Uri.EscapeDataString(c.Community)}") with
+        {
+            Secondary = c => c.Name is null ? null : c.Community,
+        },
+        StatColumns.Count<RankedCommunityRow>(DisplayNames.Of(Metric.Views), c => c.Views, UsageHeadlines.ViewsExplanation),
+    ];
+
+    private static readonly IReadOnlyList<StatColumn<CountryBucket>> s_countryColumns =
+    [
+        StatColumns.Text<CountryBucket>("Country", c => CountryNames.Of(c.Country)),
+        StatColumns.Count<CountryBucket>(DisplayNames.Of(Metric.Views), c => c.Views, UsageHeadlines.ViewsExplanation),
     ];
 
     private IReadOnlyList<RankedRow>? _records;
     private IReadOnlyList<RankedCommunityRow>? _communities;
+    private IReadOnlyList<CountryBucket>? _countries;
     private string? _error;
-    private (DateOnly, DateOnly, object?)? _loaded;
+    private (Period, object?)? _loaded;
 
     [Inject]
     private IUsageStats Usage { get; set; } = default!;
 
     [Inject]
+    private ViewerAccess Access { get; set; } = default!;
+
+    [Inject]
     private ILogger<OverviewRankings> Logger { get; set; } = default!;
 
     [Parameter, EditorRequired]
-    public DateOnly From { get; set; }
-
-    [Parameter, EditorRequired]
-    public DateOnly To { get; set; }
+    public Period Period { get; set; }
 
     /// <summary>Changes when the Overview loaded again: the rankings follow.</summary>
     [Parameter]
     public object? Version { get; set; }
 
+    /// <summary>The Overview's period as a query string, so that a record's or a community's panel opens on the same days.</summary>
+    [Parameter]
+    public string? LinkQuery { get; set; }
+
     protected override async Task OnParametersSetAsync()
     {
-        if (_loaded != (From, To, Version))
+        if (_loaded != (Period, Version))
         {
-            _loaded = (From, To, Version);
+            _loaded = (Period, Version);
             await LoadAsync();
         }
     }
@@ -65,12 +84,13 @@ public sealed partial class OverviewRankings
     {
         try
         {
-            var period = new Period(From, To);
-            var records = LoadRecordsAsync(period);
-            var communities = LoadCommunitiesAsync(period);
-            await Task.WhenAll(records, communities);
+            var records = LoadRecordsAsync(Period);
+            var communities = LoadCommunitiesAsync(Period);
+            var countries = LoadCountriesAsync(Period);
+            await Task.WhenAll(records, communities, countries);
             _records = await records;
             _communities = await communities;
+            _countries = await countries;
             _error = null;
         }
         catch (Exception ex)
@@ -90,11 +110,20 @@ public sealed partial class OverviewRankings
         return [.. records.Records.Select(r => new RankedRow(r.Recid, r.Title, usage.GetValueOrDefault(r.Recid) ?? RecordUsage.Zero))];
     }
 
-    /// <summary>The ranking by views, then the ranked communities' downloads in one query, however many rows.</summary>
     private async Task<IReadOnlyList<RankedCommunityRow>> LoadCommunitiesAsync(Period period)
     {
         var byViews = await Usage.TopCommunitiesAsync(UsageMetric.Views, period, Size);
-        var usage = await Usage.TotalsOfManyAsync(StatSubject.Community, [.. byViews.Communities.Select(c => c.Community)], period);
-        return [.. byViews.Communities.Select(c => new RankedCommunityRow(c.Community, c.Name, c.Value, usage[c.Community].Downloads))];
+        return [.. byViews.Communities.Select(c => new RankedCommunityRow(c.Community, c.Name, c.Value))];
+    }
+
+    /// <summary>Only when the viewer may see the countries: a closed gate reads nothing.</summary>
+    private async Task<IReadOnlyList<CountryBucket>> LoadCountriesAsync(Period period)
+    {
+        if (await Access.DecideAsync(StatFamily.Countries, s_repository) != AccessDecision.Allowed)
+        {
+            return [];
+        }
+
+        return [.. (await Usage.CountriesAsync(s_repository, period)).Buckets.Take(Size)];
     }
 }
