@@ -48,6 +48,19 @@ public static class Axe
         {
         }
 
+        // Colours are read as computed: a theme switch (the page follows the visitor's dark preference once its circuit
+        // starts) or a focus change fades colours in over a few hundred milliseconds, and a contrast read in between is of
+        // a colour nobody sees for long. Wait until no finite transition or animation runs (spinners and skeletons loop).
+        try
+        {
+            await page.WaitForFunctionAsync(
+                "() => document.getAnimations().every(a => a.playState !== 'running' || a.effect?.getComputedTiming().iterations === Infinity)",
+                null, new PageWaitForFunctionOptions { Timeout = 10_000 });
+        }
+        catch (TimeoutException)
+        {
+        }
+
         if (!await page.EvaluateAsync<bool>("() => typeof window.axe === 'object'"))
         {
             // Evaluated through the DevTools protocol rather than added as a <script>: the dashboard's Content-Security-Policy
