@@ -8,6 +8,9 @@ namespace Stats.Core.Aggregation;
 /// <summary>A day computed and ready to be written; without totals when it is skipped.</summary>
 internal sealed record DayWork(DateOnly Day, long? MarkVersion, AggregatedDay? State, DayTotals? Totals, long Events, TimeSpan Elapsed, string? Skipped)
 {
+    /// <summary>The day's sources rows (<see cref="SourcesDaily"/>), computed with the totals.</summary>
+    public IReadOnlyList<SourceDailyStat> Sources { get; init; } = [];
+
     /// <summary>Aggregate rows to write.</summary>
     public long Rows => Totals is null ? 0 : Totals.Usage.Count + Totals.Countries.Count + Totals.Activities.Count + Totals.Events.Count;
 }
@@ -60,7 +63,8 @@ internal static class DailyAggregator
         }
 
         var totals = DayTotals.Compute(day, events, followers, catalog);
-        return new DayWork(day, markVersion, state, totals, events.Count, watch.Elapsed, null);
+        var sources = await SourcesDaily.ComputeAsync(context, catalog, day, followers, cancellationToken);
+        return new DayWork(day, markVersion, state, totals, events.Count, watch.Elapsed, null) { Sources = sources };
     }
 
     /// <summary>
@@ -83,7 +87,7 @@ internal static class DailyAggregator
             await context.EventDailyStats.Where(s => dayList.Contains(s.Day)).ExecuteDeleteAsync(cancellationToken);
             await AggregateInserter.InsertAsync(context, [.. computed.Select(d => d.Totals!)], cancellationToken);
             await ImportedUsage.RebuildAsync(context, catalog, dayList, cancellationToken);
-            await SourcesDaily.ReplaceAsync(context, catalog, dayList, cancellationToken);
+            await SourcesDaily.ReplaceAsync(context, dayList, [.. computed.SelectMany(d => d.Sources)], cancellationToken);
             foreach (var work in computed)
             {
                 await MergeSipsAsync(context, work.Totals!, cancellationToken);

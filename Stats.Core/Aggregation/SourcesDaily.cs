@@ -20,18 +20,24 @@ internal static class SourcesDaily
     private static readonly short s_view = EventCatalog.CodeOf(EventCatalog.RecordView);
     private static readonly short s_download = EventCatalog.CodeOf(EventCatalog.FileDownload);
 
-    /// <summary>Replaces the sources rows of <paramref name="days"/> with those their raw events count now.</summary>
-    public static async Task ReplaceAsync(StatsDbContext context, CatalogSnapshot catalog, IReadOnlyCollection<DateOnly> days, CancellationToken cancellationToken)
+    /// <summary>
+    /// Reads the day's views and downloads with their sources and computes its rows, outside the write transaction as the
+    /// rest of the day's aggregates are; <paramref name="followers"/> are the clicks early the next day that the aggregator
+    /// has read already.
+    /// </summary>
+    public static async Task<List<SourceDailyStat>> ComputeAsync(
+        StatsDbContext context, CatalogSnapshot catalog, DateOnly day, List<UsageClick> followers, CancellationToken cancellationToken)
+    {
+        var clicks = await SourcedClicks(context, day).ToListAsync(cancellationToken);
+        await catalog.EnsureRecordsAsync(context, clicks.Select(c => c.RecordId).Distinct(), cancellationToken);
+        return Compute(day, clicks, followers, catalog);
+    }
+
+    /// <summary>Replaces the sources rows of <paramref name="days"/> with <paramref name="rows"/>, inside the aggregator's transaction.</summary>
+    public static async Task ReplaceAsync(StatsDbContext context, IReadOnlyCollection<DateOnly> days, IReadOnlyList<SourceDailyStat> rows, CancellationToken cancellationToken)
     {
         await context.SourceDailyStats.Where(s => days.Contains(s.Day)).ExecuteDeleteAsync(cancellationToken);
-        foreach (var day in days)
-        {
-            var clicks = await SourcedClicks(context, day).ToListAsync(cancellationToken);
-            var followers = await RawDayReader.ReadFollowersAsync(context, day, cancellationToken);
-            await catalog.EnsureRecordsAsync(context, clicks.Select(c => c.RecordId).Distinct(), cancellationToken);
-            context.SourceDailyStats.AddRange(Compute(day, clicks, followers, catalog));
-        }
-
+        context.SourceDailyStats.AddRange(rows);
         await context.SaveChangesAsync(cancellationToken);
     }
 
@@ -119,7 +125,8 @@ internal static class SourcesDaily
 /// <summary>A view or download as the sources aggregate reads it: the click and where its visitor came from.</summary>
 internal sealed record SourcedClick(DateTime Timestamp, int RecordId, int? FileId, long? Visitor, EventTraits Traits, int? ReferrerId, int? OrganisationId)
 {
-    public UsageClick Click => new(DateTime.SpecifyKind(Timestamp, DateTimeKind.Utc), RecordId, FileId, Visitor, null, Traits);
+    /// <summary>Made once: the double-click rule reads it several times per click (sorting, then following).</summary>
+    public UsageClick Click { get; } = new(DateTime.SpecifyKind(Timestamp, DateTimeKind.Utc), RecordId, FileId, Visitor, null, Traits);
 
     public bool IsDownload => FileId is not null;
 }
