@@ -68,6 +68,38 @@ public sealed class AsnResolverTests
         }
     }
 
+    [Theory]
+    // The resolver looks first among the ranges starting under the address's first 16 bits; these ranges start under an
+    // earlier prefix and reach over whole prefixes in which no range starts.
+    [InlineData("198.18.0.0", "AS64510 Spanning")]
+    [InlineData("198.19.7.7", "AS64510 Spanning")]
+    [InlineData("198.20.255.255", "AS64510 Spanning")]
+    [InlineData("198.21.0.0", "AS64511 Next")]
+    [InlineData("198.21.0.9", null)]
+    [InlineData("198.17.255.255", null)]
+    [InlineData("0.0.0.1", null)]
+    [InlineData("255.255.255.255", null)]
+    [InlineData("2a01:4f8::1", "AS64512 Six spanning")]
+    [InlineData("2a02:ffff:ffff:ffff:ffff:ffff:ffff:ffff", "AS64512 Six spanning")]
+    [InlineData("2a03::", null)]
+    public void ARangeIsFoundFromAnyPrefixItReachesInto(string address, string? organisation)
+    {
+        var csv = Path.GetTempFileName();
+        try
+        {
+            File.WriteAllLines(csv, [
+                "198.18.0.0,198.20.255.255,64510,Spanning", "198.21.0.0,198.21.0.8,64511,Next",
+                "2a00::,2a02:ffff:ffff:ffff:ffff:ffff:ffff:ffff,64512,Six spanning"]);
+            using var resolver = new AsnResolver([csv]);
+
+            Assert.Equal(organisation, resolver.OrganisationOf(address));
+        }
+        finally
+        {
+            File.Delete(csv);
+        }
+    }
+
     [Fact]
     public void TheShippedRangesAreReadWithinASecondAndAFewMegabytes()
     {
