@@ -52,10 +52,10 @@ internal sealed class CatalogResolver
 
             if (row.Sources is { } sources)
             {
-                // The prefetch above created every label of the sources: no round trip per event here.
-                row.OrganisationId = PrefetchedLabelId(LabelKind.Organisation, sources.Organisation, created);
-                row.ReferrerId = PrefetchedLabelId(LabelKind.Referrer, sources.Referrer, created);
-                row.AgentId = PrefetchedLabelId(LabelKind.Agent, sources.Agent, created);
+                // The prefetch set the labels it knew and created the others: no round trip per event here.
+                row.OrganisationId ??= CreatedLabelId(LabelKind.Organisation, sources.Organisation, created);
+                row.ReferrerId ??= CreatedLabelId(LabelKind.Referrer, sources.Referrer, created);
+                row.AgentId ??= CreatedLabelId(LabelKind.Agent, sources.Agent, created);
             }
         }
 
@@ -97,14 +97,14 @@ internal sealed class CatalogResolver
             }
         }
 
+        // Three labels on nearly every event, nearly always known: each is looked up once, here.
         foreach (var row in rows)
         {
-            foreach (var label in SourceLabelsOf(row))
+            if (row.Sources is { } sources)
             {
-                if (!_labelIds.ContainsKey(label))
-                {
-                    newLabels.Add(label);
-                }
+                row.OrganisationId = KnownLabelId(LabelKind.Organisation, sources.Organisation, newLabels);
+                row.ReferrerId = KnownLabelId(LabelKind.Referrer, sources.Referrer, newLabels);
+                row.AgentId = KnownLabelId(LabelKind.Agent, sources.Agent, newLabels);
             }
         }
 
@@ -230,30 +230,6 @@ internal sealed class CatalogResolver
             {
                 yield return (label.Kind, value);
             }
-        }
-    }
-
-    /// <summary>The labels of where an event came from (<see cref="RawEvent.Sources"/>).</summary>
-    private static IEnumerable<(LabelKind Kind, string Value)> SourceLabelsOf(RawEvent row)
-    {
-        if (row.Sources is not { } sources)
-        {
-            yield break;
-        }
-
-        if (sources.Organisation is { Length: > 0 } organisation)
-        {
-            yield return (LabelKind.Organisation, organisation);
-        }
-
-        if (sources.Referrer is { Length: > 0 } referrer)
-        {
-            yield return (LabelKind.Referrer, referrer);
-        }
-
-        if (sources.Agent is { Length: > 0 } agent)
-        {
-            yield return (LabelKind.Agent, agent);
         }
     }
 
@@ -384,8 +360,26 @@ internal sealed class CatalogResolver
         return id;
     }
 
-    private int? PrefetchedLabelId(LabelKind kind, string? value, Additions created) =>
-        string.IsNullOrEmpty(value) ? null : _labelIds.TryGetValue((kind, value), out var id) ? id : created.Labels[(kind, value)];
+    /// <summary>The id of a label already stored; null for none or a new label, which joins <paramref name="newLabels"/>.</summary>
+    private int? KnownLabelId(LabelKind kind, string? value, HashSet<(LabelKind Kind, string Value)> newLabels)
+    {
+        if (string.IsNullOrEmpty(value))
+        {
+            return null;
+        }
+
+        if (_labelIds.TryGetValue((kind, value), out var id))
+        {
+            return id;
+        }
+
+        newLabels.Add((kind, value));
+        return null;
+    }
+
+    /// <summary>The id of a label the prefetch created (or found stored by another writer); null for none.</summary>
+    private static int? CreatedLabelId(LabelKind kind, string? value, Additions created) =>
+        string.IsNullOrEmpty(value) ? null : created.Labels[(kind, value)];
 
     private async Task<int?> LabelIdAsync(StatsDbContext context, LabelField? field, IncomingEvent e, Additions created, CancellationToken cancellationToken)
     {
