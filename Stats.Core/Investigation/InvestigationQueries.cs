@@ -144,7 +144,8 @@ public sealed class InvestigationQueries(IDbContextFactory<StatsDbContext> conte
 
     private static async Task<List<Categorised>> ReadAsync(IQueryable<RawEvent> scoped, InvestigationRequest request, CancellationToken cancellationToken)
     {
-        // The range is read through the (Timestamp, TypeId) index: ADR-015 says why there is no index by record.
+        // The range is read through the (Timestamp, TypeId, RecordId) index, whose entries answer the scope's record
+        // filter before any row is read: ADR-015 says why the record is not first.
         var rows = await scoped.Where(e => e.Timestamp >= request.From && e.Timestamp < request.To)
             .OrderBy(e => e.Timestamp).ThenBy(e => e.Id)
             .Take(MaxEvents)

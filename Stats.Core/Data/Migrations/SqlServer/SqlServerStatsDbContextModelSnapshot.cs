@@ -897,7 +897,7 @@ namespace Stats.Core.Data.Migrations.SqlServer
                         .IsUnique()
                         .HasFilter("\"ClientIdHash\" IS NOT NULL");
 
-                    b.HasIndex("Timestamp", "TypeId");
+                    b.HasIndex("Timestamp", "TypeId", "RecordId");
 
                     b.ToTable("RawEvents", (string)null);
                 });

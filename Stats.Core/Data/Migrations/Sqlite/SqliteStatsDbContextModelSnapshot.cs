@@ -866,7 +866,7 @@ namespace Stats.Core.Data.Migrations.Sqlite
                         .IsUnique()
                         .HasFilter("\"ClientIdHash\" IS NOT NULL");
 
-                    b.HasIndex("Timestamp", "TypeId");
+                    b.HasIndex("Timestamp", "TypeId", "RecordId");
 
                     b.ToTable("RawEvents", (string)null);
                 });
