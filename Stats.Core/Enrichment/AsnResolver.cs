@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
+using System.Numerics;
 using System.Text;
 using MaxMind.Db;
 
@@ -18,13 +19,10 @@ namespace Stats.Core.Enrichment;
 public sealed class AsnResolver : IDisposable
 {
     private readonly Reader? _mmdb;
-    private readonly uint[] _v4Starts = [];
-    private readonly uint[] _v4Ends = [];
-    private readonly int[] _v4Labels = [];
+    // A range's start, end and label side by side: the look-up that finds the start reads the rest from the same cache line.
+    private readonly AddressRange<uint>[] _v4 = [];
     private readonly int[] _v4Prefixes = [];
-    private readonly UInt128[] _v6Starts = [];
-    private readonly UInt128[] _v6Ends = [];
-    private readonly int[] _v6Labels = [];
+    private readonly AddressRange<UInt128>[] _v6 = [];
     private readonly int[] _v6Prefixes = [];
     private readonly string[] _labels = [];
 
@@ -44,8 +42,8 @@ public sealed class AsnResolver : IDisposable
 
         // Read without a string per line: the half million lines' strings were about 100 MB of garbage at start, which
         // the server GC kept as working set for the life of the process.
-        var v4 = new List<(uint Start, uint End, int Label)>();
-        var v6 = new List<(UInt128 Start, UInt128 End, int Label)>();
+        var v4 = new List<AddressRange<uint>>();
+        var v6 = new List<AddressRange<UInt128>>();
         var labels = new List<string>();
         var names = new List<string>();
         var labelOfNumber = new Dictionary<long, int>();
@@ -76,30 +74,26 @@ public sealed class AsnResolver : IDisposable
 
                 if (isV4)
                 {
-                    v4.Add(((uint)start, (uint)end, label));
+                    v4.Add(new((uint)start, (uint)end, label));
                 }
                 else
                 {
-                    v6.Add((start, end, label));
+                    v6.Add(new(start, end, label));
                 }
             });
         }
 
         v4.Sort((a, b) => a.Start.CompareTo(b.Start));
         v6.Sort((a, b) => a.Start.CompareTo(b.Start));
-        _v4Starts = [.. v4.Select(r => r.Start)];
-        _v4Ends = [.. v4.Select(r => r.End)];
-        _v4Labels = [.. v4.Select(r => r.Label)];
-        _v6Starts = [.. v6.Select(r => r.Start)];
-        _v6Ends = [.. v6.Select(r => r.End)];
-        _v6Labels = [.. v6.Select(r => r.Label)];
-        _v4Prefixes = PrefixTable(_v4Starts, start => (int)(start >> 16));
-        _v6Prefixes = PrefixTable(_v6Starts, start => (int)(start >> 112));
+        _v4 = [.. v4];
+        _v6 = [.. v6];
+        _v4Prefixes = PrefixTable(_v4, start => (int)(start >> 16));
+        _v6Prefixes = PrefixTable(_v6, start => (int)(start >> 112));
         _labels = [.. labels];
     }
 
     /// <summary>The ranges known (IPv4 and IPv6), to tell a loaded database from a missing one.</summary>
-    public int Ranges => _v4Starts.Length + _v6Starts.Length;
+    public int Ranges => _v4.Length + _v6.Length;
 
     /// <summary>How an organisation is named in labels, queries and exports: <c>AS{number} {name}</c>.</summary>
     public static string Label(long number, string? name)
@@ -133,8 +127,8 @@ public sealed class AsnResolver : IDisposable
         if (address.AddressFamily == AddressFamily.InterNetwork)
         {
             var value = (uint)bytes[0] << 24 | (uint)bytes[1] << 16 | (uint)bytes[2] << 8 | bytes[3];
-            var i = LastAtOrBefore(_v4Starts, _v4Prefixes, (int)(value >> 16), value);
-            return i >= 0 && value <= _v4Ends[i] ? _labels[_v4Labels[i]] : null;
+            var i = LastAtOrBefore(_v4, _v4Prefixes, (int)(value >> 16), value);
+            return i >= 0 && value <= _v4[i].End ? _labels[_v4[i].Label] : null;
         }
 
         if (written != 16)
@@ -145,8 +139,8 @@ public sealed class AsnResolver : IDisposable
         var v6 = new UInt128(
             (ulong)bytes[0] << 56 | (ulong)bytes[1] << 48 | (ulong)bytes[2] << 40 | (ulong)bytes[3] << 32 | (ulong)bytes[4] << 24 | (ulong)bytes[5] << 16 | (ulong)bytes[6] << 8 | bytes[7],
             (ulong)bytes[8] << 56 | (ulong)bytes[9] << 48 | (ulong)bytes[10] << 40 | (ulong)bytes[11] << 32 | (ulong)bytes[12] << 24 | (ulong)bytes[13] << 16 | (ulong)bytes[14] << 8 | bytes[15]);
-        var j = LastAtOrBefore(_v6Starts, _v6Prefixes, (int)(v6 >> 112), v6);
-        return j >= 0 && v6 <= _v6Ends[j] ? _labels[_v6Labels[j]] : null;
+        var j = LastAtOrBefore(_v6, _v6Prefixes, (int)(v6 >> 112), v6);
+        return j >= 0 && v6 <= _v6[j].End ? _labels[_v6[j].Label] : null;
     }
 
     public void Dispose() => _mmdb?.Dispose();
@@ -155,13 +149,13 @@ public sealed class AsnResolver : IDisposable
     /// For each 16-bit prefix p, the index of the first start whose prefix is p or more (entry 65,536: the count), so that
     /// the starts of prefix p are <c>[table[p], table[p + 1])</c>.
     /// </summary>
-    private static int[] PrefixTable<T>(T[] starts, Func<T, int> prefixOf)
+    private static int[] PrefixTable<T>(AddressRange<T>[] ranges, Func<T, int> prefixOf)
     {
         var table = new int[(1 << 16) + 1];
         var i = 0;
         for (var prefix = 0; prefix < table.Length; prefix++)
         {
-            while (i < starts.Length && prefixOf(starts[i]) < prefix)
+            while (i < ranges.Length && prefixOf(ranges[i].Start) < prefix)
             {
                 i++;
             }
@@ -177,17 +171,30 @@ public sealed class AsnResolver : IDisposable
     /// -1 when all are after it. It is among the starts of that prefix, or else the last start before them, a range that
     /// may reach into the prefix.
     /// </summary>
-    private static int LastAtOrBefore<T>(T[] starts, int[] prefixes, int prefix, T value)
-        where T : IComparable<T>
+    private static int LastAtOrBefore<T>(AddressRange<T>[] ranges, int[] prefixes, int prefix, T value)
+        where T : IComparisonOperators<T, T, bool>
     {
         if (prefixes.Length == 0)
         {
             return -1;
         }
 
-        var from = prefixes[prefix];
-        var i = Array.BinarySearch(starts, from, prefixes[prefix + 1] - from, value);
-        return i >= 0 ? i : ~i - 1;
+        // A bisection of its own: Array.BinarySearch compares through IComparable, a call per step on every event.
+        var (low, high) = (prefixes[prefix], prefixes[prefix + 1]);
+        while (low < high)
+        {
+            var middle = (int)((uint)(low + high) >> 1);
+            if (ranges[middle].Start <= value)
+            {
+                low = middle + 1;
+            }
+            else
+            {
+                high = middle;
+            }
+        }
+
+        return low - 1;
     }
 
     /// <summary>Calls <paramref name="action"/> with each line of a UTF-8 file, from one reused buffer.</summary>
@@ -332,3 +339,6 @@ public sealed class AsnResolver : IDisposable
         return inner.Contains("\"\"", StringComparison.Ordinal) ? new StringBuilder().Append(inner).Replace("\"\"", "\"").ToString() : inner;
     }
 }
+
+/// <summary>The addresses from <see cref="Start"/> to <see cref="End"/>, announced by the organisation of <see cref="Label"/>.</summary>
+internal readonly record struct AddressRange<T>(T Start, T End, int Label);
