@@ -29,7 +29,8 @@ internal sealed record RunSettings(bool Quick, long InProcessEvents, long Warmup
 /// <summary>Each run's counts and durations.</summary>
 internal sealed record Runs(
     CeilingRun RawInsertCeiling, IngestRun IngestInProcess, HttpRun HttpBatch, HttpRun HttpSingle, double TotalSeconds,
-    IngestRun? IngestInProcessWithoutSources = null, IngestRun? IngestInProcessWithSourcesAgain = null);
+    IngestRun? IngestInProcessWithoutSources = null, IngestRun? IngestInProcessWithSourcesAgain = null,
+    IReadOnlyList<double>? VisitorSourcesRatios = null);
 
 /// <summary>What the figures were measured on.</summary>
 internal sealed record MachineInfo(
