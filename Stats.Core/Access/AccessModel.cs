@@ -92,6 +92,25 @@ public interface IAccessPolicy
 {
     /// <summary>May <paramref name="viewer"/> see the <paramref name="family"/> statistics of <paramref name="target"/>?</summary>
     Task<AccessDecision> DecideAsync(StatsViewer viewer, StatFamily family, StatTarget target, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// The records among <paramref name="recids"/> whose <paramref name="family"/> statistics <paramref name="viewer"/> may not
+    /// see: one decision each here; a policy that can decide many records in one catalog read does so.
+    /// </summary>
+    async Task<IReadOnlySet<string>> HiddenRecordsAsync(
+        StatsViewer viewer, StatFamily family, IReadOnlyList<string> recids, CancellationToken cancellationToken = default)
+    {
+        var hidden = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var recid in recids)
+        {
+            if (await DecideAsync(viewer, family, new StatTarget(StatSubject.Record, recid), cancellationToken) != AccessDecision.Allowed)
+            {
+                hidden.Add(recid);
+            }
+        }
+
+        return hidden;
+    }
 }
 
 /// <summary>What an access rule covers.</summary>

@@ -67,6 +67,18 @@ public sealed class DemoSeeder(
         ("MX", 1), ("AR", 1), ("NG", 0.8), ("KE", 0.6), ("EG", 0.6), ("TR", 1), ("RU", 1.5),
     ];
 
+    // Where people arrive from, as a repository's logs show it: search engines and Scholar, DOI links, social media, a
+    // university's pages, a wiki; a third come direct (a bookmark, a typed address: no referrer).
+    private static readonly (string? Referrer, int Weight)[] s_referrers =
+    [
+        ("https://scholar.google.com/scholar?q=dataset", 16), ("https://www.google.com/", 14), ("https://doi.org/10.5281/zenodo.1234567", 12),
+        ("https://github.com/research-software/analysis", 5), ("https://en.wikipedia.org/wiki/Open_data", 4), ("https://x.com/", 3),
+        ("https://t.co/3xAmPlE", 3), ("https://www.linkedin.com/feed/", 2), ("https://home.cern/news", 3),
+        ("https://www.uni-heidelberg.de/en/research", 2), ("https://duckduckgo.com/", 2), ("https://www.bing.com/", 2), (null, 32),
+    ];
+
+    private static readonly int s_referrerWeight = s_referrers.Sum(r => r.Weight);
+
     private static readonly string[] s_words =
     [
         "Measurement", "Dataset", "Simulation", "Analysis", "Survey", "Model", "Observations", "Software", "Archive",
@@ -175,7 +187,7 @@ public sealed class DemoSeeder(
             {
                 var visitor = Pick(random, visitors);
                 var at = day.AddSeconds(random.Next(86_400));
-                yield return Usage(EventCatalog.RecordView, at, record, visitor, null);
+                yield return Usage(EventCatalog.RecordView, at, record, visitor, null, ReferrerOf(visitor, record, day));
                 if (random.NextDouble() < 0.35 && record.Files.Length > 0)
                 {
                     var file = record.Files[random.Next(record.Files.Length)];
@@ -205,8 +217,39 @@ public sealed class DemoSeeder(
         }
     }
 
-    private static IncomingEvent Usage(string type, DateTime at, DemoRecord record, Visitor visitor, DemoFile? file) => new()
+    /// <summary>
+    /// Where a visitor came from to a record on a day; robots and scripts send none. Drawn from the visitor, record and day,
+    /// not from the seeded sequence, so that the demo's counts stay what they were before it had referrers.
+    /// </summary>
+    private static string? ReferrerOf(Visitor visitor, DemoRecord record, DateTime day)
     {
+        if (!visitor.UserAgent.StartsWith("Mozilla/5.0 (", StringComparison.Ordinal) || visitor.UserAgent.Contains("compatible;", StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        // FNV-1a: the same on every run (string.GetHashCode is not).
+        var hash = 2166136261u;
+        foreach (var part in record.Recid.Select(c => (uint)c).Append((uint)visitor.Id).Append((uint)(day.Ticks / TimeSpan.TicksPerDay)))
+        {
+            hash = unchecked((hash ^ part) * 16777619u);
+        }
+
+        var pick = (int)(hash % (uint)s_referrerWeight);
+        foreach (var (referrer, weight) in s_referrers)
+        {
+            if ((pick -= weight) < 0)
+            {
+                return referrer;
+            }
+        }
+
+        return null;
+    }
+
+    private static IncomingEvent Usage(string type, DateTime at, DemoRecord record, Visitor visitor, DemoFile? file, string? referrer = null) => new()
+    {
+        Referrer = referrer,
         Type = type,
         Timestamp = at,
         Recid = record.Recid,

@@ -153,7 +153,7 @@ public sealed class SipStoreStats(IDbContextFactory<StatsDbContext> contexts, Ti
                 join r in context.Records on o.RecordId equals r.Id into records
                 from r in records.DefaultIfEmpty()
                 orderby o.ProcessedAt descending, l.Value
-                select new SipFailure(l.Value, r == null ? null : r.ExternalId, o.ProcessedAt))
+                select new SipFailure(l.Value, r == null ? null : r.ExternalId, o.ProcessedAt) { Title = r == null ? null : r.Title })
             .Take(size);
     }
 

@@ -210,7 +210,12 @@ public sealed record SipStoreSummary(
     double? P95DelaySeconds,
     long? ArchiveSize);
 
-public sealed record SipFailure(string SipId, string? Recid, DateTime? ProcessedAt);
+public sealed record SipFailure(string SipId, string? Recid, DateTime? ProcessedAt)
+{
+    /// <summary>The record's title, for the dashboard's table; not in the API's answer, whose shape stays as documented.</summary>
+    [JsonIgnore]
+    public string? Title { get; init; }
+}
 
 public sealed record SipFailures(IReadOnlyList<SipFailure> Buckets);
 

@@ -61,6 +61,15 @@ public sealed class ViewerAccess(AuthenticationStateProvider authentication, Vie
 
     public async Task<AccessDecision> DecideAsync(StatFamily family, StatTarget target, CancellationToken cancellationToken = default) =>
         await policy.DecideAsync(await ViewerAsync(), family, target, cancellationToken);
+
+    /// <summary>
+    /// The records among <paramref name="recids"/> whose panel the viewer may not open (their usage is hidden from them): tables
+    /// show them by id alone, as the search box leaves them out, so that a restricted record's title reaches nobody else.
+    /// </summary>
+    public async Task<IReadOnlySet<string>> RecordsNotOpenAsync(IReadOnlyList<string> recids, CancellationToken cancellationToken = default) =>
+        recids.Count == 0
+            ? new HashSet<string>()
+            : await policy.HiddenRecordsAsync(await ViewerAsync(), StatFamily.Usage, recids, cancellationToken);
 }
 
 file sealed class NoSubscription : IDisposable

@@ -16,12 +16,20 @@ public sealed class FakeAccessPolicy : IAccessPolicy
 
     public IReadOnlyList<(StatsViewer Viewer, StatFamily Family, StatTarget Target)> Questions => _questions;
 
+    /// <summary>Records whose statistics only admins may see (a record rule), whatever <see cref="Decisions"/> says.</summary>
+    public HashSet<string> RestrictedRecords { get; } = new(StringComparer.Ordinal);
+
     public Task<AccessDecision> DecideAsync(StatsViewer viewer, StatFamily family, StatTarget target, CancellationToken cancellationToken = default)
     {
         _questions.Add((viewer, family, target));
         if (viewer.IsAdmin)
         {
             return Task.FromResult(AccessDecision.Allowed);
+        }
+
+        if (target is { Subject: StatSubject.Record, Id: { } recid } && RestrictedRecords.Contains(recid))
+        {
+            return Task.FromResult(viewer.IsSignedIn ? AccessDecision.Forbidden : AccessDecision.SignInRequired);
         }
 
         var audience = DefaultAudiences.Of(family);

@@ -21,4 +21,7 @@ public static class CountryNames
             return code;
         }
     }
+
+    /// <summary>The name with its code, "Switzerland (CH)", as the country tables show it; the code alone when it has no name.</summary>
+    public static string WithCode(string code) => Of(code) is var name && name != code ? $"{name} ({code.ToUpperInvariant()})" : code;
 }

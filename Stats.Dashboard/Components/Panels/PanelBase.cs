@@ -36,7 +36,7 @@ public abstract class PanelBase : ComponentBase, IDisposable
     private ILoggerFactory LoggerFactory { get; set; } = default!;
 
     [Inject]
-    private ViewerAccess Access { get; set; } = default!;
+    protected ViewerAccess Access { get; set; } = default!;
 
     [SupplyParameterFromQuery(Name = PanelPeriod.PeriodKey)]
     public string? PeriodQuery { get; set; }
@@ -74,6 +74,18 @@ public abstract class PanelBase : ComponentBase, IDisposable
         .. RecordRankings.CountColumns(),
         .. PreviousRange is { From: { } from } previous ? RecordRankings.ChangeColumns(metric, PanelPeriod.DescribeRange(from, previous.To)) : [],
     ];
+
+    /// <summary>
+    /// A record table's rows (<see cref="RecordRankings.LoadAsync"/>), the titles of the records the viewer may not open left
+    /// out: those rows show the recid alone.
+    /// </summary>
+    protected async Task<IReadOnlyList<RankedRecordRow>> LoadRecordRankingAsync(
+        IUsageStats usage, RecordSet records, RecordOrder order, Period period, Period? previous, int size, CancellationToken cancellationToken)
+    {
+        var rows = await RecordRankings.LoadAsync(usage, records, order, period, previous, size, cancellationToken);
+        var hidden = await Access.RecordsNotOpenAsync([.. rows.Select(r => r.Recid)], cancellationToken);
+        return hidden.Count == 0 ? rows : [.. rows.Select(r => hidden.Contains(r.Recid) ? r with { Title = null } : r)];
+    }
 
     /// <summary>Ranks the panel's record table by a count or a change (<see cref="RecordRankings.RankKey"/> in the URL).</summary>
     protected void RankBy(string key) =>

@@ -68,7 +68,7 @@ public sealed partial class StatTable<T>
             : [.. Items.OrderBy(Columns[index].Value, ValueComparer.Instance)];
 
     /// <summary>The CSV of all rows (every page), in the order shown.</summary>
-    public string ToCsv() => Csv.Write([.. Columns.Select(c => c.CsvTitle)], Sorted.Select(row => (IReadOnlyList<object?>)[.. Columns.Select(c => c.Value(row))]));
+    public string ToCsv() => Csv.Write([.. Columns.Select(c => c.CsvTitle)], Sorted.Select(row => (IReadOnlyList<object?>)[.. Columns.Select(c => c.Export(row))]));
 
     private string LinkOf(string href) =>
         string.IsNullOrEmpty(LinkQuery) || href.Contains('?', StringComparison.Ordinal) ? href : $"{href}?{LinkQuery}";

@@ -28,7 +28,23 @@ public sealed class CommunitiesPanelTests : PanelPageTestContext
     {
         var cut = RenderAt<Communities>(url);
 
-        Assert.Equal(expected, cut.FindAll("[data-table='communities'] tbody tr").Select(r => r.QuerySelectorAll("td")[1].TextContent.Trim()));
+        Assert.Equal(expected, cut.FindAll("[data-table='communities'] tbody tr").Select(r => (r.QuerySelector(".stats-cell-secondary") ?? r.QuerySelector("a")!).TextContent.Trim()));
+    }
+
+    [Fact]
+    public void EachCommunityIsOneCellItsNameWithItsIdUnderNotANameAndAnIdColumn()
+    {
+        var cut = RenderAt<Communities>("/communities");
+
+        Assert.Equal(["Community", "Live records", "New records", "Views", "Downloads"], cut.FindAll("[data-table='communities'] th").Select(th => th.TextContent.Trim()));
+        var rows = cut.FindAll("[data-table='communities'] tbody tr");
+        Assert.Equal("High-energy physics", rows[0].QuerySelector("a")!.TextContent.Trim());
+        Assert.Equal("hep", rows[0].QuerySelector(".stats-cell-secondary")!.TextContent.Trim());
+        // Without a name the id is said once.
+        Assert.Equal("quiet", rows[2].QuerySelector("td")!.TextContent.Trim());
+        var csv = cut.FindComponent<Stats.Dashboard.Components.Panels.StatTable<CommunityListing>>().Instance.ToCsv();
+        Assert.StartsWith("Community name,Community id,Live records,", csv, StringComparison.Ordinal);
+        Assert.Contains("\r\n,quiet,5,", csv, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -35,6 +35,18 @@ public sealed class OverviewAdditionsTests : DashboardTestContext
     }
 
     [Fact]
+    public void ARestrictedRecordIsRankedByItsIdWithoutItsTitle()
+    {
+        Usage.TopRecords.AddRange([new RankedRecord("r1", "Lake sediments", 9), new RankedRecord("secret", "Unpublished merger", 5)]);
+        Policy.RestrictedRecords.Add("secret");
+
+        var cut = Render<Overview>();
+
+        Assert.Equal(["Lake sediments", "secret"], cut.FindAll("[data-table=overview-top-records] tbody tr a").Select(a => a.TextContent.Trim()));
+        Assert.DoesNotContain("Unpublished merger", cut.Markup, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void ARecordWithoutATitleShowsItsIdOnce()
     {
         Usage.TopRecords.AddRange([new RankedRecord("r2", null, 4)]);
@@ -53,7 +65,7 @@ public sealed class OverviewAdditionsTests : DashboardTestContext
 
         var cut = Render<Overview>();
 
-        Assert.Equal(["Switzerland", "Unknown"], cut.FindAll("[data-table=overview-top-countries] tbody tr").Select(r => r.QuerySelector("td")!.TextContent.Trim()));
+        Assert.Equal(["Switzerland (CH)", "Unknown (ZZ)"], cut.FindAll("[data-table=overview-top-countries] tbody tr").Select(r => r.QuerySelector("td")!.TextContent.Trim()));
     }
 
     [Fact]

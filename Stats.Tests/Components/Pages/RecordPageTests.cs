@@ -28,6 +28,17 @@ public sealed class RecordPageTests : DashboardTestContext
     private NavigationManager Navigation => Services.GetRequiredService<NavigationManager>();
 
     [Fact]
+    public void ARestrictedRecordsTitleIsNotShownToSomeoneWhoMayNotOpenIt()
+    {
+        Policy.RestrictedRecords.Add("v2");
+
+        var cut = Render<RecordPage>(p => p.Add(c => c.Recid, "v2"));
+
+        Assert.Equal("Record v2", cut.Find("h1").TextContent.Trim());
+        Assert.DoesNotContain("Lake sediments", cut.Markup, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void ShowsThisVersionsNumbersFilesCountriesAndAccessMethods()
     {
         var cut = Render<RecordPage>(p => p.Add(c => c.Recid, "v2"));
@@ -39,7 +50,8 @@ public sealed class RecordPageTests : DashboardTestContext
         Assert.Equal(["Regular", "7", "5", "3", "2", "3.0 kB"], Cells(cut, "record-access-v2", 0));
         Assert.Equal(["Machine", "2", "1", "1", "1", "500 B"], Cells(cut, "record-access-v2", 1));
         Assert.Equal(["data.csv", "3", "2", "3.0 kB"], Cells(cut, "record-files-v2", 0));
-        Assert.Equal(["ZZ", "4", "2", "2", "1"], Cells(cut, "record-countries-v2", 1));
+        Assert.Equal(["Germany (DE)", "5", "4", "2", "2"], Cells(cut, "record-countries-v2", 0));
+        Assert.Equal(["Unknown (ZZ)", "4", "2", "2", "1"], Cells(cut, "record-countries-v2", 1));
     }
 
     [Fact]

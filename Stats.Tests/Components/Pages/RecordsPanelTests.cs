@@ -31,10 +31,26 @@ public sealed class RecordsPanelTests : DashboardTestContext
     }
 
     private static List<string> FirstColumn(IRenderedComponent<RecordsPage> cut) =>
-        [.. cut.FindAll("[data-table=top-records] tbody tr").Select(tr => tr.QuerySelector("td")!.TextContent.Trim())];
+        [.. cut.FindAll("[data-table=top-records] tbody tr").Select(tr => tr.QuerySelector("td a")!.TextContent.Trim())];
 
     private static AngleSharp.Dom.IElement Header(IRenderedComponent<RecordsPage> cut, string title) =>
         cut.FindAll("[data-table=top-records] th").Single(th => th.TextContent.Trim() == title);
+
+    [Fact]
+    public void ARestrictedRecordIsListedByItsRecidAloneAndItsTitleIsInNeitherTheTableNorTheCsv()
+    {
+        Policy.RestrictedRecords.Add("r2");
+
+        var cut = RenderAt("/records");
+
+        Assert.Equal(["Lake sediments", "r2"], FirstColumn(cut));
+        Assert.DoesNotContain("Glacier cores", cut.Markup, StringComparison.Ordinal);
+        var csv = cut.FindComponent<Stats.Dashboard.Components.Panels.StatTable<Stats.Dashboard.Components.Panels.RankedRecordRow>>().Instance.ToCsv();
+        Assert.StartsWith("Title,Recid,", csv, StringComparison.Ordinal);
+        Assert.Contains("\r\nLake sediments,r1,", csv, StringComparison.Ordinal);
+        Assert.Contains("\r\n,r2,", csv, StringComparison.Ordinal);
+        Assert.DoesNotContain("Glacier cores", csv, StringComparison.Ordinal);
+    }
 
     [Fact]
     public void TheRecordsAreRankedByViewsWithAllFourCountsShown()
@@ -43,7 +59,7 @@ public sealed class RecordsPanelTests : DashboardTestContext
 
         Assert.Equal(["Lake sediments", "Glacier cores"], FirstColumn(cut));
         Assert.Equal(
-            ["Record", "Recid", "Views", "Unique views", "Downloads", "Unique downloads", "Views change", "Views % change"],
+            ["Record", "Views", "Unique views", "Downloads", "Unique downloads", "Views change", "Views % change"],
             cut.FindAll("[data-table=top-records] th").Select(th => th.TextContent.Trim()));
         Assert.Equal("descending", Header(cut, "Views").GetAttribute("aria-sort"));
         Assert.Equal("Most viewed records", cut.Find("#top-records-title").TextContent.Trim());

@@ -59,6 +59,19 @@ public sealed class SipStorePanelTests : PanelPageTestContext
     }
 
     [Fact]
+    public void AFailedSipsRecordIsNamedByItsTitleWithItsRecidUnder()
+    {
+        SipQueries.Failures = new SipFailures([new SipFailure("sip-9", "rec-9", null) { Title = "Detector calibration 2024" }]);
+        SignInAsAdmin();
+
+        var cut = RenderAt<SipStore>("/sipstore");
+
+        var link = cut.Find("[data-table='sip-failures'] tbody a");
+        Assert.Equal("Detector calibration 2024", link.TextContent.Trim());
+        Assert.Equal("rec-9", cut.Find("[data-table='sip-failures'] tbody .stats-cell-secondary").TextContent.Trim());
+    }
+
+    [Fact]
     public void TheArchiveSizeChartReceivesTheSizeAtTheEndOfEachBucket()
     {
         SignInAsAdmin();

@@ -79,6 +79,55 @@ public sealed class StatTableTests : DashboardTestContext
         Assert.Empty(cut.FindAll(".stats-export-csv"));
     }
 
+    [Fact]
+    public void ARecordShowsItsTitleWithItsRecidUnderItAndTheCsvHasBothInTheirOwnColumns()
+    {
+        IReadOnlyList<StatColumn<RankedRecord>> columns = [.. StatColumns.Record<RankedRecord>(r => r.Recid, r => r.Title), StatColumns.Count<RankedRecord>("Views", r => r.Value)];
+        RankedRecord[] records = [new("r1", "Lake sediments", 9), new("r2", null, 4)];
+
+        var cut = Render<StatTable<RankedRecord>>(p => p
+            .Add(c => c.Key, "records").Add(c => c.Title, "Records").Add(c => c.Columns, columns).Add(c => c.Items, records));
+
+        Assert.Equal(["Record", "Views"], cut.FindAll("th").Select(th => th.TextContent.Trim()));
+        var titled = cut.FindAll("tbody tr")[0];
+        Assert.Equal("Lake sediments", titled.QuerySelector("a")!.TextContent.Trim());
+        Assert.Equal("/records/r1", titled.QuerySelector("a")!.GetAttribute("href"));
+        Assert.Equal("r1", titled.QuerySelector(".stats-cell-secondary")!.TextContent.Trim());
+        var untitled = cut.FindAll("tbody tr")[1];
+        Assert.Equal("r2", untitled.QuerySelector("a")!.TextContent.Trim());
+        Assert.Null(untitled.QuerySelector(".stats-cell-secondary"));
+        // The id column stays in the file for spreadsheets to join on; a record without a title has an empty title there.
+        Assert.Equal("Title,Recid,Views\r\nLake sediments,r1,9\r\n,r2,4\r\n", cut.Instance.ToCsv());
+    }
+
+    [Fact]
+    public void ACommunityShowsItsNameWithItsIdUnderItAndTheCsvHasBoth()
+    {
+        IReadOnlyList<StatColumn<RankedCommunity>> columns = [.. StatColumns.Community<RankedCommunity>(c => c.Community, c => c.Name)];
+        RankedCommunity[] communities = [new("hep", "High-energy physics", 3)];
+
+        var cut = Render<StatTable<RankedCommunity>>(p => p
+            .Add(c => c.Key, "communities").Add(c => c.Title, "Communities").Add(c => c.Columns, columns).Add(c => c.Items, communities));
+
+        Assert.Equal("High-energy physics", cut.Find("tbody a").TextContent.Trim());
+        Assert.Equal("hep", cut.Find("tbody .stats-cell-secondary").TextContent.Trim());
+        Assert.Equal("Community name,Community id\r\nHigh-energy physics,hep\r\n", cut.Instance.ToCsv());
+    }
+
+    [Fact]
+    public void ACountryShowsItsNameWithItsCodeAndTheCsvHasTheNameBesideTheCode()
+    {
+        IReadOnlyList<StatColumn<CountryBucket>> columns = [.. StatColumns.Country<CountryBucket>(c => c.Country), StatColumns.Count<CountryBucket>("Views", c => c.Views)];
+        CountryBucket[] countries = [new("CH", 30, 20, 5, 4), new("ZZ", 3, 3, 0, 0)];
+
+        var cut = Render<StatTable<CountryBucket>>(p => p
+            .Add(c => c.Key, "countries").Add(c => c.Title, "Countries").Add(c => c.Columns, columns).Add(c => c.Items, countries));
+
+        Assert.Equal(["Switzerland (CH)", "Unknown (ZZ)"], cut.FindAll("tbody tr").Select(r => r.QuerySelector("td")!.TextContent.Trim()));
+        Assert.Equal(["Country", "Views"], cut.FindAll("th").Select(th => th.TextContent.Trim()));
+        Assert.Equal("Country,Country code,Views\r\nSwitzerland,CH,30\r\nUnknown,ZZ,3\r\n", cut.Instance.ToCsv());
+    }
+
     private IRenderedComponent<StatTable<FileDownloadBucket>> RenderTable(IReadOnlyList<FileDownloadBucket> items) =>
         Render<StatTable<FileDownloadBucket>>(p => p
             .Add(c => c.Key, "files").Add(c => c.Title, "Files").Add(c => c.Columns, s_columns).Add(c => c.Items, items));

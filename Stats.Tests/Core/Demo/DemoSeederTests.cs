@@ -47,4 +47,26 @@ public sealed class DemoSeederTests
         Assert.All(communities, c => Assert.False(string.IsNullOrWhiteSpace(c.Value), $"community {c.Key} has no name"));
         Assert.All(await context.Records.ToListAsync(Cancellation), r => Assert.False(string.IsNullOrWhiteSpace(r.Title)));
     }
+
+    [Fact]
+    public async Task TheDemosVisitorsComeFromReferringSitesOrDirectAndFromNetworkOrganisations()
+    {
+        await using var store = await TestStore.CreateAsync(DatabaseProvider.Sqlite);
+        await using var ingestion = new IngestionHarness(store, now: new DateTimeOffset(2024, 6, 20, 12, 0, 0, TimeSpan.Zero));
+        var seeder = new DemoSeeder(ingestion.Ingestor, ShippedReferenceData.Countries, Options.Create(new RetentionOptions()), ingestion.Clock, store.Contexts);
+
+        await seeder.SeedAsync(new DemoOptions { Days = 30, Records = 20 }, Cancellation);
+
+        await using var context = store.CreateContext();
+        var hosts = await context.RawEvents.Where(e => e.ReferrerId != null)
+            .Join(context.Labels, e => e.ReferrerId, l => (int?)l.Id, (e, l) => l.Value).Distinct().ToListAsync(Cancellation);
+        Assert.Contains("scholar.google.com", hosts);
+        Assert.Contains("doi.org", hosts);
+        Assert.Contains("home.cern", hosts);
+        Assert.DoesNotContain(hosts, h => h.Contains('/', StringComparison.Ordinal));
+        // Direct visits (no referrer) too, not only referred ones.
+        var referred = await context.RawEvents.CountAsync(e => e.ReferrerId != null, Cancellation);
+        Assert.InRange(referred, 1, await context.RawEvents.CountAsync(Cancellation) - 1);
+        Assert.True(await context.RawEvents.AnyAsync(e => e.OrganisationId != null, Cancellation), "no visitor's address named a network organisation");
+    }
 }

@@ -21,8 +21,7 @@ public sealed partial class Communities : PanelBase
 
     private static readonly IReadOnlyList<StatColumn<CommunityListing>> s_columns =
     [
-        StatColumns.Text<CommunityListing>("Community", c => c.Name ?? c.Community, c => $"/communities/{Uri.EscapeDataString(c.Community)}"),
-        StatColumns.Text<CommunityListing>("Id", c => c.Community),
+        .. StatColumns.Community<CommunityListing>(c => c.Community, c => c.Name),
         StatColumns.Count<CommunityListing>("Live records", c => c.Records, "Records of the community in the catalog today, not deleted."),
         StatColumns.Count<CommunityListing>("New records", c => c.NewRecords, "Records published in the community in the period."),
         StatColumns.Count<CommunityListing>("Views", c => c.Views, "COUNTER views of the community's records in the period."),

@@ -18,10 +18,7 @@ public sealed partial class CommunityPanel : PanelBase
     public const int TableSize = 100;
 
     private static readonly IReadOnlyList<StatColumn<RankedRecordRow>> s_recordColumns =
-    [
-        StatColumns.Text<RankedRecordRow>("Record", r => r.Title ?? r.Recid, r => $"/records/{Uri.EscapeDataString(r.Recid)}"),
-        StatColumns.Text<RankedRecordRow>("Recid", r => r.Recid),
-    ];
+    [.. StatColumns.Record<RankedRecordRow>(r => r.Recid, r => r.Title)];
 
     private static readonly IReadOnlyList<StatColumn<AccessRightBucket>> s_accessRightColumns =
     [
@@ -110,7 +107,7 @@ public sealed partial class CommunityPanel : PanelBase
         var previousUsage = PreviousRange is { } previous ? UsageQueries.TotalsAsync(target, previous.ToPeriod(), cancellationToken) : null;
         var history = UsageQueries.HistogramAsync(target, period, Period.Interval, c => c, cancellationToken);
         var previousHistory = PreviousRange is { } before ? UsageQueries.HistogramAsync(target, before.ToPeriod(), Period.Interval, c => c, cancellationToken) : null;
-        var topRecords = RecordRankings.LoadAsync(UsageQueries, new RecordSet(Community: Id), Order, period, PreviousRange?.ToPeriod(), TableSize, cancellationToken);
+        var topRecords = LoadRecordRankingAsync(UsageQueries, new RecordSet(Community: Id), Order, period, PreviousRange?.ToPeriod(), TableSize, cancellationToken);
         _usage = new UsageSection(await usage, previousUsage is null ? null : await previousUsage, await history, await topRecords)
         {
             PreviousHistory = previousHistory is null ? null : await previousHistory,

@@ -19,8 +19,7 @@ public sealed partial class Map : PanelBase
 
     private static readonly IReadOnlyList<StatColumn<CountryBucket>> s_columns =
     [
-        StatColumns.Text<CountryBucket>("Country", b => CountryNames.Of(b.Country)),
-        StatColumns.Text<CountryBucket>("Code", b => b.Country),
+        .. StatColumns.Country<CountryBucket>(b => b.Country),
         StatColumns.Count<CountryBucket>("Views", b => b.Views, "COUNTER views from the country."),
         StatColumns.Count<CountryBucket>("Unique views", b => b.UniqueViews, "Views counted once per user session and record."),
         StatColumns.Count<CountryBucket>("Downloads", b => b.Downloads, "COUNTER downloads from the country."),

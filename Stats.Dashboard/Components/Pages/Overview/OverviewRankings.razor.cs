@@ -22,26 +22,20 @@ public sealed partial class OverviewRankings
 
     private static readonly IReadOnlyList<StatColumn<RankedRow>> s_recordColumns =
     [
-        StatColumns.Text<RankedRow>("Record", r => r.Title ?? r.Recid, r => $"/records/{Uri.EscapeDataString(r.Recid)}") with
-        {
-            Secondary = r => r.Title is null ? null : r.Recid,
-        },
+        .. StatColumns.Record<RankedRow>(r => r.Recid, r => r.Title),
         StatColumns.Count<RankedRow>(DisplayNames.Of(Metric.Views), r => r.Usage.Views, UsageHeadlines.ViewsExplanation),
         StatColumns.Count<RankedRow>(DisplayNames.Of(Metric.Downloads), r => r.Usage.Downloads, UsageHeadlines.DownloadsExplanation),
     ];
 
     private static readonly IReadOnlyList<StatColumn<RankedCommunityRow>> s_communityColumns =
     [
-        StatColumns.Text<RankedCommunityRow>("Community", c => c.Name ?? c.Community, c => $"/communities/{Uri.EscapeDataString(c.Community)}") with
-        {
-            Secondary = c => c.Name is null ? null : c.Community,
-        },
+        .. StatColumns.Community<RankedCommunityRow>(c => c.Community, c => c.Name),
         StatColumns.Count<RankedCommunityRow>(DisplayNames.Of(Metric.Views), c => c.Views, UsageHeadlines.ViewsExplanation),
     ];
 
     private static readonly IReadOnlyList<StatColumn<CountryBucket>> s_countryColumns =
     [
-        StatColumns.Text<CountryBucket>("Country", c => CountryNames.Of(c.Country)),
+        .. StatColumns.Country<CountryBucket>(c => c.Country),
         StatColumns.Count<CountryBucket>(DisplayNames.Of(Metric.Views), c => c.Views, UsageHeadlines.ViewsExplanation),
     ];
 
@@ -100,14 +94,20 @@ public sealed partial class OverviewRankings
         }
     }
 
-    /// <summary>The ranking, then the ranked records' usage in one query, however many rows.</summary>
+    /// <summary>
+    /// The ranking, then the ranked records' usage in one query, however many rows; the titles of records the viewer may not
+    /// open are left out (one access decision for all the rows).
+    /// </summary>
     private async Task<IReadOnlyList<RankedRow>> LoadRecordsAsync(Period period)
     {
         var records = await Usage.TopRecordsAsync(new RecordSet(), UsageMetric.Views, period, null, Size);
+        IReadOnlyList<string> recids = [.. records.Records.Select(r => r.Recid)];
+        var hidden = Access.RecordsNotOpenAsync(recids);
         var usage = records.Records.Count == 0
             ? new Dictionary<string, RecordUsage>()
-            : await Usage.RecordsAsync([.. records.Records.Select(r => r.Recid)], period);
-        return [.. records.Records.Select(r => new RankedRow(r.Recid, r.Title, usage.GetValueOrDefault(r.Recid) ?? RecordUsage.Zero))];
+            : await Usage.RecordsAsync(recids, period);
+        var untitled = await hidden;
+        return [.. records.Records.Select(r => new RankedRow(r.Recid, untitled.Contains(r.Recid) ? null : r.Title, usage.GetValueOrDefault(r.Recid) ?? RecordUsage.Zero))];
     }
 
     private async Task<IReadOnlyList<RankedCommunityRow>> LoadCommunitiesAsync(Period period)

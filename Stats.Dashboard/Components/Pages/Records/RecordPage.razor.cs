@@ -39,7 +39,7 @@ public sealed partial class RecordPage
 
     private static readonly IReadOnlyList<StatColumn<CountryBucket>> s_countryColumns =
     [
-        StatColumns.Text<CountryBucket>("Country", c => c.Country),
+        .. StatColumns.Country<CountryBucket>(c => c.Country),
         StatColumns.Count<CountryBucket>("Views", c => c.Views, UsageHeadlines.ViewsExplanation),
         StatColumns.Count<CountryBucket>("Unique views", c => c.UniqueViews, UsageHeadlines.UniqueViewsExplanation),
         StatColumns.Count<CountryBucket>("Downloads", c => c.Downloads, UsageHeadlines.DownloadsExplanation),
@@ -47,6 +47,9 @@ public sealed partial class RecordPage
     ];
 
     private RecordInfo? _info;
+
+    /// <summary>The record's title, for those who may open its panel: the page tells the others its recid alone.</summary>
+    private string? _title;
     private bool _loaded;
     private UsageCounts _current = UsageCounts.Zero;
     private UsageCounts? _previous;
@@ -86,6 +89,7 @@ public sealed partial class RecordPage
     {
         var info = _info?.Recid == Recid ? _info : await Usage.RecordInfoAsync(Recid, cancellationToken);
         _info = info;
+        _title = info?.Title is { } title && await Access.DecideAsync(StatFamily.Usage, RecordTarget, cancellationToken) == AccessDecision.Allowed ? title : null;
         if (info is not null)
         {
             await LoadSectionsAsync(

@@ -19,10 +19,7 @@ public sealed partial class Records
     public const string OwnerKey = "owner";
 
     private static readonly IReadOnlyList<StatColumn<RankedRecordRow>> s_recordColumns =
-    [
-        StatColumns.Text<RankedRecordRow>("Record", r => r.Title ?? r.Recid, r => $"/records/{Uri.EscapeDataString(r.Recid)}"),
-        StatColumns.Text<RankedRecordRow>("Recid", r => r.Recid),
-    ];
+    [.. StatColumns.Record<RankedRecordRow>(r => r.Recid, r => r.Title)];
 
     private IReadOnlyList<RankedRecordRow>? _records;
     private string? _search;
@@ -88,7 +85,7 @@ public sealed partial class Records
 
     /// <summary>The ranking, then the ranked records' usage in one query, however many rows.</summary>
     private async Task LoadRecordsAsync(CancellationToken cancellationToken) =>
-        _records = await RecordRankings.LoadAsync(Usage, new RecordSet(Community, Owner), Order, Range.ToPeriod(), PreviousRange?.ToPeriod(), MaxRecords, cancellationToken);
+        _records = await LoadRecordRankingAsync(Usage, new RecordSet(Community, Owner), Order, Range.ToPeriod(), PreviousRange?.ToPeriod(), MaxRecords, cancellationToken);
 
     private void ApplyFilters() =>
         Navigation.NavigateTo(Navigation.GetUriWithQueryParameters(new Dictionary<string, object?>

@@ -21,7 +21,7 @@ public sealed partial class SipStore : PanelBase
     private static readonly IReadOnlyList<StatColumn<SipFailure>> s_failureColumns =
     [
         StatColumns.Text<SipFailure>("SIP", f => f.SipId),
-        StatColumns.Text<SipFailure>("Record", f => f.Recid, f => f.Recid is null ? null : $"/records/{Uri.EscapeDataString(f.Recid)}"),
+        .. StatColumns.Record<SipFailure>(f => f.Recid, f => f.Title),
         new("Processed at (UTC)", f => f.ProcessedAt?.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)),
     ];
 
@@ -65,7 +65,10 @@ public sealed partial class SipStore : PanelBase
         var previous = PreviousRange is { } before ? SipQueries.SummaryAsync(community, before.ToPeriod(), cancellationToken) : null;
         var failures = SipQueries.FailuresAsync(community, period, FailureListSize, cancellationToken);
         var history = SipQueries.ArchiveSizeHistogramAsync(community, period, Period.Interval, cancellationToken);
-        _data = new SipData(await summary, previous is null ? null : await previous, await failures, await history);
+        var failed = await failures;
+        var untitled = await Access.RecordsNotOpenAsync([.. failed.Buckets.Select(f => f.Recid).OfType<string>().Distinct(StringComparer.Ordinal)], cancellationToken);
+        failed = untitled.Count == 0 ? failed : new SipFailures([.. failed.Buckets.Select(f => f.Recid is { } recid && untitled.Contains(recid) ? f with { Title = null } : f)]);
+        _data = new SipData(await summary, previous is null ? null : await previous, failed, await history);
     }
 
     /// <summary>In gigabytes (10^9 bytes, to the megabyte): an axis of ten-digit byte counts is unreadable.</summary>

@@ -15,10 +15,7 @@ public sealed partial class UserPanel
     public const int MaxRecords = 100;
 
     private static readonly IReadOnlyList<StatColumn<RankedRecordRow>> s_recordColumns =
-    [
-        StatColumns.Text<RankedRecordRow>("Record", r => r.Title ?? r.Recid, r => $"/records/{Uri.EscapeDataString(r.Recid)}"),
-        StatColumns.Text<RankedRecordRow>("Recid", r => r.Recid),
-    ];
+    [.. StatColumns.Record<RankedRecordRow>(r => r.Recid, r => r.Title)];
 
     private UsageCounts? _current;
     private UsageCounts? _previous;
@@ -66,7 +63,7 @@ public sealed partial class UserPanel
         var previousTask = PreviousRange is { } p ? Usage.TotalsAsync(target, p.ToPeriod(), cancellationToken) : null;
         var histogramTask = Usage.HistogramAsync(target, period, Period.Interval, c => c, cancellationToken);
         var previousHistogramTask = PreviousRange is { } before ? Usage.HistogramAsync(target, before.ToPeriod(), Period.Interval, c => c, cancellationToken) : null;
-        var recordsTask = RecordRankings.LoadAsync(Usage, new RecordSet(OwnerId: OwnerId), Order, period, PreviousRange?.ToPeriod(), MaxRecords, cancellationToken);
+        var recordsTask = LoadRecordRankingAsync(Usage, new RecordSet(OwnerId: OwnerId), Order, period, PreviousRange?.ToPeriod(), MaxRecords, cancellationToken);
         var current = await currentTask;
         var previous = previousTask is null ? null : await previousTask;
         var histogram = await histogramTask;
