@@ -62,7 +62,8 @@ public static class DisplayNames
         UsageMetric.Views => Metric.Views,
         UsageMetric.UniqueViews => Metric.UniqueViews,
         UsageMetric.Downloads => Metric.Downloads,
-        _ => Metric.UniqueDownloads,
+        UsageMetric.UniqueDownloads => Metric.UniqueDownloads,
+        _ => Metric.DataVolume,
     }, culture);
 
     /// <summary>"Record views" for <c>record-view</c>; a type added by configuration reads as its name.</summary>

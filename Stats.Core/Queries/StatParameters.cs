@@ -24,6 +24,9 @@ public enum UsageMetric
     UniqueViews,
     Downloads,
     UniqueDownloads,
+
+    /// <summary>The bytes downloaded (<c>data_volume</c>).</summary>
+    DataVolume,
 }
 
 /// <summary>
@@ -183,5 +186,6 @@ public sealed class StatParameters
         ["unique_views"] = UsageMetric.UniqueViews,
         ["downloads"] = UsageMetric.Downloads,
         ["unique_downloads"] = UsageMetric.UniqueDownloads,
+        ["data_volume"] = UsageMetric.DataVolume,
     };
 }

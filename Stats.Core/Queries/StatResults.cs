@@ -224,7 +224,8 @@ public sealed record RecordUsage(
     [property: System.Text.Json.Serialization.JsonPropertyName("views")] long Views,
     [property: System.Text.Json.Serialization.JsonPropertyName("unique_views")] long UniqueViews,
     [property: System.Text.Json.Serialization.JsonPropertyName("downloads")] long Downloads,
-    [property: System.Text.Json.Serialization.JsonPropertyName("unique_downloads")] long UniqueDownloads)
+    [property: System.Text.Json.Serialization.JsonPropertyName("unique_downloads")] long UniqueDownloads,
+    [property: System.Text.Json.Serialization.JsonPropertyName("data_volume")] long DataVolume)
 {
-    public static RecordUsage Zero { get; } = new(0, 0, 0, 0);
+    public static RecordUsage Zero { get; } = new(0, 0, 0, 0, 0);
 }

@@ -64,6 +64,9 @@ public interface IUsageStats
     /// <inheritdoc cref="UsageStats.RecordInfoAsync"/>
     Task<RecordInfo?> RecordInfoAsync(string recid, CancellationToken cancellationToken = default);
 
+    /// <inheritdoc cref="UsageStats.OwnsRecordsAsync"/>
+    Task<bool> OwnsRecordsAsync(string ownerId, CancellationToken cancellationToken = default);
+
     /// <inheritdoc cref="UsageStats.AccessMethodTotalsAsync"/>
     Task<AccessMethodTotals> AccessMethodTotalsAsync(StatTarget target, Period period, CancellationToken cancellationToken = default);
 
@@ -205,7 +208,10 @@ public sealed class UsageStats(IDbContextFactory<StatsDbContext> contexts, TimeP
         return result;
     }
 
-    /// <summary>Whether the catalog has a live record of this owner: where an owner lands after signing in.</summary>
+    /// <summary>
+    /// Whether the catalog has a live record of this owner: where an owner lands after signing in, and whether the side menu
+    /// lists "My statistics". One seek of the owner index.
+    /// </summary>
     public async Task<bool> OwnsRecordsAsync(string ownerId, CancellationToken cancellationToken = default)
     {
         await using var context = await contexts.CreateDbContextAsync(cancellationToken);
@@ -373,6 +379,7 @@ public sealed class UsageStats(IDbContextFactory<StatsDbContext> contexts, TimeP
         UsageMetric.UniqueViews => "unique_views",
         UsageMetric.Downloads => "downloads",
         UsageMetric.UniqueDownloads => "unique_downloads",
+        UsageMetric.DataVolume => "data_volume",
         _ => throw new ArgumentOutOfRangeException(nameof(metric), metric, null),
     };
 
@@ -515,7 +522,7 @@ public sealed class UsageStats(IDbContextFactory<StatsDbContext> contexts, TimeP
     {
         var values = RecordRows(context, from, to, method).Select(MetricOf(metric));
         return candidates
-            .Select(r => new { r.ExternalId, r.Title, Value = values.Where(v => v.ScopeId == r.Id).Sum(v => (long)v.Value) })
+            .Select(r => new { r.ExternalId, r.Title, Value = values.Where(v => v.ScopeId == r.Id).Sum(v => v.Value) })
             .OrderByDescending(x => x.Value).ThenBy(x => x.ExternalId)
             .Take(size)
             .Select(x => new RankedRecord(x.ExternalId, x.Title, x.Value));
@@ -535,8 +542,8 @@ public sealed class UsageStats(IDbContextFactory<StatsDbContext> contexts, TimeP
             {
                 r.ExternalId,
                 r.Title,
-                Current = current.Where(v => v.ScopeId == r.Id).Sum(v => (long)v.Value),
-                Previous = before.Where(v => v.ScopeId == r.Id).Sum(v => (long)v.Value),
+                Current = current.Where(v => v.ScopeId == r.Id).Sum(v => v.Value),
+                Previous = before.Where(v => v.ScopeId == r.Id).Sum(v => v.Value),
             })
             .Where(x => x.Current > 0 || x.Previous > 0);
         var ordered = order == ChangeOrder.Absolute
@@ -554,7 +561,7 @@ public sealed class UsageStats(IDbContextFactory<StatsDbContext> contexts, TimeP
     {
         var values = context.UsageDailyStats.Where(s => s.Scope == StatScope.Community && s.Day >= from && s.Day <= to).Select(MetricOf(metric));
         return context.Communities
-            .Select(c => new { c.ExternalId, c.Name, Value = values.Where(v => v.ScopeId == c.Id).Sum(v => (long)v.Value) })
+            .Select(c => new { c.ExternalId, c.Name, Value = values.Where(v => v.ScopeId == c.Id).Sum(v => v.Value) })
             .OrderByDescending(x => x.Value).ThenBy(x => x.ExternalId)
             .Take(size)
             .Select(x => new RankedCommunity(x.ExternalId, x.Name, x.Value));
@@ -570,7 +577,7 @@ public sealed class UsageStats(IDbContextFactory<StatsDbContext> contexts, TimeP
         return values
             .Join(context.Records.Where(r => r.OwnerId != null), v => v.ScopeId, r => r.Id, (v, r) => new { r.OwnerId, v.Value })
             .GroupBy(x => x.OwnerId!)
-            .Select(g => new { Value = g.Key, Sum = g.Sum(x => (long)x.Value) })
+            .Select(g => new { Value = g.Key, Sum = g.Sum(x => x.Value) })
             .OrderByDescending(x => x.Sum).ThenBy(x => x.Value)
             .Take(size)
             .Select(x => new RankedOwner(x.Value, x.Sum));
@@ -588,10 +595,11 @@ public sealed class UsageStats(IDbContextFactory<StatsDbContext> contexts, TimeP
             .Where(r => recids.Contains(r.ExternalId))
             .Join(
                 context.UsageDailyStats.Where(s => s.Scope == StatScope.Record && s.Day >= from && s.Day <= to),
-                r => r.Id, s => s.ScopeId, (r, s) => new { r.ExternalId, s.Views, s.UniqueViews, s.Downloads, s.UniqueDownloads })
+                r => r.Id, s => s.ScopeId, (r, s) => new { r.ExternalId, s.Views, s.UniqueViews, s.Downloads, s.UniqueDownloads, s.Volume })
             .GroupBy(x => x.ExternalId)
             .Select(g => new RecordUsageRow(g.Key, new RecordUsage(
-                g.Sum(x => (long)x.Views), g.Sum(x => (long)x.UniqueViews), g.Sum(x => (long)x.Downloads), g.Sum(x => (long)x.UniqueDownloads))));
+                g.Sum(x => (long)x.Views), g.Sum(x => (long)x.UniqueViews), g.Sum(x => (long)x.Downloads), g.Sum(x => (long)x.UniqueDownloads),
+                g.Sum(x => x.Volume))));
 
     private static Expression<Func<UsageDailyStat, ScopeValue>> MetricOf(UsageMetric metric) => metric switch
     {
@@ -599,6 +607,7 @@ public sealed class UsageStats(IDbContextFactory<StatsDbContext> contexts, TimeP
         UsageMetric.UniqueViews => s => new ScopeValue { ScopeId = s.ScopeId, Value = s.UniqueViews },
         UsageMetric.Downloads => s => new ScopeValue { ScopeId = s.ScopeId, Value = s.Downloads },
         UsageMetric.UniqueDownloads => s => new ScopeValue { ScopeId = s.ScopeId, Value = s.UniqueDownloads },
+        UsageMetric.DataVolume => s => new ScopeValue { ScopeId = s.ScopeId, Value = s.Volume },
         _ => throw new ArgumentOutOfRangeException(nameof(metric), metric, null),
     };
 
@@ -618,12 +627,15 @@ public sealed class UsageStats(IDbContextFactory<StatsDbContext> contexts, TimeP
         public int Id { get; init; }
     }
 
-    /// <summary>One metric of one row; a member-initialised class, so that EF can keep composing the query after it.</summary>
+    /// <summary>
+    /// One metric of one row (a long: the data volume is one); a member-initialised class, so that EF can keep composing the
+    /// query after it.
+    /// </summary>
     internal sealed class ScopeValue
     {
         public int ScopeId { get; init; }
 
-        public int Value { get; init; }
+        public long Value { get; init; }
     }
 }
 

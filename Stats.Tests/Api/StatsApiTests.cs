@@ -160,7 +160,7 @@ public sealed class StatsApiTests(DashboardFactory dashboard) : IClassFixture<Da
             var a = await seed.RecordAsync("batch-a");
             var b = await seed.RecordAsync("batch-b");
             await seed
-                .Usage(StatScope.Record, a.Id, s_jun10, views: 7, uniqueViews: 5, downloads: 3, uniqueDownloads: 2)
+                .Usage(StatScope.Record, a.Id, s_jun10, views: 7, uniqueViews: 5, downloads: 3, uniqueDownloads: 2, volume: 3_000)
                 .Usage(StatScope.Record, a.Id, new DateOnly(2024, 6, 11), views: 1, uniqueViews: 1, method: AccessMethod.Machine)
                 .Usage(StatScope.Record, b.Id, new DateOnly(2024, 6, 11), views: 2, uniqueViews: 2)
                 .SaveAsync();
@@ -170,9 +170,9 @@ public sealed class StatsApiTests(DashboardFactory dashboard) : IClassFixture<Da
         var (_, _, firstDay) = await GetAsync("/api/stats/records?recid=batch-a&recid=batch-b&end_date=2024-06-10");
 
         Assert.Equal(HttpStatusCode.OK, status);
-        Assert.Equal("""{"views":8,"unique_views":6,"downloads":3,"unique_downloads":2}""", body.GetProperty("batch-a").GetRawText());
-        Assert.Equal("""{"views":2,"unique_views":2,"downloads":0,"unique_downloads":0}""", body.GetProperty("batch-b").GetRawText());
-        Assert.Equal("""{"views":0,"unique_views":0,"downloads":0,"unique_downloads":0}""", body.GetProperty("batch-none").GetRawText());
+        Assert.Equal("""{"views":8,"unique_views":6,"downloads":3,"unique_downloads":2,"data_volume":3000}""", body.GetProperty("batch-a").GetRawText());
+        Assert.Equal("""{"views":2,"unique_views":2,"downloads":0,"unique_downloads":0,"data_volume":0}""", body.GetProperty("batch-b").GetRawText());
+        Assert.Equal("""{"views":0,"unique_views":0,"downloads":0,"unique_downloads":0,"data_volume":0}""", body.GetProperty("batch-none").GetRawText());
         Assert.Equal(7, firstDay.GetProperty("batch-a").GetProperty("views").GetInt32());
         Assert.Equal(0, firstDay.GetProperty("batch-b").GetProperty("views").GetInt32());
     }

@@ -29,7 +29,7 @@ public sealed class DevelopmentSignInPageTests(DashboardServer server, BrowserSe
         await Assertions.Expect(page.Locator(".stats-account-menu")).ToContainTextAsync("Carl Curator", new LocatorAssertionsToContainTextOptions { Timeout = 30_000 });
         Assert.Equal("/communities", new Uri(page.Url).AbsolutePath);
         await AccountMenuPage.OpenAsync(page);
-        await page.WaitForTimeoutAsync(400); // the menu's fade-in, for the screenshot
+        await PanelBrowser.WaitForAnimationsToEndAsync(page); // the menu's fade-in, for the screenshot
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(AppContext.BaseDirectory, "account-menu.png") });
 
         await page.GetByTestId("sign-out").ClickAsync();

@@ -20,12 +20,12 @@ public sealed class OverviewTasksPageTests(DashboardServer server, BrowserSessio
 
     private static async Task CheckBothThemesAndWidthsAsync(IPage page, string name)
     {
-        await page.WaitForTimeoutAsync(800); // the chart's entry animation, which axe would read half-drawn
+        // The page emulates reduced motion (ReadCards...): the charts draw without their entry animation, which axe would
+        // read half-drawn, and axe itself waits for the theme's colour transition.
         foreach (var scheme in new[] { ColorScheme.Light, ColorScheme.Dark })
         {
-            await page.EmulateMediaAsync(new PageEmulateMediaOptions { ColorScheme = scheme });
+            await page.EmulateMediaAsync(new PageEmulateMediaOptions { ColorScheme = scheme, ReducedMotion = ReducedMotion.Reduce });
             await Assertions.Expect(page.Locator(".stats-apexchart .apexcharts-series").First).ToBeAttachedAsync(PanelBrowser.Patient);
-            await page.WaitForTimeoutAsync(800);
             await Axe.AssertNoSeriousViolationsAsync(page);
             var theme = scheme == ColorScheme.Dark ? "dark" : "light";
             await page.SetViewportSizeAsync(1440, 900);
@@ -37,7 +37,7 @@ public sealed class OverviewTasksPageTests(DashboardServer server, BrowserSessio
             await page.SetViewportSizeAsync(1440, 900);
         }
 
-        await page.EmulateMediaAsync(new PageEmulateMediaOptions { ColorScheme = ColorScheme.Light });
+        await page.EmulateMediaAsync(new PageEmulateMediaOptions { ColorScheme = ColorScheme.Light, ReducedMotion = ReducedMotion.Reduce });
     }
 
     [Fact]
@@ -63,6 +63,7 @@ public sealed class OverviewTasksPageTests(DashboardServer server, BrowserSessio
     private async Task ReadCardsSwitchMetricAndPeriodSeeTheNoteAndSearchAsync(string note)
     {
         var page = await browser.NewPageAsync(1440, 900);
+        await page.EmulateMediaAsync(new PageEmulateMediaOptions { ReducedMotion = ReducedMotion.Reduce });
         var errors = await PanelBrowser.OpenAsync(page, server.BaseAddress);
 
         // The six cards, each with its change against the previous 30 days; views charted, the previous period behind.
@@ -115,6 +116,41 @@ public sealed class OverviewTasksPageTests(DashboardServer server, BrowserSessio
         await Assertions.Expect(hit).ToBeVisibleAsync(new LocatorAssertionsToBeVisibleOptions { Timeout = 30_000 });
         await PanelBrowser.NavigateByAsync(page, () => hit.ClickAsync(), url => url.Contains($"/records/{recid}", StringComparison.Ordinal));
         await PanelBrowser.ExpectChartDrawnAsync(page, $"record-usage-{recid}");
+        Assert.Empty(errors);
+    }
+
+    [Fact]
+    public async Task AKeyboardUserArrowsThroughTwoPeriodsThenLeavesTheSelectAndTheOverviewLoadsOnce()
+    {
+        var page = await browser.NewPageAsync(1440, 900);
+        // Every in-app navigation of the circuit is a history.pushState: counted from the page's first script on.
+        await page.AddInitScriptAsync(
+            """
+            (() => {
+              window.statsPushes = 0;
+              const push = history.pushState;
+              history.pushState = function (...args) { window.statsPushes++; return push.apply(this, args); };
+            })();
+            """);
+        await page.EmulateMediaAsync(new PageEmulateMediaOptions { ReducedMotion = ReducedMotion.Reduce });
+        var errors = await PanelBrowser.OpenAsync(page, new Uri(server.BaseAddress, "/?period=30d"));
+        // Drawn by the interactive render: the circuit is up, and takes the select's events.
+        await PanelBrowser.ExpectChartDrawnAsync(page, "overview-usage");
+        var loadsBefore = server.OverviewQueries.Count;
+        var select = page.Locator("select.stats-period-preset").First;
+
+        // A closed select moves one option per arrow key, as a keyboard user reads them: 30 days, month to date, last month.
+        await select.FocusAsync();
+        await page.Keyboard.PressAsync("ArrowDown");
+        await page.Keyboard.PressAsync("ArrowDown");
+        await Assertions.Expect(select).ToHaveValueAsync("last-month");
+        await page.Keyboard.PressAsync("Tab");
+
+        await page.WaitForURLAsync(url => url.Contains("period=last-month", StringComparison.Ordinal), new PageWaitForURLOptions { WaitUntil = WaitUntilState.Commit });
+        await Assertions.Expect(page.Locator(".stats-period-description")).ToContainTextAsync("Last month", new LocatorAssertionsToContainTextOptions { Timeout = 30_000 });
+        await PanelBrowser.ExpectChartDrawnAsync(page, "overview-usage");
+        Assert.Equal(1, await page.EvaluateAsync<int>("() => window.statsPushes"));
+        Assert.Equal(1, server.OverviewQueries.Count - loadsBefore);
         Assert.Empty(errors);
     }
 

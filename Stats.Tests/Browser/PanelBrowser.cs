@@ -86,6 +86,15 @@ public static class PanelBrowser
         return errors;
     }
 
+    /// <summary>
+    /// Waits until no finite CSS animation or transition runs (a menu fading in, colours fading to a new theme): what a screenshot
+    /// or a colour contrast check must not catch half-way. Looping ones (spinners, skeletons) never end and are left out.
+    /// </summary>
+    public static Task WaitForAnimationsToEndAsync(IPage page) =>
+        page.WaitForFunctionAsync(
+            "() => document.getAnimations().every(a => a.playState !== 'running' || a.effect?.getComputedTiming().iterations === Infinity)",
+            null, new PageWaitForFunctionOptions { Timeout = 10_000 });
+
     /// <summary>Waits until ApexCharts drew the chart of a card: its series paths are in the SVG.</summary>
     public static async Task ExpectChartDrawnAsync(IPage page, string chartId)
     {

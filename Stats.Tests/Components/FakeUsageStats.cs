@@ -149,7 +149,7 @@ public sealed class FakeUsageStats : IUsageStats
         return recids.ToDictionary(r => r, r =>
         {
             var c = RecordCounts(r, period);
-            return new RecordUsage(c.Views, c.UniqueViews, c.Downloads, c.UniqueDownloads);
+            return new RecordUsage(c.Views, c.UniqueViews, c.Downloads, c.UniqueDownloads, c.DataVolume);
         });
     }
 
@@ -161,6 +161,7 @@ public sealed class FakeUsageStats : IUsageStats
         UsageMetric.UniqueViews => counts.UniqueViews,
         UsageMetric.Downloads => counts.Downloads,
         UsageMetric.UniqueDownloads => counts.UniqueDownloads,
+        UsageMetric.DataVolume => counts.DataVolume,
         _ => counts.Views,
     };
 
@@ -169,6 +170,10 @@ public sealed class FakeUsageStats : IUsageStats
         await CallAsync(new UsageCall("record-info", StatScope.Record, recid, Period.All), cancellationToken);
         return Records.GetValueOrDefault(recid);
     }
+
+    /// <summary>Whether a live record the test gave (<see cref="Records"/>) has this owner.</summary>
+    public Task<bool> OwnsRecordsAsync(string ownerId, CancellationToken cancellationToken = default) =>
+        Task.FromResult(Records.Values.Any(r => r.OwnerId == ownerId && !r.Deleted));
 
     public async Task<ImportedHistory?> ImportedHistoryAsync(StatTarget target, Period period, CancellationToken cancellationToken = default)
     {

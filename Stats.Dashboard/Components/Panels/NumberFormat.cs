@@ -14,6 +14,9 @@ public enum NumberUnit
 
     /// <summary>A percentage, signed, to one decimal ("+12.5 %").</summary>
     Percent,
+
+    /// <summary>A difference of byte counts, signed, in decimal units ("+1.5 MB").</summary>
+    BytesChange,
 }
 
 /// <summary>How the panels write numbers on screen; CSV exports write the plain integer (<see cref="Csv"/>).</summary>
@@ -26,6 +29,7 @@ public static class NumberFormat
         NumberUnit.Bytes => Bytes(value),
         NumberUnit.Seconds => Duration(value),
         NumberUnit.Change => SignedCount(value),
+        NumberUnit.BytesChange => SignedBytes(value),
         NumberUnit.Percent => Percent(value),
         _ => Count(value),
     };
@@ -36,6 +40,14 @@ public static class NumberFormat
         > 0 => "+" + Count(value),
         < 0 => "\u2212" + Count(-value),
         _ => "0",
+    };
+
+    /// <summary>A change of bytes with its sign, as <see cref="SignedCount"/> writes a change of counts.</summary>
+    public static string SignedBytes(long value) => value switch
+    {
+        > 0 => "+" + Bytes(value),
+        < 0 => "\u2212" + Bytes(-value),
+        _ => "0 B",
     };
 
     /// <summary>A percentage with its sign, to one decimal.</summary>

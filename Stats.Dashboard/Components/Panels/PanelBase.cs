@@ -65,8 +65,8 @@ public abstract class PanelBase : ComponentBase, IDisposable
         $"{Range.To.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)}.{extension}";
 
     /// <summary>
-    /// A record table's columns: <paramref name="leading"/> (the record), the four counts, and, when the period has a previous
-    /// one, the change of <paramref name="metric"/> against it (ranked over the whole set when clicked).
+    /// A record table's columns: <paramref name="leading"/> (the record), the four counts and the data volume, and, when the
+    /// period has a previous one, the change of <paramref name="metric"/> against it (ranked over the whole set when clicked).
     /// </summary>
     protected IReadOnlyList<StatColumn<RankedRecordRow>> RecordColumns(IReadOnlyList<StatColumn<RankedRecordRow>> leading, UsageMetric metric) =>
     [

@@ -23,10 +23,11 @@ public static class RecordRankings
 
     private static readonly (UsageMetric Metric, string Key, string Title, string Superlative, string Explanation)[] s_metrics =
     [
-        (UsageMetric.Views, "views", "Views", "Most viewed", UsageHeadlines.ViewsExplanation),
-        (UsageMetric.UniqueViews, "unique_views", "Unique views", "Most viewed by distinct visitors", UsageHeadlines.UniqueViewsExplanation),
-        (UsageMetric.Downloads, "downloads", "Downloads", "Most downloaded", UsageHeadlines.DownloadsExplanation),
-        (UsageMetric.UniqueDownloads, "unique_downloads", "Unique downloads", "Most downloaded by distinct visitors", UsageHeadlines.UniqueDownloadsExplanation),
+        (UsageMetric.Views, "views", "Views", "Most viewed records", UsageHeadlines.ViewsExplanation),
+        (UsageMetric.UniqueViews, "unique_views", "Unique views", "Most viewed records by distinct visitors", UsageHeadlines.UniqueViewsExplanation),
+        (UsageMetric.Downloads, "downloads", "Downloads", "Most downloaded records", UsageHeadlines.DownloadsExplanation),
+        (UsageMetric.UniqueDownloads, "unique_downloads", "Unique downloads", "Most downloaded records by distinct visitors", UsageHeadlines.UniqueDownloadsExplanation),
+        (UsageMetric.DataVolume, "volume", "Data volume", "Records with the largest data volume downloaded", UsageHeadlines.DataVolumeExplanation),
     ];
 
     /// <summary>The order a URL value names; views for none or an unknown one (a link is never broken by a bad value).</summary>
@@ -70,7 +71,7 @@ public static class RecordRankings
     /// <summary>The URL value to write for an order: none for the default (views), so that plain links stay plain.</summary>
     public static string? QueryValueOf(string key) => key == KeyOf(UsageMetric.Views) ? null : key;
 
-    /// <summary>"Most downloaded", for a table's title.</summary>
+    /// <summary>"Most downloaded records", for a table's title.</summary>
     public static string SuperlativeOf(UsageMetric metric) => Of(metric).Superlative;
 
     /// <summary>The metric's column title, lower case, for sentences ("by downloads").</summary>
@@ -84,9 +85,11 @@ public static class RecordRankings
         _ => NameOf(order.Metric),
     };
 
-    /// <summary>The four counts as columns that re-rank the whole period when their header is clicked.</summary>
+    /// <summary>The four counts and the data volume as columns that re-rank the whole period when their header is clicked.</summary>
     public static IEnumerable<StatColumn<RankedRecordRow>> CountColumns() => s_metrics.Select(m =>
-        StatColumns.Count<RankedRecordRow>(m.Title, r => ValueOf(r.Usage, m.Metric), m.Explanation) with { RankBy = m.Key });
+        (m.Metric == UsageMetric.DataVolume
+            ? StatColumns.Bytes<RankedRecordRow>(m.Title, r => ValueOf(r.Usage, m.Metric), m.Explanation)
+            : StatColumns.Count<RankedRecordRow>(m.Title, r => ValueOf(r.Usage, m.Metric), m.Explanation)) with { RankBy = m.Key });
 
     /// <summary>
     /// The change of <paramref name="metric"/> against the previous period (<paramref name="previous"/>, named in the
@@ -98,7 +101,7 @@ public static class RecordRankings
         var name = title.ToLowerInvariant();
         yield return new StatColumn<RankedRecordRow>($"{title} change", r => ChangeOf(r, metric))
         {
-            Unit = NumberUnit.Change,
+            Unit = metric == UsageMetric.DataVolume ? NumberUnit.BytesChange : NumberUnit.Change,
             RankBy = key + ChangeSuffix,
             Explanation = $"{title} in the period minus {name} in the previous period ({previous}); click to rank every record by it.",
         };
@@ -143,6 +146,7 @@ public static class RecordRankings
         UsageMetric.UniqueViews => usage.UniqueViews,
         UsageMetric.Downloads => usage.Downloads,
         UsageMetric.UniqueDownloads => usage.UniqueDownloads,
+        UsageMetric.DataVolume => usage.DataVolume,
         _ => usage.Views,
     };
 

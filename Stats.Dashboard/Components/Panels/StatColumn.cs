@@ -51,7 +51,7 @@ public sealed record StatColumn<T>(string Title, Func<T, object?> Value)
     /// <summary>The CSV header: the title with the unit a plain number needs to be read ("Data volume (bytes)").</summary>
     public string CsvTitle => CsvHeader ?? Unit switch
     {
-        NumberUnit.Bytes => $"{Title} (bytes)",
+        NumberUnit.Bytes or NumberUnit.BytesChange => $"{Title} (bytes)",
         NumberUnit.Seconds => $"{Title} (seconds)",
         _ => Title,
     };

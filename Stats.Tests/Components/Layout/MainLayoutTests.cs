@@ -11,6 +11,15 @@ namespace Stats.Tests.Components.Layout;
 
 public sealed class MainLayoutTests : DashboardTestContext
 {
+    public MainLayoutTests()
+    {
+        // "My statistics" is listed to owners of records: these users own one each.
+        foreach (var owner in new[] { "admin-1", "user-001", "someone" })
+        {
+            Usage.Records[$"rec-of-{owner}"] = new Stats.Core.Queries.RecordInfo($"rec-of-{owner}", null, null, owner, Deleted: false);
+        }
+    }
+
     [Fact]
     public void NavigationDrawerLinksTheNinePanelsInOrderForAnAdmin()
     {
@@ -27,7 +36,7 @@ public sealed class MainLayoutTests : DashboardTestContext
     }
 
     [Fact]
-    public void ASignedInUserFindsMyStatisticsInTheDrawer()
+    public void ASignedInOwnerOfRecordsFindsMyStatisticsInTheDrawer()
     {
         SignIn("user-001", "Olga Owner");
 

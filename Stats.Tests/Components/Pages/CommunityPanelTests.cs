@@ -93,7 +93,7 @@ public sealed class CommunityPanelTests : PanelPageTestContext
     {
         var cut = RenderAt<CommunityPanel>("/communities/hep?period=12m", p => p.Add(c => c.Id, "hep"));
         Assert.Equal(
-            ["Record", "Views", "Unique views", "Downloads", "Unique downloads", "Views change", "Views % change"],
+            ["Record", "Views", "Unique views", "Downloads", "Unique downloads", "Data volume", "Views change", "Views % change"],
             cut.FindAll("[data-table='top-records'] th").Select(th => th.TextContent.Trim()));
         Assert.Contains(UsageQueries.Calls, c => c.Query == $"top-records:hep:{UsageMetric.Views}");
 

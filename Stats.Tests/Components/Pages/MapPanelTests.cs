@@ -91,6 +91,7 @@ public sealed class MapPanelTests : PanelPageTestContext
         var cut = RenderAt<Map>("/map");
 
         cut.Find("select.stats-period-preset").Change("7d");
+        cut.Find("select.stats-period-preset").Blur();
 
         Assert.Contains("period=7d", Services.GetRequiredService<Microsoft.AspNetCore.Components.NavigationManager>().Uri);
         cut.WaitForAssertion(() => Assert.Contains(new Period(Today.AddDays(-6), Today), UsageQueries.PeriodsOf($"countries:{StatScope.Repository}:")));

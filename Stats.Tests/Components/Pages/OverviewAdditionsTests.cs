@@ -106,4 +106,37 @@ public sealed class OverviewAdditionsTests : DashboardTestContext
         cut.WaitForAssertion(() => Assert.Contains("42 event(s) waiting", cut.Find("[data-pipeline=backlog]").TextContent, StringComparison.Ordinal));
         Assert.Equal("never", cut.Find("[data-pipeline=last-run]").TextContent.Trim());
     }
+
+    [Fact]
+    public async Task ThePipelinesDaysAndLastRunSayWhatTheyCount()
+    {
+        await using var store = await TestStore.CreateAsync(DatabaseProvider.Sqlite);
+        await using (var context = store.CreateContext())
+        {
+            // Two days of usage and an earlier day with only a record published: three days aggregated.
+            context.AggregatedDays.AddRange(
+                new AggregatedDay { Day = Queries.Today, AggregatedAt = Now.UtcDateTime, Events = 40 },
+                new AggregatedDay { Day = Queries.Today.AddDays(-1), AggregatedAt = Now.UtcDateTime, Events = 35 },
+                new AggregatedDay { Day = Queries.Today.AddDays(-200), AggregatedAt = Now.UtcDateTime, Events = 1 });
+            context.AggregationRuns.Add(new AggregationRun
+            {
+                Holder = "test/1", StartedAt = Now.UtcDateTime.AddMinutes(-1), FinishedAt = Now.UtcDateTime, DaysProcessed = 1, EventsProcessed = 40,
+            });
+            await context.SaveChangesAsync(Xunit.TestContext.Current.CancellationToken);
+        }
+
+        using var meters = new TestMeterFactory();
+        Services.AddSingleton<IDbContextFactory<StatsDbContext>>(store.Contexts);
+        Services.AddSingleton(new AggregationMetrics(meters));
+        Services.AddSingleton<PipelineMonitor>();
+        SignIn("admin-1", "Admin", "admin");
+
+        var cut = Render<Overview>();
+
+        cut.WaitForAssertion(() => Assert.Equal("3", cut.Find("[data-pipeline=days-aggregated]").TextContent.Trim()));
+        Assert.Equal(Stats.Dashboard.Components.Pages.Admin.AdminLabels.DaysAggregatedExplanation, cut.Find(".stats-pipeline-health .stats-pipeline-days-note").TextContent.Trim());
+        // The last run read one day's 40 events, not the 76 of the store: the caption says so.
+        Assert.Contains("1 day(s), 40 event(s)", cut.Find("[data-pipeline=last-run]").TextContent, StringComparison.Ordinal);
+        Assert.Equal(Stats.Dashboard.Components.Pages.Admin.AdminLabels.RunEventsExplanation, cut.Find(".stats-pipeline-health .stats-pipeline-run-note").TextContent.Trim());
+    }
 }

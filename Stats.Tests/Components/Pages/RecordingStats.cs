@@ -92,6 +92,9 @@ public sealed class RecordingUsageStats : RecordingStats, IUsageStats
     public Task<RecordInfo?> RecordInfoAsync(string recid, CancellationToken cancellationToken = default) =>
         Answer<RecordInfo?>("record-info", default, null);
 
+    public Task<bool> OwnsRecordsAsync(string ownerId, CancellationToken cancellationToken = default) =>
+        Answer($"owns-records:{ownerId}", default, false);
+
     public Task<ImportedHistory?> ImportedHistoryAsync(StatTarget target, Period period, CancellationToken cancellationToken = default) =>
         Answer<ImportedHistory?>($"imported-history:{target.Subject}:{target.Id}", period, null);
 

@@ -8,7 +8,7 @@ using RecordsPage = Stats.Dashboard.Components.Pages.Records.Records;
 
 namespace Stats.Tests.Components.Pages;
 
-/// <summary>The Records panel's ranking: by any of the four counts over the whole period, of the repository, a community or an owner.</summary>
+/// <summary>The Records panel's ranking: by any of the four counts or the data volume over the whole period, of the repository, a community or an owner.</summary>
 public sealed class RecordsPanelTests : DashboardTestContext
 {
     private static readonly DateOnly s_today = DateOnly.FromDateTime(Now.UtcDateTime);
@@ -59,7 +59,7 @@ public sealed class RecordsPanelTests : DashboardTestContext
 
         Assert.Equal(["Lake sediments", "Glacier cores"], FirstColumn(cut));
         Assert.Equal(
-            ["Record", "Views", "Unique views", "Downloads", "Unique downloads", "Views change", "Views % change"],
+            ["Record", "Views", "Unique views", "Downloads", "Unique downloads", "Data volume", "Views change", "Views % change"],
             cut.FindAll("[data-table=top-records] th").Select(th => th.TextContent.Trim()));
         Assert.Equal("descending", Header(cut, "Views").GetAttribute("aria-sort"));
         Assert.Equal("Most viewed records", cut.Find("#top-records-title").TextContent.Trim());
@@ -91,6 +91,25 @@ public sealed class RecordsPanelTests : DashboardTestContext
 
         var unknown = RenderAt("/records?rank=nonsense");
         Assert.Equal(["Lake sediments", "Glacier cores"], FirstColumn(unknown));
+    }
+
+    [Fact]
+    public void ClickingDataVolumePutsTheRecordWithFewViewsButTheMostBytesFirst()
+    {
+        // A dataset viewed once but downloaded in gigabytes: last by views, first by volume.
+        Usage.TopRecords.Add(new RankedRecord("r3", "Climate model output", 1));
+        Usage.Usage(StatScope.Record, "r3", s_today, new UsageCounts(1, 1, 1, 1, 4_000_000_000));
+        var cut = RenderAt("/records?period=12m");
+        Assert.Equal(["Lake sediments", "Glacier cores", "Climate model output"], FirstColumn(cut));
+
+        Header(cut, "Data volume").QuerySelector("button")!.Click();
+
+        cut.WaitForAssertion(() => Assert.Equal(["Climate model output", "Glacier cores", "Lake sediments"], FirstColumn(cut)));
+        Assert.Contains("rank=volume", Navigation.Uri, StringComparison.Ordinal);
+        Assert.Contains(Usage.Calls, c => c.Query == "top-records" && c.Metric == UsageMetric.DataVolume);
+        Assert.Equal("descending", Header(cut, "Data volume").GetAttribute("aria-sort"));
+        Assert.Equal("4.0 GB", cut.FindAll("[data-table=top-records] tbody tr")[0].QuerySelectorAll("td")[6].TextContent.Trim());
+        Assert.Equal("Records with the largest data volume downloaded", cut.Find("#top-records-title").TextContent.Trim());
     }
 
     [Fact]

@@ -51,7 +51,7 @@ public sealed class UserPanelTests : DashboardTestContext
         Assert.Equal("/records/r1?period=30d&interval=day", rows[0].QuerySelector("td a")!.GetAttribute("href"));
         // r1 had no usage in the previous 30 days: its change is all of its views, and "new" rather than a percentage.
         Assert.Equal("r1", rows[0].QuerySelector("td .stats-cell-secondary")!.TextContent.Trim());
-        Assert.Equal(["9", "7", "4", "3", "+9", "new"], rows[0].QuerySelectorAll("td").Skip(1).Select(td => td.TextContent.Trim()));
+        Assert.Equal(["9", "7", "4", "3", "4.0 kB", "+9", "new"], rows[0].QuerySelectorAll("td").Skip(1).Select(td => td.TextContent.Trim()));
     }
 
     [Fact]
@@ -74,6 +74,23 @@ public sealed class UserPanelTests : DashboardTestContext
         Assert.Equal(["+19", "+1,900.0 %"], r3[^2..]);
         Assert.Equal("\u221214", cut.FindAll("[data-table=user-records-u1] tbody tr")[2].QuerySelectorAll("td")[^2].TextContent.Trim());
         Assert.Equal("Per record, by growth in views", cut.Find("#user-records-u1-title").TextContent.Trim());
+    }
+
+    [Fact]
+    public void RankedByVolumeTheRecordWithFewViewsButTheMostBytesComesFirstWithItsChangeInBytes()
+    {
+        // Viewed once, last by views; downloaded in gigabytes.
+        Usage.TopRecords.Add(new RankedRecord("r3", "Climate model output", 1));
+        Usage.Usage(StatScope.Record, "r3", s_today.AddDays(-1), new UsageCounts(1, 1, 1, 1, 2_500_000_000));
+        Navigation.NavigateTo("/users/u1?rank=volume");
+
+        var cut = Render<UserPage>(p => p.Add(c => c.OwnerId, "u1"));
+
+        Assert.Equal(["r3", "r1", "r2"], RecidsShown(cut));
+        Assert.Contains(Usage.Calls, c => c.Query == "top-records" && c.Key == "u1" && c.Metric == UsageMetric.DataVolume);
+        var columns = cut.FindAll("[data-table=user-records-u1] th").Select(th => th.TextContent.Trim()).ToList();
+        Assert.Equal(["Data volume change", "Data volume % change"], columns[^2..]);
+        Assert.Equal("+2.5 GB", cut.FindAll("[data-table=user-records-u1] tbody tr")[0].QuerySelectorAll("td")[^2].TextContent.Trim());
     }
 
     [Fact]
@@ -110,6 +127,7 @@ public sealed class UserPanelTests : DashboardTestContext
         var cut = Render<UserPage>(p => p.Add(c => c.OwnerId, "u1"));
 
         cut.Find("select.stats-period-preset").Change("7d");
+        cut.Find("select.stats-period-preset").Blur();
 
         Assert.EndsWith("?period=7d&interval=day", Navigation.Uri, StringComparison.Ordinal);
         cut.WaitForAssertion(() => Assert.Contains(Usage.Calls, c => c.Query == "totals" && c.Period == new Period(s_today.AddDays(-6), s_today)));

@@ -121,6 +121,8 @@ public sealed class SqlServerTranslationTests : IDisposable
         ["UsageStats.RecordInfoOf"] = c => UsageStats.RecordInfoOf(c, "r1"),
         ["UsageStats.UsagePerCountry"] = c => UsageStats.UsagePerCountry(c, StatScope.Repository, 0, s_from, s_to),
         ["UsageStats.TopRecords"] = c => UsageStats.TopRecords(c, UsageStats.InCommunity(c.Records.Where(r => r.DeletedAt == null), 3), UsageMetric.UniqueDownloads, s_from, s_to, AccessMethod.Regular, 10),
+        ["UsageStats.TopRecords(data volume)"] = c => UsageStats.TopRecords(c, c.Records.Where(r => r.OwnerId == "alice"), UsageMetric.DataVolume, s_from, s_to, null, 10),
+        ["UsageStats.TopRecordChanges(data volume)"] = c => UsageStats.TopRecordChanges(c, c.Records.Where(r => r.OwnerId == "alice"), UsageMetric.DataVolume, new Period(s_from, s_to), new Period(s_from.AddDays(-30), s_from.AddDays(-1)), ChangeOrder.Relative, 10),
         ["UsageStats.TopRecordChanges(absolute)"] = c => UsageStats.TopRecordChanges(c, c.Records.Where(r => r.OwnerId == "alice"), UsageMetric.Downloads, new Period(s_from, s_to), new Period(s_from.AddDays(-30), s_from.AddDays(-1)), ChangeOrder.Absolute, 10),
         ["UsageStats.TopRecordChanges(relative)"] = c => UsageStats.TopRecordChanges(c, c.Records.Where(r => r.DeletedAt == null), UsageMetric.Views, new Period(s_from, s_to), new Period(s_from.AddDays(-30), s_from.AddDays(-1)), ChangeOrder.Relative, 10),
         ["UsageStats.UsageOfRecords"] = c => UsageStats.UsageOfRecords(c, ["abcd-1234", "efgh-5678"], s_from, s_to),

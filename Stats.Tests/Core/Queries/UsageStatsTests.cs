@@ -219,6 +219,42 @@ public sealed class UsageStatsTests
 
     [Theory]
     [MemberData(nameof(StoreProviders.All), MemberType = typeof(StoreProviders))]
+    public async Task ByDataVolumeARecordWithFewViewsButHugeDownloadsInBytesRanksFirstAcrossThePeriod(DatabaseProvider provider)
+    {
+        await using var store = await TestStore.CreateAsync(provider);
+        await using var seed = new AggregateSeed(store.Contexts);
+        var popular = await seed.RecordAsync("popular", owner: "u1");
+        var dataset = await seed.RecordAsync("dataset", owner: "u1");
+        var small = await seed.RecordAsync("small", owner: "u1");
+        // Two days of 3 GB each: a sum past int's range, which a 32-bit sum would overflow.
+        await seed
+            .Usage(StatScope.Record, popular.Id, s_jun10, views: 900, uniqueViews: 800, downloads: 90, uniqueDownloads: 80, volume: 9_000_000)
+            .Usage(StatScope.Record, dataset.Id, s_jun10, views: 2, uniqueViews: 2, downloads: 1, uniqueDownloads: 1, volume: 3_000_000_000)
+            .Usage(StatScope.Record, dataset.Id, s_jun11, views: 1, uniqueViews: 1, downloads: 1, uniqueDownloads: 1, volume: 3_000_000_000, method: AccessMethod.Machine)
+            .Usage(StatScope.Record, small.Id, s_jun09, views: 1, uniqueViews: 1, downloads: 1, uniqueDownloads: 1, volume: 5_000_000_000)
+            .Usage(StatScope.Record, small.Id, s_jun11, views: 40, uniqueViews: 40, downloads: 4, uniqueDownloads: 4, volume: 400)
+            .SaveAsync();
+        var usage = new UsageStats(store.Contexts, TimeProvider.System);
+        var stats = TestStats.Registry(store);
+        var june10To11 = new Period(s_jun10, s_jun11);
+
+        var byVolume = await usage.TopRecordsAsync(new RecordSet(OwnerId: "u1"), UsageMetric.DataVolume, june10To11, null, 10, Cancellation);
+        var byViews = await usage.TopRecordsAsync(new RecordSet(OwnerId: "u1"), UsageMetric.Views, june10To11, null, 10, Cancellation);
+        var fromApi = await stats.RunAsync<RecordRanking>("records-popular", ("metric", "data_volume"), ("start_date", "2024-06-10"), ("end_date", "2024-06-11"), ("size", "1"));
+        var grew = await usage.TopRecordChangesAsync(
+            new RecordSet(OwnerId: "u1"), UsageMetric.DataVolume, june10To11, new Period(s_jun09, s_jun09), ChangeOrder.Absolute, 10, Cancellation);
+
+        Assert.Equal([new("dataset", "Title of dataset", 6_000_000_000), new("popular", "Title of popular", 9_000_000), new RankedRecord("small", "Title of small", 400)], byVolume.Records);
+        Assert.Equal("data_volume", byVolume.Metric);
+        Assert.Equal(["popular", "small", "dataset"], byViews.Records.Select(r => r.Recid));
+        Assert.Equal([new RankedRecord("dataset", "Title of dataset", 6_000_000_000)], fromApi.Records);
+        // small fell from 5 GB on the 9th to 400 bytes: last by growth in volume, though it grew in views.
+        Assert.Equal(["dataset", "popular", "small"], grew.Select(r => r.Recid));
+        Assert.Equal(new RecordChange("small", "Title of small", 400, 5_000_000_000), grew[^1]);
+    }
+
+    [Theory]
+    [MemberData(nameof(StoreProviders.All), MemberType = typeof(StoreProviders))]
     public async Task UserStatsSumTheOwnersRecordsAndRankTheUsersOwnRecords(DatabaseProvider provider)
     {
         await using var store = await TestStore.CreateAsync(provider);
@@ -300,14 +336,14 @@ public sealed class UsageStatsTests
         var a = await seed.RecordAsync("a");
         await seed.RecordAsync("b");
         await seed
-            .Usage(StatScope.Record, a.Id, s_jun10, views: 4, uniqueViews: 3, downloads: 2, uniqueDownloads: 1)
-            .Usage(StatScope.Record, a.Id, s_jun11, views: 1, uniqueViews: 1, method: AccessMethod.Machine)
+            .Usage(StatScope.Record, a.Id, s_jun10, views: 4, uniqueViews: 3, downloads: 2, uniqueDownloads: 1, volume: 700)
+            .Usage(StatScope.Record, a.Id, s_jun11, views: 1, uniqueViews: 1, downloads: 1, uniqueDownloads: 1, volume: 50, method: AccessMethod.Machine)
             .SaveAsync();
         var usage = new UsageStats(store.Contexts, TimeProvider.System);
 
         var records = await usage.RecordsAsync(["a", "b", "unknown"], Period.All, Cancellation);
 
-        Assert.Equal(new RecordUsage(5, 4, 2, 1), records["a"]);
+        Assert.Equal(new RecordUsage(5, 4, 3, 2, 750), records["a"]);
         Assert.Equal(RecordUsage.Zero, records["b"]);
         Assert.Equal(RecordUsage.Zero, records["unknown"]);
         Assert.Equal(3, records.Count);

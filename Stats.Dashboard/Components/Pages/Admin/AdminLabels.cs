@@ -6,6 +6,16 @@ namespace Stats.Dashboard.Components.Pages.Admin;
 /// <summary>How the Admin page names families, audiences, scopes and times.</summary>
 public static class AdminLabels
 {
+    /// <summary>What "Days aggregated" counts, beside it on the Admin page and the Overview (docs/domain/aggregation.md).</summary>
+    public const string DaysAggregatedExplanation =
+        "UTC days with at least one raw event of any type that the aggregator has counted, each once: a day with only a record " +
+        "published, a loan or a SIP counts too, so this can exceed the days that have views or downloads.";
+
+    /// <summary>What a run's count of events is, beside the last run on the Admin page and the Overview.</summary>
+    public const string RunEventsExplanation =
+        "A run's events are the raw events it read: all of those of the days it counted again (the days changed since the run " +
+        "before), robots, double-clicks and catalog events included. Not a total of the store, nor the views and downloads counted.";
+
     /// <summary>The audiences an admin chooses from, widest first.</summary>
     public static IReadOnlyList<Audience> Audiences { get; } =
         [Audience.Public, Audience.SignedIn, Audience.Curators | Audience.Owners, Audience.Curators, Audience.Owners, Audience.AdminsOnly];

@@ -6,9 +6,9 @@ using Stats.Dashboard.Components.Panels;
 namespace Stats.Dashboard.Components.Pages.Records;
 
 /// <summary>
-/// The Records panel's start: the records most used in the period, ranked over the whole period by any of the four counts
-/// (the API's <c>records-popular</c>), of the whole repository, a community or an owner (all in the URL), filtered by id or
-/// title as one types; Enter opens a record by its id.
+/// The Records panel's start: the records most used in the period, ranked over the whole period by any of the four counts or
+/// the data volume (the API's <c>records-popular</c>), of the whole repository, a community or an owner (all in the URL),
+/// filtered by id or title as one types; Enter opens a record by its id.
 /// </summary>
 public sealed partial class Records
 {
@@ -62,7 +62,7 @@ public sealed partial class Records
     };
 
     private string TableTitle => Order.Change is null
-        ? $"{RecordRankings.SuperlativeOf(Order.Metric)} records{Scope}"
+        ? $"{RecordRankings.SuperlativeOf(Order.Metric)}{Scope}"
         : $"Records{Scope} by {RecordRankings.NameOf(Order)}";
 
     /// <summary>The CSV's name says what was ranked and when: <c>hep-top-records-by-downloads-2025-12-07_2026-12-06.csv</c>.</summary>
