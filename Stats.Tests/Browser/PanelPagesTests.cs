@@ -38,9 +38,9 @@ public sealed class PanelPagesTests(DashboardServer server, BrowserSession brows
         var csv = await DownloadCsvAsync(page, page.Locator("[data-table='communities'] .stats-export-csv"));
         var listed = (await PostAsync("communities", [])).GetProperty("communities").EnumerateArray()
             .OrderByDescending(c => c.GetProperty("views").GetInt64()).ThenBy(c => c.GetProperty("community").GetString(), StringComparer.Ordinal);
-        Assert.Equal("Community,Id,Live records,New records,Views,Downloads", csv[0]);
+        Assert.Equal("Community name,Community id,Live records,New records,Views,Downloads", csv[0]);
         Assert.Equal(
-            listed.Select(c => string.Join(',', c.GetProperty("name").GetString() ?? c.GetProperty("community").GetString(), c.GetProperty("community").GetString(),
+            listed.Select(c => string.Join(',', c.GetProperty("name").GetString() ?? "", c.GetProperty("community").GetString(),
                 c.GetProperty("records").GetInt64(), c.GetProperty("new_records").GetInt64(), c.GetProperty("views").GetInt64(), c.GetProperty("downloads").GetInt64())),
             csv.Skip(1));
         await Axe.AssertNoSeriousViolationsAsync(page);
@@ -163,7 +163,7 @@ public sealed class PanelPagesTests(DashboardServer server, BrowserSession brows
         Assert.Equal(Count(known.Min()), await page.Locator("[data-map-id='visitors'] .stats-worldmap-min").InnerTextAsync());
 
         var csv = await DownloadCsvAsync(page, page.Locator("[data-table='countries'] .stats-export-csv"));
-        Assert.Equal("Country,Code,Views,Unique views,Downloads,Unique downloads", csv[0]);
+        Assert.Equal("Country,Country code,Views,Unique views,Downloads,Unique downloads", csv[0]);
         Assert.Equal(
             countries.Select(c => string.Join(',', c.GetProperty("country").GetString(), c.GetProperty("views").GetInt64(), c.GetProperty("unique_views").GetInt64(),
                 c.GetProperty("downloads").GetInt64(), c.GetProperty("unique_downloads").GetInt64())),

@@ -59,8 +59,8 @@ public sealed class PanelTasksPageTests(DashboardServer server, BrowserSession b
             ["start_date"] = Iso(today.AddMonths(-12).AddDays(1)), ["end_date"] = Iso(today),
         });
         var expected = top.GetProperty("records")[0].GetProperty("recid").GetString()!;
-        // The record's title leads the row; its recid is the second column.
-        await Assertions.Expect(page.Locator("[data-table='top-records'] tbody tr").First.Locator("td").Nth(1)).ToHaveTextAsync(expected, new LocatorAssertionsToHaveTextOptions { Timeout = 30_000 });
+        // The record's title leads the row, its recid under it.
+        await Assertions.Expect(page.Locator("[data-table='top-records'] tbody tr").First.Locator("td").First.Locator(".stats-cell-secondary")).ToHaveTextAsync(expected, new LocatorAssertionsToHaveTextOptions { Timeout = 30_000 });
 
         await Axe.AssertNoSeriousViolationsAsync(page);
         await SaveBothWidthsAsync(page, "task-curator-most-downloaded");
@@ -96,7 +96,7 @@ public sealed class PanelTasksPageTests(DashboardServer server, BrowserSession b
         var most = changes.Values.Max();
         var first = rows.First.Locator("td");
         await Assertions.Expect(first.Nth(6)).ToHaveTextAsync(Signed(most), new LocatorAssertionsToHaveTextOptions { Timeout = 30_000 });
-        Assert.Equal(most, changes[(await first.Nth(1).InnerTextAsync()).Trim()]);
+        Assert.Equal(most, changes[(await first.First.Locator(".stats-cell-secondary").InnerTextAsync()).Trim()]);
 
         await Axe.AssertNoSeriousViolationsAsync(page);
         await SaveBothWidthsAsync(page, "task-owner-grew-most");
