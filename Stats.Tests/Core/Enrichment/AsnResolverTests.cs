@@ -111,6 +111,7 @@ public sealed class AsnResolverTests
         // Half a million ranges, kept as arrays of numbers: the check is on what the load allocates, not on the process.
         Assert.True(resolver.Ranges > 400_000, $"{resolver.Ranges} ranges");
         var allocatedMb = (GC.GetAllocatedBytesForCurrentThread() - before) / 1e6;
-        Assert.True(allocatedMb < 400, $"loading allocated {allocatedMb:F0} MB");
+        // 98 MB measured: the arrays' growth and the organisations' names, no string per line.
+        Assert.True(allocatedMb < 150, $"loading allocated {allocatedMb:F0} MB");
     }
 }
