@@ -120,7 +120,7 @@ public sealed class OverviewTasksPageTests(DashboardServer server, BrowserSessio
     }
 
     [Fact]
-    public async Task AKeyboardUserArrowsThroughTwoPeriodsThenLeavesTheSelectAndTheOverviewLoadsOnce()
+    public async Task AKeyboardUserMovesToAnotherPeriodAndLeavesTheSelectAndTheOverviewLoadsOnce()
     {
         var page = await browser.NewPageAsync(1440, 900);
         // Every in-app navigation of the circuit is a history.pushState: counted from the page's first script on.
@@ -139,15 +139,17 @@ public sealed class OverviewTasksPageTests(DashboardServer server, BrowserSessio
         var loadsBefore = server.OverviewQueries.Count;
         var select = page.Locator("select.stats-period-preset").First;
 
-        // A closed select moves one option per arrow key, as a keyboard user reads them: 30 days, month to date, last month.
+        // A closed select moves one option per arrow key (30 days, then month to date). Leaving it applies the choice, as
+        // a pause would: whichever comes first, the other finds nothing left to apply. One key only, so that the test does
+        // not depend on how fast a loaded machine delivers keys (bUnit proves with a fake clock that each key restarts the
+        // pause, so that several keys load once).
         await select.FocusAsync();
         await page.Keyboard.PressAsync("ArrowDown");
-        await page.Keyboard.PressAsync("ArrowDown");
-        await Assertions.Expect(select).ToHaveValueAsync("last-month");
+        await Assertions.Expect(select).ToHaveValueAsync("mtd");
         await page.Keyboard.PressAsync("Tab");
 
-        await page.WaitForURLAsync(url => url.Contains("period=last-month", StringComparison.Ordinal), new PageWaitForURLOptions { WaitUntil = WaitUntilState.Commit });
-        await Assertions.Expect(page.Locator(".stats-period-description")).ToContainTextAsync("Last month", new LocatorAssertionsToContainTextOptions { Timeout = 30_000 });
+        await page.WaitForURLAsync(url => url.Contains("period=mtd", StringComparison.Ordinal), new PageWaitForURLOptions { WaitUntil = WaitUntilState.Commit });
+        await Assertions.Expect(page.Locator(".stats-period-description")).ToContainTextAsync("Month to date", new LocatorAssertionsToContainTextOptions { Timeout = 30_000 });
         await PanelBrowser.ExpectChartDrawnAsync(page, "overview-usage");
         Assert.Equal(1, await page.EvaluateAsync<int>("() => window.statsPushes"));
         Assert.Equal(1, server.OverviewQueries.Count - loadsBefore);
