@@ -108,7 +108,7 @@ public sealed class RecordsPanelTests : DashboardTestContext
         Assert.Contains("rank=volume", Navigation.Uri, StringComparison.Ordinal);
         Assert.Contains(Usage.Calls, c => c.Query == "top-records" && c.Metric == UsageMetric.DataVolume);
         Assert.Equal("descending", Header(cut, "Data volume").GetAttribute("aria-sort"));
-        Assert.Equal("4.0 GB", cut.FindAll("[data-table=top-records] tbody tr")[0].QuerySelectorAll("td")[6].TextContent.Trim());
+        Assert.Equal("4.0 GB", cut.FindAll("[data-table=top-records] tbody tr")[0].QuerySelectorAll("td")[5].TextContent.Trim());
         Assert.Equal("Records with the largest data volume downloaded", cut.Find("#top-records-title").TextContent.Trim());
     }
 
