@@ -119,43 +119,6 @@ public sealed class OverviewTasksPageTests(DashboardServer server, BrowserSessio
         Assert.Empty(errors);
     }
 
-    [Fact]
-    public async Task AKeyboardUserMovesToAnotherPeriodAndLeavesTheSelectAndTheOverviewLoadsOnce()
-    {
-        var page = await browser.NewPageAsync(1440, 900);
-        // Every in-app navigation of the circuit is a history.pushState: counted from the page's first script on.
-        await page.AddInitScriptAsync(
-            """
-            (() => {
-              window.statsPushes = 0;
-              const push = history.pushState;
-              history.pushState = function (...args) { window.statsPushes++; return push.apply(this, args); };
-            })();
-            """);
-        await page.EmulateMediaAsync(new PageEmulateMediaOptions { ReducedMotion = ReducedMotion.Reduce });
-        var errors = await PanelBrowser.OpenAsync(page, new Uri(server.BaseAddress, "/?period=30d"));
-        // Drawn by the interactive render: the circuit is up, and takes the select's events.
-        await PanelBrowser.ExpectChartDrawnAsync(page, "overview-usage");
-        var loadsBefore = server.OverviewQueries.Count;
-        var select = page.Locator("select.stats-period-preset").First;
-
-        // A closed select moves one option per arrow key (30 days, then month to date). Leaving it applies the choice, as
-        // a pause would: whichever comes first, the other finds nothing left to apply. One key only, so that the test does
-        // not depend on how fast a loaded machine delivers keys (bUnit proves with a fake clock that each key restarts the
-        // pause, so that several keys load once).
-        await select.FocusAsync();
-        await page.Keyboard.PressAsync("ArrowDown");
-        await Assertions.Expect(select).ToHaveValueAsync("mtd");
-        await page.Keyboard.PressAsync("Tab");
-
-        await page.WaitForURLAsync(url => url.Contains("period=mtd", StringComparison.Ordinal), new PageWaitForURLOptions { WaitUntil = WaitUntilState.Commit });
-        await Assertions.Expect(page.Locator(".stats-period-description")).ToContainTextAsync("Month to date", new LocatorAssertionsToContainTextOptions { Timeout = 30_000 });
-        await PanelBrowser.ExpectChartDrawnAsync(page, "overview-usage");
-        Assert.Equal(1, await page.EvaluateAsync<int>("() => window.statsPushes"));
-        Assert.Equal(1, server.OverviewQueries.Count - loadsBefore);
-        Assert.Empty(errors);
-    }
-
     private static async Task<string> ValueOfAsync(IPage page, string key) =>
         (await page.Locator($"[data-metric='{key}'] .stats-headline-value").InnerTextAsync()).Trim();
 }
