@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.Data.Sqlite;
 using Npgsql;
 using Stats.Core.Data;
@@ -97,6 +98,47 @@ internal sealed class BenchmarkStores : IAsyncDisposable
 
         _created.Add(store);
         return store;
+    }
+
+    /// <summary>
+    /// Deletes one store now, when a later step no longer needs it (kept with <c>STATS_BENCH_KEEP=1</c>): runs that each
+    /// write gigabytes would otherwise fill the page cache with earlier runs' dirty pages, whose write-back then falls
+    /// into the later runs.
+    /// </summary>
+    public async Task DropAsync(BenchmarkStore store)
+    {
+        if (Environment.GetEnvironmentVariable(KeepVariable) == "1" || !_created.Remove(store))
+        {
+            return;
+        }
+
+        store.ClearPool();
+        if (Provider == DatabaseProvider.PostgreSql)
+        {
+            await ExecuteAsync($"DROP DATABASE IF EXISTS \"{new NpgsqlConnectionStringBuilder(store.ConnectionString).Database}\" WITH (FORCE)");
+            return;
+        }
+
+        var file = new SqliteConnectionStringBuilder(store.ConnectionString).DataSource;
+        foreach (var path in (string[])[file, file + "-wal", file + "-shm"])
+        {
+            File.Delete(path);
+        }
+    }
+
+    /// <summary>
+    /// Writes every dirty page of the file system cache to disk (Linux <c>sync</c>), so that a measured run starts
+    /// without the write-back of what came before it; elsewhere it does nothing.
+    /// </summary>
+    public static void FlushDiskWrites()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return;
+        }
+
+        using var sync = Process.Start(new ProcessStartInfo("sync") { UseShellExecute = false });
+        sync?.WaitForExit();
     }
 
     public async Task<StoreInfo> DescribeAsync()

@@ -63,6 +63,7 @@ internal static class InProcessIngestBenchmark
 
         Progress.Log($"in-process: {events:N0} events in batches of {BatchSize:N0}, {ConcurrentCallers} concurrent callers");
         GC.Collect();
+        BenchmarkStores.FlushDiskWrites();
         var gcBefore = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2));
         var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
         var startWorkingSet = MemorySampler.CurrentWorkingSet();

@@ -9,6 +9,12 @@ namespace Stats.Core.Enrichment;
 public sealed record EventSources(string? Organisation, string? Referrer, string? Agent)
 {
     public bool IsEmpty => Organisation is null && Referrer is null && Agent is null;
+
+    /// <summary>
+    /// The ids of the three labels that were already stored (committed) when the event was queued for writing, looked up
+    /// on the caller's thread so that the single writer thread only looks up labels that were new then.
+    /// </summary>
+    internal (int? Organisation, int? Referrer, int? Agent) StoredIds { get; set; }
 }
 
 /// <summary>

@@ -9,8 +9,9 @@ namespace Stats.Core.Ingestion;
 /// <summary>
 /// Turns the strings of incoming events (recid, file key, community, labels) into the integer keys raw events
 /// carry, creating catalog rows on first sight, and applies lifecycle events to the record catalog. Ids are cached
-/// for good only once the transaction that created them commits. Used by the single writer only; the look-ups it
-/// shares with the queries are <see cref="CatalogKeys"/>.
+/// for good only once the transaction that created them commits. Used by the single writer, except
+/// <see cref="FindStoredSources"/>, which reads the caches from the threads that queue batches; the look-ups it shares
+/// with the queries are <see cref="CatalogKeys"/>.
 /// </summary>
 internal sealed class CatalogResolver
 {
@@ -100,14 +101,16 @@ internal sealed class CatalogResolver
             }
         }
 
-        // Three labels on nearly every event, nearly always known: each is looked up once, here.
+        // Three labels on nearly every event, nearly always found stored by the caller (FindStoredSources): the writer
+        // looks up only those that were new then. Set again at each attempt, from committed ids only.
         foreach (var row in rows)
         {
             if (row.Sources is { } sources)
             {
-                row.OrganisationId = KnownLabelId(LabelKind.Organisation, sources.Organisation, newLabels);
-                row.ReferrerId = KnownLabelId(LabelKind.Referrer, sources.Referrer, newLabels);
-                row.AgentId = KnownLabelId(LabelKind.Agent, sources.Agent, newLabels);
+                var stored = sources.StoredIds;
+                row.OrganisationId = stored.Organisation ?? KnownLabelId(LabelKind.Organisation, sources.Organisation, newLabels);
+                row.ReferrerId = stored.Referrer ?? KnownLabelId(LabelKind.Referrer, sources.Referrer, newLabels);
+                row.AgentId = stored.Agent ?? KnownLabelId(LabelKind.Agent, sources.Agent, newLabels);
             }
         }
 
@@ -363,20 +366,38 @@ internal sealed class CatalogResolver
         return id;
     }
 
+    /// <summary>
+    /// Notes on each row's sources the ids of the labels already stored. Called on the thread that queues a batch, beside
+    /// the writer thread: the caches only ever hold committed ids, and they are safe to read concurrently.
+    /// </summary>
+    public void FindStoredSources(IReadOnlyList<RawEvent> rows)
+    {
+        foreach (var row in rows)
+        {
+            if (row.Sources is { } sources)
+            {
+                sources.StoredIds = (StoredLabelId(LabelKind.Organisation, sources.Organisation),
+                    StoredLabelId(LabelKind.Referrer, sources.Referrer), StoredLabelId(LabelKind.Agent, sources.Agent));
+            }
+        }
+    }
+
+    private int? StoredLabelId(LabelKind kind, string? value) =>
+        !string.IsNullOrEmpty(value) && _labelIds[(int)kind].TryGetValue(value, out var id) ? id : null;
+
     /// <summary>The id of a label already stored; null for none or a new label, which joins <paramref name="newLabels"/>.</summary>
     private int? KnownLabelId(LabelKind kind, string? value, HashSet<(LabelKind Kind, string Value)> newLabels)
     {
-        if (string.IsNullOrEmpty(value))
-        {
-            return null;
-        }
-
-        if (_labelIds[(int)kind].TryGetValue(value, out var id))
+        if (StoredLabelId(kind, value) is { } id)
         {
             return id;
         }
 
-        newLabels.Add((kind, value));
+        if (!string.IsNullOrEmpty(value))
+        {
+            newLabels.Add((kind, value));
+        }
+
         return null;
     }
 

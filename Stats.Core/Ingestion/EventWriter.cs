@@ -43,6 +43,7 @@ public sealed class EventWriter : IAsyncDisposable
     /// <summary>Queues a batch (events and their enriched rows, index by index) and completes once it is committed.</summary>
     public Task<WriteResult> WriteAsync(IReadOnlyList<IncomingEvent> events, IReadOnlyList<RawEvent> rows, CancellationToken cancellationToken = default)
     {
+        _catalog.FindStoredSources(rows);
         var batch = new PendingBatch(events, rows);
         if (!_queue.Writer.TryWrite(batch))
         {
