@@ -70,6 +70,17 @@ public sealed class ViewerAccess(AuthenticationStateProvider authentication, Vie
         recids.Count == 0
             ? new HashSet<string>()
             : await policy.HiddenRecordsAsync(await ViewerAsync(), StatFamily.Usage, recids, cancellationToken);
+
+    /// <summary>
+    /// The rows of a record table with the titles of the records the viewer may not open taken out
+    /// (<see cref="RecordsNotOpenAsync"/>): one access decision for all the rows.
+    /// </summary>
+    public async Task<IReadOnlyList<T>> WithoutHiddenTitlesAsync<T>(
+        IReadOnlyList<T> rows, Func<T, string> recid, Func<T, T> untitled, CancellationToken cancellationToken = default)
+    {
+        var hidden = await RecordsNotOpenAsync([.. rows.Select(recid)], cancellationToken);
+        return hidden.Count == 0 ? rows : [.. rows.Select(r => hidden.Contains(recid(r)) ? untitled(r) : r)];
+    }
 }
 
 file sealed class NoSubscription : IDisposable

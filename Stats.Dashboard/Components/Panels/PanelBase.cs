@@ -83,8 +83,7 @@ public abstract class PanelBase : ComponentBase, IDisposable
         IUsageStats usage, RecordSet records, RecordOrder order, Period period, Period? previous, int size, CancellationToken cancellationToken)
     {
         var rows = await RecordRankings.LoadAsync(usage, records, order, period, previous, size, cancellationToken);
-        var hidden = await Access.RecordsNotOpenAsync([.. rows.Select(r => r.Recid)], cancellationToken);
-        return hidden.Count == 0 ? rows : [.. rows.Select(r => hidden.Contains(r.Recid) ? r with { Title = null } : r)];
+        return await Access.WithoutHiddenTitlesAsync(rows, r => r.Recid, r => r with { Title = null }, cancellationToken);
     }
 
     /// <summary>Ranks the panel's record table by a count or a change (<see cref="RecordRankings.RankKey"/> in the URL).</summary>

@@ -102,12 +102,11 @@ public sealed partial class OverviewRankings
     {
         var records = await Usage.TopRecordsAsync(new RecordSet(), UsageMetric.Views, period, null, Size);
         IReadOnlyList<string> recids = [.. records.Records.Select(r => r.Recid)];
-        var hidden = Access.RecordsNotOpenAsync(recids);
         var usage = records.Records.Count == 0
             ? new Dictionary<string, RecordUsage>()
             : await Usage.RecordsAsync(recids, period);
-        var untitled = await hidden;
-        return [.. records.Records.Select(r => new RankedRow(r.Recid, untitled.Contains(r.Recid) ? null : r.Title, usage.GetValueOrDefault(r.Recid) ?? RecordUsage.Zero))];
+        IReadOnlyList<RankedRow> rows = [.. records.Records.Select(r => new RankedRow(r.Recid, r.Title, usage.GetValueOrDefault(r.Recid) ?? RecordUsage.Zero))];
+        return await Access.WithoutHiddenTitlesAsync(rows, r => r.Recid, r => r with { Title = null });
     }
 
     private async Task<IReadOnlyList<RankedCommunityRow>> LoadCommunitiesAsync(Period period)
