@@ -64,6 +64,18 @@ internal static class AggregateInserter
         new("Count", s => s.Count, NpgsqlDbType.Integer),
     ];
 
+    // Kind and Scope are stored as byte: smallint on PostgreSQL.
+    private static readonly Column<SourceDailyStat>[] s_sources =
+    [
+        new("Day", s => s.Day, NpgsqlDbType.Date),
+        new("Kind", s => (short)s.Kind, NpgsqlDbType.Smallint),
+        new("Scope", s => (short)s.Scope, NpgsqlDbType.Smallint),
+        new("ScopeId", s => s.ScopeId, NpgsqlDbType.Integer),
+        new("LabelId", s => s.LabelId, NpgsqlDbType.Integer),
+        new("Views", s => s.Views, NpgsqlDbType.Integer),
+        new("Downloads", s => s.Downloads, NpgsqlDbType.Integer),
+    ];
+
     public static async Task InsertAsync(StatsDbContext context, IReadOnlyList<DayTotals> days, CancellationToken cancellationToken)
     {
         // In key order: consecutive rows land on the same pages of the key index, which is what an insert costs.
@@ -99,6 +111,19 @@ internal static class AggregateInserter
         }
 
         await InsertAsync(context, "UsageDailyStats", s_usage, usage, cancellationToken);
+    }
+
+    /// <summary>The daily sources rows (<see cref="SourcesDaily"/>), in key order, by the same paths.</summary>
+    public static async Task InsertSourcesAsync(StatsDbContext context, IEnumerable<SourceDailyStat> rows, CancellationToken cancellationToken)
+    {
+        var sources = rows.OrderBy(s => s.Kind).ThenBy(s => s.Scope).ThenBy(s => s.ScopeId).ThenBy(s => s.Day).ThenBy(s => s.LabelId).ToList();
+        if (context.Provider == DatabaseProvider.SqlServer)
+        {
+            await SqlServerBulkCopy.WriteAsync(context, sources, cancellationToken);
+            return;
+        }
+
+        await InsertAsync(context, "SourceDailyStats", s_sources, sources, cancellationToken);
     }
 
     private static async Task InsertAsync<T>(StatsDbContext context, string table, Column<T>[] columns, List<T> rows, CancellationToken cancellationToken)

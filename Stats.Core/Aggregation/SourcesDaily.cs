@@ -37,8 +37,7 @@ internal static class SourcesDaily
     public static async Task ReplaceAsync(StatsDbContext context, IReadOnlyCollection<DateOnly> days, IReadOnlyList<SourceDailyStat> rows, CancellationToken cancellationToken)
     {
         await context.SourceDailyStats.Where(s => days.Contains(s.Day)).ExecuteDeleteAsync(cancellationToken);
-        context.SourceDailyStats.AddRange(rows);
-        await context.SaveChangesAsync(cancellationToken);
+        await AggregateInserter.InsertSourcesAsync(context, rows, cancellationToken);
     }
 
     /// <summary>The rows of one day: the sources of its counted clicks, the top ones of each scope and the rest as other.</summary>

@@ -15,7 +15,7 @@ public sealed class SqlServerBulkCopyTests : IDisposable
 {
     private readonly StatsDbContext _context = new StatsDbContextFactory(DatabaseProvider.SqlServer, "Server=unused;Database=stats").CreateDbContext();
 
-    public static TheoryData<string> BulkCopiedTables => ["RawEvents", "UsageDailyStats", "CountryDailyStats", "ActivityDailyStats", "EventDailyStats"];
+    public static TheoryData<string> BulkCopiedTables => ["RawEvents", "UsageDailyStats", "CountryDailyStats", "ActivityDailyStats", "EventDailyStats", "SourceDailyStats"];
 
     [Theory]
     [MemberData(nameof(BulkCopiedTables))]
@@ -96,6 +96,7 @@ public sealed class SqlServerBulkCopyTests : IDisposable
         "UsageDailyStats" => SqlServerBulkCopy.PlanFor<UsageDailyStat>(_context.Model),
         "CountryDailyStats" => SqlServerBulkCopy.PlanFor<CountryDailyStat>(_context.Model),
         "ActivityDailyStats" => SqlServerBulkCopy.PlanFor<ActivityDailyStat>(_context.Model),
+        "SourceDailyStats" => SqlServerBulkCopy.PlanFor<SourceDailyStat>(_context.Model),
         _ => SqlServerBulkCopy.PlanFor<EventDailyStat>(_context.Model),
     };
 
