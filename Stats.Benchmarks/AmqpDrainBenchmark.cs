@@ -32,22 +32,25 @@ internal sealed record AmqpSuiteReport(
 /// The queue consumer on the real dashboard: a queue of the run's own is filled with realistic InvenioRDM bodies (views
 /// and downloads, a few hundred bytes each, published transient as kombu does), then the dashboard starts and drains
 /// it into a fresh store. The queue starts with warm-up messages, drained but not measured, as the HTTP runs warm up:
-/// every record and file of the traffic once (the catalog is complete, as on a repository that has been running), then
-/// enough messages for the JIT to compile the consumer's path optimised. The clock runs from the acknowledgement of
-/// the last warm-up message to that of the last message. Then, on the running dashboard, messages are published at a steady rate and each one's time
+/// a tenth of the run, so that the catalog knows the records and files (as on a repository that has been running) and
+/// the JIT has compiled the consumer's path optimised. The clock runs from the acknowledgement of the last warm-up
+/// message to that of the last message. Then, on the running dashboard, messages are published at a steady rate and each one's time
 /// from publish to stored is taken: one consumer takes a queue in order, so message k is stored once k messages are
 /// acknowledged, and the consumer acknowledges only after the commit.
 /// </summary>
 internal static class AmqpDrainBenchmark
 {
-    /// <summary>Records in the traffic; every fifth message is a download of one of a fifth as many files.</summary>
+    /// <summary>
+    /// Records in the traffic: consecutive messages name every record after this many, and every file (every fifth
+    /// message is a download of one of three files of a record) after three times as many.
+    /// </summary>
     private const int Records = 5_000;
 
     public static async Task<AmqpSuiteReport> RunAsync(BenchmarkStores stores, MachineInfo machine, Uri broker, long messages, bool quick)
     {
         var total = Stopwatch.StartNew();
-        // Consecutive messages cover every record and file after Records of them; the rest warms the JIT up.
-        var warmup = Math.Max(Records + (quick ? 5_000 : 20_000), messages / 20);
+        // A tenth of the run, as much time for the JIT as a drain of ten seconds has; every record at least.
+        var warmup = Math.Max(Records, messages / 10);
         var queued = warmup + messages;
         var name = $"bench-{Guid.NewGuid():N}"[..14];
         var settings = new Dictionary<string, string?>
