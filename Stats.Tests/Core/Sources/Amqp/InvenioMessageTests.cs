@@ -11,6 +11,32 @@ public sealed class InvenioMessageTests
         InvenioMessage.Read(type, "stats-" + type, Encoding.UTF8.GetBytes(body), out errors);
 
     [Fact]
+    public void TheIdOfAMessageIsTheSha256OfItsRoutingKeyANewlineAndItsBodyAndStaysTheSameAcrossVersions()
+    {
+        // Ids already stored must match the redeliveries a newer version reads: the expected value is sha256sum's
+        // (printf 'stats-record-view\n{...}' | sha256sum), its first 16 bytes.
+        var body = """{"timestamp": "2026-12-01T10:00:00", "recid": "abc"}""";
+
+        var message = Read(EventCatalog.RecordView, body, out var errors);
+
+        Assert.Empty(errors);
+        Assert.Equal("amqp:34518b0e2ee412f986913343f9e1f1d5", message!.Id);
+        Assert.Equal(message.Id, InvenioMessage.IdOf("stats-record-view", Encoding.UTF8.GetBytes(body)));
+    }
+
+    [Fact]
+    public void ALargeBodyIsHashedWholeLikeASmallOne()
+    {
+        // Past the 1,024 bytes hashed on the stack: a body of 5,000 bytes is hashed from a pooled buffer.
+        var large = Encoding.UTF8.GetBytes(new string('x', 5000));
+        byte[] input = [.. "k\n"u8, .. large];
+        var expected = "amqp:" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(input).AsSpan(0, 16));
+
+        Assert.Equal(expected, InvenioMessage.IdOf("k", large));
+        Assert.NotEqual(expected, InvenioMessage.IdOf("k", large.AsSpan(0, 4999)));
+    }
+
+    [Fact]
     public void AContribViewNamesItsRecordByPidValueAndATimestampWithoutOffsetIsUtc()
     {
         var message = Read(EventCatalog.RecordView, InvenioBodies.ContribView("1234", "2024-06-15T13:35:01.123456", "192.0.2.7", "s-1"), out var errors);
