@@ -100,7 +100,7 @@ internal static class BenchmarkProgram
                 Options.Import => await ImportBenchmark.RunAsync(
                     stores, machine, options.Events ?? (options.Quick ? QuickEvents : DefaultImportDocuments), stores.Folder),
                 Options.ImportAggregates => await ImportAggregatesBenchmark.RunAsync(
-                    await stores.CreateAsync("import-aggregates"), stores.Folder, options.Events ?? (options.Quick ? QuickAggregateDocuments : DefaultAggregateDocuments), machine),
+                    stores, options.Events ?? (options.Quick ? QuickAggregateDocuments : DefaultAggregateDocuments), machine),
                 Options.Embeds => await EmbedsBenchmark.RunAsync(stores, machine, options.Quick),
                 Options.Investigation => await InvestigationBenchmark.RunAsync(
                     stores, machine, options.Events ?? (options.Quick ? QuickEvents : 10_000_000), days: options.Quick ? 2 : 30, options.Quick),

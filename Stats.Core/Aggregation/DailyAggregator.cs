@@ -86,7 +86,7 @@ internal static class DailyAggregator
             await context.ActivityDailyStats.Where(s => dayList.Contains(s.Day)).ExecuteDeleteAsync(cancellationToken);
             await context.EventDailyStats.Where(s => dayList.Contains(s.Day)).ExecuteDeleteAsync(cancellationToken);
             await AggregateInserter.InsertAsync(context, [.. computed.Select(d => d.Totals!)], cancellationToken);
-            await ImportedUsage.RebuildAsync(context, catalog, dayList, cancellationToken);
+            await ImportedUsage.RebuildAsync(context, dayList, cancellationToken);
             await SourcesDaily.ReplaceAsync(context, dayList, [.. computed.SelectMany(d => d.Sources)], cancellationToken);
             foreach (var work in computed)
             {

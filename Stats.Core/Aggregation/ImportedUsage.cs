@@ -1,4 +1,6 @@
+using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 using Stats.Core.Data;
 
 namespace Stats.Core.Aggregation;
@@ -10,107 +12,147 @@ namespace Stats.Core.Aggregation;
 /// rows (it has raw events) keeps those alone: raw events win, and nothing is counted twice
 /// (docs/decisions/ADR-013-imported-daily-aggregates.md). Runs after every import and after every aggregation of a day.
 /// </summary>
+/// <remarks>
+/// Set-based, in the database: a history import touches tens of millions of documents, and reading them into the
+/// process to sum them cost more than importing them. The same statements run on every provider (quoted identifiers,
+/// named parameters): the record and file rows are summed from the documents, then the repository, concept and community
+/// rows from the record rows just written.
+/// </remarks>
 internal static class ImportedUsage
 {
     /// <summary>How many days are derived at once: a month of a busy repository is a few hundred thousand documents.</summary>
     private const int DaysPerChunk = 31;
 
+    private const string Sums =
+        "\"Views\", \"UniqueViews\", \"Downloads\", \"UniqueDownloads\", \"Investigations\", \"UniqueInvestigations\", \"Volume\"";
+
+    private const string Columns = "\"Day\", \"Scope\", \"ScopeId\", \"AccessMethod\", " + Sums;
+
+    private static readonly string s_imported = ((int)AccessMethod.Imported).ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>A document of the range whose record-day has no computed rows (raw events win).</summary>
+    private static readonly string s_documentsKept =
+        "FROM \"ImportedDailyAggregates\" a WHERE a.\"Day\" >= @from AND a.\"Day\" <= @to " +
+        "AND NOT EXISTS (SELECT 1 FROM \"UsageDailyStats\" c WHERE c.\"Scope\" = " + (int)StatScope.Record + " AND c.\"ScopeId\" = a.\"RecordId\" " +
+        "AND c.\"Day\" = a.\"Day\" AND c.\"AccessMethod\" <> " + s_imported + ")";
+
+    /// <summary>The documents' numbers as usage columns: views or downloads by kind, investigations from both.</summary>
+    private static readonly string s_documentSums =
+        $"SUM(CASE WHEN a.\"Kind\" = {(int)ImportedKind.RecordView} THEN a.\"Count\" ELSE 0 END), " +
+        $"SUM(CASE WHEN a.\"Kind\" = {(int)ImportedKind.RecordView} THEN a.\"UniqueCount\" ELSE 0 END), " +
+        $"SUM(CASE WHEN a.\"Kind\" = {(int)ImportedKind.RecordView} THEN 0 ELSE a.\"Count\" END), " +
+        $"SUM(CASE WHEN a.\"Kind\" = {(int)ImportedKind.RecordView} THEN 0 ELSE a.\"UniqueCount\" END), " +
+        $"SUM(a.\"Count\"), SUM(a.\"UniqueCount\"), " +
+        $"SUM(CASE WHEN a.\"Kind\" = {(int)ImportedKind.RecordView} THEN 0 ELSE a.\"Volume\" END)";
+
+    /// <summary>The record rows of the days, from the documents kept.</summary>
+    internal static readonly string RecordRowsSql =
+        $"INSERT INTO \"UsageDailyStats\" ({Columns}) SELECT a.\"Day\", {(int)StatScope.Record}, a.\"RecordId\", {s_imported}, {s_documentSums} " +
+        $"{s_documentsKept} GROUP BY a.\"Day\", a.\"RecordId\"";
+
+    /// <summary>The file rows of the days, from the downloads kept that name a file.</summary>
+    internal static readonly string FileRowsSql =
+        $"INSERT INTO \"UsageDailyStats\" ({Columns}) SELECT a.\"Day\", {(int)StatScope.File}, a.\"FileId\", {s_imported}, {s_documentSums} " +
+        $"{s_documentsKept} AND a.\"Kind\" = {(int)ImportedKind.FileDownload} AND a.\"FileId\" <> 0 GROUP BY a.\"Day\", a.\"FileId\"";
+
+    /// <summary>
+    /// The repository, concept and community rows of the days, from their imported record rows. As for computed rows, a
+    /// record without versions is its own concept: only records with a parent get concept rows.
+    /// </summary>
+    internal static readonly string WiderRowsSql =
+        $"INSERT INTO \"UsageDailyStats\" ({Columns}) SELECT w.\"Day\", w.\"Scope\", w.\"ScopeId\", {s_imported}, " +
+        string.Join(", ", Sums.Split(", ").Select(column => $"SUM(w.{column})")) + " FROM (" +
+        $"SELECT s.\"Day\", {(int)StatScope.Repository} AS \"Scope\", 0 AS \"ScopeId\", {RecordRows("")} " +
+        $"UNION ALL SELECT s.\"Day\", {(int)StatScope.Concept}, l.\"Id\", " +
+        RecordRows(
+            "JOIN \"Records\" r ON r.\"Id\" = s.\"ScopeId\" " +
+            $"JOIN \"Labels\" l ON l.\"Kind\" = {(int)LabelKind.Concept} AND l.\"Value\" = r.\"ParentExternalId\" ") +
+        $" UNION ALL SELECT s.\"Day\", {(int)StatScope.Community}, m.\"CommunityId\", " +
+        RecordRows("JOIN \"RecordCommunities\" m ON m.\"RecordId\" = s.\"ScopeId\" ") +
+        ") w GROUP BY w.\"Day\", w.\"Scope\", w.\"ScopeId\"";
+
+    /// <summary>
+    /// The concept and owner labels the records of the days' documents need (the aggregator names both; an owner's usage is
+    /// its records', ADR-016, but its label says it is a known owner).
+    /// </summary>
+    internal static readonly string LabelsSql =
+        "INSERT INTO \"Labels\" (\"Kind\", \"Value\") SELECT DISTINCT n.\"Kind\", n.\"Value\" FROM (" +
+        $"SELECT {(int)LabelKind.Concept} AS \"Kind\", r.\"ParentExternalId\" AS \"Value\" {RecordsOfDocuments} AND r.\"ParentExternalId\" IS NOT NULL " +
+        $"UNION ALL SELECT {(int)LabelKind.Owner}, r.\"OwnerId\" {RecordsOfDocuments} AND r.\"OwnerId\" IS NOT NULL" +
+        ") n WHERE NOT EXISTS (SELECT 1 FROM \"Labels\" l WHERE l.\"Kind\" = n.\"Kind\" AND l.\"Value\" = n.\"Value\")";
+
+    private const string RecordsOfDocuments =
+        "FROM \"Records\" r WHERE EXISTS (SELECT 1 FROM \"ImportedDailyAggregates\" a WHERE a.\"RecordId\" = r.\"Id\" AND a.\"Day\" >= @from AND a.\"Day\" <= @to)";
+
     /// <summary>Replaces the imported usage rows of these days, in the caller's transaction if there is one.</summary>
-    public static async Task RebuildAsync(StatsDbContext context, CatalogSnapshot catalog, IEnumerable<DateOnly> days, CancellationToken cancellationToken)
+    public static async Task RebuildAsync(StatsDbContext context, IEnumerable<DateOnly> days, CancellationToken cancellationToken)
     {
-        foreach (var chunk in days.Distinct().Order().Chunk(DaysPerChunk))
+        foreach (var (from, to) in Ranges(days))
         {
-            await RebuildChunkAsync(context, catalog, chunk, cancellationToken);
+            await context.UsageDailyStats
+                .Where(s => s.Day >= from && s.Day <= to && s.AccessMethod == AccessMethod.Imported)
+                .ExecuteDeleteAsync(cancellationToken);
+            foreach (var sql in (string[])[LabelsSql, RecordRowsSql, FileRowsSql, WiderRowsSql])
+            {
+                await ExecuteAsync(context, sql, from, to, cancellationToken);
+            }
         }
     }
 
-    private static async Task RebuildChunkAsync(StatsDbContext context, CatalogSnapshot catalog, DateOnly[] days, CancellationToken cancellationToken)
+    /// <summary>The days as runs of consecutive days, each at most <see cref="DaysPerChunk"/> long.</summary>
+    internal static IEnumerable<(DateOnly From, DateOnly To)> Ranges(IEnumerable<DateOnly> days)
     {
-        await context.UsageDailyStats.Where(s => days.Contains(s.Day) && s.AccessMethod == AccessMethod.Imported).ExecuteDeleteAsync(cancellationToken);
-        var documents = await DocumentsOf(context, days).ToListAsync(cancellationToken);
-        if (documents.Count == 0)
+        DateOnly? from = null;
+        var to = DateOnly.MinValue;
+        foreach (var day in days.Distinct().Order())
         {
-            return;
-        }
-
-        var counted = (await RecordDaysCounted(context, days).ToListAsync(cancellationToken)).ToHashSet();
-        var kept = documents.Where(d => !counted.Contains(new RecordDay(d.Day, d.RecordId))).ToList();
-        await catalog.EnsureRecordsAsync(context, kept.Select(d => d.RecordId), cancellationToken);
-        var sums = new Dictionary<(DateOnly Day, StatScope Scope, int Id), UsageDailyStat>();
-        void Add(DateOnly day, StatScope scope, int id, ImportedDocument d)
-        {
-            if (!sums.TryGetValue((day, scope, id), out var row))
+            if (from is { } start && day == to.AddDays(1) && day.DayNumber - start.DayNumber < DaysPerChunk)
             {
-                row = new UsageDailyStat { Day = day, Scope = scope, ScopeId = id, AccessMethod = AccessMethod.Imported };
-                sums[(day, scope, id)] = row;
-            }
-
-            if (d.Kind == ImportedKind.RecordView)
-            {
-                row.Views += d.Count;
-                row.UniqueViews += d.UniqueCount;
-            }
-            else
-            {
-                row.Downloads += d.Count;
-                row.UniqueDownloads += d.UniqueCount;
-                row.Volume += d.Volume;
-            }
-
-            row.Investigations += d.Count;
-            row.UniqueInvestigations += d.UniqueCount;
-        }
-
-        foreach (var d in kept)
-        {
-            Add(d.Day, StatScope.Record, d.RecordId, d);
-            Add(d.Day, StatScope.Repository, 0, d);
-            if (d.Kind == ImportedKind.FileDownload && d.FileId != 0)
-            {
-                Add(d.Day, StatScope.File, d.FileId, d);
-            }
-
-            if (catalog.Record(d.RecordId) is not { } facts)
-            {
+                to = day;
                 continue;
             }
 
-            // As for computed rows, a record without versions is its own concept: only records with a parent get concept rows.
-            if (facts.Concept is { } concept)
+            if (from is { } done)
             {
-                Add(d.Day, StatScope.Concept, catalog.LabelId(LabelKind.Concept, concept), d);
+                yield return (done, to);
             }
 
-            if (facts.Owner is { } owner)
-            {
-                // No owner rows: an owner's usage is its records' (ADR-016); the label names a known owner.
-                catalog.LabelId(LabelKind.Owner, owner);
-            }
-
-            foreach (var community in facts.Communities)
-            {
-                Add(d.Day, StatScope.Community, community, d);
-            }
+            (from, to) = (day, day);
         }
 
-        await AggregateInserter.InsertUsageAsync(context, sums.Values, cancellationToken);
+        if (from is { } last)
+        {
+            yield return (last, to);
+        }
     }
 
-    // The queries, exposed for the translation tests of every provider.
+    private static async Task ExecuteAsync(StatsDbContext context, string sql, DateOnly from, DateOnly to, CancellationToken cancellationToken)
+    {
+        if (context.Database.GetDbConnection().State != System.Data.ConnectionState.Open)
+        {
+            await context.Database.OpenConnectionAsync(cancellationToken);
+        }
 
-    internal static IQueryable<ImportedDocument> DocumentsOf(StatsDbContext context, IReadOnlyCollection<DateOnly> days) =>
-        context.ImportedDailyAggregates
-            .Where(a => days.Contains(a.Day))
-            .Select(a => new ImportedDocument(a.Kind, a.Day, a.RecordId, a.FileId, a.Count, a.UniqueCount, a.Volume));
+        await using var command = context.Database.GetDbConnection().CreateCommand();
+        command.Transaction = context.Database.CurrentTransaction?.GetDbTransaction();
+        command.CommandText = sql;
+        command.CommandTimeout = 0;
+        Add(command, "@from", from);
+        Add(command, "@to", to);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
 
-    /// <summary>The record-days with computed rows: those whose raw events were aggregated, which win over imports.</summary>
-    internal static IQueryable<RecordDay> RecordDaysCounted(StatsDbContext context, IReadOnlyCollection<DateOnly> days) =>
-        context.UsageDailyStats
-            .Where(s => s.Scope == StatScope.Record && days.Contains(s.Day) && s.AccessMethod != AccessMethod.Imported)
-            .Select(s => new RecordDay(s.Day, s.ScopeId))
-            .Distinct();
+    private static void Add(DbCommand command, string name, DateOnly value)
+    {
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = name;
+        parameter.Value = value;
+        command.Parameters.Add(parameter);
+    }
 
-    internal sealed record ImportedDocument(ImportedKind Kind, DateOnly Day, int RecordId, int FileId, int Count, int UniqueCount, long Volume);
-
-    internal sealed record RecordDay(DateOnly Day, int RecordId);
+    /// <summary>The sums of the days' imported record rows, joined with <paramref name="join"/>.</summary>
+    private static string RecordRows(string join) =>
+        string.Join(", ", Sums.Split(", ").Select(column => $"s.{column}")) +
+        $" FROM \"UsageDailyStats\" s {join}WHERE s.\"Scope\" = {(int)StatScope.Record} AND s.\"AccessMethod\" = {s_imported} " +
+        "AND s.\"Day\" >= @from AND s.\"Day\" <= @to";
 }

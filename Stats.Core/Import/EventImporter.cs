@@ -501,7 +501,9 @@ public sealed class EventImporter(EventIngestor ingestor, RouteTable routes, Tim
             batch.Cut = (Report.Lines, _parseBad, Report.SkippedTotal);
             _batch = new Batch(_batchSize);
             _events += batch.Events.Count;
-            _committing = IngestAsync(batch, cancellationToken);
+            // Enriched on a thread of its own (the ingestor anonymises a batch before it queues it for the writer), so
+            // that the next batch is read and parsed meanwhile.
+            _committing = Task.Run(() => IngestAsync(batch, cancellationToken), cancellationToken);
         }
 
         private async Task<(Batch, IngestResult, int)> IngestAsync(Batch batch, CancellationToken cancellationToken)

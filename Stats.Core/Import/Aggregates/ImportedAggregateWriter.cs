@@ -69,7 +69,7 @@ internal sealed class ImportedAggregateWriter(IDbContextFactory<StatsDbContext> 
         var started = clock.GetUtcNow().UtcDateTime;
         await using (var transaction = await context.Database.BeginTransactionAsync(cancellationToken))
         {
-            await ImportedUsage.RebuildAsync(context, new CatalogSnapshot(), days, cancellationToken);
+            await ImportedUsage.RebuildAsync(context, days, cancellationToken);
             await transaction.CommitAsync(cancellationToken);
         }
 
@@ -302,7 +302,8 @@ internal sealed class ImportedAggregateWriter(IDbContextFactory<StatsDbContext> 
             }
 
             Sent += documents.Count;
-            _storing = writer.StoreAsync(source, documents, cancellationToken);
+            // On a thread of its own: SQLite's statements complete synchronously, and the reader must go on meanwhile.
+            _storing = Task.Run(() => writer.StoreAsync(source, documents, cancellationToken), cancellationToken);
         }
 
         /// <summary>Waits for the last batch and derives the days touched; called however the file ends.</summary>

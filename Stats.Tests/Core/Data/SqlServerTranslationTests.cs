@@ -85,8 +85,6 @@ public sealed class SqlServerTranslationTests : IDisposable
         ["CatalogSnapshot.AllLabelsOfKind"] = c => CatalogSnapshot.AllLabelsOfKind(c, LabelKind.Status),
         ["DailyAggregator.DayStates"] = c => DailyAggregator.DayStates(c, [new DateOnly(2024, 6, 15)]),
         ["DailyAggregator.SipOutcomesAmong"] = c => DailyAggregator.SipOutcomesAmong(c, [3, 4]),
-        ["ImportedUsage.DocumentsOf"] = c => ImportedUsage.DocumentsOf(c, [new DateOnly(2024, 6, 15)]),
-        ["ImportedUsage.RecordDaysCounted"] = c => ImportedUsage.RecordDaysCounted(c, [new DateOnly(2024, 6, 15)]),
         ["ImportedAggregateWriter.StoredAmong"] = c => ImportedAggregateWriter.StoredAmong(c, [new DateOnly(2024, 6, 15)], ["ui_1", "b-1_f1"]),
         ["AggregationRunner.DirtyMarks"] = AggregationRunner.DirtyMarks,
         ["AggregationRunner.Lease"] = AggregationRunner.Lease,
@@ -189,6 +187,10 @@ public sealed class SqlServerTranslationTests : IDisposable
     {
         ["RawDayReader.DaySql"] = RawDayReader.DaySql,
         ["RawDayReader.FollowersSql"] = RawDayReader.FollowersSql,
+        ["ImportedUsage.LabelsSql"] = ImportedUsage.LabelsSql,
+        ["ImportedUsage.RecordRowsSql"] = ImportedUsage.RecordRowsSql,
+        ["ImportedUsage.FileRowsSql"] = ImportedUsage.FileRowsSql,
+        ["ImportedUsage.WiderRowsSql"] = ImportedUsage.WiderRowsSql,
     };
 
     [Theory]
