@@ -194,15 +194,27 @@ public sealed class UsageStats(IDbContextFactory<StatsDbContext> contexts, TimeP
         return new OwnerRanking(MetricName(metric), [.. ranked.Where(o => o.Value > 0)]);
     }
 
-    /// <summary>Usage of many records over the period, in one query; ids without usage (or unknown) get zeros.</summary>
+    /// <summary>
+    /// Usage of many records over the period: their catalog ids, then one range read of the key per record; ids without
+    /// usage (or unknown) get zeros. Not one join: without table statistics SQLite drove it from every record row of
+    /// every day (0.4 s for the Overview's ten records on 10 M events).
+    /// </summary>
     public async Task<IReadOnlyDictionary<string, RecordUsage>> RecordsAsync(IReadOnlyCollection<string> recids, Period period, CancellationToken cancellationToken = default)
     {
         await using var context = await contexts.CreateDbContextAsync(cancellationToken);
-        var found = await UsageOfRecords(context, recids, period.From, period.To).ToDictionaryAsync(r => r.Recid, r => r.Usage, StringComparer.Ordinal, cancellationToken);
+        var keys = recids.Count == 0 ? [] : await CatalogKeys.RecordIdsOf(context, recids).ToListAsync(cancellationToken);
+        var found = keys.Count == 0
+            ? []
+            : await UsageOfRecords(context, [.. keys.Select(k => k.Id)], period.From, period.To).ToDictionaryAsync(r => r.RecordId, r => r.Usage, cancellationToken);
         var result = new Dictionary<string, RecordUsage>(StringComparer.Ordinal);
         foreach (var recid in recids)
         {
-            result[recid] = found.GetValueOrDefault(recid) ?? RecordUsage.Zero;
+            result[recid] = RecordUsage.Zero;
+        }
+
+        foreach (var key in keys)
+        {
+            result[key.ExternalId] = found.GetValueOrDefault(key.Id) ?? RecordUsage.Zero;
         }
 
         return result;
@@ -590,16 +602,14 @@ public sealed class UsageStats(IDbContextFactory<StatsDbContext> contexts, TimeP
         return method is { } only ? rows.Where(s => s.AccessMethod == only) : rows;
     }
 
-    internal static IQueryable<RecordUsageRow> UsageOfRecords(StatsDbContext context, IReadOnlyCollection<string> recids, DateOnly from, DateOnly to) =>
-        context.Records
-            .Where(r => recids.Contains(r.ExternalId))
-            .Join(
-                context.UsageDailyStats.Where(s => s.Scope == StatScope.Record && s.Day >= from && s.Day <= to),
-                r => r.Id, s => s.ScopeId, (r, s) => new { r.ExternalId, s.Views, s.UniqueViews, s.Downloads, s.UniqueDownloads, s.Volume })
-            .GroupBy(x => x.ExternalId)
+    /// <summary>The usage of records by their catalog ids: the key's range of each (scope, id IN …, day range), summed per record.</summary>
+    internal static IQueryable<RecordUsageRow> UsageOfRecords(StatsDbContext context, IReadOnlyCollection<int> ids, DateOnly from, DateOnly to) =>
+        context.UsageDailyStats
+            .Where(s => s.Scope == StatScope.Record && ids.Contains(s.ScopeId) && s.Day >= from && s.Day <= to)
+            .GroupBy(s => s.ScopeId)
             .Select(g => new RecordUsageRow(g.Key, new RecordUsage(
-                g.Sum(x => (long)x.Views), g.Sum(x => (long)x.UniqueViews), g.Sum(x => (long)x.Downloads), g.Sum(x => (long)x.UniqueDownloads),
-                g.Sum(x => x.Volume))));
+                g.Sum(s => (long)s.Views), g.Sum(s => (long)s.UniqueViews), g.Sum(s => (long)s.Downloads), g.Sum(s => (long)s.UniqueDownloads),
+                g.Sum(s => s.Volume))));
 
     private static Expression<Func<UsageDailyStat, ScopeValue>> MetricOf(UsageMetric metric) => metric switch
     {
@@ -611,7 +621,7 @@ public sealed class UsageStats(IDbContextFactory<StatsDbContext> contexts, TimeP
         _ => throw new ArgumentOutOfRangeException(nameof(metric), metric, null),
     };
 
-    internal sealed record RecordUsageRow(string Recid, RecordUsage Usage);
+    internal sealed record RecordUsageRow(int RecordId, RecordUsage Usage);
 
     internal sealed record AccessMethodUsage(AccessMethod Method, UsageCounts Counts);
 

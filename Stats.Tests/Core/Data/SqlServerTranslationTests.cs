@@ -123,7 +123,7 @@ public sealed class SqlServerTranslationTests : IDisposable
         ["UsageStats.TopRecordChanges(data volume)"] = c => UsageStats.TopRecordChanges(c, c.Records.Where(r => r.OwnerId == "alice"), UsageMetric.DataVolume, new Period(s_from, s_to), new Period(s_from.AddDays(-30), s_from.AddDays(-1)), ChangeOrder.Relative, 10),
         ["UsageStats.TopRecordChanges(absolute)"] = c => UsageStats.TopRecordChanges(c, c.Records.Where(r => r.OwnerId == "alice"), UsageMetric.Downloads, new Period(s_from, s_to), new Period(s_from.AddDays(-30), s_from.AddDays(-1)), ChangeOrder.Absolute, 10),
         ["UsageStats.TopRecordChanges(relative)"] = c => UsageStats.TopRecordChanges(c, c.Records.Where(r => r.DeletedAt == null), UsageMetric.Views, new Period(s_from, s_to), new Period(s_from.AddDays(-30), s_from.AddDays(-1)), ChangeOrder.Relative, 10),
-        ["UsageStats.UsageOfRecords"] = c => UsageStats.UsageOfRecords(c, ["abcd-1234", "efgh-5678"], s_from, s_to),
+        ["UsageStats.UsageOfRecords"] = c => UsageStats.UsageOfRecords(c, [12, 34], s_from, s_to),
         ["UsageStats.UsagePerAccessMethod"] = c => UsageStats.UsagePerAccessMethod(c, StatScope.Concept, 7, s_from, s_to),
         ["UsageStats.ImportedDays"] = c => UsageStats.ImportedDays(c, StatScope.Record, 7, s_from, s_to),
         ["UsageStats.ImportSources"] = c => UsageStats.ImportSources(c, c.Records.Where(r => r.ParentExternalId == "c1"), s_from, s_to),
