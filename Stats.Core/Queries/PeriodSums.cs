@@ -237,6 +237,7 @@ public sealed class PeriodSums : IDisposable
         if (key.Kind == BlockKind.Records)
         {
             var rows = await RecordSums(context, key.First, last).ToListAsync();
+            rows.Sort((a, b) => a.RecordId.CompareTo(b.RecordId));
             var values = new long[rows.Count * RecordWidth];
             for (var i = 0; i < rows.Count; i++)
             {
@@ -296,27 +297,35 @@ public sealed class PeriodSums : IDisposable
     {
         while (_bytes > _budget)
         {
-            var oldest = _blocks.Where(b => b.Value.Bytes > 0 && !ReferenceEquals(b.Value, keep)).MinBy(b => b.Value.LastUsed);
-            if (oldest.Value is null)
+            BlockKey? oldest = null;
+            var oldestUse = long.MaxValue;
+            foreach (var (key, entry) in _blocks)
+            {
+                if (entry.Bytes > 0 && entry.LastUsed < oldestUse && !ReferenceEquals(entry, keep))
+                {
+                    (oldest, oldestUse) = (key, entry.LastUsed);
+                }
+            }
+
+            if (oldest is not { } evicted)
             {
                 return;
             }
 
-            Forget(oldest.Key);
+            Forget(evicted);
         }
     }
 
     // The query builders below are what EF translates; each is listed in SqlServerTranslationTests.
 
-    /// <summary>Every record's sums between two days (both access methods), by record id.</summary>
+    /// <summary>Every record's sums between two days (both access methods).</summary>
     internal static IQueryable<RecordSumsRow> RecordSums(StatsDbContext context, DateOnly from, DateOnly to) =>
         context.UsageDailyStats
             .Where(s => s.Scope == StatScope.Record && s.Day >= from && s.Day <= to)
             .GroupBy(s => s.ScopeId)
             .Select(g => new RecordSumsRow(
                 g.Key, g.Sum(s => (long)s.Views), g.Sum(s => (long)s.UniqueViews), g.Sum(s => (long)s.Downloads),
-                g.Sum(s => (long)s.UniqueDownloads), g.Sum(s => s.Volume)))
-            .OrderBy(r => r.RecordId);
+                g.Sum(s => (long)s.UniqueDownloads), g.Sum(s => s.Volume)));
 
     /// <summary>The repository's sums per country between two days.</summary>
     internal static IQueryable<CountryBucket> RepositoryCountrySums(StatsDbContext context, DateOnly from, DateOnly to) =>

@@ -19,7 +19,6 @@ public sealed class PeriodSumsTests
     private static readonly DateOnly s_first = new(2023, 11, 20);
     private static readonly DateOnly s_today = DateOnly.FromDateTime(TestStats.Now.UtcDateTime);
     private static readonly string[] s_countries = ["DE", "FR", "US", "ZZ", "BR"];
-    private static readonly StatTarget s_repository = new(StatSubject.Repository, null);
 
     /// <summary>Month boundaries, single days, a leap day, year ranges, today, a future end, a day without data.</summary>
     private static readonly Period[] s_periods =
@@ -169,7 +168,7 @@ public sealed class PeriodSumsTests
         {
             expected[period] = (
                 (await database.TopRecordsAsync(new RecordSet(), UsageMetric.Downloads, period, null, 5, Cancellation)).Records,
-                (await database.CountriesAsync(s_repository, period, Cancellation)).Buckets);
+                (await database.CountriesAsync(StatScope.Repository, null, period, Cancellation)).Buckets);
         }
 
         using var done = new CancellationTokenSource();
@@ -191,7 +190,7 @@ public sealed class PeriodSumsTests
                     var period = s_periods[(i + reader) % s_periods.Length];
                     var (records, countries) = expected[period];
                     Assert.Equal(records, (await cached.TopRecordsAsync(new RecordSet(), UsageMetric.Downloads, period, null, 5, Cancellation)).Records);
-                    Assert.Equal(countries, (await cached.CountriesAsync(s_repository, period, Cancellation)).Buckets);
+                    Assert.Equal(countries, (await cached.CountriesAsync(StatScope.Repository, null, period, Cancellation)).Buckets);
                 }
             },
             Cancellation));
@@ -229,7 +228,7 @@ public sealed class PeriodSumsTests
             }
         }
 
-        Assert.Equal((await database.CountriesAsync(s_repository, period, Cancellation)).Buckets, (await cached.CountriesAsync(s_repository, period, Cancellation)).Buckets);
+        Assert.Equal((await database.CountriesAsync(StatScope.Repository, null, period, Cancellation)).Buckets, (await cached.CountriesAsync(StatScope.Repository, null, period, Cancellation)).Buckets);
     }
 
     /// <summary>
