@@ -118,7 +118,9 @@ internal static class StatsLatencyBenchmark
             }
 
             Array.Sort(times);
-            return new LatencyFigures(name, count, Round(times[count / 2]), Round(times[(int)(count * 0.95)]), Round(times[^1]));
+            var figures = new LatencyFigures(name, count, Round(times[count / 2]), Round(times[(int)(count * 0.95)]), Round(times[^1]));
+            Progress.Log($"latency: {name}: p50 {figures.P50Ms} ms, p95 {figures.P95Ms} ms, max {figures.MaxMs} ms");
+            return figures;
         }
 
         // The first one is the dashboard's first Overview after its start.
@@ -134,6 +136,7 @@ internal static class StatsLatencyBenchmark
 
         var warm = await MeasureAsync("overview_page_12_months", requests, _ => LoadAsync(usage, 0));
         warm = warm with { CacheMb = Math.Round(sums.Size.Bytes / (1024.0 * 1024.0), 1) };
+        Progress.Log($"latency: period sums {sums.Size.Blocks} blocks, {warm.CacheMb} MB");
         var nextDay = await MeasureAsync("overview_page_12_months_next_day", requests, async i =>
         {
             notifier.Publish(new AggregatesChanged([today]));
