@@ -13,6 +13,7 @@ public static class QueryServiceCollectionExtensions
     /// </summary>
     public static IHostApplicationBuilder AddStatsQueries(this IHostApplicationBuilder builder)
     {
+        builder.Services.AddSingleton<PeriodSums>();
         builder.Services.AddSingleton<UsageStats>();
         builder.Services.AddSingleton<IUsageStats>(services => services.GetRequiredService<UsageStats>());
         builder.Services.AddSingleton<IEmbedStats, EmbedStats>();

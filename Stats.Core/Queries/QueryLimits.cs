@@ -25,4 +25,11 @@ public sealed class QueryLimits
     /// <summary>Largest answer of one call (bytes of JSON); a call whose answer grows past it is refused with 400.</summary>
     [Range(64 * 1024, 1024 * 1024 * 1024)]
     public long MaxAnswerBytes { get; set; } = 16 * 1024 * 1024;
+
+    /// <summary>
+    /// Memory for the per-month and per-day sums the repository's top records and countries are summed from (ADR-018);
+    /// 0 reads every period from the database.
+    /// </summary>
+    [Range(0, 64 * 1024)]
+    public int PeriodSumsMegabytes { get; set; } = 64;
 }

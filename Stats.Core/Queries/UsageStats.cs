@@ -96,9 +96,11 @@ public interface IUsageStats
 /// <summary>
 /// COUNTER usage read from <see cref="UsageDailyStat"/> and <see cref="CountryDailyStat"/>: every query is a range read of
 /// one scope's key (scope, scope id, day), summed by the database. An external id that is not in the catalog has no usage:
-/// its stats are zeros, not an error, as in invenio-stats (a record may be viewed before its first event arrives).
+/// its stats are zeros, not an error, as in invenio-stats (a record may be viewed before its first event arrives). The
+/// rankings that read every record-day of a period (the top records of the whole repository, its countries) are summed
+/// from <paramref name="sums"/>' blocks when given (ADR-018), with the same answers.
 /// </summary>
-public sealed class UsageStats(IDbContextFactory<StatsDbContext> contexts, TimeProvider clock) : IUsageStats
+public sealed class UsageStats(IDbContextFactory<StatsDbContext> contexts, TimeProvider clock, PeriodSums? sums = null) : IUsageStats
 {
     /// <summary>Totals of a scope named by its external id (recid, parent_recid, community id, owner_id; ignored for the repository).</summary>
     public async Task<UsageCounts> TotalsAsync(StatScope scope, string? key, Period period, AccessMethod? method, CancellationToken cancellationToken = default)
@@ -150,6 +152,11 @@ public sealed class UsageStats(IDbContextFactory<StatsDbContext> contexts, TimeP
     /// <summary>Views and downloads per country of the repository, a record or a community.</summary>
     public async Task<CountryStats> CountriesAsync(StatScope scope, string? key, Period period, CancellationToken cancellationToken = default)
     {
+        if (scope == StatScope.Repository && sums is not null && sums.Covers(period))
+        {
+            return new CountryStats(await sums.RepositoryCountriesAsync(period, cancellationToken));
+        }
+
         await using var context = await contexts.CreateDbContextAsync(cancellationToken);
         var target = await ScopeIdAsync(context, scope, key, cancellationToken);
         var buckets = target is not { } t ? [] : await UsagePerCountry(context, t.Scope, t.Id, period.From, period.To).ToListAsync(cancellationToken);
@@ -160,10 +167,60 @@ public sealed class UsageStats(IDbContextFactory<StatsDbContext> contexts, TimeP
     public async Task<RecordRanking> TopRecordsAsync(
         RecordSet records, UsageMetric metric, Period period, AccessMethod? method, int size, CancellationToken cancellationToken = default)
     {
+        if (records == default && method is null && sums is not null && sums.Covers(period))
+        {
+            return new RecordRanking(MetricName(metric), await TopOfSumsAsync(await sums.RecordSumsAsync(period, metric, cancellationToken), size, cancellationToken));
+        }
+
         await using var context = await contexts.CreateDbContextAsync(cancellationToken);
         var candidates = await CandidatesAsync(context, records, cancellationToken);
         var ranked = await TopRecords(context, candidates, metric, period.From, period.To, method, size).ToListAsync(cancellationToken);
         return new RecordRanking(MetricName(metric), [.. ranked.Where(r => r.Value > 0)]);
+    }
+
+    /// <summary>
+    /// The first <paramref name="size"/> live records of summed usage, ordered as <see cref="TopRecords"/> orders them: the
+    /// highest sums (and every record tied with the last) are looked up in the catalog, which drops deleted records and
+    /// orders ties by recid in the database's own collation; four times more are looked up while too few of them are live.
+    /// </summary>
+    private async Task<List<RankedRecord>> TopOfSumsAsync(List<(int RecordId, long Value)> summed, int size, CancellationToken cancellationToken)
+    {
+        if (size <= 0 || summed.Count == 0)
+        {
+            return [];
+        }
+
+        await using var context = await contexts.CreateDbContextAsync(cancellationToken);
+        for (var wanted = size; ; wanted *= 4)
+        {
+            var lowest = LowestOfHighest(summed, wanted);
+            var values = summed.Where(s => s.Value >= lowest).ToDictionary(s => s.RecordId, s => s.Value);
+            var live = await LiveRecordsAmong(context, [.. values.Keys]).ToListAsync(cancellationToken);
+            if (live.Count >= size || values.Count == summed.Count)
+            {
+                // Stable: records of equal sums keep the database's recid order.
+                return [.. live.OrderByDescending(r => values[r.Id]).Take(size).Select(r => new RankedRecord(r.Recid, r.Title, values[r.Id]))];
+            }
+        }
+    }
+
+    /// <summary>The <paramref name="count"/>-th highest value (the lowest of all when there are fewer), without sorting them all.</summary>
+    private static long LowestOfHighest(List<(int RecordId, long Value)> summed, int count)
+    {
+        var highest = new PriorityQueue<long, long>(Math.Min(count, summed.Count));
+        foreach (var (_, value) in summed)
+        {
+            if (highest.Count < count)
+            {
+                highest.Enqueue(value, value);
+            }
+            else if (value > highest.Peek())
+            {
+                highest.DequeueEnqueue(value, value);
+            }
+        }
+
+        return highest.Peek();
     }
 
     /// <summary>
@@ -602,6 +659,13 @@ public sealed class UsageStats(IDbContextFactory<StatsDbContext> contexts, TimeP
         return method is { } only ? rows.Where(s => s.AccessMethod == only) : rows;
     }
 
+    /// <summary>The live records among some internal ids, in recid order.</summary>
+    internal static IQueryable<LiveRecord> LiveRecordsAmong(StatsDbContext context, IReadOnlyCollection<int> ids) =>
+        context.Records
+            .Where(r => ids.Contains(r.Id) && r.DeletedAt == null)
+            .OrderBy(r => r.ExternalId)
+            .Select(r => new LiveRecord(r.Id, r.ExternalId, r.Title));
+
     /// <summary>The usage of records by their catalog ids: the key's range of each (scope, id IN …, day range), summed per record.</summary>
     internal static IQueryable<RecordUsageRow> UsageOfRecords(StatsDbContext context, IReadOnlyCollection<int> ids, DateOnly from, DateOnly to) =>
         context.UsageDailyStats
@@ -622,6 +686,8 @@ public sealed class UsageStats(IDbContextFactory<StatsDbContext> contexts, TimeP
     };
 
     internal sealed record RecordUsageRow(int RecordId, RecordUsage Usage);
+
+    internal sealed record LiveRecord(int Id, string Recid, string? Title);
 
     internal sealed record AccessMethodUsage(AccessMethod Method, UsageCounts Counts);
 

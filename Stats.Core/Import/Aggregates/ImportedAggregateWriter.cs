@@ -23,7 +23,10 @@ internal sealed class ImportedAggregateWriter(IDbContextFactory<StatsDbContext> 
     private readonly Dictionary<string, int> _records = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _buckets = new(StringComparer.Ordinal);
     private readonly Dictionary<(int RecordId, string Key), int> _files = [];
-    private readonly string _holder = $"import:{Environment.MachineName}/{Environment.ProcessId}";
+    /// <summary>How the run history names an import's runs: their days are not kept, so a watcher drops every cached sum.</summary>
+    internal const string HolderPrefix = "import:";
+
+    private readonly string _holder = $"{HolderPrefix}{Environment.MachineName}/{Environment.ProcessId}";
 
     /// <summary>Stores one batch; returns the rows stored and the documents skipped, by reason.</summary>
     public async Task<(int Stored, Dictionary<string, long> Skipped, HashSet<DateOnly> Days)> StoreAsync(
