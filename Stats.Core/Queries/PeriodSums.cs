@@ -318,10 +318,14 @@ public sealed class PeriodSums : IDisposable
 
     // The query builders below are what EF translates; each is listed in SqlServerTranslationTests.
 
-    /// <summary>Every record's sums between two days (both access methods).</summary>
+    /// <summary>
+    /// Every record's sums between two days (both access methods), read through the index on the day. The scope is a
+    /// range, not an equality, on purpose: without table statistics SQLite prefers an equality on the key's first column
+    /// and read every record row of every day for each block (about a second per block on 10 M events).
+    /// </summary>
     internal static IQueryable<RecordSumsRow> RecordSums(StatsDbContext context, DateOnly from, DateOnly to) =>
         context.UsageDailyStats
-            .Where(s => s.Scope == StatScope.Record && s.Day >= from && s.Day <= to)
+            .Where(s => s.Scope >= StatScope.Record && s.Scope <= StatScope.Record && s.Day >= from && s.Day <= to)
             .GroupBy(s => s.ScopeId)
             .Select(g => new RecordSumsRow(
                 g.Key, g.Sum(s => (long)s.Views), g.Sum(s => (long)s.UniqueViews), g.Sum(s => (long)s.Downloads),
