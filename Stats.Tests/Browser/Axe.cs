@@ -49,6 +49,23 @@ public static class Axe
         {
         }
 
+        // A page with no theme cookie is prerendered light and turns dark when its circuit starts and reads the visitor's
+        // preference: contrast read in between mixes the two palettes (labels of one on the background of the other). Wait
+        // until the page's background is as dark as the emulated preference asks.
+        try
+        {
+            await page.WaitForFunctionAsync(
+                """
+                () => {
+                  const [r, g, b, a] = getComputedStyle(document.body).backgroundColor.match(/[\d.]+/g).map(Number);
+                  return a === 0 || (r + g + b < 384) === matchMedia('(prefers-color-scheme: dark)').matches;
+                }
+                """, null, new PageWaitForFunctionOptions { Timeout = 10_000 });
+        }
+        catch (TimeoutException)
+        {
+        }
+
         // Colours are read as computed: a theme switch (the page follows the visitor's dark preference once its circuit
         // starts) or a focus change fades colours in over a few hundred milliseconds, and a contrast read in between is of
         // a colour nobody sees for long. Wait until no finite transition or animation runs (spinners and skeletons loop).
