@@ -50,22 +50,12 @@ internal static class StatsLatencyBenchmark
         var figures = new List<LatencyFigures>();
         foreach (var (name, body) in queries)
         {
-            Progress.Log($"latency: {name}");
             for (var i = 0; i < warmup; i++)
             {
                 await PostAsync(client, body);
             }
 
-            var times = new double[requests];
-            for (var i = 0; i < requests; i++)
-            {
-                var watch = Stopwatch.StartNew();
-                await PostAsync(client, body);
-                times[i] = watch.Elapsed.TotalMilliseconds;
-            }
-
-            Array.Sort(times);
-            figures.Add(new LatencyFigures(name, requests, Round(times[requests / 2]), Round(times[(int)(requests * 0.95)]), Round(times[^1])));
+            figures.Add(await MeasureAsync(name, requests, _ => PostAsync(client, body)));
         }
 
         figures.AddRange(await OverviewPageAsync(dashboard.Services, warmup, requests));
@@ -106,23 +96,6 @@ internal static class StatsLatencyBenchmark
             await Task.WhenAll(summary, records, communities, countries);
         }
 
-        async Task<LatencyFigures> MeasureAsync(string name, int count, Func<int, Task> load)
-        {
-            Progress.Log($"latency: {name}");
-            var times = new double[count];
-            for (var i = 0; i < count; i++)
-            {
-                var watch = Stopwatch.StartNew();
-                await load(i);
-                times[i] = watch.Elapsed.TotalMilliseconds;
-            }
-
-            Array.Sort(times);
-            var figures = new LatencyFigures(name, count, Round(times[count / 2]), Round(times[(int)(count * 0.95)]), Round(times[^1]));
-            Progress.Log($"latency: {name}: p50 {figures.P50Ms} ms, p95 {figures.P95Ms} ms, max {figures.MaxMs} ms");
-            return figures;
-        }
-
         // The first one is the dashboard's first Overview after its start.
         var cold = await MeasureAsync("overview_page_12_months_cold", Math.Max(3, requests / 30), async _ =>
         {
@@ -145,6 +118,24 @@ internal static class StatsLatencyBenchmark
         await LoadAsync(database, 0);
         var uncached = await MeasureAsync("overview_page_12_months_database", Math.Max(5, requests / 5), _ => LoadAsync(database, 0));
         return [cold, warm, nextDay, uncached];
+    }
+
+    /// <summary>Times <paramref name="count"/> loads one after the other (the load is given its index) and logs the figures.</summary>
+    private static async Task<LatencyFigures> MeasureAsync(string name, int count, Func<int, Task> load)
+    {
+        Progress.Log($"latency: {name}");
+        var times = new double[count];
+        for (var i = 0; i < count; i++)
+        {
+            var watch = Stopwatch.StartNew();
+            await load(i);
+            times[i] = watch.Elapsed.TotalMilliseconds;
+        }
+
+        Array.Sort(times);
+        var figures = new LatencyFigures(name, count, Round(times[count / 2]), Round(times[(int)(count * 0.95)]), Round(times[^1]));
+        Progress.Log($"latency: {name}: p50 {figures.P50Ms} ms, p95 {figures.P95Ms} ms, max {figures.MaxMs} ms");
+        return figures;
     }
 
     /// <summary>

@@ -14,15 +14,6 @@ namespace Stats.Core.Import.Invenio;
 /// </summary>
 public sealed class InvenioAggregateLines : IAggregateLineReader
 {
-    // The source fields the mapping reads, by position.
-    private const int Timestamp = 0, Count = 1, UniqueCount = 2, Volume = 3, UniqueId = 4, Recid = 5, PidValue = 6, ParentRecid = 7, BucketId = 8, FileKey = 9;
-
-    private static readonly byte[][] s_fields =
-    [
-        "timestamp"u8.ToArray(), "count"u8.ToArray(), "unique_count"u8.ToArray(), "volume"u8.ToArray(), "unique_id"u8.ToArray(),
-        "recid"u8.ToArray(), "pid_value"u8.ToArray(), "parent_recid"u8.ToArray(), "bucket_id"u8.ToArray(), "file_key"u8.ToArray(),
-    ];
-
     private readonly IndexDumpLines _dump = new(keepSources: false);
     private readonly List<DumpDocument> _documents = [];
 
@@ -56,15 +47,14 @@ public sealed class InvenioAggregateLines : IAggregateLineReader
     internal static string? Map(DumpDocument document, out AggregateDocument? aggregate)
     {
         aggregate = null;
+        var source = document.Source;
         if (document.Index is { } index && index.Contains("events-stats-", StringComparison.Ordinal))
         {
             return "a raw event (" + index + "), not a daily aggregate: import it with --format invenio-events";
         }
 
-        var fields = new SourceFields.Values();
-        SourceFields.Find(document.Source, s_fields, fields);
-        var kind = KindOf(document.Index, fields);
-        if (Text(fields[Timestamp]) is not { } timestamp)
+        var kind = KindOf(document.Index, source);
+        if (Text(source, "timestamp") is not { } timestamp)
         {
             return "missing timestamp";
         }
@@ -74,18 +64,18 @@ public sealed class InvenioAggregateLines : IAggregateLineReader
             return "timestamp is not an ISO 8601 date or time";
         }
 
-        if (Number(fields[Count], "count", out var count) is { } countProblem)
+        if (Number(source, "count", out var count) is { } countProblem)
         {
             return countProblem;
         }
 
-        if (Number(fields[UniqueCount], "unique_count", out var unique, optional: true) is { } uniqueProblem)
+        if (Number(source, "unique_count", out var unique, optional: true) is { } uniqueProblem)
         {
             return uniqueProblem;
         }
 
         long volume = 0;
-        if (kind == ImportedKind.FileDownload && Number(fields[Volume], "volume", out volume, optional: true) is { } volumeProblem)
+        if (kind == ImportedKind.FileDownload && Number(source, "volume", out volume, optional: true) is { } volumeProblem)
         {
             return volumeProblem;
         }
@@ -95,17 +85,17 @@ public sealed class InvenioAggregateLines : IAggregateLineReader
             return "count is too large for one day";
         }
 
-        var uniqueId = Text(fields[UniqueId]) ?? document.Id;
+        var uniqueId = Text(source, "unique_id") ?? document.Id;
         if (string.IsNullOrEmpty(uniqueId) || uniqueId.Length > 256)
         {
             return "missing unique_id";
         }
 
         // Contrib record views name the record by its PID; RDM copies recid beside it.
-        var recid = Text(fields[Recid]) ?? Text(fields[PidValue]);
-        var parent = Text(fields[ParentRecid]);
-        var bucket = Text(fields[BucketId]);
-        var fileKey = Text(fields[FileKey]);
+        var recid = Text(source, "recid") ?? Text(source, "pid_value");
+        var parent = Text(source, "parent_recid");
+        var bucket = Text(source, "bucket_id");
+        var fileKey = Text(source, "file_key");
         if (kind == ImportedKind.FileDownload)
         {
             if (string.IsNullOrEmpty(fileKey))
@@ -128,9 +118,12 @@ public sealed class InvenioAggregateLines : IAggregateLineReader
             return "a record view without recid or pid_value";
         }
 
-        if ((IdProblem("recid", recid) ?? IdProblem("parent_recid", parent) ?? IdProblem("bucket_id", bucket)) is { } idProblem)
+        foreach (var (name, value) in new[] { ("recid", recid), ("parent_recid", parent), ("bucket_id", bucket) })
         {
-            return idProblem;
+            if (!string.IsNullOrEmpty(value) && IdRules.IdProblem(value) is { } idProblem)
+            {
+                return $"{name} {idProblem}";
+            }
         }
 
         aggregate = new AggregateDocument(
@@ -139,11 +132,8 @@ public sealed class InvenioAggregateLines : IAggregateLineReader
         return null;
     }
 
-    private static string? IdProblem(string name, string? value) =>
-        !string.IsNullOrEmpty(value) && IdRules.IdProblem(value) is { } problem ? $"{name} {problem}" : null;
-
     /// <summary>By the index name where the dump kept it, else by the fields (only downloads name a file).</summary>
-    private static ImportedKind KindOf(string? index, ReadOnlySpan<JsonElement> fields)
+    private static ImportedKind KindOf(string? index, JsonElement source)
     {
         if (index is not null)
         {
@@ -158,9 +148,7 @@ public sealed class InvenioAggregateLines : IAggregateLineReader
             }
         }
 
-        return fields[FileKey].ValueKind != JsonValueKind.Undefined || fields[BucketId].ValueKind != JsonValueKind.Undefined
-            ? ImportedKind.FileDownload
-            : ImportedKind.RecordView;
+        return source.TryGetProperty("file_key", out _) || source.TryGetProperty("bucket_id", out _) ? ImportedKind.FileDownload : ImportedKind.RecordView;
     }
 
     /// <summary>The UTC day of an ISO 8601 date or time (invenio writes the day's midnight, without an offset).</summary>
@@ -189,10 +177,10 @@ public sealed class InvenioAggregateLines : IAggregateLineReader
         return false;
     }
 
-    private static string? Number(JsonElement element, string name, out long value, bool optional = false)
+    private static string? Number(JsonElement source, string name, out long value, bool optional = false)
     {
         value = 0;
-        if (element.ValueKind is JsonValueKind.Undefined or JsonValueKind.Null)
+        if (!source.TryGetProperty(name, out var element) || element.ValueKind == JsonValueKind.Null)
         {
             return optional ? null : "missing " + name;
         }
@@ -216,7 +204,8 @@ public sealed class InvenioAggregateLines : IAggregateLineReader
         return value < 0 ? "negative " + name : null;
     }
 
-    private static string? Text(JsonElement value) => value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+    private static string? Text(JsonElement source, string name) =>
+        source.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 
     private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
 }

@@ -20,22 +20,10 @@ public readonly record struct InvenioEventMapping(IncomingEvent? Event, string? 
 /// </summary>
 public static class InvenioEventMapper
 {
-    // The source fields the mapping reads, by position.
-    private const int Timestamp = 0, BucketId = 1, FileKey = 2, Recid = 3, PidValue = 4, VisitorId = 5, SessionId = 6, UniqueId = 7,
-        ParentRecid = 8, ViaApi = 9, Size = 10, Country = 11, IsRobot = 12, IsMachine = 13;
-
-    private static readonly byte[][] s_fields =
-    [
-        "timestamp"u8.ToArray(), "bucket_id"u8.ToArray(), "file_key"u8.ToArray(), "recid"u8.ToArray(), "pid_value"u8.ToArray(),
-        "visitor_id"u8.ToArray(), "unique_session_id"u8.ToArray(), "unique_id"u8.ToArray(), "parent_recid"u8.ToArray(),
-        "via_api"u8.ToArray(), "size"u8.ToArray(), "country"u8.ToArray(), "is_robot"u8.ToArray(), "is_machine"u8.ToArray(),
-    ];
-
     public static InvenioEventMapping Map(DumpDocument document)
     {
-        var source = new SourceFields.Values();
-        SourceFields.Find(document.Source, s_fields, source);
-        if (Text(source[Timestamp]) is not { } timestampText)
+        var source = document.Source;
+        if (Text(source, "timestamp") is not { } timestampText)
         {
             return Fail("no timestamp");
         }
@@ -46,12 +34,10 @@ public static class InvenioEventMapper
             return Fail($"timestamp '{Clip(timestampText)}' is not an ISO 8601 date and time");
         }
 
-        var bucketId = Text(source[BucketId]);
-        var fileKey = Text(source[FileKey]);
+        var bucketId = Text(source, "bucket_id");
+        var fileKey = Text(source, "file_key");
         var type = TypeOf(document.Index, bucketId, fileKey);
-        var recidField = Text(source[Recid]);
-        var pidValue = Text(source[PidValue]);
-        var recid = recidField ?? pidValue;
+        var recid = Text(source, "recid") ?? Text(source, "pid_value");
         if (type == EventCatalog.FileDownload && fileKey is null)
         {
             return Fail("a download without file_key");
@@ -62,22 +48,20 @@ public static class InvenioEventMapper
             return Fail(type == EventCatalog.RecordView ? "a view without recid or pid_value" : "a download without recid or bucket_id");
         }
 
-        var visitorId = Text(source[VisitorId]);
-        var sessionId = Text(source[SessionId]);
+        var visitorId = Text(source, "visitor_id");
+        var sessionId = Text(source, "unique_session_id");
         return new InvenioEventMapping(new IncomingEvent
         {
             Type = type,
             Timestamp = timestamp,
-            Id = IdOf([type, timestampText, Text(source[UniqueId]), visitorId, sessionId, recidField, pidValue, bucketId, fileKey]),
+            Id = IdOf([type, timestampText, Text(source, "unique_id"), visitorId, sessionId, Text(source, "recid"), Text(source, "pid_value"), bucketId, fileKey]),
             Recid = recid,
-            ParentRecid = Text(source[ParentRecid]),
-            ViaApi = source[ViaApi].ValueKind == JsonValueKind.True,
+            ParentRecid = Text(source, "parent_recid"),
+            ViaApi = Flag(source, "via_api"),
             FileKey = type == EventCatalog.FileDownload ? fileKey : null,
             BucketId = type == EventCatalog.FileDownload ? bucketId : null,
-            Size = type == EventCatalog.FileDownload && source[Size].ValueKind == JsonValueKind.Number && source[Size].TryGetInt64(out var bytes) && bytes >= 0 ? bytes : null,
-            Anonymised = new AnonymisedClient(
-                CountryOf(source[Country]), source[IsRobot].ValueKind == JsonValueKind.True, source[IsMachine].ValueKind == JsonValueKind.True,
-                visitorId, sessionId),
+            Size = type == EventCatalog.FileDownload && source.TryGetProperty("size", out var size) && size.ValueKind == JsonValueKind.Number && size.TryGetInt64(out var bytes) && bytes >= 0 ? bytes : null,
+            Anonymised = new AnonymisedClient(CountryOf(source), Flag(source, "is_robot"), Flag(source, "is_machine"), visitorId, sessionId),
         }, null);
     }
 
@@ -154,18 +138,29 @@ public static class InvenioEventMapper
     }
 
     /// <summary>ISO alpha-2, upper case; anything else (null, <c>"--"</c>, a name) is an unknown country.</summary>
-    private static string? CountryOf(JsonElement country) =>
-        Text(country) is { Length: 2 } code && char.IsAsciiLetter(code[0]) && char.IsAsciiLetter(code[1])
+    private static string? CountryOf(JsonElement source) =>
+        Text(source, "country") is { Length: 2 } code && char.IsAsciiLetter(code[0]) && char.IsAsciiLetter(code[1])
             ? code.ToUpperInvariant()
             : null;
 
     /// <summary>A string field, or a number written as one (some installations index recids as numbers).</summary>
-    private static string? Text(JsonElement value) => value.ValueKind switch
+    private static string? Text(JsonElement source, string name)
     {
-        JsonValueKind.String => value.GetString() is { Length: > 0 } text ? text : null,
-        JsonValueKind.Number => value.GetRawText(),
-        _ => null,
-    };
+        if (!source.TryGetProperty(name, out var value))
+        {
+            return null;
+        }
+
+        return value.ValueKind switch
+        {
+            JsonValueKind.String => value.GetString() is { Length: > 0 } text ? text : null,
+            JsonValueKind.Number => value.GetRawText(),
+            _ => null,
+        };
+    }
+
+    private static bool Flag(JsonElement source, string name) =>
+        source.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.True;
 
     private static string Clip(string text) => text.Length > 40 ? text[..40] + "..." : text;
 

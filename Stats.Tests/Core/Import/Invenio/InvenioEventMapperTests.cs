@@ -31,4 +31,21 @@ public sealed class InvenioEventMapperTests
         var expected = "invenio:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(content)).AsSpan(0, 16));
         Assert.Equal(expected, mapping.Event?.Id);
     }
+
+    /// <summary>A download's size is kept when it is a non-negative number; anything else leaves the size unknown, not the event.</summary>
+    [Theory]
+    [InlineData("1234", 1234L)]
+    [InlineData("\"1234\"", null)]
+    [InlineData("-5", null)]
+    [InlineData("null", null)]
+    public void ADownloadKeepsItsSizeOnlyWhenItIsANonNegativeNumber(string size, long? expected)
+    {
+        using var document = JsonDocument.Parse(
+            $$"""{"timestamp":"2024-03-05T10:00:00","recid":"rec-1","bucket_id":"b1","file_key":"a.csv","size":{{size}}}""");
+
+        var mapping = InvenioEventMapper.Map(new DumpDocument(1, "events-stats-file-download-2024-03", "dump-id", document.RootElement));
+
+        Assert.NotNull(mapping.Event);
+        Assert.Equal(expected, mapping.Event.Size);
+    }
 }
