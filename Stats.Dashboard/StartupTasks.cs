@@ -3,15 +3,22 @@ using Microsoft.Extensions.Options;
 using Stats.Core.Aggregation;
 using Stats.Core.Data;
 using Stats.Core.Demo;
+using Stats.Core.Queries;
+using Stats.Dashboard.Components.Panels;
 
 namespace Stats.Dashboard;
 
-/// <summary>What the dashboard does before it serves: migrate the store, and on a fresh embedded store, seed demo data.</summary>
+/// <summary>
+/// What the dashboard does before it serves: migrate the store, on a fresh embedded store seed demo data, and start loading
+/// the Overview's period sums, so that the first Overview of the day is not the one that waits for them.
+/// </summary>
 public sealed class StartupTasks(
     StoreMigrator migrator,
     IDbContextFactory<StatsDbContext> contextFactory,
     DemoSeeder seeder,
     AggregationRunner aggregator,
+    PeriodSums sums,
+    TimeProvider clock,
     IOptions<DatabaseOptions> database,
     IOptions<DemoDataOptions> demo,
     IHostEnvironment environment,
@@ -29,12 +36,14 @@ public sealed class StartupTasks(
 
         if (!demo.Value.SeedWhenEmpty || !environment.IsDevelopment() || database.Value.GetProvider() != DatabaseProvider.Sqlite)
         {
+            WarmOverviewSums();
             return;
         }
 
         await using var context = await contextFactory.CreateDbContextAsync(cancellationToken);
         if (await context.RawEvents.AnyAsync(cancellationToken) || await context.Records.AnyAsync(cancellationToken))
         {
+            WarmOverviewSums();
             return;
         }
 
@@ -51,6 +60,7 @@ public sealed class StartupTasks(
                     logger.LogInformation(
                         "Demo data ready: {Events} events for {Records} records in {Seconds:F1} s; {Days} day(s) aggregated at the end.",
                         result.Events, result.Records, result.Elapsed.TotalSeconds, aggregated.Days.Count);
+                    WarmOverviewSums();
                 }
                 catch (OperationCanceledException)
                 {
@@ -64,5 +74,13 @@ public sealed class StartupTasks(
                 }
             },
             cancellationToken);
+    }
+
+    /// <summary>The blocks of the Overview's default period and of its last 12 months, loaded in the background.</summary>
+    private void WarmOverviewSums()
+    {
+        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+        sums.StartWarming(
+            PanelPeriod.Default.Resolve(today).ToPeriod(), PanelPeriod.Of(PeriodPreset.Last12Months).Resolve(today).ToPeriod());
     }
 }

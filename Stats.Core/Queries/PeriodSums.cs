@@ -1,5 +1,7 @@
 using System.Buffers;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Stats.Core.Aggregation;
 using Stats.Core.Data;
@@ -10,7 +12,9 @@ namespace Stats.Core.Queries;
 /// Per-key sums of blocks of days kept in memory (Matomo's archives): for every record, and for every country of the
 /// repository, the sums of one calendar month or of one day, read once from the daily aggregates and reused. A period is
 /// its whole months' blocks plus its edge days' blocks, so the Overview's 12 months read a few dozen blocks instead of every
-/// record-day (docs/decisions/ADR-018-period-sums.md). A block is dropped when a day it covers is rewritten
+/// record-day (docs/decisions/ADR-018-period-sums.md). A request waits only for a few missing day blocks: when more are
+/// missing (after a start, an import, a period never asked for) it is declined, the database answers it, and its blocks
+/// load in the background for the next one. A block is dropped when a day it covers is rewritten
 /// (<see cref="AggregateChangeNotifier"/>), and the least recently used go when the blocks outgrow
 /// <see cref="QueryLimits.PeriodSumsMegabytes"/>.
 /// </summary>
@@ -22,29 +26,68 @@ public sealed class PeriodSums : IDisposable
     /// <summary>At most this many blocks are read from the store at once (a cold 12 months is about 40).</summary>
     private const int ParallelLoads = 4;
 
+    /// <summary>
+    /// The most a request waits for missing blocks, in the cost of <see cref="MissingCost"/>: two day blocks (today's,
+    /// re-aggregated every few seconds, and a period moved by a day). More is declined.
+    /// </summary>
+    public const int WaitedCost = 2 * DayCost;
+
+    /// <summary>What reading a day block costs against a month block of 31 days (62 + 1): mostly its rows, and a query.</summary>
+    private const int DayCost = 3;
+
     private const int RecordWidth = 5;
-    private const int CountryWidth = 4;
+    /// <summary>Views, unique views, downloads, unique downloads, and the days with a row.</summary>
+    private const int CountryWidth = 5;
 
     private readonly IDbContextFactory<StatsDbContext> _contexts;
+    private readonly ILogger _logger;
+    private readonly TimeProvider _clock;
     private readonly long _budget;
+    private readonly int _waitedCost;
     private readonly IDisposable _subscription;
     private readonly SemaphoreSlim _loads = new(ParallelLoads, ParallelLoads);
     private readonly Lock _gate = new();
     private readonly Dictionary<BlockKey, Entry> _blocks = [];
     private long _bytes;
     private long _uses;
+    private Task _warming = Task.CompletedTask;
 
-    public PeriodSums(IDbContextFactory<StatsDbContext> contexts, AggregateChangeNotifier notifier, IOptions<QueryLimits> limits)
-        : this(contexts, notifier, limits.Value.PeriodSumsMegabytes * 1024L * 1024L)
+    public PeriodSums(
+        IDbContextFactory<StatsDbContext> contexts, AggregateChangeNotifier notifier, IOptions<QueryLimits> limits, TimeProvider clock, ILogger<PeriodSums> logger)
+        : this(contexts, notifier, limits.Value.PeriodSumsMegabytes * 1024L * 1024L, WaitedCost, clock, logger)
     {
     }
 
-    /// <summary>With a budget in bytes: tests make it small enough to evict.</summary>
-    internal PeriodSums(IDbContextFactory<StatsDbContext> contexts, AggregateChangeNotifier notifier, long budgetBytes)
+    /// <summary>
+    /// With a budget in bytes (tests make it small enough to evict) and the most missing blocks a request waits for (tests
+    /// that compare every answer with the database's wait for all, so that each is summed from blocks).
+    /// </summary>
+    internal PeriodSums(
+        IDbContextFactory<StatsDbContext> contexts,
+        AggregateChangeNotifier notifier,
+        long budgetBytes,
+        int waitedCost = int.MaxValue,
+        TimeProvider? clock = null,
+        ILogger? logger = null)
     {
+        _clock = clock ?? TimeProvider.System;
         _contexts = contexts;
         _budget = budgetBytes;
+        _waitedCost = waitedCost;
+        _logger = logger ?? NullLogger.Instance;
         _subscription = notifier.Subscribe(Invalidate);
+    }
+
+    /// <summary>The background loads started by <see cref="StartWarming"/>; completed when none runs.</summary>
+    public Task Warming
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _warming;
+            }
+        }
     }
 
     /// <summary>What the blocks hold now: how many, and their estimated size in bytes.</summary>
@@ -65,23 +108,28 @@ public sealed class PeriodSums : IDisposable
 
     /// <summary>
     /// Every record's sum of one metric over the period (both access methods), as <see cref="UsageStats.TopRecords"/> sums
-    /// them; records without usage are left out. Record ids are the catalog's internal ones.
+    /// them; records without usage are left out. Record ids are the catalog's internal ones. Null when more blocks are
+    /// missing than a request waits for: the caller asks the database, then <see cref="StartWarming"/>.
     /// </summary>
-    public async Task<List<(int RecordId, long Value)>> RecordSumsAsync(Period period, UsageMetric metric, CancellationToken cancellationToken)
+    public async Task<List<(int RecordId, long Value)>?> TryRecordSumsAsync(Period period, UsageMetric metric, CancellationToken cancellationToken)
     {
-        var blocks = await BlocksAsync(BlockKind.Records, period, cancellationToken);
+        if (await BlocksAsync(BlockKind.Records, period, cancellationToken) is not { } blocks)
+        {
+            return null;
+        }
+
         var column = (int)metric;
-        var size = blocks.Select(b => ((int[])b.Keys).LastOrDefault()).DefaultIfEmpty().Max() + 1;
+        var size = blocks.Select(b => ((int[])b.Block.Keys).LastOrDefault()).DefaultIfEmpty().Max() + 1;
         var sums = ArrayPool<long>.Shared.Rent(size);
         try
         {
             Array.Clear(sums, 0, size);
-            foreach (var block in blocks)
+            foreach (var (block, sign) in blocks)
             {
                 var keys = (int[])block.Keys;
                 for (var i = 0; i < keys.Length; i++)
                 {
-                    sums[keys[i]] += block.Values[(i * RecordWidth) + column];
+                    sums[keys[i]] += sign * block.Values[(i * RecordWidth) + column];
                 }
             }
 
@@ -102,12 +150,19 @@ public sealed class PeriodSums : IDisposable
         }
     }
 
-    /// <summary>The repository's usage per country over the period, as <see cref="UsageStats.UsagePerCountry"/> orders it.</summary>
-    public async Task<List<CountryBucket>> RepositoryCountriesAsync(Period period, CancellationToken cancellationToken)
+    /// <summary>
+    /// The repository's usage per country over the period, as <see cref="UsageStats.UsagePerCountry"/> orders it; null when
+    /// more blocks are missing than a request waits for.
+    /// </summary>
+    public async Task<List<CountryBucket>?> TryRepositoryCountriesAsync(Period period, CancellationToken cancellationToken)
     {
-        var blocks = await BlocksAsync(BlockKind.Countries, period, cancellationToken);
+        if (await BlocksAsync(BlockKind.Countries, period, cancellationToken) is not { } blocks)
+        {
+            return null;
+        }
+
         var sums = new Dictionary<string, long[]>(StringComparer.Ordinal);
-        foreach (var block in blocks)
+        foreach (var (block, sign) in blocks)
         {
             var keys = (string[])block.Keys;
             for (var i = 0; i < keys.Length; i++)
@@ -120,13 +175,15 @@ public sealed class PeriodSums : IDisposable
 
                 for (var c = 0; c < CountryWidth; c++)
                 {
-                    total[c] += block.Values[(i * CountryWidth) + c];
+                    total[c] += sign * block.Values[(i * CountryWidth) + c];
                 }
             }
         }
 
-        // Country codes are upper-case ASCII: ordinal order is every provider's order.
+        // Country codes are upper-case ASCII: ordinal order is every provider's order. A country is listed when it has a row
+        // in the period, as the database lists it: none is left when only the days taken off its month had one.
         return [.. sums
+            .Where(s => s.Value[CountryWidth - 1] > 0)
             .Select(s => new CountryBucket(s.Key, s.Value[0], s.Value[1], s.Value[2], s.Value[3]))
             .OrderByDescending(b => b.Views).ThenByDescending(b => b.Downloads).ThenBy(b => b.Country, StringComparer.Ordinal)];
     }
@@ -137,37 +194,126 @@ public sealed class PeriodSums : IDisposable
         _loads.Dispose();
     }
 
-    /// <summary>The whole calendar months of a period as month blocks, its other days as day blocks.</summary>
-    internal static List<(DateOnly First, bool Month)> Split(DateOnly from, DateOnly to)
+    /// <summary>
+    /// Starts loading, one at a time in the background, the blocks the periods need and do not have (a declined request's
+    /// period, or the Overview's default periods after a start); does nothing while an earlier warming runs. A block that
+    /// fails to load is logged and left missing: requests that need it are answered by the database.
+    /// </summary>
+    public void StartWarming(params Period[] periods)
     {
-        var parts = new List<(DateOnly, bool)>();
-        for (var day = from; day <= to;)
+        lock (_gate)
         {
-            var monthEnd = day.AddDays(1 - day.Day).AddMonths(1).AddDays(-1);
-            if (day.Day == 1 && monthEnd <= to)
+            if (!_warming.IsCompleted || _budget <= 0)
             {
-                parts.Add((day, true));
-                day = monthEnd.AddDays(1);
+                return;
             }
-            else
+
+            _warming = Task.Run(() => WarmAsync([.. periods.Where(Covers)]));
+        }
+    }
+
+    /// <summary>
+    /// The blocks a period is summed from, each with the sign it is added with: per calendar month of the period, its days'
+    /// blocks, or its month's block less the days of the month outside the period, whichever reads less of what is not kept
+    /// (then whichever sums fewer blocks). A cold period thus reads whole months as month blocks and its edges as days, and a
+    /// period moved by a day reuses the month blocks it has. This month is always its days: today is re-aggregated every few
+    /// seconds, which drops its month block each time.
+    /// </summary>
+    internal static List<(BlockKey Key, int Sign)> Plan(BlockKind kind, DateOnly from, DateOnly to, DateOnly today, Func<BlockKey, bool> kept)
+    {
+        var plan = new List<(BlockKey, int)>();
+        for (var first = from; first <= to;)
+        {
+            var monthFirst = first.AddDays(1 - first.Day);
+            var monthLast = monthFirst.AddMonths(1).AddDays(-1);
+            var last = monthLast < to ? monthLast : to;
+            var days = Days(first, last, 1).ToList();
+            var month = Days(monthFirst, first.AddDays(-1), -1).Concat(Days(last.AddDays(1), monthLast, -1)).Prepend((new BlockKey(kind, monthFirst, true), 1)).ToList();
+            plan.AddRange(monthLast >= today || Cost(days).CompareTo(Cost(month)) <= 0 ? days : month);
+            first = last.AddDays(1);
+        }
+
+        return plan;
+
+        IEnumerable<(BlockKey, int)> Days(DateOnly a, DateOnly b, int sign)
+        {
+            for (var day = a; day <= b; day = day.AddDays(1))
             {
-                parts.Add((day, false));
-                day = day.AddDays(1);
+                yield return (new BlockKey(kind, day, false), sign);
             }
         }
 
-        return parts;
+        (int Missing, int Blocks) Cost(List<(BlockKey Key, int)> blocks) => (blocks.Sum(b => kept(b.Key) ? 0 : MissingCost(b.Key)), blocks.Count);
     }
 
-    private async Task<Block[]> BlocksAsync(BlockKind kind, Period period, CancellationToken cancellationToken)
+    /// <summary>What reading a block costs: about its days of rows (a day block's query costs about as much as its rows).</summary>
+    internal static int MissingCost(BlockKey key) =>
+        key.Month ? (2 * DateTime.DaysInMonth(key.First.Year, key.First.Month)) + 1 : DayCost;
+
+    /// <summary>
+    /// The period's blocks and their signs, reading the missing ones (at most <see cref="ParallelLoads"/> at a time); null,
+    /// with nothing started, when reading them would cost more than a request waits for.
+    /// </summary>
+    private async Task<(Block Block, int Sign)[]?> BlocksAsync(BlockKind kind, Period period, CancellationToken cancellationToken)
     {
         if (!Covers(period))
         {
             throw new ArgumentOutOfRangeException(nameof(period), period, "Only closed periods within the block limit are summed from blocks.");
         }
 
-        var loads = Split(period.From, period.To).Select(p => EntryOf(new BlockKey(kind, p.First, p.Month)).Loaded).ToList();
-        return await Task.WhenAll(loads).WaitAsync(cancellationToken);
+        List<(Task<Block> Loaded, int Sign)> loads;
+        lock (_gate)
+        {
+            var plan = Plan(kind, period.From, period.To, Today(), IsKept);
+            if (plan.Sum(p => IsKept(p.Key) ? 0 : MissingCost(p.Key)) > _waitedCost)
+            {
+                return null;
+            }
+
+            loads = [.. plan.Select(p => (EntryOf(p.Key).Loaded, p.Sign))];
+        }
+
+        var blocks = await Task.WhenAll(loads.Select(l => l.Loaded)).WaitAsync(cancellationToken);
+        return [.. blocks.Select((block, i) => (block, loads[i].Sign))];
+    }
+
+    private DateOnly Today() => DateOnly.FromDateTime(_clock.GetUtcNow().UtcDateTime);
+
+    /// <summary>Whether a block is loaded and kept (under the gate).</summary>
+    private bool IsKept(BlockKey key) => _blocks.TryGetValue(key, out var entry) && entry.Loaded.IsCompletedSuccessfully;
+
+    private async Task WarmAsync(IReadOnlyList<Period> periods)
+    {
+        try
+        {
+            foreach (var period in periods)
+            {
+                foreach (var kind in (BlockKind[])[BlockKind.Records, BlockKind.Countries])
+                {
+                    List<BlockKey> missing;
+                    lock (_gate)
+                    {
+                        missing = [.. Plan(kind, period.From, period.To, Today(), IsKept).Select(p => p.Key).Where(k => !IsKept(k))];
+                    }
+
+                    foreach (var key in missing)
+                    {
+                        Task<Block> loaded;
+                        lock (_gate)
+                        {
+                            loaded = EntryOf(key).Loaded;
+                        }
+
+                        await loaded;
+                    }
+                }
+            }
+        }
+        catch (Exception ex)
+        {
+            // Nobody awaits this: the blocks not loaded stay missing, and requests that need them ask the database.
+            _logger.LogWarning(ex, "Loading the period sums in the background failed; the database answers until they load.");
+        }
     }
 
     /// <summary>The block's entry, started loading if it was missing; marks it used.</summary>
@@ -252,7 +398,8 @@ public sealed class PeriodSums : IDisposable
         for (var i = 0; i < countries.Count; i++)
         {
             var (c, at) = (countries[i], i * CountryWidth);
-            (countryValues[at], countryValues[at + 1], countryValues[at + 2], countryValues[at + 3]) = (c.Views, c.UniqueViews, c.Downloads, c.UniqueDownloads);
+            (countryValues[at], countryValues[at + 1], countryValues[at + 2], countryValues[at + 3], countryValues[at + 4]) =
+                (c.Views, c.UniqueViews, c.Downloads, c.UniqueDownloads, c.Days);
         }
 
         // A country code is a short string of its own: about 32 bytes and a reference.
@@ -331,13 +478,17 @@ public sealed class PeriodSums : IDisposable
                 g.Key, g.Sum(s => (long)s.Views), g.Sum(s => (long)s.UniqueViews), g.Sum(s => (long)s.Downloads),
                 g.Sum(s => (long)s.UniqueDownloads), g.Sum(s => s.Volume)));
 
-    /// <summary>The repository's sums per country between two days.</summary>
-    internal static IQueryable<CountryBucket> RepositoryCountrySums(StatsDbContext context, DateOnly from, DateOnly to) =>
+    /// <summary>The repository's sums per country between two days, with the number of days it has a row on.</summary>
+    internal static IQueryable<CountrySumsRow> RepositoryCountrySums(StatsDbContext context, DateOnly from, DateOnly to) =>
         context.CountryDailyStats
             .Where(s => s.Scope == StatScope.Repository && s.ScopeId == 0 && s.Day >= from && s.Day <= to)
             .GroupBy(s => s.Country)
-            .Select(g => new CountryBucket(
-                g.Key, g.Sum(s => (long)s.Views), g.Sum(s => (long)s.UniqueViews), g.Sum(s => (long)s.Downloads), g.Sum(s => (long)s.UniqueDownloads)));
+            .Select(g => new CountrySumsRow(
+                g.Key, g.Sum(s => (long)s.Views), g.Sum(s => (long)s.UniqueViews), g.Sum(s => (long)s.Downloads), g.Sum(s => (long)s.UniqueDownloads),
+                g.Count()));
+
+    /// <summary>One country's sums and its days with a row.</summary>
+    internal sealed record CountrySumsRow(string Country, long Views, long UniqueViews, long Downloads, long UniqueDownloads, long Days);
 
     /// <summary>One record's sums, in the order of <see cref="UsageMetric"/>.</summary>
     internal sealed record RecordSumsRow(int RecordId, long Views, long UniqueViews, long Downloads, long UniqueDownloads, long Volume)
@@ -345,13 +496,13 @@ public sealed class PeriodSums : IDisposable
         public void CopyTo(Span<long> target) => (target[0], target[1], target[2], target[3], target[4]) = (Views, UniqueViews, Downloads, UniqueDownloads, Volume);
     }
 
-    private enum BlockKind
+    internal enum BlockKind
     {
         Records,
         Countries,
     }
 
-    private readonly record struct BlockKey(BlockKind Kind, DateOnly First, bool Month);
+    internal readonly record struct BlockKey(BlockKind Kind, DateOnly First, bool Month);
 
     /// <summary>A block's keys (sorted record ids, or country codes) and their sums, one row of a fixed width per key.</summary>
     private sealed record Block(Array Keys, long[] Values, long Bytes)

@@ -98,7 +98,8 @@ public interface IUsageStats
 /// one scope's key (scope, scope id, day), summed by the database. An external id that is not in the catalog has no usage:
 /// its stats are zeros, not an error, as in invenio-stats (a record may be viewed before its first event arrives). The
 /// rankings that read every record-day of a period (the top records of the whole repository, its countries) are summed
-/// from <paramref name="sums"/>' blocks when given (ADR-018), with the same answers.
+/// from <paramref name="sums"/>' blocks when given and kept (ADR-018), with the same answers; while too many are missing the
+/// database answers and they load in the background.
 /// </summary>
 public sealed class UsageStats(IDbContextFactory<StatsDbContext> contexts, TimeProvider clock, PeriodSums? sums = null) : IUsageStats
 {
@@ -152,14 +153,18 @@ public sealed class UsageStats(IDbContextFactory<StatsDbContext> contexts, TimeP
     /// <summary>Views and downloads per country of the repository, a record or a community.</summary>
     public async Task<CountryStats> CountriesAsync(StatScope scope, string? key, Period period, CancellationToken cancellationToken = default)
     {
-        if (scope == StatScope.Repository && sums is not null && sums.Covers(period))
+        var summing = scope == StatScope.Repository && sums is not null && sums.Covers(period) ? sums : null;
+        if (summing is not null && await summing.TryRepositoryCountriesAsync(period, cancellationToken) is { } fromSums)
         {
-            return new CountryStats(await sums.RepositoryCountriesAsync(period, cancellationToken));
+            return new CountryStats(fromSums);
         }
 
         await using var context = await contexts.CreateDbContextAsync(cancellationToken);
         var target = await ScopeIdAsync(context, scope, key, cancellationToken);
         var buckets = target is not { } t ? [] : await UsagePerCountry(context, t.Scope, t.Id, period.From, period.To).ToListAsync(cancellationToken);
+        // Declined by the sums: their blocks load now for the next request.
+        summing?.StartWarming(period);
+
         return new CountryStats(buckets);
     }
 
@@ -167,14 +172,18 @@ public sealed class UsageStats(IDbContextFactory<StatsDbContext> contexts, TimeP
     public async Task<RecordRanking> TopRecordsAsync(
         RecordSet records, UsageMetric metric, Period period, AccessMethod? method, int size, CancellationToken cancellationToken = default)
     {
-        if (records == default && method is null && sums is not null && sums.Covers(period))
+        var summing = records == default && method is null && sums is not null && sums.Covers(period) ? sums : null;
+        if (summing is not null && await summing.TryRecordSumsAsync(period, metric, cancellationToken) is { } fromSums)
         {
-            return new RecordRanking(MetricName(metric), await TopOfSumsAsync(await sums.RecordSumsAsync(period, metric, cancellationToken), size, cancellationToken));
+            return new RecordRanking(MetricName(metric), await TopOfSumsAsync(fromSums, size, cancellationToken));
         }
 
         await using var context = await contexts.CreateDbContextAsync(cancellationToken);
         var candidates = await CandidatesAsync(context, records, cancellationToken);
         var ranked = await TopRecords(context, candidates, metric, period.From, period.To, method, size).ToListAsync(cancellationToken);
+        // Declined by the sums: their blocks load now for the next request.
+        summing?.StartWarming(period);
+
         return new RecordRanking(MetricName(metric), [.. ranked.Where(r => r.Value > 0)]);
     }
 

@@ -20,11 +20,15 @@ public sealed class PeriodSumsTests
     private static readonly DateOnly s_today = DateOnly.FromDateTime(TestStats.Now.UtcDateTime);
     private static readonly string[] s_countries = ["DE", "FR", "US", "ZZ", "BR"];
 
-    /// <summary>Month boundaries, single days, a leap day, year ranges, today, a future end, a day without data.</summary>
+    /// <summary>
+    /// Month boundaries, single days, a leap day, a month less its last day once both are kept, year ranges, today, a future
+    /// end, a day without data.
+    /// </summary>
     private static readonly Period[] s_periods =
     [
         new(new DateOnly(2024, 2, 1), new DateOnly(2024, 2, 29)),
         new(new DateOnly(2024, 2, 29), new DateOnly(2024, 2, 29)),
+        new(new DateOnly(2024, 2, 1), new DateOnly(2024, 2, 28)),
         new(new DateOnly(2024, 3, 1), new DateOnly(2024, 3, 1)),
         new(new DateOnly(2024, 1, 15), new DateOnly(2024, 3, 10)),
         new(new DateOnly(2023, 12, 31), new DateOnly(2024, 1, 1)),
@@ -205,17 +209,89 @@ public sealed class PeriodSumsTests
     }
 
     [Fact]
-    public void APeriodIsItsWholeMonthsAndItsOtherDays()
+    public void AColdPeriodIsReadAsItsWholeMonthsAndItsOtherDays()
     {
-        var parts = PeriodSums.Split(new DateOnly(2024, 1, 30), new DateOnly(2024, 4, 2));
+        var plan = PeriodSums.Plan(PeriodSums.BlockKind.Records, new DateOnly(2024, 1, 30), new DateOnly(2024, 4, 2), s_today, _ => false);
 
         Assert.Equal(
             [
-                (new DateOnly(2024, 1, 30), false), (new DateOnly(2024, 1, 31), false), (new DateOnly(2024, 2, 1), true),
-                (new DateOnly(2024, 3, 1), true), (new DateOnly(2024, 4, 1), false), (new DateOnly(2024, 4, 2), false),
+                (Day(2024, 1, 30), 1), (Day(2024, 1, 31), 1), (Month(2024, 2), 1), (Month(2024, 3), 1), (Day(2024, 4, 1), 1), (Day(2024, 4, 2), 1),
             ],
-            parts);
+            plan);
     }
+
+    [Fact]
+    public void APartOfAKeptMonthIsTheMonthLessItsOtherDaysAndKeptDaysAreNotReadAgainAsAMonth()
+    {
+        var kept = new HashSet<PeriodSums.BlockKey>([Month(2024, 2), Day(2024, 2, 1), .. Enumerable.Range(1, 31).Select(d => Day(2024, 3, d))]);
+
+        var plan = PeriodSums.Plan(PeriodSums.BlockKind.Records, new DateOnly(2024, 2, 2), new DateOnly(2024, 3, 31), s_today, kept.Contains);
+
+        // February less its first day (both kept, against 27 day blocks to read); March from its kept days, not a month to read.
+        Assert.Equal([(Month(2024, 2), 1), (Day(2024, 2, 1), -1), .. Enumerable.Range(1, 31).Select(d => (Day(2024, 3, d), 1))], plan);
+    }
+
+    [Fact]
+    public void AMonthLessAFewDaysNotKeptIsCheaperThanItsDaysButNotThanOneDay()
+    {
+        var kept = new HashSet<PeriodSums.BlockKey>([Month(2024, 2)]);
+
+        Assert.Equal(
+            [(Month(2024, 2), 1), (Day(2024, 2, 29), -1)],
+            PeriodSums.Plan(PeriodSums.BlockKind.Records, new DateOnly(2024, 2, 1), new DateOnly(2024, 2, 28), s_today, kept.Contains));
+        Assert.Equal(
+            [(Day(2024, 2, 10), 1)],
+            PeriodSums.Plan(PeriodSums.BlockKind.Records, new DateOnly(2024, 2, 10), new DateOnly(2024, 2, 10), s_today, kept.Contains));
+    }
+
+    [Fact]
+    public void ThisMonthIsAlwaysReadAsItsDaysAsTodayIsReaggregatedEveryFewSeconds()
+    {
+        var monthFirst = s_today.AddDays(1 - s_today.Day);
+        var kept = new HashSet<PeriodSums.BlockKey>([new(PeriodSums.BlockKind.Records, monthFirst, true)]);
+
+        var plan = PeriodSums.Plan(PeriodSums.BlockKind.Records, monthFirst, s_today, s_today, kept.Contains);
+
+        Assert.Equal(Enumerable.Range(0, s_today.Day).Select(d => (new PeriodSums.BlockKey(PeriodSums.BlockKind.Records, monthFirst.AddDays(d), false), 1)), plan);
+    }
+
+    [Theory]
+    [MemberData(nameof(StoreProviders.All), MemberType = typeof(StoreProviders))]
+    public async Task AColdPeriodIsAnsweredByTheDatabaseWhileItsBlocksLoadAndThenFromThem(DatabaseProvider provider)
+    {
+        await using var store = await TestStore.CreateAsync(provider);
+        await SeedUsageAsync(store);
+        var notifier = NewNotifier();
+        using var sums = new PeriodSums(store.Contexts, notifier, 64L * 1024 * 1024, PeriodSums.WaitedCost, new FakeTimeProvider(TestStats.Now));
+        var (cached, database) = (Stats(store, sums), Stats(store));
+        var year = new Period(s_today.AddMonths(-12).AddDays(1), s_today);
+
+        // Declined without reading anything: the database answers, then the blocks load.
+        Assert.Null(await sums.TryRecordSumsAsync(year, UsageMetric.Views, Cancellation));
+        Assert.Equal(0, sums.Size.Blocks);
+        await AssertSameAsync(cached, database, year);
+        await sums.Warming.WaitAsync(Cancellation);
+        Assert.NotNull(await sums.TryRecordSumsAsync(year, UsageMetric.Views, Cancellation));
+        Assert.NotNull(await sums.TryRepositoryCountriesAsync(year, Cancellation));
+
+        // Today re-aggregated, and the period moved back by a day: two day blocks are waited for, not declined.
+        notifier.Publish(new AggregatesChanged([s_today]));
+        var dayEarlier = new Period(year.From.AddDays(-1), year.To);
+        Assert.NotNull(await sums.TryRecordSumsAsync(dayEarlier, UsageMetric.Views, Cancellation));
+        await AssertSameAsync(cached, database, dayEarlier);
+
+        // Everything dropped (an import): declined again until the blocks are back.
+        notifier.Publish(new AggregatesChanged(null));
+        Assert.Null(await sums.TryRepositoryCountriesAsync(year, Cancellation));
+        sums.StartWarming(year);
+        await sums.Warming.WaitAsync(Cancellation);
+        Assert.NotNull(await sums.TryRepositoryCountriesAsync(year, Cancellation));
+        await AssertSameAsync(cached, database, year);
+    }
+
+    private static PeriodSums.BlockKey Day(int year, int month, int day) => new(PeriodSums.BlockKind.Records, new DateOnly(year, month, day), false);
+
+    private static PeriodSums.BlockKey Month(int year, int month) => new(PeriodSums.BlockKind.Records, new DateOnly(year, month, 1), true);
 
     private static async Task AssertSameAsync(UsageStats cached, UsageStats database, Period period)
     {
