@@ -11,12 +11,12 @@ namespace Stats.Core.Queries;
 /// <summary>
 /// Per-key sums of blocks of days kept in memory (Matomo's archives): for every record, and for every country of the
 /// repository, the sums of one calendar month or of one day, read once from the daily aggregates and reused. A period is
-/// its whole months' blocks plus its edge days' blocks, so the Overview's 12 months read a few dozen blocks instead of every
-/// record-day (docs/decisions/ADR-018-period-sums.md). A request waits only for a few missing day blocks: when more are
-/// missing (after a start, an import, a period never asked for) it is declined, the database answers it, and its blocks
-/// load in the background for the next one. A block is dropped when a day it covers is rewritten
-/// (<see cref="AggregateChangeNotifier"/>), and the least recently used go when the blocks outgrow
-/// <see cref="QueryLimits.PeriodSumsMegabytes"/>.
+/// its whole months' blocks plus its edge days' blocks (or a kept month's block less its days outside the period), so the
+/// Overview's 12 months read a few dozen blocks instead of every record-day (docs/decisions/ADR-018-period-sums.md). A
+/// request waits only for a few missing day blocks: when more are missing (after a start, an import, a period never asked
+/// for) it is declined, the database answers it, and its blocks load in the background for the next one. A block is
+/// dropped when a day it covers is rewritten (<see cref="AggregateChangeNotifier"/>), and the least recently used go when
+/// the blocks outgrow <see cref="QueryLimits.PeriodSumsMegabytes"/>.
 /// </summary>
 public sealed class PeriodSums : IDisposable
 {
@@ -36,6 +36,7 @@ public sealed class PeriodSums : IDisposable
     private const int DayCost = 3;
 
     private const int RecordWidth = 5;
+
     /// <summary>Views, unique views, downloads, unique downloads, and the days with a row.</summary>
     private const int CountryWidth = 5;
 
@@ -46,6 +47,7 @@ public sealed class PeriodSums : IDisposable
     private readonly int _waitedCost;
     private readonly IDisposable _subscription;
     private readonly SemaphoreSlim _loads = new(ParallelLoads, ParallelLoads);
+    private readonly CancellationTokenSource _disposed = new();
     private readonly Lock _gate = new();
     private readonly Dictionary<BlockKey, Entry> _blocks = [];
     private long _bytes;
@@ -190,8 +192,10 @@ public sealed class PeriodSums : IDisposable
 
     public void Dispose()
     {
+        _disposed.Cancel();
         _subscription.Dispose();
         _loads.Dispose();
+        _disposed.Dispose();
     }
 
     /// <summary>
@@ -301,6 +305,11 @@ public sealed class PeriodSums : IDisposable
                         Task<Block> loaded;
                         lock (_gate)
                         {
+                            if (_disposed.IsCancellationRequested)
+                            {
+                                return;
+                            }
+
                             loaded = EntryOf(key).Loaded;
                         }
 
@@ -311,8 +320,12 @@ public sealed class PeriodSums : IDisposable
         }
         catch (Exception ex)
         {
-            // Nobody awaits this: the blocks not loaded stay missing, and requests that need them ask the database.
-            _logger.LogWarning(ex, "Loading the period sums in the background failed; the database answers until they load.");
+            // Nobody awaits this: the blocks not loaded stay missing, and requests that need them ask the database. A load cut
+            // short by the dashboard stopping is no news.
+            if (!_disposed.IsCancellationRequested)
+            {
+                _logger.LogWarning(ex, "Loading the period sums in the background failed; the database answers until they load.");
+            }
         }
     }
 
@@ -382,7 +395,7 @@ public sealed class PeriodSums : IDisposable
         await using var context = await _contexts.CreateDbContextAsync();
         if (key.Kind == BlockKind.Records)
         {
-            var rows = await RecordSums(context, key.First, last).ToListAsync();
+            var rows = await (key.Month ? MonthRecordSums(context, key.First, last) : RecordSums(context, key.First, last)).ToListAsync();
             rows.Sort((a, b) => a.RecordId.CompareTo(b.RecordId));
             var values = new long[rows.Count * RecordWidth];
             for (var i = 0; i < rows.Count; i++)
@@ -473,6 +486,20 @@ public sealed class PeriodSums : IDisposable
     internal static IQueryable<RecordSumsRow> RecordSums(StatsDbContext context, DateOnly from, DateOnly to) =>
         context.UsageDailyStats
             .Where(s => s.Scope >= StatScope.Record && s.Scope <= StatScope.Record && s.Day >= from && s.Day <= to)
+            .GroupBy(s => s.ScopeId)
+            .Select(g => new RecordSumsRow(
+                g.Key, g.Sum(s => (long)s.Views), g.Sum(s => (long)s.UniqueViews), g.Sum(s => (long)s.Downloads),
+                g.Sum(s => (long)s.UniqueDownloads), g.Sum(s => s.Volume)));
+
+    /// <summary>
+    /// Every catalog record's sums between two days, read through the key: one range read per record. For a month this is
+    /// several times faster than the index on the day, which does not hold the sums (SQLite, 1 M events: 95 against 350 ms;
+    /// a single day is faster through the day, 16 against 30 ms). Rows of ids outside the catalog are left out, as the
+    /// rankings leave them out anyway.
+    /// </summary>
+    internal static IQueryable<RecordSumsRow> MonthRecordSums(StatsDbContext context, DateOnly from, DateOnly to) =>
+        context.UsageDailyStats
+            .Where(s => s.Scope == StatScope.Record && context.Records.Select(r => r.Id).Contains(s.ScopeId) && s.Day >= from && s.Day <= to)
             .GroupBy(s => s.ScopeId)
             .Select(g => new RecordSumsRow(
                 g.Key, g.Sum(s => (long)s.Views), g.Sum(s => (long)s.UniqueViews), g.Sum(s => (long)s.Downloads),

@@ -122,6 +122,7 @@ public sealed class SqlServerTranslationTests : IDisposable
         ["UsageStats.UsagePerCountry"] = c => UsageStats.UsagePerCountry(c, StatScope.Repository, 0, s_from, s_to),
         ["UsageStats.LiveRecordsAmong"] = c => UsageStats.LiveRecordsAmong(c, [7, 8, 9]),
         ["PeriodSums.RecordSums"] = c => PeriodSums.RecordSums(c, s_from, s_to),
+        ["PeriodSums.MonthRecordSums"] = c => PeriodSums.MonthRecordSums(c, s_from, s_to),
         ["PeriodSums.RepositoryCountrySums"] = c => PeriodSums.RepositoryCountrySums(c, s_from, s_to),
         ["UsageStats.TopRecords"] = c => UsageStats.TopRecords(c, UsageStats.InCommunity(c.Records.Where(r => r.DeletedAt == null), 3), UsageMetric.UniqueDownloads, s_from, s_to, AccessMethod.Regular, 10),
         ["UsageStats.TopRecords(data volume)"] = c => UsageStats.TopRecords(c, c.Records.Where(r => r.OwnerId == "alice"), UsageMetric.DataVolume, s_from, s_to, null, 10),

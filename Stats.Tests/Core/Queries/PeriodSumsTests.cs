@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using Stats.Core.Aggregation;
@@ -287,6 +288,22 @@ public sealed class PeriodSumsTests
         await sums.Warming.WaitAsync(Cancellation);
         Assert.NotNull(await sums.TryRepositoryCountriesAsync(year, Cancellation));
         await AssertSameAsync(cached, database, year);
+    }
+
+    [Fact]
+    public async Task TheDashboardLoadsTheOverviewsTwelveMonthsAfterItsStartWithoutARequest()
+    {
+        await using var dashboard = new DashboardFactory();
+        await dashboard.InitializeAsync();
+        var sums = dashboard.Services.GetRequiredService<PeriodSums>();
+        var today = DateOnly.FromDateTime(dashboard.Services.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime);
+
+        await sums.Warming.WaitAsync(Cancellation);
+
+        // Kept: a cold period would be declined (null) and left to the database.
+        Assert.NotNull(await sums.TryRecordSumsAsync(new Period(today.AddMonths(-12).AddDays(1), today), UsageMetric.Views, Cancellation));
+        Assert.NotNull(await sums.TryRepositoryCountriesAsync(new Period(today.AddDays(-29), today), Cancellation));
+        Assert.Null(await sums.TryRepositoryCountriesAsync(new Period(today.AddYears(-2), today.AddYears(-1)), Cancellation));
     }
 
     private static PeriodSums.BlockKey Day(int year, int month, int day) => new(PeriodSums.BlockKind.Records, new DateOnly(year, month, day), false);
