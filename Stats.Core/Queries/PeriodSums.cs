@@ -268,8 +268,8 @@ public sealed class PeriodSums : IDisposable
         List<(Task<Block> Loaded, int Sign)> loads;
         lock (_gate)
         {
-            var plan = Plan(kind, period.From, period.To, Today(), IsKept);
-            if (plan.Sum(p => IsKept(p.Key) ? 0 : MissingCost(p.Key)) > _waitedCost)
+            var plan = Plan(kind, period.From, period.To, Today(), IsAvailable);
+            if (plan.Sum(p => IsAvailable(p.Key) ? 0 : MissingCost(p.Key)) > _waitedCost)
             {
                 return null;
             }
@@ -286,6 +286,83 @@ public sealed class PeriodSums : IDisposable
     /// <summary>Whether a block is loaded and kept (under the gate).</summary>
     private bool IsKept(BlockKey key) => _blocks.TryGetValue(key, out var entry) && entry.Loaded.IsCompletedSuccessfully;
 
+    /// <summary>Whether a block is had without reading the store: kept, or a month whose every day is kept (under the gate).</summary>
+    private bool IsAvailable(BlockKey key) => IsKept(key) || (key.Month && KeptDays(key) is not null);
+
+    /// <summary>A month's day blocks when every one is kept, else null (under the gate).</summary>
+    private Block[]? KeptDays(BlockKey month)
+    {
+        var days = new Block[DateTime.DaysInMonth(month.First.Year, month.First.Month)];
+        for (var i = 0; i < days.Length; i++)
+        {
+            if (!_blocks.TryGetValue(new BlockKey(month.Kind, month.First.AddDays(i), false), out var entry) || !entry.Loaded.IsCompletedSuccessfully)
+            {
+                return null;
+            }
+
+            days[i] = entry.Loaded.Result;
+        }
+
+        return days;
+    }
+
+    /// <summary>
+    /// A month block summed from its day blocks in memory: a period moved a day at a time keeps every day of the months it
+    /// passes, and a month then takes one block instead of thirty (the budget keeps the month, the days go as they age).
+    /// </summary>
+    private static Block Compose(BlockKind kind, Block[] days)
+    {
+        var width = kind == BlockKind.Records ? RecordWidth : CountryWidth;
+        if (kind == BlockKind.Records)
+        {
+            // Record ids are the catalog's dense ones: sums by id, then the ids with a row in any day, in order.
+            var size = days.Select(d => ((int[])d.Keys).LastOrDefault()).Max() + 1;
+            var sums = new long[size * width];
+            var seen = new bool[size];
+            foreach (var day in days)
+            {
+                var keys = (int[])day.Keys;
+                for (var i = 0; i < keys.Length; i++)
+                {
+                    seen[keys[i]] = true;
+                    for (var c = 0; c < width; c++)
+                    {
+                        sums[(keys[i] * width) + c] += day.Values[(i * width) + c];
+                    }
+                }
+            }
+
+            var ids = Enumerable.Range(0, size).Where(id => seen[id]).ToArray();
+            var values = new long[ids.Length * width];
+            for (var i = 0; i < ids.Length; i++)
+            {
+                sums.AsSpan(ids[i] * width, width).CopyTo(values.AsSpan(i * width));
+            }
+
+            return new Block(ids, values, (ids.Length * ((sizeof(long) * RecordWidth) + sizeof(int))) + Block.Overhead);
+        }
+
+        var countries = new SortedDictionary<string, long[]>(StringComparer.Ordinal);
+        foreach (var day in days)
+        {
+            var keys = (string[])day.Keys;
+            for (var i = 0; i < keys.Length; i++)
+            {
+                if (!countries.TryGetValue(keys[i], out var total))
+                {
+                    countries[keys[i]] = total = new long[width];
+                }
+
+                for (var c = 0; c < width; c++)
+                {
+                    total[c] += day.Values[(i * width) + c];
+                }
+            }
+        }
+
+        return new Block(countries.Keys.ToArray(), countries.Values.SelectMany(v => v).ToArray(), CountryBlockBytes(countries.Count));
+    }
+
     private async Task WarmAsync(IReadOnlyList<Period> periods)
     {
         try
@@ -297,7 +374,7 @@ public sealed class PeriodSums : IDisposable
                     List<BlockKey> missing;
                     lock (_gate)
                     {
-                        missing = [.. Plan(kind, period.From, period.To, Today(), IsKept).Select(p => p.Key).Where(k => !IsKept(k))];
+                        missing = [.. Plan(kind, period.From, period.To, Today(), IsAvailable).Select(p => p.Key).Where(k => !IsKept(k))];
                     }
 
                     foreach (var key in missing)
@@ -338,7 +415,8 @@ public sealed class PeriodSums : IDisposable
             {
                 entry = new Entry();
                 _blocks[key] = entry;
-                entry.Loaded = LoadAsync(key, entry);
+                var days = key.Month ? KeptDays(key) : null;
+                entry.Loaded = LoadAsync(key, entry, days is null ? () => ReadAsync(key) : () => Task.Run(() => Compose(key.Kind, days)));
             }
 
             entry.LastUsed = ++_uses;
@@ -350,7 +428,7 @@ public sealed class PeriodSums : IDisposable
     /// Reads a block for whoever waits for it (so no caller's cancellation is shared) and keeps it unless a change of its
     /// days dropped the entry while it was read: those waiting get what the store held when they asked.
     /// </summary>
-    private async Task<Block> LoadAsync(BlockKey key, Entry entry)
+    private async Task<Block> LoadAsync(BlockKey key, Entry entry, Func<Task<Block>> read)
     {
         await Task.Yield();
         Block block;
@@ -359,7 +437,7 @@ public sealed class PeriodSums : IDisposable
             await _loads.WaitAsync();
             try
             {
-                block = await ReadAsync(key);
+                block = await read();
             }
             finally
             {
@@ -415,9 +493,11 @@ public sealed class PeriodSums : IDisposable
                 (c.Views, c.UniqueViews, c.Downloads, c.UniqueDownloads, c.Days);
         }
 
-        // A country code is a short string of its own: about 32 bytes and a reference.
-        return new Block(countries.Select(c => c.Country).ToArray(), countryValues, (countries.Count * ((sizeof(long) * CountryWidth) + 40)) + Block.Overhead);
+        return new Block(countries.Select(c => c.Country).ToArray(), countryValues, CountryBlockBytes(countries.Count));
     }
+
+    /// <summary>A country code is a short string of its own: about 32 bytes and a reference.</summary>
+    private static long CountryBlockBytes(int countries) => (countries * ((sizeof(long) * CountryWidth) + 40)) + Block.Overhead;
 
     /// <summary>Drops the blocks that cover a rewritten day (every block when the days are unknown).</summary>
     private void Invalidate(AggregatesChanged change)

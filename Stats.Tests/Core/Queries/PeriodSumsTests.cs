@@ -290,6 +290,54 @@ public sealed class PeriodSumsTests
         await AssertSameAsync(cached, database, year);
     }
 
+    [Theory]
+    [MemberData(nameof(StoreProviders.All), MemberType = typeof(StoreProviders))]
+    public async Task AMonthWhoseDaysAreAllKeptIsSummedFromThemWithoutReadingTheStore(DatabaseProvider provider)
+    {
+        await using var store = await TestStore.CreateAsync(provider);
+        await SeedUsageAsync(store);
+        // Declines anything it would have to read: what it answers, it answers from memory.
+        using var sums = new PeriodSums(store.Contexts, NewNotifier(), 64L * 1024 * 1024, waitedCost: 0, new FakeTimeProvider(TestStats.Now));
+        var (cached, database) = (Stats(store, sums), Stats(store));
+        var february = new Period(new DateOnly(2024, 2, 1), new DateOnly(2024, 2, 29));
+        Assert.Null(await sums.TryRecordSumsAsync(february, UsageMetric.Views, Cancellation));
+
+        for (var day = february.From; day <= february.To; day = day.AddDays(1))
+        {
+            sums.StartWarming(new Period(day, day));
+            await sums.Warming.WaitAsync(Cancellation);
+        }
+
+        var expected = new List<(Period Period, IReadOnlyList<RankedRecord> Records, IReadOnlyList<CountryBucket> Countries)>();
+        foreach (var period in (Period[])[february, new(new DateOnly(2024, 2, 3), new DateOnly(2024, 2, 29))])
+        {
+            expected.Add((
+                period,
+                (await database.TopRecordsAsync(new RecordSet(), UsageMetric.Downloads, period, null, 5, Cancellation)).Records,
+                (await database.CountriesAsync(StatScope.Repository, null, period, Cancellation)).Buckets));
+        }
+
+        var daysKept = sums.Size.Blocks;
+
+        // The store loses its aggregates behind the sums' back: only what is summed in memory can still be right.
+        await using (var context = store.CreateContext())
+        {
+            await context.UsageDailyStats.ExecuteDeleteAsync(Cancellation);
+            await context.CountryDailyStats.ExecuteDeleteAsync(Cancellation);
+        }
+
+        foreach (var (period, records, countries) in expected)
+        {
+            Assert.Equal(records, (await cached.TopRecordsAsync(new RecordSet(), UsageMetric.Downloads, period, null, 5, Cancellation)).Records);
+            Assert.Equal(countries, (await cached.CountriesAsync(StatScope.Repository, null, period, Cancellation)).Buckets);
+        }
+
+        // February became one block of each kind, made from its days; January 31 would have to be read.
+        Assert.Equal(daysKept + 2, sums.Size.Blocks);
+        Assert.NotEmpty(expected[0].Countries);
+        Assert.Null(await sums.TryRepositoryCountriesAsync(new Period(new DateOnly(2024, 1, 31), new DateOnly(2024, 2, 29)), Cancellation));
+    }
+
     [Fact]
     public async Task TheDashboardLoadsTheOverviewsTwelveMonthsAfterItsStartWithoutARequest()
     {
