@@ -174,19 +174,38 @@ public sealed class OidcSignInTests(OidcSignInFixture fixture) : IClassFixture<O
         var page = await NewPageAsync();
         // Redirects are not routed, so the consent's answer is followed here up to the redirect to the dashboard's
         // callback, which the browser then gets with the parameter altered, as a man in the middle would send it.
+        // A failure inside the handler would leave the navigation hanging until the click times out: it is kept, the request
+        // aborted, and the failure reported as the test's own.
+        Exception? handlerFailure = null;
         await page.RouteAsync(url => url.Contains("/confirm", StringComparison.Ordinal), async route =>
         {
-            await using var consent = await route.FetchAsync(new RouteFetchOptions { MaxRedirects = 0 });
-            var next = new Uri(fixture.Provider.Issuer, consent.Headers["location"]);
-            await using var resume = await page.Context.APIRequest.GetAsync(next.ToString(), new APIRequestContextOptions { MaxRedirects = 0 });
-            var callback = resume.Headers["location"];
-            Assert.Contains("/signin-oidc?", callback, StringComparison.Ordinal);
-            var tampered = Regex.Replace(callback, $"([?&]{parameter}=)([^&]+)", m => m.Groups[1].Value + "x" + m.Groups[2].Value[1..]);
-            Assert.NotEqual(callback, tampered);
-            await route.FulfillAsync(new RouteFulfillOptions { Status = 303, Headers = new Dictionary<string, string> { ["Location"] = tampered } });
+            try
+            {
+                var patiently = new APIRequestContextOptions { MaxRedirects = 0, Timeout = StepTimeoutMs };
+                await using var consent = await route.FetchAsync(new RouteFetchOptions { MaxRedirects = 0, Timeout = StepTimeoutMs });
+                var next = new Uri(fixture.Provider.Issuer, consent.Headers["location"]);
+                await using var resume = await page.Context.APIRequest.GetAsync(next.ToString(), patiently);
+                var callback = resume.Headers["location"];
+                Assert.Contains("/signin-oidc?", callback, StringComparison.Ordinal);
+                var tampered = Regex.Replace(callback, $"([?&]{parameter}=)([^&]+)", m => m.Groups[1].Value + "x" + m.Groups[2].Value[1..]);
+                Assert.NotEqual(callback, tampered);
+                await route.FulfillAsync(new RouteFulfillOptions { Status = 303, Headers = new Dictionary<string, string> { ["Location"] = tampered } });
+            }
+            catch (Exception ex)
+            {
+                handlerFailure = ex;
+                await route.AbortAsync();
+            }
         });
 
-        await SignInAsync(page, "alice", "alice-pw", expectSuccess: false);
+        try
+        {
+            await SignInAsync(page, "alice", "alice-pw", expectSuccess: false);
+        }
+        catch (Exception) when (handlerFailure is not null)
+        {
+            throw new InvalidOperationException("Tampering with the provider's redirect failed.", handlerFailure);
+        }
 
         Assert.Equal("/account/sign-in-failed", new Uri(page.Url).AbsolutePath);
         await Assertions.Expect(page.Locator(".stats-sign-in-failed")).ToContainTextAsync("could not be verified", new LocatorAssertionsToContainTextOptions { Timeout = StepTimeoutMs });
