@@ -106,8 +106,16 @@ public sealed class AsnResolver : IDisposable
     public string? OrganisationOf(string? ipAddress) => OrganisationOf(PublicAddress.Parse(ipAddress));
 
     /// <summary>The organisation label of an address parsed by <see cref="PublicAddress.Parse"/>; null for none.</summary>
-    public string? OrganisationOf(IPAddress? address)
+    public string? OrganisationOf(IPAddress? address) => OrganisationOf(address, out _);
+
+    /// <summary>
+    /// The organisation label of an address parsed by <see cref="PublicAddress.Parse"/>, and its index among the labels of
+    /// the CSV ranges (-1 for none, and for every label of a MaxMind DB): the same index is always the same label string,
+    /// so that the writer can keep a label's id by index instead of hashing the text of every event's organisation.
+    /// </summary>
+    public string? OrganisationOf(IPAddress? address, out int index)
     {
+        index = -1;
         if (address is null)
         {
             return null;
@@ -121,25 +129,32 @@ public sealed class AsnResolver : IDisposable
                 : null;
         }
 
+        index = LabelIndexOf(address);
+        return index >= 0 ? _labels[index] : null;
+    }
+
+    /// <summary>The index in <see cref="_labels"/> of the range that holds an address; -1 for none.</summary>
+    private int LabelIndexOf(IPAddress address)
+    {
         Span<byte> bytes = stackalloc byte[16];
         address.TryWriteBytes(bytes, out var written);
         if (address.AddressFamily == AddressFamily.InterNetwork)
         {
             var value = (uint)bytes[0] << 24 | (uint)bytes[1] << 16 | (uint)bytes[2] << 8 | bytes[3];
             var i = LastAtOrBefore(_v4, _v4Prefixes, (int)(value >> 16), value);
-            return i >= 0 && value <= _v4[i].End ? _labels[_v4[i].Label] : null;
+            return i >= 0 && value <= _v4[i].End ? _v4[i].Label : -1;
         }
 
         if (written != 16)
         {
-            return null;
+            return -1;
         }
 
         var v6 = new UInt128(
             (ulong)bytes[0] << 56 | (ulong)bytes[1] << 48 | (ulong)bytes[2] << 40 | (ulong)bytes[3] << 32 | (ulong)bytes[4] << 24 | (ulong)bytes[5] << 16 | (ulong)bytes[6] << 8 | bytes[7],
             (ulong)bytes[8] << 56 | (ulong)bytes[9] << 48 | (ulong)bytes[10] << 40 | (ulong)bytes[11] << 32 | (ulong)bytes[12] << 24 | (ulong)bytes[13] << 16 | (ulong)bytes[14] << 8 | bytes[15]);
         var j = LastAtOrBefore(_v6, _v6Prefixes, (int)(v6 >> 112), v6);
-        return j >= 0 && v6 <= _v6[j].End ? _labels[_v6[j].Label] : null;
+        return j >= 0 && v6 <= _v6[j].End ? _v6[j].Label : -1;
     }
 
     public void Dispose() => _mmdb?.Dispose();

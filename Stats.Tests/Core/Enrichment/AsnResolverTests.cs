@@ -101,6 +101,23 @@ public sealed class AsnResolverTests
     }
 
     [Fact]
+    public void AnOrganisationsIndexNamesOneLabelAcrossItsRanges()
+    {
+        var resolver = ShippedReferenceData.Organisations;
+        string[] addresses = ["137.138.62.1", "188.185.10.20", "2001:1458:d00:1::100:ff", "8.8.8.8", "2001:4860:4860::8888", "8.8.40.1", "10.1.2.3"];
+
+        var found = addresses.Select(a => (Label: resolver.OrganisationOf(PublicAddress.Parse(a), out var index), Index: index)).ToList();
+
+        Assert.Equal(addresses.Select(resolver.OrganisationOf), found.Select(f => f.Label));
+        Assert.Equal(-1, found[^1].Index);
+        Assert.All(found, a => Assert.All(found, b =>
+        {
+            Assert.Equal(a.Label == b.Label, a.Index == b.Index);
+            Assert.True(a.Index != b.Index || ReferenceEquals(a.Label, b.Label), $"{a.Label}: one index, two strings");
+        }));
+    }
+
+    [Fact]
     public void TheShippedRangesAreReadWithinASecondAndAFewMegabytes()
     {
         var files = new GeoOptions().AsnDatabasePath.Split(';').Select(ReferencePath.Resolve).ToList();
