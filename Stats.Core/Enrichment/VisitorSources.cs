@@ -11,6 +11,13 @@ public sealed record EventSources(string? Organisation, string? Referrer, string
     public bool IsEmpty => Organisation is null && Referrer is null && Agent is null;
 
     /// <summary>
+    /// Where <see cref="Organisation"/> stands among the labels of the <see cref="AsnResolver"/> that found it (-1 when
+    /// unknown), so that the writer finds its id by index (<see cref="Ingestion.CatalogResolver.FindStoredSources"/>).
+    /// Not kept when an event waits (<see cref="Sources.Amqp.HeldEventStore"/>): the text is what counts.
+    /// </summary>
+    internal int OrganisationIndex { get; init; } = -1;
+
+    /// <summary>
     /// The ids of the three labels that were already stored (committed) when the event was queued for writing, looked up
     /// on the caller's thread so that the single writer thread only looks up labels that were new then.
     /// </summary>
@@ -37,7 +44,8 @@ public sealed class VisitorSources(AsnResolver organisations, bool enabled = tru
             return null;
         }
 
-        var sources = new EventSources(organisations.OrganisationOf(address), ReferrerHost.Of(referrer), agentFamily);
+        var organisation = organisations.OrganisationOf(address, out var index);
+        var sources = new EventSources(organisation, ReferrerHost.Of(referrer), agentFamily) { OrganisationIndex = index };
         return sources.IsEmpty ? null : sources;
     }
 }

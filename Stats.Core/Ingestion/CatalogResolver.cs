@@ -23,6 +23,10 @@ internal sealed class CatalogResolver
     private readonly ConcurrentDictionary<string, int>[] _labelIds =
         [.. Enumerable.Range(0, (int)Enum.GetValues<LabelKind>().Max() + 1).Select(_ => new ConcurrentDictionary<string, int>(StringComparer.Ordinal))];
     private readonly ConcurrentDictionary<string, int> _bucketRecords = new(StringComparer.Ordinal);
+    // The stored organisation labels by their index in the ASN table (EventSources.OrganisationIndex): an array read
+    // instead of hashing an organisation's name for nearly every event. Filled from the committed ids above by the
+    // threads that queue batches; a slot holds its label's text, so an index of another table can never give a wrong id.
+    private StoredLabel?[] _organisationsByIndex = [];
 
     /// <summary>Resolves the keys of every row in one transaction's worth of events.</summary>
     public async Task<Additions> ResolveAsync(StatsDbContext context, IReadOnlyList<IncomingEvent> events, IReadOnlyList<RawEvent> rows, CancellationToken cancellationToken)
@@ -376,10 +380,36 @@ internal sealed class CatalogResolver
         {
             if (row.Sources is { } sources)
             {
-                sources.StoredIds = (StoredLabelId(LabelKind.Organisation, sources.Organisation),
+                sources.StoredIds = (StoredOrganisationId(sources),
                     StoredLabelId(LabelKind.Referrer, sources.Referrer), StoredLabelId(LabelKind.Agent, sources.Agent));
             }
         }
+    }
+
+    /// <summary>The id of an event's organisation label if it is stored: by its index in the ASN table where it has one.</summary>
+    private int? StoredOrganisationId(Enrichment.EventSources sources)
+    {
+        var index = sources.OrganisationIndex;
+        var byIndex = _organisationsByIndex;
+        if (index >= 0 && index < byIndex.Length && byIndex[index] is { } known && ReferenceEquals(known.Value, sources.Organisation))
+        {
+            return known.Id;
+        }
+
+        var id = StoredLabelId(LabelKind.Organisation, sources.Organisation);
+        if (id is not null && index >= 0)
+        {
+            // Threads that grow the array at once may each drop the other's new slot: it is found by name again next time.
+            if (index >= byIndex.Length)
+            {
+                Array.Resize(ref byIndex, Math.Max(index + 1, byIndex.Length * 2));
+                _organisationsByIndex = byIndex;
+            }
+
+            byIndex[index] = new StoredLabel(sources.Organisation!, id.Value);
+        }
+
+        return id;
     }
 
     private int? StoredLabelId(LabelKind kind, string? value) =>
@@ -454,6 +484,9 @@ internal sealed class CatalogResolver
 
     internal static IQueryable<Community> CommunityById(StatsDbContext context, int communityId) =>
         context.Communities.Where(c => c.Id == communityId);
+
+    /// <summary>A label's text and the id it was stored with.</summary>
+    private sealed record StoredLabel(string Value, int Id);
 
     /// <summary>Catalog ids created inside the current transaction.</summary>
     internal sealed class Additions

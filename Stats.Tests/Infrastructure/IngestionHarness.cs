@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Stats.Core.Aggregation;
+using Stats.Core.Enrichment;
 using Stats.Core.Events;
 using Stats.Core.Ingestion;
 using Stats.Core.Retention;
@@ -64,10 +65,13 @@ public sealed class IngestionHarness : IAsyncDisposable
         return report;
     }
 
-    /// <summary>An ingestor with this harness's settings, clock and salts writing through <paramref name="writer"/>: another instance's.</summary>
-    public EventIngestor CreateIngestor(EventWriter writer) =>
+    /// <summary>
+    /// An ingestor with this harness's settings, clock and salts writing through <paramref name="writer"/>: another
+    /// instance's, or this one's with other <paramref name="sources"/> (the shipped ones unless given).
+    /// </summary>
+    public EventIngestor CreateIngestor(EventWriter writer, VisitorSources? sources = null) =>
         new(writer, Types, ShippedReferenceData.Classifier, ShippedReferenceData.Countries, Salts, Options.Create(_options), Options.Create(_retention), Clock,
-            ShippedReferenceData.Sources);
+            sources ?? ShippedReferenceData.Sources);
 
     /// <summary>Ingests a batch, as the API would.</summary>
     public Task<IngestResult> IngestAsync(params IncomingEvent[] events) =>

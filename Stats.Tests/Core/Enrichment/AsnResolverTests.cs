@@ -100,6 +100,75 @@ public sealed class AsnResolverTests
         }
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void APrefixHoldingManyRangesFindsTheRangeOfEveryAddressInIt(bool v6)
+    {
+        // Hundreds of ranges under one 16-bit prefix, some within a /24 (or the /24's IPv6 counterpart), some across
+        // several, with gaps between them: every address is checked against a plain search through the same ranges.
+        var random = new Random(24);
+        var ranges = new List<(UInt128 Start, UInt128 End, long Number)>();
+        UInt128 prefix = v6 ? (UInt128)0x2a02 << 112 : 203u << 24;
+        var unit = v6 ? (UInt128)1 << 96 : 1;
+        var shift = v6 ? 104 : 8;
+        UInt128 next = prefix;
+        for (var i = 0; i < 400; i++)
+        {
+            var start = next + (random.Next(8) == 0 ? (UInt128)1 << shift : 0) + (unit * (ulong)random.Next(0, 100));
+            var end = start + (random.Next(8) == 0 ? (UInt128)(ulong)random.Next(1, 3) << shift : unit * (ulong)random.Next(0, 30));
+            ranges.Add((start, end, 64_600 + i));
+            next = end + 1;
+        }
+
+        var csv = Path.GetTempFileName();
+        try
+        {
+            File.WriteAllLines(csv, ranges.Select(r => $"{r.Start},{r.End},{r.Number},Net {r.Number}"));
+            using var resolver = new AsnResolver([csv]);
+            Assert.True(next - prefix < (UInt128)1 << (shift + 8), "the ranges reach past the 16-bit prefix");
+
+            for (var i = 0; i < 20_000; i++)
+            {
+                var address = prefix + ((((UInt128)(ulong)random.NextInt64() << 64) | (ulong)random.NextInt64()) % (next - prefix + (1000 * unit)));
+                var expected = ranges.Where(r => r.Start <= address && address <= r.End).Select(r => $"AS{r.Number} Net {r.Number}").SingleOrDefault();
+                Assert.Equal(expected, resolver.OrganisationOf(AddressOf(address, v6)));
+            }
+        }
+        finally
+        {
+            File.Delete(csv);
+        }
+    }
+
+    private static System.Net.IPAddress AddressOf(UInt128 value, bool v6)
+    {
+        var bytes = new byte[v6 ? 16 : 4];
+        for (var i = bytes.Length - 1; i >= 0; i--, value >>= 8)
+        {
+            bytes[i] = (byte)(value & 0xFF);
+        }
+
+        return new System.Net.IPAddress(bytes);
+    }
+
+    [Fact]
+    public void AnOrganisationsIndexNamesOneLabelAcrossItsRanges()
+    {
+        var resolver = ShippedReferenceData.Organisations;
+        string[] addresses = ["137.138.62.1", "188.185.10.20", "2001:1458:d00:1::100:ff", "8.8.8.8", "2001:4860:4860::8888", "8.8.40.1", "10.1.2.3"];
+
+        var found = addresses.Select(a => (Label: resolver.OrganisationOf(PublicAddress.Parse(a), out var index), Index: index)).ToList();
+
+        Assert.Equal(addresses.Select(resolver.OrganisationOf), found.Select(f => f.Label));
+        Assert.Equal(-1, found[^1].Index);
+        Assert.All(found, a => Assert.All(found, b =>
+        {
+            Assert.Equal(a.Label == b.Label, a.Index == b.Index);
+            Assert.True(a.Index != b.Index || ReferenceEquals(a.Label, b.Label), $"{a.Label}: one index, two strings");
+        }));
+    }
+
     [Fact]
     public void TheShippedRangesAreReadWithinASecondAndAFewMegabytes()
     {

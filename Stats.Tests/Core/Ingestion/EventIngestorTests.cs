@@ -390,6 +390,67 @@ public sealed class EventIngestorTests
     }
 
     [Theory]
+    [MemberData(nameof(StoreProviders.All), MemberType = typeof(StoreProviders))]
+    public async Task AnOrganisationFoundAgainInLaterBatchesKeepsTheLabelItWasStoredWith(DatabaseProvider provider)
+    {
+        await using var store = await TestStore.CreateAsync(provider);
+        await using var ingestion = new IngestionHarness(store);
+
+        // The first batch stores the label; later ones find its id by the organisation's place in the ASN table, from an
+        // IPv4 and an IPv6 range of the same organisation, beside another organisation found by name the first time.
+        string[] addresses = ["137.138.62.1", "2001:1458:d00:1::100:ff", "8.8.8.8", "188.185.10.20", "2001:4860:4860::8888", "137.138.1.1"];
+        for (var i = 0; i < addresses.Length; i++)
+        {
+            await ingestion.IngestAsync(TestEvents.View("rec-1", s_day.AddMinutes(i), ip: addresses[i]));
+        }
+
+        await using var context = store.CreateContext();
+        var labels = await context.Labels.Where(l => l.Kind == LabelKind.Organisation).ToDictionaryAsync(l => l.Id, l => l.Value, Cancellation);
+        var stored = await context.RawEvents.OrderBy(e => e.Timestamp).Select(e => e.OrganisationId).ToListAsync(Cancellation);
+        Assert.Equal(addresses.Select(ShippedReferenceData.Organisations.OrganisationOf), stored.Select(id => id is { } i ? labels[i] : null));
+        Assert.Equal(2, labels.Count);
+    }
+
+    [Theory]
+    [MemberData(nameof(StoreProviders.All), MemberType = typeof(StoreProviders))]
+    public async Task TwoAsnTablesThatNumberTheirOrganisationsAlikeNeverLendEachOtherALabel(DatabaseProvider provider)
+    {
+        var first = Path.GetTempFileName();
+        var second = Path.GetTempFileName();
+        try
+        {
+            // Each table's first organisation has the same index in it, but another name.
+            File.WriteAllLines(first, ["198.51.100.0,198.51.100.255,64500,Alpha", "203.0.113.0,203.0.113.255,64501,Beta"]);
+            File.WriteAllLines(second, ["203.0.113.0,203.0.113.255,64501,Beta", "198.51.100.0,198.51.100.255,64500,Alpha"]);
+            using var alphaFirst = new AsnResolver([first]);
+            using var betaFirst = new AsnResolver([second]);
+            await using var store = await TestStore.CreateAsync(provider);
+            await using var ingestion = new IngestionHarness(store);
+            var viaAlphaFirst = ingestion.CreateIngestor(ingestion.Writer, new VisitorSources(alphaFirst));
+            var viaBetaFirst = ingestion.CreateIngestor(ingestion.Writer, new VisitorSources(betaFirst));
+
+            (EventIngestor Ingestor, string Address)[] batches =
+                [(viaAlphaFirst, "198.51.100.1"), (viaAlphaFirst, "198.51.100.2"), (viaBetaFirst, "203.0.113.1"), (viaBetaFirst, "203.0.113.2"), (viaAlphaFirst, "198.51.100.3")];
+            for (var i = 0; i < batches.Length; i++)
+            {
+                await batches[i].Ingestor.IngestAsync([TestEvents.View("rec-1", s_day.AddMinutes(i), ip: batches[i].Address)], Cancellation);
+            }
+
+            await using var context = store.CreateContext();
+            var labels = await context.Labels.Where(l => l.Kind == LabelKind.Organisation).ToDictionaryAsync(l => l.Id, l => l.Value, Cancellation);
+            var stored = await context.RawEvents.OrderBy(e => e.Timestamp).Select(e => e.OrganisationId).ToListAsync(Cancellation);
+            Assert.Equal(
+                ["AS64500 Alpha", "AS64500 Alpha", "AS64501 Beta", "AS64501 Beta", "AS64500 Alpha"],
+                stored.Select(id => id is { } i ? labels[i] : null));
+        }
+        finally
+        {
+            File.Delete(first);
+            File.Delete(second);
+        }
+    }
+
+    [Theory]
     [InlineData("evt-1")]
     [InlineData("ünïcödé-Ereignis-42")]
     [InlineData(null)]
