@@ -28,11 +28,51 @@ internal sealed class ImportedAggregateWriter(IDbContextFactory<StatsDbContext> 
 
     private readonly string _holder = $"{HolderPrefix}{Environment.MachineName}/{Environment.ProcessId}";
 
+    /// <summary>
+    /// The page cache of an import's SQLite connection, in KiB (SQLite's default is 2 MiB). The documents' three indexes
+    /// take an insert at a page of every record each day: with the default cache most of an import's time went to reading
+    /// and writing those pages again (a profile: 30% kernel, pread and pwrite). The memory is taken as pages are used.
+    /// </summary>
+    internal const int SqliteCacheKiB = 256 * 1024;
+
+    /// <summary>
+    /// A context for one import, its connection held open until <see cref="CloseAsync"/>: on SQLite with a bigger page
+    /// cache, so that its pages stay cached from batch to batch.
+    /// </summary>
+    public async Task<StatsDbContext> OpenAsync(CancellationToken cancellationToken)
+    {
+        var context = await contexts.CreateDbContextAsync(cancellationToken);
+        await context.Database.OpenConnectionAsync(cancellationToken);
+        if (context.Database.GetDbConnection() is SqliteConnection sqlite)
+        {
+            Pragma(sqlite, $"PRAGMA cache_size = -{SqliteCacheKiB}");
+        }
+
+        return context;
+    }
+
+    /// <summary>Gives the connection back to the pool with SQLite's default page cache (pooled connections keep pragmas).</summary>
+    public static async Task CloseAsync(StatsDbContext context)
+    {
+        if (context.Database.GetDbConnection() is SqliteConnection { State: System.Data.ConnectionState.Open } sqlite)
+        {
+            Pragma(sqlite, "PRAGMA cache_size = -2000");
+        }
+
+        await context.DisposeAsync();
+    }
+
+    private static void Pragma(SqliteConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+
     /// <summary>Stores one batch; returns the rows stored and the documents skipped, by reason.</summary>
     public async Task<(int Stored, Dictionary<string, long> Skipped, HashSet<DateOnly> Days)> StoreAsync(
-        string source, IReadOnlyList<AggregateDocument> documents, CancellationToken cancellationToken)
+        StatsDbContext context, string source, IReadOnlyList<AggregateDocument> documents, CancellationToken cancellationToken)
     {
-        await using var context = await contexts.CreateDbContextAsync(cancellationToken);
         var now = clock.GetUtcNow().UtcDateTime;
         var skipped = new Dictionary<string, long>(StringComparer.Ordinal);
         await ResolveAsync(context, documents, now, cancellationToken);
@@ -61,14 +101,13 @@ internal sealed class ImportedAggregateWriter(IDbContextFactory<StatsDbContext> 
     }
 
     /// <summary>Derives the imported usage of <paramref name="days"/> again, in one transaction, and tells other instances.</summary>
-    public async Task RebuildAsync(IReadOnlyCollection<DateOnly> days, CancellationToken cancellationToken)
+    public async Task RebuildAsync(StatsDbContext context, IReadOnlyCollection<DateOnly> days, CancellationToken cancellationToken)
     {
         if (days.Count == 0)
         {
             return;
         }
 
-        await using var context = await contexts.CreateDbContextAsync(cancellationToken);
         var started = clock.GetUtcNow().UtcDateTime;
         await using (var transaction = await context.Database.BeginTransactionAsync(cancellationToken))
         {
@@ -82,6 +121,7 @@ internal sealed class ImportedAggregateWriter(IDbContextFactory<StatsDbContext> 
             Holder = _holder, StartedAt = started, FinishedAt = clock.GetUtcNow().UtcDateTime, DaysProcessed = days.Count,
         });
         await context.SaveChangesAsync(cancellationToken);
+        context.ChangeTracker.Clear();
     }
 
     /// <summary>Finds the record (by recid or bucket) and the file of every document, adding what the catalog lacks.</summary>
@@ -289,6 +329,7 @@ internal sealed class ImportedAggregateWriter(IDbContextFactory<StatsDbContext> 
     {
         private readonly HashSet<DateOnly> _days = [];
         private Task<(int Stored, Dictionary<string, long> Skipped, HashSet<DateOnly> Days)>? _storing;
+        private StatsDbContext? _context;
 
         public FileImportReport Report { get; } = report;
 
@@ -305,15 +346,32 @@ internal sealed class ImportedAggregateWriter(IDbContextFactory<StatsDbContext> 
             }
 
             Sent += documents.Count;
+            _context ??= await writer.OpenAsync(cancellationToken);
+            var context = _context;
             // On a thread of its own: SQLite's statements complete synchronously, and the reader must go on meanwhile.
-            _storing = Task.Run(() => writer.StoreAsync(source, documents, cancellationToken), cancellationToken);
+            // Batches are stored one after the other, so they can share the run's context.
+            _storing = Task.Run(() => writer.StoreAsync(context, source, documents, cancellationToken), cancellationToken);
         }
 
         /// <summary>Waits for the last batch and derives the days touched; called however the file ends.</summary>
         public async Task CompleteAsync(CancellationToken cancellationToken)
         {
-            await WaitAsync();
-            await writer.RebuildAsync(_days, cancellationToken);
+            try
+            {
+                await WaitAsync();
+                if (_context is { } context)
+                {
+                    await writer.RebuildAsync(context, _days, cancellationToken);
+                }
+            }
+            finally
+            {
+                if (_context is { } context)
+                {
+                    _context = null;
+                    await CloseAsync(context);
+                }
+            }
         }
 
         private async Task WaitAsync()
