@@ -39,7 +39,18 @@ public static class ReferrerHost
             return null;
         }
 
-        var host = uri.IdnHost.ToLowerInvariant().TrimEnd('.');
+        string host;
+        try
+        {
+            host = uri.IdnHost.ToLowerInvariant().TrimEnd('.');
+        }
+        catch (UriFormatException)
+        {
+            // Uri accepts some non-ASCII hosts ("é-.com") and refuses them only when asked for their IDN form: no host to
+            // keep, and no reason to fail the event's batch.
+            return null;
+        }
+
         if (host.StartsWith("www.", StringComparison.Ordinal))
         {
             host = host[4..];

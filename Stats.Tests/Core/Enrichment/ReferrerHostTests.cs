@@ -71,6 +71,19 @@ public sealed class ReferrerHostTests
         Assert.Equal(ReferrerHost.OfUri(referrer), ReferrerHost.Of(referrer));
     }
 
+    /// <summary>Uri accepts these hosts and throws when asked for their IDN form; a referrer like them once failed its batch.</summary>
+    [Theory]
+    [InlineData("http://é-.com/")]
+    [InlineData("https://xn--é.com/page")]
+    [InlineData("http://éxn--.com/")]
+    [InlineData("http://ée\u200d.com/")]
+    public void AReferrerWhoseHostHasNoIdnFormKeepsNothing(string referrer)
+    {
+        var unescaped = System.Text.RegularExpressions.Regex.Unescape(referrer);
+
+        Assert.Null(ReferrerHost.Of(unescaped));
+    }
+
     [Fact]
     public void LongHostsAndLabelsKeepWhatUriWouldKeep()
     {
@@ -106,16 +119,5 @@ public sealed class ReferrerHostTests
         }
     }
 
-    /// <summary>The host kept, or the exception thrown: Uri refuses some non-ASCII hosts only when asked for their IDN form.</summary>
-    private static string Outcome(Func<string?> of)
-    {
-        try
-        {
-            return of() is { } host ? $"'{host}'" : "nothing";
-        }
-        catch (UriFormatException ex)
-        {
-            return $"{nameof(UriFormatException)}: {ex.Message}";
-        }
-    }
+    private static string Outcome(Func<string?> of) => of() is { } host ? $"'{host}'" : "nothing";
 }
