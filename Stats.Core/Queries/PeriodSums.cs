@@ -163,6 +163,19 @@ public sealed class PeriodSums : IDisposable
             return null;
         }
 
+        var sums = SumCountries(blocks);
+
+        // Country codes are upper-case ASCII: ordinal order is every provider's order. A country is listed when it has a row
+        // in the period, as the database lists it: none is left when only the days taken off its month had one.
+        return [.. sums
+            .Where(s => s.Value[CountryWidth - 1] > 0)
+            .Select(s => new CountryBucket(s.Key, s.Value[0], s.Value[1], s.Value[2], s.Value[3]))
+            .OrderByDescending(b => b.Views).ThenByDescending(b => b.Downloads).ThenBy(b => b.Country, StringComparer.Ordinal)];
+    }
+
+    /// <summary>Each country's row in the blocks, added with the block's sign.</summary>
+    private static Dictionary<string, long[]> SumCountries(IEnumerable<(Block Block, int Sign)> blocks)
+    {
         var sums = new Dictionary<string, long[]>(StringComparer.Ordinal);
         foreach (var (block, sign) in blocks)
         {
@@ -171,8 +184,7 @@ public sealed class PeriodSums : IDisposable
             {
                 if (!sums.TryGetValue(keys[i], out var total))
                 {
-                    total = new long[CountryWidth];
-                    sums[keys[i]] = total;
+                    sums[keys[i]] = total = new long[CountryWidth];
                 }
 
                 for (var c = 0; c < CountryWidth; c++)
@@ -182,12 +194,7 @@ public sealed class PeriodSums : IDisposable
             }
         }
 
-        // Country codes are upper-case ASCII: ordinal order is every provider's order. A country is listed when it has a row
-        // in the period, as the database lists it: none is left when only the days taken off its month had one.
-        return [.. sums
-            .Where(s => s.Value[CountryWidth - 1] > 0)
-            .Select(s => new CountryBucket(s.Key, s.Value[0], s.Value[1], s.Value[2], s.Value[3]))
-            .OrderByDescending(b => b.Views).ThenByDescending(b => b.Downloads).ThenBy(b => b.Country, StringComparer.Ordinal)];
+        return sums;
     }
 
     public void Dispose()
@@ -312,9 +319,9 @@ public sealed class PeriodSums : IDisposable
     /// </summary>
     private static Block Compose(BlockKind kind, Block[] days)
     {
-        var width = kind == BlockKind.Records ? RecordWidth : CountryWidth;
         if (kind == BlockKind.Records)
         {
+            const int width = RecordWidth;
             // Record ids are the catalog's dense ones: sums by id, then the ids with a row in any day, in order.
             var size = days.Select(d => ((int[])d.Keys).LastOrDefault()).Max() + 1;
             var sums = new long[size * width];
@@ -339,27 +346,10 @@ public sealed class PeriodSums : IDisposable
                 sums.AsSpan(ids[i] * width, width).CopyTo(values.AsSpan(i * width));
             }
 
-            return new Block(ids, values, (ids.Length * ((sizeof(long) * RecordWidth) + sizeof(int))) + Block.Overhead);
+            return new Block(ids, values, RecordBlockBytes(ids.Length));
         }
 
-        var countries = new SortedDictionary<string, long[]>(StringComparer.Ordinal);
-        foreach (var day in days)
-        {
-            var keys = (string[])day.Keys;
-            for (var i = 0; i < keys.Length; i++)
-            {
-                if (!countries.TryGetValue(keys[i], out var total))
-                {
-                    countries[keys[i]] = total = new long[width];
-                }
-
-                for (var c = 0; c < width; c++)
-                {
-                    total[c] += day.Values[(i * width) + c];
-                }
-            }
-        }
-
+        var countries = SumCountries(days.Select(day => (day, 1)));
         return new Block(countries.Keys.ToArray(), countries.Values.SelectMany(v => v).ToArray(), CountryBlockBytes(countries.Count));
     }
 
@@ -481,7 +471,7 @@ public sealed class PeriodSums : IDisposable
                 rows[i].CopyTo(values.AsSpan(i * RecordWidth, RecordWidth));
             }
 
-            return new Block(rows.Select(r => r.RecordId).ToArray(), values, (rows.Count * ((sizeof(long) * RecordWidth) + sizeof(int))) + Block.Overhead);
+            return new Block(rows.Select(r => r.RecordId).ToArray(), values, RecordBlockBytes(rows.Count));
         }
 
         var countries = await RepositoryCountrySums(context, key.First, last).ToListAsync();
@@ -495,6 +485,8 @@ public sealed class PeriodSums : IDisposable
 
         return new Block(countries.Select(c => c.Country).ToArray(), countryValues, CountryBlockBytes(countries.Count));
     }
+
+    private static long RecordBlockBytes(int records) => (records * ((sizeof(long) * RecordWidth) + sizeof(int))) + Block.Overhead;
 
     /// <summary>A country code is a short string of its own: about 32 bytes and a reference.</summary>
     private static long CountryBlockBytes(int countries) => (countries * ((sizeof(long) * CountryWidth) + 40)) + Block.Overhead;
@@ -564,12 +556,7 @@ public sealed class PeriodSums : IDisposable
     /// and read every record row of every day for each block (about a second per block on 10 M events).
     /// </summary>
     internal static IQueryable<RecordSumsRow> RecordSums(StatsDbContext context, DateOnly from, DateOnly to) =>
-        context.UsageDailyStats
-            .Where(s => s.Scope >= StatScope.Record && s.Scope <= StatScope.Record && s.Day >= from && s.Day <= to)
-            .GroupBy(s => s.ScopeId)
-            .Select(g => new RecordSumsRow(
-                g.Key, g.Sum(s => (long)s.Views), g.Sum(s => (long)s.UniqueViews), g.Sum(s => (long)s.Downloads),
-                g.Sum(s => (long)s.UniqueDownloads), g.Sum(s => s.Volume)));
+        SumsByRecord(context.UsageDailyStats.Where(s => s.Scope >= StatScope.Record && s.Scope <= StatScope.Record && s.Day >= from && s.Day <= to));
 
     /// <summary>
     /// Every catalog record's sums between two days, read through the key: one range read per record. For a month this is
@@ -578,8 +565,11 @@ public sealed class PeriodSums : IDisposable
     /// rankings leave them out anyway.
     /// </summary>
     internal static IQueryable<RecordSumsRow> MonthRecordSums(StatsDbContext context, DateOnly from, DateOnly to) =>
-        context.UsageDailyStats
-            .Where(s => s.Scope == StatScope.Record && context.Records.Select(r => r.Id).Contains(s.ScopeId) && s.Day >= from && s.Day <= to)
+        SumsByRecord(context.UsageDailyStats.Where(s =>
+            s.Scope == StatScope.Record && context.Records.Select(r => r.Id).Contains(s.ScopeId) && s.Day >= from && s.Day <= to));
+
+    private static IQueryable<RecordSumsRow> SumsByRecord(IQueryable<UsageDailyStat> rows) =>
+        rows
             .GroupBy(s => s.ScopeId)
             .Select(g => new RecordSumsRow(
                 g.Key, g.Sum(s => (long)s.Views), g.Sum(s => (long)s.UniqueViews), g.Sum(s => (long)s.Downloads),
