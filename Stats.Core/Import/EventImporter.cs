@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Buffers.Binary;
+using System.Runtime.ExceptionServices;
 using System.IO.Compression;
 using System.Security.Cryptography;
 using System.Text;
@@ -16,11 +17,17 @@ namespace Stats.Core.Import;
 /// <see cref="EventReader"/>, so the API's field rules apply) and dumps of invenio-stats' raw event indices (read by
 /// <see cref="IndexDumpLines"/> and <see cref="InvenioEventMapper"/>). Files are streamed, plain or gzip, and events go to
 /// the <see cref="EventIngestor"/> in batches like any client's: enriched, anonymised, and stored once. History is
-/// accepted however old (<see cref="EventIngestor.IngestHistoryAsync"/>).
+/// accepted however old (<see cref="EventIngestor.PrepareHistoryAsync"/>).
 /// </summary>
 public sealed class EventImporter(EventIngestor ingestor, RouteTable routes, TimeProvider clock, IDbContextFactory<StatsDbContext> contextFactory)
 {
     public const int DefaultBatchSize = 5_000;
+
+    /// <summary>
+    /// Batches sent and not yet committed, at most: enough for the reading, the anonymising and the writer to run at
+    /// once (one batch in flight left an import on one core), few enough to bound memory.
+    /// </summary>
+    private const int BatchesInFlight = 4;
 
     /// <summary>The one line an import of invenio daily aggregates ends with, until they can be imported.</summary>
     public const string AggregatesNotSupported = "invenio daily aggregates (invenio-aggregates) are not events: the aggregate importer reads them";
@@ -206,13 +213,20 @@ public sealed class EventImporter(EventIngestor ingestor, RouteTable routes, Tim
         private readonly IndexDumpLines _dump = new(keepSources: false);
         private readonly List<DumpDocument> _documents = [];
         private readonly List<IncomingEvent> _lineEvents = [];
+        private readonly Queue<Task<(Batch Batch, IngestResult Result, int Held)>> _committing = new();
         private Batch _batch;
-        private Task<(Batch Batch, IngestResult Result, int Held)>? _committing;
+
+        /// <summary>The last batch sent has resolved its buckets and held what it could not resolve.</summary>
+        private Task _resolved = Task.CompletedTask;
+
+        /// <summary>The last batch sent is queued for the writer.</summary>
+        private Task _queued = Task.CompletedTask;
         private long _events;
         private long _parseBad;
         private long _rejected;
         private (byte[] Line, long Number)? _undecided;
         private bool _fullyRead;
+        private bool _failed;
 
         public Run(EventImporter importer, FileImportReport report, int batchSize, FileCheckpoints? checkpoints)
         {
@@ -273,13 +287,48 @@ public sealed class EventImporter(EventIngestor ingestor, RouteTable routes, Tim
             await FlushAsync(cancellationToken);
         }
 
-        /// <summary>Waits for the batch being committed and accounts for it; called however the import ends.</summary>
+        /// <summary>Waits for every batch sent and accounts for them in file order; called however the import ends.</summary>
         public async Task CompleteAsync()
         {
-            if (_committing is { } committing)
+            Exception? failure = null;
+            while (_committing.Count > 0)
             {
-                _committing = null;
-                await AccountAsync(await committing);
+                try
+                {
+                    await SettleOldestAsync();
+                }
+                catch (Exception ex)
+                {
+                    failure ??= ex;
+                }
+            }
+
+            if (failure is not null)
+            {
+                ExceptionDispatchInfo.Throw(failure);
+            }
+        }
+
+        /// <summary>
+        /// Waits for the oldest batch sent and accounts for it. Once a batch or its accounting failed, the later batches
+        /// are waited for but not accounted: the checkpoint stays before the failed batch, and a resumed run reads them
+        /// again (stored once: their ids are the same).
+        /// </summary>
+        private async Task SettleOldestAsync()
+        {
+            var committing = _committing.Dequeue();
+            try
+            {
+                var committed = await committing;
+                if (!_failed)
+                {
+                    await AccountAsync(committed);
+                }
+            }
+            catch
+            {
+                _failed = true;
+                throw;
             }
         }
 
@@ -487,10 +536,17 @@ public sealed class EventImporter(EventIngestor ingestor, RouteTable routes, Tim
             _ndjsonLines.Clear();
         }
 
-        /// <summary>Sends the full batch once the previous one is committed: the next batch is parsed while this one commits.</summary>
+        /// <summary>
+        /// Sends the full batch, while at most <see cref="BatchesInFlight"/> earlier ones are still on their way: the next
+        /// batches are read and parsed, and anonymised on threads of their own, while the writer commits.
+        /// </summary>
         private async Task FlushAsync(CancellationToken cancellationToken)
         {
-            await CompleteAsync();
+            while (_committing.Count >= BatchesInFlight)
+            {
+                await SettleOldestAsync();
+            }
+
             if (_batch.Events.Count == 0)
             {
                 return;
@@ -501,17 +557,54 @@ public sealed class EventImporter(EventIngestor ingestor, RouteTable routes, Tim
             batch.Cut = (Report.Lines, _parseBad, Report.SkippedTotal);
             _batch = new Batch(_batchSize);
             _events += batch.Events.Count;
-            // Enriched on a thread of its own (the ingestor anonymises a batch before it queues it for the writer), so
-            // that the next batch is read and parsed meanwhile.
-            _committing = Task.Run(() => IngestAsync(batch, cancellationToken), cancellationToken);
+            var order = new BatchOrder(_resolved, _queued);
+            _resolved = order.Resolved.Task;
+            _queued = order.Queued.Task;
+            // Not cancelled before it starts: the next batch waits for this one's steps, which it signals however it ends.
+            _committing.Enqueue(Task.Run(() => IngestAsync(batch, order, cancellationToken), CancellationToken.None));
         }
 
-        private async Task<(Batch, IngestResult, int)> IngestAsync(Batch batch, CancellationToken cancellationToken)
+        /// <summary>
+        /// Resolves the batch's buckets and holds the downloads still unresolved, then anonymises it, then queues it for
+        /// the writer: the first and the last step in file order (a bucket learned from one batch serves the next
+        /// ones, and the writer commits batches in the order of their lines), the anonymising alongside other batches.
+        /// </summary>
+        private async Task<(Batch, IngestResult, int)> IngestAsync(Batch batch, BatchOrder order, CancellationToken cancellationToken)
+        {
+            Batch rest;
+            int held;
+            try
+            {
+                await order.ResolvedBefore;
+                (rest, held) = await ResolveAsync(batch, cancellationToken);
+            }
+            finally
+            {
+                order.Resolved.TrySetResult();
+            }
+
+            Task<IngestResult> stored;
+            try
+            {
+                var prepared = await _importer._ingestor.PrepareHistoryAsync(rest.Events, cancellationToken);
+                await order.QueuedBefore;
+                stored = _importer._ingestor.StoreAsync(prepared, cancellationToken);
+            }
+            finally
+            {
+                order.Queued.TrySetResult();
+            }
+
+            return (rest, await stored, held);
+        }
+
+        /// <summary>The batch less its downloads whose bucket is still unknown, which are held (how many is returned).</summary>
+        private async Task<(Batch Kept, int Held)> ResolveAsync(Batch batch, CancellationToken cancellationToken)
         {
             var unresolved = await _importer.ResolveBucketsAsync(batch.Events, cancellationToken);
             if (unresolved.Count == 0)
             {
-                return (batch, await _importer._ingestor.IngestHistoryAsync(batch.Events, cancellationToken), 0);
+                return (batch, 0);
             }
 
             var held = unresolved.Select(i => batch.Events[i]).ToList();
@@ -525,9 +618,8 @@ public sealed class EventImporter(EventIngestor ingestor, RouteTable routes, Tim
                 }
             }
 
-            var result = await _importer._ingestor.IngestHistoryAsync(rest.Events, cancellationToken);
             await _importer._held.HoldAsync(held, cancellationToken);
-            return (rest, result, held.Count);
+            return (rest, held.Count);
         }
 
         private async Task AccountAsync((Batch Batch, IngestResult Result, int Held) committed)
@@ -551,6 +643,21 @@ public sealed class EventImporter(EventIngestor ingestor, RouteTable routes, Tim
 
         private ImportCheckpoint Checkpoint(long lines, long parseBad, long skipped) =>
             new(lines, Report.Imported, Report.Duplicates, skipped, parseBad + _rejected, Report.Held);
+    }
+
+    /// <summary>
+    /// A batch's place among those in flight: it resolves its buckets after <see cref="ResolvedBefore"/> and is queued
+    /// for the writer after <see cref="QueuedBefore"/> (the previous batch's steps), and signals its own.
+    /// </summary>
+    private sealed class BatchOrder(Task resolvedBefore, Task queuedBefore)
+    {
+        public Task ResolvedBefore { get; } = resolvedBefore;
+
+        public Task QueuedBefore { get; } = queuedBefore;
+
+        public TaskCompletionSource Resolved { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public TaskCompletionSource Queued { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 
     /// <summary>Events on their way to the ingestor, with the line each came from.</summary>

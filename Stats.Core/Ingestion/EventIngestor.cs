@@ -16,6 +16,9 @@ public sealed record IngestResult(int Accepted, int Duplicates, IReadOnlyList<Re
 /// <summary>An event of a batch that was not stored, with why.</summary>
 public sealed record RejectedEvent(int Index, IReadOnlyList<string> Errors);
 
+/// <summary>A batch validated and anonymised, not stored yet: the valid events with their rows, index by index, and the rejected ones.</summary>
+public sealed record PreparedEvents(IReadOnlyList<IncomingEvent> Valid, IReadOnlyList<RawEvent> Rows, IReadOnlyList<RejectedEvent> Rejected);
+
 /// <summary>
 /// The front door of the store: validates events against the catalog, enriches and anonymises them, and hands
 /// them to the <see cref="EventWriter"/>, returning once they are committed. After this step no raw IP, user agent,
@@ -66,10 +69,39 @@ public sealed class EventIngestor(
     }
 
     /// <summary>
-    /// Validates, anonymises (or takes the rows of events anonymised earlier: <paramref name="anonymised"/>, index by
-    /// index) and stores; <paramref name="horizon"/> null accepts events of any age.
+    /// Validates and anonymises history (as <see cref="IngestHistoryAsync"/>) without storing it: an import prepares its
+    /// next batches while the writer commits the previous ones, then hands them over in file order with <see cref="StoreAsync"/>.
     /// </summary>
+    public Task<PreparedEvents> PrepareHistoryAsync(IReadOnlyList<IncomingEvent> events, CancellationToken cancellationToken = default) =>
+        PrepareAsync(events, anonymised: null, horizon: null, cancellationToken);
+
+    /// <summary>Queues a prepared batch for the writer before it returns, and completes once the batch is committed.</summary>
+    public Task<IngestResult> StoreAsync(PreparedEvents prepared, CancellationToken cancellationToken = default)
+    {
+        if (prepared.Valid.Count == 0)
+        {
+            return Task.FromResult(new IngestResult(0, 0, prepared.Rejected));
+        }
+
+        var written = writer.WriteAsync(prepared.Valid, prepared.Rows, cancellationToken);
+        return ResultAsync(written, prepared.Rejected);
+
+        static async Task<IngestResult> ResultAsync(Task<WriteResult> written, IReadOnlyList<RejectedEvent> rejected)
+        {
+            var result = await written;
+            return new IngestResult(result.Stored, result.Duplicates, rejected);
+        }
+    }
+
     private async Task<IngestResult> IngestAsync(
+        IReadOnlyList<IncomingEvent> events, IReadOnlyList<RawEvent>? anonymised, RetentionOptions? horizon, CancellationToken cancellationToken) =>
+        await StoreAsync(await PrepareAsync(events, anonymised, horizon, cancellationToken), cancellationToken);
+
+    /// <summary>
+    /// Validates and anonymises (or takes the rows of events anonymised earlier: <paramref name="anonymised"/>, index by
+    /// index); <paramref name="horizon"/> null accepts events of any age.
+    /// </summary>
+    private async Task<PreparedEvents> PrepareAsync(
         IReadOnlyList<IncomingEvent> events, IReadOnlyList<RawEvent>? anonymised, RetentionOptions? horizon, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
@@ -98,13 +130,7 @@ public sealed class EventIngestor(
             }
         }
 
-        if (valid.Count == 0)
-        {
-            return new IngestResult(0, 0, rejected);
-        }
-
-        var written = await writer.WriteAsync(valid, rows, cancellationToken);
-        return new IngestResult(written.Stored, written.Duplicates, rejected);
+        return new PreparedEvents(valid, rows, rejected);
     }
 
     /// <summary>Hash of a client's event id: not personal data, so one fixed key is enough.</summary>

@@ -176,6 +176,64 @@ public sealed class InvenioEventImportTests
         Assert.Equal(reports.Sum(r => r.Imported), listed.Imported);
     }
 
+    [Fact]
+    public async Task ACrashWithManyBatchesInFlightSavesNoCheckpointPastIt()
+    {
+        // Forty views a minute apart, two to a batch: twenty batches, far more than an import keeps in flight.
+        using var folder = new TempFolder();
+        var path = Path.Combine(folder.Path, "views.json");
+        await WriteAsync(path, Enumerable.Range(0, 40).Select(i =>
+            RdmView($"rdm-{i % 3}", "rdm-c", $"2024-03-05T10:{i:D2}:00", $"visitor-{i % 7}", $"session-{i % 7}", "CH").ToJsonString()));
+        List<string> expected;
+        await using (var reference = await TestStore.CreateAsync(DatabaseProvider.Sqlite))
+        {
+            await using var ingestion = new IngestionHarness(reference);
+            await ImportAsync(ingestion, folder.Path, batchSize: 2);
+            await using var referenceContext = reference.CreateContext();
+            expected = await AggregateReader.EverythingAsync(referenceContext);
+        }
+
+        await using var store = await TestStore.CreateAsync(DatabaseProvider.Sqlite);
+        var runs = new ImportRuns(store.Contexts, TimeProvider.System);
+        var run = await runs.StartAsync("auto", [path], Cancellation);
+        var saved = new List<long>();
+        var crashed = false;
+        await using (var crashing = new IngestionHarness(store))
+        {
+            var checkpoints = new FileCheckpoints(null, async (checkpoint, done, token) =>
+            {
+                // The third batch is committed, and saying so fails once; batches after it are committed or on their way.
+                if (saved.Count == 2 && !crashed)
+                {
+                    crashed = true;
+                    throw new SimulatedCrashException();
+                }
+
+                saved.Add(checkpoint.LinesDone);
+                await runs.SaveAsync(run.Files[0].Id, checkpoint, done, token);
+            });
+            await Assert.ThrowsAsync<SimulatedCrashException>(() =>
+                Importer(crashing).ImportFileAsync(path, batchSize: 2, checkpoints: checkpoints, cancellationToken: Cancellation));
+        }
+
+        // Nothing was saved after the failure, whatever the batches behind it did.
+        Assert.Equal([2L, 4L], saved);
+        await using var resumed = new IngestionHarness(store);
+        var resumedRuns = new ImportRuns(store.Contexts, resumed.Clock);
+        var handle = await resumedRuns.StartAsync("auto", [path], Cancellation);
+        Assert.Equal(4, handle.Files[0].Done!.LinesDone);
+        var report = await Importer(resumed).ImportFileAsync(path, batchSize: 2, cancellationToken: Cancellation,
+            checkpoints: new FileCheckpoints(handle.Files[0].Done, (c, done, token) => resumedRuns.SaveAsync(handle.Files[0].Id, c, done, token)));
+        await resumed.AggregateAsync();
+
+        // The third batch and any stored behind it come again as duplicates: every view is stored once.
+        Assert.Equal(40, report.Imported + report.Duplicates);
+        Assert.InRange(report.Duplicates, 2, 36);
+        await using var context = store.CreateContext();
+        Assert.Equal(40, await context.RawEvents.CountAsync(Cancellation));
+        Assert.Equal(expected, await AggregateReader.EverythingAsync(context));
+    }
+
     [Theory]
     [MemberData(nameof(StoreProviders.All), MemberType = typeof(StoreProviders))]
     public async Task NoVisitorOrSessionDigestOfTheDumpIsStoredAnywhere(DatabaseProvider provider)
