@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Stats.Core.Aggregation;
 using Stats.Core.Data;
+using Stats.Core.Events;
 
 namespace Stats.Core.Ingestion;
 
@@ -140,7 +141,10 @@ public sealed class EventWriter : IAsyncDisposable
         await RawEventPartitions.EnsureAsync(context, group.SelectMany(b => b.Rows).Select(r => r.Timestamp));
         await using var transaction = await context.Database.BeginTransactionAsync();
 
-        var (keep, results) = await DropDuplicatesAsync(context, group);
+        // On SQLite the insert itself leaves out the ids stored already; a group with lifecycle events looks them up
+        // first all the same, so that a lifecycle event sent again is never applied again.
+        var lookUpStored = context.Provider != DatabaseProvider.Sqlite || group.Any(b => b.Events.Any(e => EventCatalog.IsLifecycle(e.Type)));
+        var (keep, results) = await DropDuplicatesAsync(context, group, lookUpStored);
         var events = new List<IncomingEvent>(keep.Count);
         var rows = new List<RawEvent>(keep.Count);
         foreach (var (batch, index) in keep)
@@ -150,7 +154,12 @@ public sealed class EventWriter : IAsyncDisposable
         }
 
         var created = await _catalog.ResolveAsync(context, events, rows, CancellationToken.None);
-        await RawEventInserter.InsertAsync(context, rows, CancellationToken.None);
+        var storedBefore = await RawEventInserter.InsertAsync(context, rows, CancellationToken.None);
+        if (storedBefore.Count > 0)
+        {
+            rows = CountAsDuplicates(storedBefore, keep, rows, group, results);
+        }
+
         // Every day an event lands on must be aggregated again, however old it is.
         await DirtyDayMarks.MarkAsync(context, DirtyDayMarks.DaysAffectedBy(rows.Select(r => r.Timestamp)), _clock.GetUtcNow().UtcDateTime);
         await transaction.CommitAsync();
@@ -159,14 +168,15 @@ public sealed class EventWriter : IAsyncDisposable
     }
 
     /// <summary>
-    /// Keeps the events whose client id (with their timestamp) is neither in the store nor earlier in the group,
-    /// and counts per batch what it stores and what it drops.
+    /// Keeps the events whose client id (with their timestamp) is neither earlier in the group nor, when
+    /// <paramref name="lookUpStored"/>, in the store, and counts per batch what it stores and what it drops.
     /// </summary>
-    private static async Task<(List<(PendingBatch Batch, int Index)> Keep, WriteResult[] Results)> DropDuplicatesAsync(StatsDbContext context, List<PendingBatch> group)
+    private static async Task<(List<(PendingBatch Batch, int Index)> Keep, WriteResult[] Results)> DropDuplicatesAsync(
+        StatsDbContext context, List<PendingBatch> group, bool lookUpStored)
     {
         var withIds = group.SelectMany(b => b.Rows).Where(r => r.ClientIdHash is not null).ToList();
         var seen = new HashSet<(long, DateTime)>();
-        if (withIds.Count > 0)
+        if (lookUpStored && withIds.Count > 0)
         {
             var hashes = withIds.Select(r => r.ClientIdHash!.Value).Distinct().ToList();
             var stored = await StoredClientIds(context, withIds.Min(r => r.Timestamp), withIds.Max(r => r.Timestamp), hashes).ToListAsync();
@@ -195,6 +205,23 @@ public sealed class EventWriter : IAsyncDisposable
         }
 
         return (keep, results);
+    }
+
+    /// <summary>
+    /// Counts the kept rows the insert found stored already (<paramref name="storedBefore"/>, indexes into
+    /// <paramref name="rows"/>) as their batches' duplicates, and returns the rows actually inserted.
+    /// </summary>
+    private static List<RawEvent> CountAsDuplicates(
+        IReadOnlyList<int> storedBefore, List<(PendingBatch Batch, int Index)> keep, List<RawEvent> rows, List<PendingBatch> group, WriteResult[] results)
+    {
+        var skipped = storedBefore.ToHashSet();
+        foreach (var i in skipped)
+        {
+            var b = group.IndexOf(keep[i].Batch);
+            results[b] = new WriteResult(results[b].Stored - 1, results[b].Duplicates + 1);
+        }
+
+        return [.. rows.Where((_, i) => !skipped.Contains(i))];
     }
 
     // The writer's queries, one definition each, exposed for the translation tests of every provider.
