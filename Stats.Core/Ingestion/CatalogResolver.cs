@@ -369,6 +369,104 @@ internal sealed class CatalogResolver
     }
 
     /// <summary>
+    /// Gives every row all its catalog keys from the committed caches, on the thread that queues the batch: true when
+    /// every key of every event is stored already (as for nearly every batch once the catalog is known), and the writer
+    /// then has nothing to resolve. False leaves the keys to the writer (the rows may hold some, which it sets again).
+    /// A batch with lifecycle events is always the writer's: they change the catalog.
+    /// </summary>
+    public bool TryResolveStored(IReadOnlyList<IncomingEvent> events, IReadOnlyList<RawEvent> rows)
+    {
+        FindStoredSources(rows);
+        for (var i = 0; i < events.Count; i++)
+        {
+            var e = events[i];
+            var row = rows[i];
+            if (EventCatalog.IsLifecycle(e.Type) || e.Communities is { Count: > 0 })
+            {
+                return false;
+            }
+
+            if (!string.IsNullOrEmpty(e.Recid))
+            {
+                if (!_recordIds.TryGetValue(e.Recid, out var recordId))
+                {
+                    return false;
+                }
+
+                row.RecordId = recordId;
+                if (!string.IsNullOrEmpty(e.FileKey))
+                {
+                    if (!_fileIds.TryGetValue((recordId, e.FileKey), out var fileId))
+                    {
+                        return false;
+                    }
+
+                    row.FileId = fileId;
+                }
+
+                if (!string.IsNullOrEmpty(e.BucketId) && !_bucketRecords.ContainsKey(e.BucketId))
+                {
+                    return false;
+                }
+            }
+
+            if (!string.IsNullOrEmpty(e.Community))
+            {
+                if (!_communityIds.TryGetValue(e.Community, out var communityId))
+                {
+                    return false;
+                }
+
+                row.CommunityId = communityId;
+            }
+
+            if (EventCatalog.Find(e.Type) is { } definition)
+            {
+                if (!TryStoredLabelId(definition.Subject, e, out var subject) || !TryStoredLabelId(definition.Detail, e, out var detail))
+                {
+                    return false;
+                }
+
+                row.SubjectId = subject;
+                row.DetailId = detail;
+            }
+
+            if (row.Sources is { } sources)
+            {
+                var stored = sources.StoredIds;
+                if ((stored.Organisation is null && !string.IsNullOrEmpty(sources.Organisation))
+                    || (stored.Referrer is null && !string.IsNullOrEmpty(sources.Referrer))
+                    || (stored.Agent is null && !string.IsNullOrEmpty(sources.Agent)))
+                {
+                    return false;
+                }
+
+                (row.OrganisationId, row.ReferrerId, row.AgentId) = stored;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>The stored id of an event's label in <paramref name="field"/> (null for none); false when it is not stored yet.</summary>
+    private bool TryStoredLabelId(LabelField? field, IncomingEvent e, out int? id)
+    {
+        id = null;
+        if (field is null || e.ValueOf(field.Field) is not string { Length: > 0 } value)
+        {
+            return true;
+        }
+
+        if (!_labelIds[(int)field.Kind].TryGetValue(value, out var stored))
+        {
+            return false;
+        }
+
+        id = stored;
+        return true;
+    }
+
+    /// <summary>
     /// Notes on each row's sources the ids of the labels already stored. Called on the thread that queues a batch, beside
     /// the writer thread: the caches only ever hold committed ids, and they are safe to read concurrently.
     /// </summary>

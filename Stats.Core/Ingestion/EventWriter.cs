@@ -44,8 +44,8 @@ public sealed class EventWriter : IAsyncDisposable
     /// <summary>Queues a batch (events and their enriched rows, index by index) and completes once it is committed.</summary>
     public Task<WriteResult> WriteAsync(IReadOnlyList<IncomingEvent> events, IReadOnlyList<RawEvent> rows, CancellationToken cancellationToken = default)
     {
-        _catalog.FindStoredSources(rows);
-        var batch = new PendingBatch(events, rows);
+        // Here, beside the writer thread: nearly every batch finds all its keys stored, and the writer then resolves none.
+        var batch = new PendingBatch(events, rows, _catalog.TryResolveStored(events, rows));
         if (!_queue.Writer.TryWrite(batch))
         {
             throw new ObjectDisposedException(nameof(EventWriter), "The event writer is shutting down.");
@@ -153,7 +153,7 @@ public sealed class EventWriter : IAsyncDisposable
             rows.Add(batch.Rows[index]);
         }
 
-        var created = await _catalog.ResolveAsync(context, events, rows, CancellationToken.None);
+        var created = group.TrueForAll(b => b.KeysResolved) ? new CatalogResolver.Additions() : await _catalog.ResolveAsync(context, events, rows, CancellationToken.None);
         var storedBefore = await RawEventInserter.InsertAsync(context, rows, CancellationToken.None);
         if (storedBefore.Count > 0)
         {
@@ -236,7 +236,8 @@ public sealed class EventWriter : IAsyncDisposable
 
     internal sealed record StoredClientId(long Hash, DateTime Timestamp);
 
-    private sealed record PendingBatch(IReadOnlyList<IncomingEvent> Events, IReadOnlyList<RawEvent> Rows)
+    /// <param name="KeysResolved">Every row holds all its catalog keys, from ids committed before it was queued.</param>
+    private sealed record PendingBatch(IReadOnlyList<IncomingEvent> Events, IReadOnlyList<RawEvent> Rows, bool KeysResolved)
     {
         public TaskCompletionSource<WriteResult> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
