@@ -369,80 +369,87 @@ internal sealed class CatalogResolver
     }
 
     /// <summary>
-    /// Gives every row all its catalog keys from the committed caches, on the thread that queues the batch: true when
-    /// every key of every event is stored already (as for nearly every batch once the catalog is known), and the writer
-    /// then has nothing to resolve. False leaves the keys to the writer (the rows may hold some, which it sets again).
-    /// A batch with lifecycle events is always the writer's: they change the catalog.
+    /// Gives rows their catalog keys from the committed caches, on the thread that queues the batch: true for each row
+    /// that got all its keys (as nearly every row does once the catalog is known), whose keys the writer then leaves as
+    /// they are. A row false is the writer's to resolve (it may hold some keys, which the writer sets again). An event
+    /// with lifecycle changes is always the writer's: it changes the catalog.
     /// </summary>
-    public bool TryResolveStored(IReadOnlyList<IncomingEvent> events, IReadOnlyList<RawEvent> rows)
+    public bool[] ResolveStored(IReadOnlyList<IncomingEvent> events, IReadOnlyList<RawEvent> rows)
     {
         FindStoredSources(rows);
-        for (var i = 0; i < events.Count; i++)
+        var resolved = new bool[rows.Count];
+        for (var i = 0; i < rows.Count; i++)
         {
-            var e = events[i];
-            var row = rows[i];
-            if (EventCatalog.IsLifecycle(e.Type) || e.Communities is { Count: > 0 })
+            resolved[i] = TryStoredKeys(events[i], rows[i]);
+        }
+
+        return resolved;
+    }
+
+    private bool TryStoredKeys(IncomingEvent e, RawEvent row)
+    {
+        if (EventCatalog.IsLifecycle(e.Type) || e.Communities is { Count: > 0 })
+        {
+            return false;
+        }
+
+        if (!string.IsNullOrEmpty(e.Recid))
+        {
+            if (!_recordIds.TryGetValue(e.Recid, out var recordId))
             {
                 return false;
             }
 
-            if (!string.IsNullOrEmpty(e.Recid))
+            row.RecordId = recordId;
+            if (!string.IsNullOrEmpty(e.FileKey))
             {
-                if (!_recordIds.TryGetValue(e.Recid, out var recordId))
+                if (!_fileIds.TryGetValue((recordId, e.FileKey), out var fileId))
                 {
                     return false;
                 }
 
-                row.RecordId = recordId;
-                if (!string.IsNullOrEmpty(e.FileKey))
-                {
-                    if (!_fileIds.TryGetValue((recordId, e.FileKey), out var fileId))
-                    {
-                        return false;
-                    }
-
-                    row.FileId = fileId;
-                }
-
-                if (!string.IsNullOrEmpty(e.BucketId) && !_bucketRecords.ContainsKey(e.BucketId))
-                {
-                    return false;
-                }
+                row.FileId = fileId;
             }
 
-            if (!string.IsNullOrEmpty(e.Community))
+            // A bucket named beside its record is learned by the writer the first time.
+            if (!string.IsNullOrEmpty(e.BucketId) && !_bucketRecords.ContainsKey(e.BucketId))
             {
-                if (!_communityIds.TryGetValue(e.Community, out var communityId))
-                {
-                    return false;
-                }
+                return false;
+            }
+        }
 
-                row.CommunityId = communityId;
+        if (!string.IsNullOrEmpty(e.Community))
+        {
+            if (!_communityIds.TryGetValue(e.Community, out var communityId))
+            {
+                return false;
             }
 
-            if (EventCatalog.Find(e.Type) is { } definition)
-            {
-                if (!TryStoredLabelId(definition.Subject, e, out var subject) || !TryStoredLabelId(definition.Detail, e, out var detail))
-                {
-                    return false;
-                }
+            row.CommunityId = communityId;
+        }
 
-                row.SubjectId = subject;
-                row.DetailId = detail;
+        if (EventCatalog.Find(e.Type) is { } definition)
+        {
+            if (!TryStoredLabelId(definition.Subject, e, out var subject) || !TryStoredLabelId(definition.Detail, e, out var detail))
+            {
+                return false;
             }
 
-            if (row.Sources is { } sources)
-            {
-                var stored = sources.StoredIds;
-                if ((stored.Organisation is null && !string.IsNullOrEmpty(sources.Organisation))
-                    || (stored.Referrer is null && !string.IsNullOrEmpty(sources.Referrer))
-                    || (stored.Agent is null && !string.IsNullOrEmpty(sources.Agent)))
-                {
-                    return false;
-                }
+            row.SubjectId = subject;
+            row.DetailId = detail;
+        }
 
-                (row.OrganisationId, row.ReferrerId, row.AgentId) = stored;
+        if (row.Sources is { } sources)
+        {
+            var stored = sources.StoredIds;
+            if ((stored.Organisation is null && !string.IsNullOrEmpty(sources.Organisation))
+                || (stored.Referrer is null && !string.IsNullOrEmpty(sources.Referrer))
+                || (stored.Agent is null && !string.IsNullOrEmpty(sources.Agent)))
+            {
+                return false;
             }
+
+            (row.OrganisationId, row.ReferrerId, row.AgentId) = stored;
         }
 
         return true;

@@ -45,7 +45,7 @@ public sealed class EventWriter : IAsyncDisposable
     public Task<WriteResult> WriteAsync(IReadOnlyList<IncomingEvent> events, IReadOnlyList<RawEvent> rows, CancellationToken cancellationToken = default)
     {
         // Here, beside the writer thread: nearly every batch finds all its keys stored, and the writer then resolves none.
-        var batch = new PendingBatch(events, rows, _catalog.TryResolveStored(events, rows));
+        var batch = new PendingBatch(events, rows, _catalog.ResolveStored(events, rows));
         if (!_queue.Writer.TryWrite(batch))
         {
             throw new ObjectDisposedException(nameof(EventWriter), "The event writer is shutting down.");
@@ -145,15 +145,23 @@ public sealed class EventWriter : IAsyncDisposable
         // first all the same, so that a lifecycle event sent again is never applied again.
         var lookUpStored = context.Provider != DatabaseProvider.Sqlite || group.Any(b => b.Events.Any(e => EventCatalog.IsLifecycle(e.Type)));
         var (keep, results) = await DropDuplicatesAsync(context, group, lookUpStored);
-        var events = new List<IncomingEvent>(keep.Count);
         var rows = new List<RawEvent>(keep.Count);
+        // The events whose keys were not all stored when they were queued: the only ones the writer resolves.
+        var unresolvedEvents = new List<IncomingEvent>();
+        var unresolvedRows = new List<RawEvent>();
         foreach (var (batch, index) in keep)
         {
-            events.Add(batch.Events[index]);
             rows.Add(batch.Rows[index]);
+            if (!batch.KeysResolved[index])
+            {
+                unresolvedEvents.Add(batch.Events[index]);
+                unresolvedRows.Add(batch.Rows[index]);
+            }
         }
 
-        var created = group.TrueForAll(b => b.KeysResolved) ? new CatalogResolver.Additions() : await _catalog.ResolveAsync(context, events, rows, CancellationToken.None);
+        var created = unresolvedRows.Count == 0
+            ? new CatalogResolver.Additions()
+            : await _catalog.ResolveAsync(context, unresolvedEvents, unresolvedRows, CancellationToken.None);
         var storedBefore = await RawEventInserter.InsertAsync(context, rows, CancellationToken.None);
         if (storedBefore.Count > 0)
         {
@@ -236,8 +244,8 @@ public sealed class EventWriter : IAsyncDisposable
 
     internal sealed record StoredClientId(long Hash, DateTime Timestamp);
 
-    /// <param name="KeysResolved">Every row holds all its catalog keys, from ids committed before it was queued.</param>
-    private sealed record PendingBatch(IReadOnlyList<IncomingEvent> Events, IReadOnlyList<RawEvent> Rows, bool KeysResolved)
+    /// <param name="KeysResolved">For each row, whether it holds all its catalog keys, from ids committed before it was queued.</param>
+    private sealed record PendingBatch(IReadOnlyList<IncomingEvent> Events, IReadOnlyList<RawEvent> Rows, bool[] KeysResolved)
     {
         public TaskCompletionSource<WriteResult> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
