@@ -119,6 +119,42 @@ public sealed class EventIngestorTests
 
     [Theory]
     [MemberData(nameof(StoreProviders.All), MemberType = typeof(StoreProviders))]
+    public async Task ABatchMixingStoredAndNewRecordsAndFilesGivesEachEventItsOwnKeys(DatabaseProvider provider)
+    {
+        await using var store = await TestStore.CreateAsync(provider);
+        await using var ingestion = new IngestionHarness(store);
+        await ingestion.IngestAsync(
+            [.. Enumerable.Range(0, 20).Select(r => TestEvents.Download($"rec-{r}", "data.csv", s_day.AddSeconds(r)))]);
+
+        // Stored records with a stored file and a new one, and new records, interleaved: the stored keys are found
+        // before the batch is queued, the new ones by the writer.
+        await ingestion.IngestAsync([.. Enumerable.Range(0, 40).SelectMany(r => new[]
+        {
+            TestEvents.Download($"rec-{r}", "data.csv", s_day.AddMinutes(1).AddSeconds(r)),
+            TestEvents.Download($"rec-{r}", r % 2 == 0 ? "data.csv" : "paper.pdf", s_day.AddMinutes(2).AddSeconds(r)),
+            TestEvents.View($"rec-{r}", s_day.AddMinutes(3).AddSeconds(r)),
+        })]);
+
+        await using var context = store.CreateContext();
+        var records = await context.Records.ToDictionaryAsync(r => r.Id, r => r.ExternalId, Cancellation);
+        var files = await context.RecordFiles.ToDictionaryAsync(f => f.Id, f => (f.RecordId, f.Key), Cancellation);
+        Assert.Equal(40, records.Count);
+        Assert.Equal(60, files.Count);
+        var events = await context.RawEvents.Where(e => e.Timestamp >= s_day.AddMinutes(1).UtcDateTime).ToListAsync(Cancellation);
+        Assert.Equal(120, events.Count);
+        foreach (var e in events)
+        {
+            var r = int.Parse(records[e.RecordId!.Value]["rec-".Length..], System.Globalization.CultureInfo.InvariantCulture);
+            var second = (int)(e.Timestamp - s_day.UtcDateTime).TotalSeconds;
+            Assert.Equal(r, second % 60);
+            var expectedFile = (second / 60) switch { 1 => "data.csv", 2 => r % 2 == 0 ? "data.csv" : "paper.pdf", _ => null };
+            Assert.Equal(expectedFile, e.FileId is { } fileId ? files[fileId].Key : null);
+            Assert.True(e.FileId is null || files[e.FileId.Value].RecordId == e.RecordId);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(StoreProviders.All), MemberType = typeof(StoreProviders))]
     public async Task ADownloadNamingItsBucketTeachesTheCatalogWhichRecordTheBucketBelongsTo(DatabaseProvider provider)
     {
         await using var store = await TestStore.CreateAsync(provider);
