@@ -116,14 +116,7 @@ public sealed class InvenioEventImportTests
         using var folder = new TempFolder();
         await InvenioHistory.WriteAsync(folder.Path);
         var files = ImportFiles.Expand([folder.Path]);
-        List<string> expected;
-        await using (var reference = await TestStore.CreateAsync(DatabaseProvider.Sqlite))
-        {
-            await using var ingestion = new IngestionHarness(reference);
-            await ImportAsync(ingestion, folder.Path, batchSize: 2);
-            await using var referenceContext = reference.CreateContext();
-            expected = await AggregateReader.EverythingAsync(referenceContext);
-        }
+        var expected = await UninterruptedAsync(folder.Path);
 
         await using var store = await TestStore.CreateAsync(DatabaseProvider.Sqlite);
         await using (var crashing = new IngestionHarness(store))
@@ -184,14 +177,7 @@ public sealed class InvenioEventImportTests
         var path = Path.Combine(folder.Path, "views.json");
         await WriteAsync(path, Enumerable.Range(0, 40).Select(i =>
             RdmView($"rdm-{i % 3}", "rdm-c", $"2024-03-05T10:{i:D2}:00", $"visitor-{i % 7}", $"session-{i % 7}", "CH").ToJsonString()));
-        List<string> expected;
-        await using (var reference = await TestStore.CreateAsync(DatabaseProvider.Sqlite))
-        {
-            await using var ingestion = new IngestionHarness(reference);
-            await ImportAsync(ingestion, folder.Path, batchSize: 2);
-            await using var referenceContext = reference.CreateContext();
-            expected = await AggregateReader.EverythingAsync(referenceContext);
-        }
+        var expected = await UninterruptedAsync(folder.Path);
 
         await using var store = await TestStore.CreateAsync(DatabaseProvider.Sqlite);
         var runs = new ImportRuns(store.Contexts, TimeProvider.System);
@@ -328,6 +314,16 @@ public sealed class InvenioEventImportTests
         await importer.Held.AttachAsync(Cancellation);
         await ingestion.AggregateAsync();
         return reports;
+    }
+
+    /// <summary>Every aggregate of the folder imported in one run, two events to a batch, into a store of its own.</summary>
+    private static async Task<List<string>> UninterruptedAsync(string folder)
+    {
+        await using var reference = await TestStore.CreateAsync(DatabaseProvider.Sqlite);
+        await using var ingestion = new IngestionHarness(reference);
+        await ImportAsync(ingestion, folder, batchSize: 2);
+        await using var context = reference.CreateContext();
+        return await AggregateReader.EverythingAsync(context);
     }
 
     private sealed class SimulatedCrashException : Exception;
