@@ -1,6 +1,7 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Stats.Core.Aggregation;
+using Stats.Core.Data;
 using Stats.Tests.Infrastructure;
 
 namespace Stats.Tests.Core.Aggregation;
