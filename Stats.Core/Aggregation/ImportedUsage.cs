@@ -36,19 +36,35 @@ internal static class ImportedUsage
         "AND NOT EXISTS (SELECT 1 FROM \"UsageDailyStats\" c WHERE c.\"Scope\" = " + (int)StatScope.Record + " AND c.\"ScopeId\" = a.\"RecordId\" " +
         "AND c.\"Day\" = a.\"Day\" AND c.\"AccessMethod\" <> " + s_imported + ")";
 
-    /// <summary>The documents' numbers as usage columns: views or downloads by kind, investigations from both.</summary>
-    private static readonly string s_documentSums =
-        $"SUM(CASE WHEN a.\"Kind\" = {(int)ImportedKind.RecordView} THEN a.\"Count\" ELSE 0 END), " +
-        $"SUM(CASE WHEN a.\"Kind\" = {(int)ImportedKind.RecordView} THEN a.\"UniqueCount\" ELSE 0 END), " +
-        $"SUM(CASE WHEN a.\"Kind\" = {(int)ImportedKind.RecordView} THEN 0 ELSE a.\"Count\" END), " +
-        $"SUM(CASE WHEN a.\"Kind\" = {(int)ImportedKind.RecordView} THEN 0 ELSE a.\"UniqueCount\" END), " +
-        $"SUM(a.\"Count\"), SUM(a.\"UniqueCount\"), " +
-        $"SUM(CASE WHEN a.\"Kind\" = {(int)ImportedKind.RecordView} THEN 0 ELSE a.\"Volume\" END)";
+    /// <summary>The documents' numbers as usage columns (in the order of <see cref="Sums"/>): views or downloads by kind, investigations from both.</summary>
+    private static readonly string[] s_documentSumList =
+    [
+        $"SUM(CASE WHEN a.\"Kind\" = {(int)ImportedKind.RecordView} THEN a.\"Count\" ELSE 0 END)",
+        $"SUM(CASE WHEN a.\"Kind\" = {(int)ImportedKind.RecordView} THEN a.\"UniqueCount\" ELSE 0 END)",
+        $"SUM(CASE WHEN a.\"Kind\" = {(int)ImportedKind.RecordView} THEN 0 ELSE a.\"Count\" END)",
+        $"SUM(CASE WHEN a.\"Kind\" = {(int)ImportedKind.RecordView} THEN 0 ELSE a.\"UniqueCount\" END)",
+        "SUM(a.\"Count\")",
+        "SUM(a.\"UniqueCount\")",
+        $"SUM(CASE WHEN a.\"Kind\" = {(int)ImportedKind.RecordView} THEN 0 ELSE a.\"Volume\" END)",
+    ];
 
-    /// <summary>The record rows of the days, from the documents kept.</summary>
+    private static readonly string s_documentSums = string.Join(", ", s_documentSumList);
+
+    /// <summary><see cref="s_documentSums"/>, each named as its usage column.</summary>
+    private static readonly string s_documentSumsNamed =
+        string.Join(", ", s_documentSumList.Zip(Sums.Split(", "), (sum, column) => $"{sum} AS {column}"));
+
+    /// <summary>
+    /// The record rows of the days, from the documents kept. Grouped first, then checked against the computed rows: a
+    /// record-day is one check, not one per document (the check depends on the record and day alone).
+    /// </summary>
     internal static readonly string RecordRowsSql =
-        $"INSERT INTO \"UsageDailyStats\" ({Columns}) SELECT a.\"Day\", {(int)StatScope.Record}, a.\"RecordId\", {s_imported}, {s_documentSums} " +
-        $"{s_documentsKept} GROUP BY a.\"Day\", a.\"RecordId\"";
+        $"INSERT INTO \"UsageDailyStats\" ({Columns}) SELECT g.\"Day\", {(int)StatScope.Record}, g.\"RecordId\", {s_imported}, " +
+        string.Join(", ", Sums.Split(", ").Select(column => $"g.{column}")) +
+        $" FROM (SELECT a.\"Day\", a.\"RecordId\", {s_documentSumsNamed} FROM \"ImportedDailyAggregates\" a " +
+        "WHERE a.\"Day\" >= @from AND a.\"Day\" <= @to GROUP BY a.\"Day\", a.\"RecordId\") g " +
+        $"WHERE NOT EXISTS (SELECT 1 FROM \"UsageDailyStats\" c WHERE c.\"Scope\" = {(int)StatScope.Record} AND c.\"ScopeId\" = g.\"RecordId\" " +
+        $"AND c.\"Day\" = g.\"Day\" AND c.\"AccessMethod\" <> {s_imported})";
 
     /// <summary>The file rows of the days, from the downloads kept that name a file.</summary>
     internal static readonly string FileRowsSql =
@@ -59,17 +75,15 @@ internal static class ImportedUsage
     /// The repository, concept and community rows of the days, from their imported record rows. As for computed rows, a
     /// record without versions is its own concept: only records with a parent get concept rows.
     /// </summary>
-    internal static readonly string WiderRowsSql =
-        $"INSERT INTO \"UsageDailyStats\" ({Columns}) SELECT w.\"Day\", w.\"Scope\", w.\"ScopeId\", {s_imported}, " +
-        string.Join(", ", Sums.Split(", ").Select(column => $"SUM(w.{column})")) + " FROM (" +
-        $"SELECT s.\"Day\", {(int)StatScope.Repository} AS \"Scope\", 0 AS \"ScopeId\", {RecordRows("")} " +
-        $"UNION ALL SELECT s.\"Day\", {(int)StatScope.Concept}, l.\"Id\", " +
-        RecordRows(
-            "JOIN \"Records\" r ON r.\"Id\" = s.\"ScopeId\" " +
-            $"JOIN \"Labels\" l ON l.\"Kind\" = {(int)LabelKind.Concept} AND l.\"Value\" = r.\"ParentExternalId\" ") +
-        $" UNION ALL SELECT s.\"Day\", {(int)StatScope.Community}, m.\"CommunityId\", " +
-        RecordRows("JOIN \"RecordCommunities\" m ON m.\"RecordId\" = s.\"ScopeId\" ") +
-        ") w GROUP BY w.\"Day\", w.\"Scope\", w.\"ScopeId\"";
+    internal static readonly string WiderRowsSql = WiderRows("s.\"Scope\"");
+
+    /// <summary>
+    /// <see cref="WiderRowsSql"/> as SQLite is given it. Without statistics, SQLite reads the record rows through the key's
+    /// first column (<c>Scope = 1</c>): the record rows of every day of the store, for each run of days, three times. The
+    /// unary plus leaves it the <c>Day</c> index, which reads the run's days only (a year of 400,000 documents derived in
+    /// 0.54 s instead of 1.29 s, and a store with years of history gains more).
+    /// </summary>
+    internal static readonly string WiderRowsSqliteSql = WiderRows("+s.\"Scope\"");
 
     /// <summary>
     /// The concept and owner labels the records of the days' documents need (the aggregator names both; an owner's usage is
@@ -92,7 +106,8 @@ internal static class ImportedUsage
             await context.UsageDailyStats
                 .Where(s => s.Day >= from && s.Day <= to && s.AccessMethod == AccessMethod.Imported)
                 .ExecuteDeleteAsync(cancellationToken);
-            foreach (var sql in (string[])[LabelsSql, RecordRowsSql, FileRowsSql, WiderRowsSql])
+            var widerRows = context.Database.IsSqlite() ? WiderRowsSqliteSql : WiderRowsSql;
+            foreach (var sql in (string[])[LabelsSql, RecordRowsSql, FileRowsSql, widerRows])
             {
                 await ExecuteAsync(context, sql, from, to, cancellationToken);
             }
@@ -150,9 +165,23 @@ internal static class ImportedUsage
         command.Parameters.Add(parameter);
     }
 
+    /// <summary>The statement of <see cref="WiderRowsSql"/>, <paramref name="scope"/> naming the record rows' scope column.</summary>
+    private static string WiderRows(string scope) =>
+        $"INSERT INTO \"UsageDailyStats\" ({Columns}) SELECT w.\"Day\", w.\"Scope\", w.\"ScopeId\", {s_imported}, " +
+        string.Join(", ", Sums.Split(", ").Select(column => $"SUM(w.{column})")) + " FROM (" +
+        $"SELECT s.\"Day\", {(int)StatScope.Repository} AS \"Scope\", 0 AS \"ScopeId\", {RecordRows(scope, "")} " +
+        $"UNION ALL SELECT s.\"Day\", {(int)StatScope.Concept}, l.\"Id\", " +
+        RecordRows(
+            scope,
+            "JOIN \"Records\" r ON r.\"Id\" = s.\"ScopeId\" " +
+            $"JOIN \"Labels\" l ON l.\"Kind\" = {(int)LabelKind.Concept} AND l.\"Value\" = r.\"ParentExternalId\" ") +
+        $" UNION ALL SELECT s.\"Day\", {(int)StatScope.Community}, m.\"CommunityId\", " +
+        RecordRows(scope, "JOIN \"RecordCommunities\" m ON m.\"RecordId\" = s.\"ScopeId\" ") +
+        ") w GROUP BY w.\"Day\", w.\"Scope\", w.\"ScopeId\"";
+
     /// <summary>The sums of the days' imported record rows, joined with <paramref name="join"/>.</summary>
-    private static string RecordRows(string join) =>
+    private static string RecordRows(string scope, string join) =>
         string.Join(", ", Sums.Split(", ").Select(column => $"s.{column}")) +
-        $" FROM \"UsageDailyStats\" s {join}WHERE s.\"Scope\" = {(int)StatScope.Record} AND s.\"AccessMethod\" = {s_imported} " +
+        $" FROM \"UsageDailyStats\" s {join}WHERE {scope} = {(int)StatScope.Record} AND s.\"AccessMethod\" = {s_imported} " +
         "AND s.\"Day\" >= @from AND s.\"Day\" <= @to";
 }
