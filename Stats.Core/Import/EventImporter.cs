@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Buffers.Binary;
-using System.Runtime.ExceptionServices;
 using System.IO.Compression;
+using System.Runtime.ExceptionServices;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
@@ -221,6 +221,7 @@ public sealed class EventImporter(EventIngestor ingestor, RouteTable routes, Tim
 
         /// <summary>The last batch sent is queued for the writer.</summary>
         private Task _queued = Task.CompletedTask;
+
         private long _events;
         private long _parseBad;
         private long _rejected;
