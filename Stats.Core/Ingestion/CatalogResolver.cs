@@ -38,26 +38,24 @@ internal sealed class CatalogResolver
         {
             var e = events[i];
             var row = rows[i];
-            // After the prefetch every key is known: the look-ups in memory come first, without an await per event.
             if (!string.IsNullOrEmpty(e.Recid))
             {
-                row.RecordId = KnownId(_recordIds, created.Records, e.Recid) ?? await RecordIdAsync(context, e.Recid, e.ParentRecid, created, cancellationToken);
+                row.RecordId = await RecordIdAsync(context, e.Recid, e.ParentRecid, created, cancellationToken);
                 if (!string.IsNullOrEmpty(e.FileKey))
                 {
-                    row.FileId = KnownId(_fileIds, created.Files, (row.RecordId.Value, e.FileKey))
-                        ?? await FileIdAsync(context, row.RecordId.Value, e.FileKey, e.Size, created, cancellationToken);
+                    row.FileId = await FileIdAsync(context, row.RecordId.Value, e.FileKey, e.Size, created, cancellationToken);
                 }
             }
 
             if (!string.IsNullOrEmpty(e.Community))
             {
-                row.CommunityId = KnownId(_communityIds, created.Communities, e.Community) ?? await CommunityIdAsync(context, e.Community, created, cancellationToken);
+                row.CommunityId = await CommunityIdAsync(context, e.Community, created, cancellationToken);
             }
 
             if (EventCatalog.Find(e.Type) is { } definition)
             {
-                row.SubjectId = KnownLabelId(definition.Subject, e, created) ?? await LabelIdAsync(context, definition.Subject, e, created, cancellationToken);
-                row.DetailId = KnownLabelId(definition.Detail, e, created) ?? await LabelIdAsync(context, definition.Detail, e, created, cancellationToken);
+                row.SubjectId = await LabelIdAsync(context, definition.Subject, e, created, cancellationToken);
+                row.DetailId = await LabelIdAsync(context, definition.Detail, e, created, cancellationToken);
             }
 
             if (row.Sources is { } sources)
@@ -90,33 +88,20 @@ internal sealed class CatalogResolver
                 newRecords.TryAdd(e.Recid, e.ParentRecid);
             }
 
-            foreach (var community in e.Communities ?? [])
+            foreach (var community in (e.Communities ?? []).Append(e.Community))
             {
-                AddIfNew(community);
+                if (!string.IsNullOrEmpty(community) && !_communityIds.ContainsKey(community))
+                {
+                    newCommunities.Add(community);
+                }
             }
 
-            AddIfNew(e.Community);
-
-            if (EventCatalog.Find(e.Type) is { } definition)
+            foreach (var label in LabelsOf(e))
             {
-                AddLabelIfNew(definition.Subject, e);
-                AddLabelIfNew(definition.Detail, e);
-            }
-        }
-
-        void AddIfNew(string? community)
-        {
-            if (!string.IsNullOrEmpty(community) && !_communityIds.ContainsKey(community))
-            {
-                newCommunities.Add(community);
-            }
-        }
-
-        void AddLabelIfNew(LabelField? field, IncomingEvent e)
-        {
-            if (field is not null && e.ValueOf(field.Field) is string { Length: > 0 } value && !_labelIds[(int)field.Kind].ContainsKey(value))
-            {
-                newLabels.Add((field.Kind, value));
+                if (!_labelIds[(int)label.Kind].ContainsKey(label.Value))
+                {
+                    newLabels.Add(label);
+                }
             }
         }
 
@@ -239,6 +224,23 @@ internal sealed class CatalogResolver
             .Select(b => new RecordBucket { BucketId = b.Key, RecordId = b.Value, Source = "events", LearnedAt = learnedAt }).ToList();
         await CatalogRowInserter.InsertBucketsAsync(context, buckets, cancellationToken);
         buckets.ForEach(b => created.Buckets[b.BucketId] = b.RecordId);
+    }
+
+    /// <summary>The labels an event points at: the fields its type keeps as labels (<see cref="EventDefinition.Subject"/>, <see cref="EventDefinition.Detail"/>).</summary>
+    private static IEnumerable<(LabelKind Kind, string Value)> LabelsOf(IncomingEvent e)
+    {
+        if (EventCatalog.Find(e.Type) is not { } definition)
+        {
+            yield break;
+        }
+
+        foreach (var label in (LabelField?[])[definition.Subject, definition.Detail])
+        {
+            if (label is not null && e.ValueOf(label.Field) is string { Length: > 0 } value)
+            {
+                yield return (label.Kind, value);
+            }
+        }
     }
 
     /// <summary>Keeps what a committed transaction created.</summary>
@@ -477,7 +479,7 @@ internal sealed class CatalogResolver
     /// Notes on each row's sources the ids of the labels already stored. Called on the thread that queues a batch, beside
     /// the writer thread: the caches only ever hold committed ids, and they are safe to read concurrently.
     /// </summary>
-    public void FindStoredSources(IReadOnlyList<RawEvent> rows)
+    private void FindStoredSources(IReadOnlyList<RawEvent> rows)
     {
         foreach (var row in rows)
         {
@@ -533,18 +535,6 @@ internal sealed class CatalogResolver
 
         return null;
     }
-
-    /// <summary>A key's id if it is committed or created in this transaction; null when it needs a look-up in the store.</summary>
-    private static int? KnownId<TKey>(ConcurrentDictionary<TKey, int> committed, Dictionary<TKey, int> created, TKey key)
-        where TKey : notnull =>
-        committed.TryGetValue(key, out var id) || created.TryGetValue(key, out id) ? id : null;
-
-    /// <summary>The id of an event's label in <paramref name="field"/> if it is known; null for no label too, which the slow path answers at once.</summary>
-    private int? KnownLabelId(LabelField? field, IncomingEvent e, Additions created) =>
-        field is not null && e.ValueOf(field.Field) is string { Length: > 0 } value
-            && (_labelIds[(int)field.Kind].TryGetValue(value, out var id) || created.Labels.TryGetValue((field.Kind, value), out id))
-            ? id
-            : null;
 
     /// <summary>The id of a label the prefetch created (or found stored by another writer); null for none.</summary>
     private static int? CreatedLabelId(LabelKind kind, string? value, Additions created) =>
