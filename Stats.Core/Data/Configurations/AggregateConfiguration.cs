@@ -120,12 +120,22 @@ internal sealed class ImportedDailyAggregateConfiguration : IEntityTypeConfigura
     public void Configure(EntityTypeBuilder<ImportedDailyAggregate> builder)
     {
         builder.ToTable("ImportedDailyAggregates");
-        builder.HasKey(a => new { a.Kind, a.Day, a.UniqueId });
+        // Day first and no other index: a history import appends (its dumps come a day after the other), and every
+        // reader asks for whole days. On SQLite the table is WITHOUT ROWID (migration ImportedDocumentsByDay, written by
+        // hand: EF Core cannot say it, and would drop it if a later migration rebuilt the table).
+        builder.HasKey(a => new { a.Day, a.Kind, a.UniqueId });
         builder.Property(a => a.Kind).HasConversion<byte>();
         builder.Property(a => a.UniqueId).HasMaxLength(256);
         builder.Property(a => a.Source).HasMaxLength(64);
-        // The aggregator re-derives whole days; the record panel asks where a record's history came from.
-        builder.HasIndex(a => a.Day);
-        builder.HasIndex(a => new { a.RecordId, a.Day });
+    }
+}
+
+internal sealed class ImportedRecordSourceConfiguration : IEntityTypeConfiguration<ImportedRecordSource>
+{
+    public void Configure(EntityTypeBuilder<ImportedRecordSource> builder)
+    {
+        builder.ToTable("ImportedRecordSources");
+        builder.HasKey(s => new { s.RecordId, s.Source });
+        builder.Property(s => s.Source).HasMaxLength(64);
     }
 }

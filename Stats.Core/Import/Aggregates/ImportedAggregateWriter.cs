@@ -23,6 +23,9 @@ internal sealed class ImportedAggregateWriter(IDbContextFactory<StatsDbContext> 
     private readonly Dictionary<string, int> _records = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _buckets = new(StringComparer.Ordinal);
     private readonly Dictionary<(int RecordId, string Key), int> _files = [];
+
+    /// <summary>The first and last day of the documents stored for each record and source since the last rebuild.</summary>
+    private readonly Dictionary<(int RecordId, string Source), (DateOnly First, DateOnly Last)> _spans = [];
     /// <summary>How the run history names an import's runs: their days are not kept, so a watcher drops every cached sum.</summary>
     internal const string HolderPrefix = "import:";
 
@@ -86,6 +89,11 @@ internal sealed class ImportedAggregateWriter(IDbContextFactory<StatsDbContext> 
                 continue;
             }
 
+            var span = (recordId, source);
+            _spans[span] = _spans.TryGetValue(span, out var known)
+                ? (known.First < d.Day ? known.First : d.Day, known.Last > d.Day ? known.Last : d.Day)
+                : (d.Day, d.Day);
+
             // The same document twice in one batch: the later line wins, as it would in a later batch.
             rows[(d.Kind, d.Day, d.UniqueId)] = new ImportedDailyAggregate
             {
@@ -95,12 +103,16 @@ internal sealed class ImportedAggregateWriter(IDbContextFactory<StatsDbContext> 
             };
         }
 
-        var ordered = rows.Values.OrderBy(r => r.Kind).ThenBy(r => r.Day).ThenBy(r => r.UniqueId, StringComparer.Ordinal).ToList();
+        // In the order of the documents' key, which a history import's batches mostly follow: the inserts append.
+        var ordered = rows.Values.OrderBy(r => r.Day).ThenBy(r => r.Kind).ThenBy(r => r.UniqueId, StringComparer.Ordinal).ToList();
         await UpsertAsync(context, ordered, cancellationToken);
         return (ordered.Count, skipped, [.. ordered.Select(r => r.Day)]);
     }
 
-    /// <summary>Derives the imported usage of <paramref name="days"/> again, in one transaction, and tells other instances.</summary>
+    /// <summary>
+    /// Derives the imported usage of <paramref name="days"/> again and widens the records' imported spans, in one
+    /// transaction, and tells other instances.
+    /// </summary>
     public async Task RebuildAsync(StatsDbContext context, IReadOnlyCollection<DateOnly> days, CancellationToken cancellationToken)
     {
         if (days.Count == 0)
@@ -111,6 +123,7 @@ internal sealed class ImportedAggregateWriter(IDbContextFactory<StatsDbContext> 
         var started = clock.GetUtcNow().UtcDateTime;
         await using (var transaction = await context.Database.BeginTransactionAsync(cancellationToken))
         {
+            await StoreSpansAsync(context, cancellationToken);
             await ImportedUsage.RebuildAsync(context, days, cancellationToken);
             await transaction.CommitAsync(cancellationToken);
         }
@@ -122,6 +135,34 @@ internal sealed class ImportedAggregateWriter(IDbContextFactory<StatsDbContext> 
         });
         await context.SaveChangesAsync(cancellationToken);
         context.ChangeTracker.Clear();
+    }
+
+    /// <summary>Widens the stored span of each record and source by the days stored since, or adds it.</summary>
+    private async Task StoreSpansAsync(StatsDbContext context, CancellationToken cancellationToken)
+    {
+        foreach (var chunk in _spans.Chunk(500))
+        {
+            var recordIds = chunk.Select(s => s.Key.RecordId).Distinct().ToList();
+            var stored = await context.ImportedRecordSources.Where(s => recordIds.Contains(s.RecordId))
+                .ToDictionaryAsync(s => (s.RecordId, s.Source), cancellationToken);
+            foreach (var ((recordId, source), (first, last)) in chunk)
+            {
+                if (stored.TryGetValue((recordId, source), out var span))
+                {
+                    span.FirstDay = span.FirstDay < first ? span.FirstDay : first;
+                    span.LastDay = span.LastDay > last ? span.LastDay : last;
+                }
+                else
+                {
+                    context.ImportedRecordSources.Add(new ImportedRecordSource { RecordId = recordId, Source = source, FirstDay = first, LastDay = last });
+                }
+            }
+
+            await context.SaveChangesAsync(cancellationToken);
+            context.ChangeTracker.Clear();
+        }
+
+        _spans.Clear();
     }
 
     /// <summary>Finds the record (by recid or bucket) and the file of every document, adding what the catalog lacks.</summary>

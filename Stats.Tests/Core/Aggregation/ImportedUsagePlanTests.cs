@@ -30,9 +30,23 @@ public sealed class ImportedUsagePlanTests
         var plan = await PlanAsync(ImportedUsage.RecordRowsSql);
 
         // The documents of the days are grouped first (co-routine g), and the check reads the groups, not the documents.
-        Assert.Contains("SEARCH a USING INDEX IX_ImportedDailyAggregates_Day (Day>? AND Day<?)", plan);
+        Assert.Contains("SEARCH a USING PRIMARY KEY (Day>? AND Day<?)", plan);
         Assert.Contains("SCAN g", plan);
         Assert.Contains("SEARCH c USING COVERING INDEX sqlite_autoindex_UsageDailyStats_1 (Scope=? AND ScopeId=? AND Day=?)", plan);
+    }
+
+    [Fact]
+    public async Task TheLabelsOfARunOfDaysReadTheDocumentsOfThoseDaysByTheKeyOnSqlite()
+    {
+        var plan = await PlanAsync(ImportedUsage.LabelsSql);
+
+        // The documents have no index by record: each read of them takes the run's days through the key once, never the
+        // table, and never again for each record.
+        Assert.Equal(2, plan.Count(step => step == "SEARCH a USING PRIMARY KEY (Day>? AND Day<?)"));
+        Assert.DoesNotContain(plan, step => step.StartsWith("SCAN a", StringComparison.Ordinal));
+        Assert.DoesNotContain(
+            plan.Zip(plan.Skip(1)),
+            steps => steps.First.StartsWith("CORRELATED", StringComparison.Ordinal) && steps.Second.StartsWith("SEARCH a ", StringComparison.Ordinal));
     }
 
     private static async Task<List<string>> PlanAsync(string sql)

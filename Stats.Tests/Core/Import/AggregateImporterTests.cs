@@ -3,7 +3,9 @@ using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Time.Testing;
 using Stats.Core.Data;
+using Stats.Core.Import;
 using Stats.Core.Import.Aggregates;
+using Stats.Core.Import.Invenio;
 using Stats.Core.Queries;
 using Stats.Tests.Builders;
 using Stats.Tests.Infrastructure;
@@ -130,6 +132,42 @@ public sealed class AggregateImporterTests
 
         var stats = TestStats.Registry(store);
         Assert.Equal(new RecordViews(Period.All, "rec-2", "c1", 1 + 6, 1 + 2), await stats.RunAsync<RecordViews>("record-view", ("recid", "rec-2")));
+    }
+
+    [Theory]
+    [MemberData(nameof(StoreProviders.All), MemberType = typeof(StoreProviders))]
+    public async Task TheImportedHistoryOfARecordOrConceptNamesTheSourcesWhoseDaysMeetThePeriod(DatabaseProvider provider)
+    {
+        await using var store = await TestStore.CreateAsync(provider);
+        await using var ingestion = await SeedAsync(store);
+        using var folder = new TempFolder();
+        await Importer(store).ImportInvenioFileAsync(Write(folder, "views.ndjson", s_views), cancellationToken: Cancellation);
+        // The same kind of document from another source, five years earlier, for rec-2 only.
+        var legacy = """{"timestamp":"2019-03-01T00:00:00","count":8,"unique_count":8,"recid":"rec-2","parent_recid":"c1","unique_id":"legacy_rec-2"}""";
+        await using (var stream = new MemoryStream(Encoding.UTF8.GetBytes(legacy + "\n")))
+        {
+            var report = await Importer(store).ImportAsync(
+                stream, "legacy.ndjson", ImportFormat.InvenioAggregates, "legacy", new InvenioAggregateLines(), cancellationToken: Cancellation);
+            Assert.Equal(1, report.Imported);
+        }
+
+        var usage = new UsageStats(store.Contexts, TimeProvider.System);
+        var may = new Period(new DateOnly(2024, 5, 1), new DateOnly(2024, 5, 31));
+        var year2019 = new Period(new DateOnly(2019, 1, 1), new DateOnly(2019, 12, 31));
+        var rec2 = new StatTarget(StatSubject.Record, "rec-2");
+        var all = await usage.ImportedHistoryAsync(rec2, Period.All, Cancellation);
+        Assert.Equal("2019-03-01..2024-05-02 invenio, legacy", Described(all));
+        var inMay = await usage.ImportedHistoryAsync(rec2, may, Cancellation);
+        Assert.Equal("2024-05-01..2024-05-02 invenio", Described(inMay));
+        // rec-1's May 1 is raw: only its May 2 is imported.
+        var rec1 = await usage.ImportedHistoryAsync(new StatTarget(StatSubject.Record, "rec-1"), Period.All, Cancellation);
+        Assert.Equal("2024-05-02..2024-05-02 invenio", Described(rec1));
+        var concept = await usage.ImportedHistoryAsync(new StatTarget(StatSubject.Concept, "c1"), year2019, Cancellation);
+        Assert.Equal("2019-03-01..2019-03-01 legacy", Described(concept));
+        Assert.Null(await usage.ImportedHistoryAsync(new StatTarget(StatSubject.Record, "rec-3"), Period.All, Cancellation));
+
+        static string Described(ImportedHistory? history) =>
+            history is null ? "none" : $"{history.From:yyyy-MM-dd}..{history.To:yyyy-MM-dd} {string.Join(", ", history.Sources)}";
     }
 
     /// <summary>

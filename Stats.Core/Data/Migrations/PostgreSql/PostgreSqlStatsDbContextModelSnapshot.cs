@@ -763,11 +763,11 @@ namespace Stats.Core.Data.Migrations.PostgreSql
 
             modelBuilder.Entity("Stats.Core.Data.ImportedDailyAggregate", b =>
                 {
-                    b.Property<byte>("Kind")
-                        .HasColumnType("smallint");
-
                     b.Property<DateOnly>("Day")
                         .HasColumnType("date");
+
+                    b.Property<byte>("Kind")
+                        .HasColumnType("smallint");
 
                     b.Property<string>("UniqueId")
                         .HasMaxLength(256)
@@ -796,13 +796,29 @@ namespace Stats.Core.Data.Migrations.PostgreSql
                     b.Property<long>("Volume")
                         .HasColumnType("bigint");
 
-                    b.HasKey("Kind", "Day", "UniqueId");
-
-                    b.HasIndex("Day");
-
-                    b.HasIndex("RecordId", "Day");
+                    b.HasKey("Day", "Kind", "UniqueId");
 
                     b.ToTable("ImportedDailyAggregates", (string)null);
+                });
+
+            modelBuilder.Entity("Stats.Core.Data.ImportedRecordSource", b =>
+                {
+                    b.Property<int>("RecordId")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Source")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<DateOnly>("FirstDay")
+                        .HasColumnType("date");
+
+                    b.Property<DateOnly>("LastDay")
+                        .HasColumnType("date");
+
+                    b.HasKey("RecordId", "Source");
+
+                    b.ToTable("ImportedRecordSources", (string)null);
                 });
 
             modelBuilder.Entity("Stats.Core.Data.Label", b =>

@@ -736,11 +736,11 @@ namespace Stats.Core.Data.Migrations.Sqlite
 
             modelBuilder.Entity("Stats.Core.Data.ImportedDailyAggregate", b =>
                 {
-                    b.Property<byte>("Kind")
-                        .HasColumnType("INTEGER");
-
                     b.Property<DateOnly>("Day")
                         .HasColumnType("TEXT");
+
+                    b.Property<byte>("Kind")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("UniqueId")
                         .HasMaxLength(256)
@@ -769,13 +769,29 @@ namespace Stats.Core.Data.Migrations.Sqlite
                     b.Property<long>("Volume")
                         .HasColumnType("INTEGER");
 
-                    b.HasKey("Kind", "Day", "UniqueId");
-
-                    b.HasIndex("Day");
-
-                    b.HasIndex("RecordId", "Day");
+                    b.HasKey("Day", "Kind", "UniqueId");
 
                     b.ToTable("ImportedDailyAggregates", (string)null);
+                });
+
+            modelBuilder.Entity("Stats.Core.Data.ImportedRecordSource", b =>
+                {
+                    b.Property<int>("RecordId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Source")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly>("FirstDay")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly>("LastDay")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("RecordId", "Source");
+
+                    b.ToTable("ImportedRecordSources", (string)null);
                 });
 
             modelBuilder.Entity("Stats.Core.Data.Label", b =>
