@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using Microsoft.Extensions.DependencyInjection;
 using RabbitMQ.Client;
+using RabbitMQ.Client.Events;
 using Stats.Core.Sources.Amqp;
 
 namespace Stats.Benchmarks;
@@ -17,6 +18,9 @@ internal sealed record AmqpSuiteReport(
     long DrainEventsPerS,
     long HttpBatchEventsPerS,
     double DrainVsHttpBatches,
+    long BrokerCeilingEventsPerS,
+    double DrainVsBrokerCeiling,
+    double BrokerCeilingClientCpuMicrosecondsPerEvent,
     double DrainCpuMicrosecondsPerEvent,
     double HttpBatchCpuMicrosecondsPerEvent,
     Cost DrainCost,
@@ -36,7 +40,8 @@ internal sealed record AmqpSuiteReport(
 /// the JIT has compiled the consumer's path optimised. The clock runs from the acknowledgement of the last warm-up
 /// message to that of the last message. Then, on the running dashboard, messages are published at a steady rate and each one's time
 /// from publish to stored is taken: one consumer takes a queue in order, so message k is stored once k messages are
-/// acknowledged, and the consumer acknowledges only after the commit.
+/// acknowledged, and the consumer acknowledges only after the commit. Last, the broker's own ceiling: the same bodies
+/// drained by a consumer that stores nothing, which no consumer on this broker and machine can beat.
 /// </summary>
 internal static class AmqpDrainBenchmark
 {
@@ -124,12 +129,15 @@ internal static class AmqpDrainBenchmark
             var httpEvents = Math.Max(5 * HttpIngestBenchmark.BatchEvents, messages / 5 / HttpIngestBenchmark.BatchEvents * HttpIngestBenchmark.BatchEvents);
             var (batches, _) = await HttpIngestBenchmark.RunAsync(await stores.CreateAsync("amqp-http"), httpEvents, 500, DateTimeOffset.UtcNow.AddMinutes(-2));
             Progress.Log($"amqp: http batches {batches.EventsPerS:N0} events/s");
+            var ceiling = await BrokerCeilingAsync(connection, name + "-ceiling", httpEvents, end);
+            Progress.Log($"amqp: a consumer that stores nothing drains {ceiling.EventsPerS:N0} events/s ({ceiling.ClientCpuMicroseconds:N1} µs of CPU an event)");
 
             var drainRate = (long)(messages / drainSeconds);
             var ratio = Math.Round(drainRate / (double)batches.EventsPerS, 3);
             return new AmqpSuiteReport(
                 messages, warmup, Math.Round(bytes / (double)queued, 1), Math.Round(publishSeconds, 1), Math.Round(drainSeconds, 2), drainRate,
-                batches.EventsPerS, ratio, CpuMicroseconds(drainCost, drained),
+                batches.EventsPerS, ratio, ceiling.EventsPerS, Math.Round(drainRate / (double)ceiling.EventsPerS, 3), ceiling.ClientCpuMicroseconds,
+                CpuMicroseconds(drainCost, drained),
                 CpuMicroseconds(batches.Cost, batches.Events), drainCost, rate, latency.Count, Math.Round(latency.P50, 1), Math.Round(latency.P95, 1),
                 [
                     new("amqp_drain_vs_http_batches", ">= 0.5", ratio, ratio >= 0.5),
@@ -142,8 +150,56 @@ internal static class AmqpDrainBenchmark
         {
             await channel.QueueDeleteAsync(name + "-stats");
             await channel.QueueDeleteAsync(name + "-dead");
+            await channel.QueueDeleteAsync(name + "-ceiling");
             await channel.ExchangeDeleteAsync(name);
         }
+    }
+
+    /// <summary>
+    /// Fills a queue of its own with <paramref name="messages"/> bodies, then drains it with a consumer that only
+    /// acknowledges, with the dashboard's prefetch and as often as the dashboard does (a batch is an eighth of the
+    /// window): the rate the broker itself allows on this machine, and what such a consumer costs.
+    /// </summary>
+    private static async Task<(long EventsPerS, double ClientCpuMicroseconds)> BrokerCeilingAsync(IConnection connection, string queue, long messages, DateTime end)
+    {
+        await using var channel = await connection.CreateChannelAsync();
+        await channel.QueueDeclareAsync(queue, durable: true, exclusive: false, autoDelete: false, arguments: null);
+        Progress.Log($"amqp: publishing {messages:N0} bodies into {queue}");
+        for (long i = 0; i < messages; i++)
+        {
+            var (_, body) = Body(i, end.AddSeconds(-(messages - i) * (47 * 3600.0 / messages)));
+            await channel.BasicPublishAsync(string.Empty, queue, mandatory: false, s_transient, body);
+        }
+
+        while (await channel.MessageCountAsync(queue) < messages)
+        {
+            await Task.Delay(50);
+        }
+
+        var prefetch = new AmqpOptions().Prefetch;
+        var ackEvery = Math.Max(1, prefetch / 8);
+        await channel.BasicQosAsync(0, (ushort)prefetch, global: false);
+        var consumer = new AsyncEventingBasicConsumer(channel);
+        var drained = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        long received = 0;
+        consumer.ReceivedAsync += async (_, delivery) =>
+        {
+            received++;
+            if (received % ackEvery == 0 || received == messages)
+            {
+                await channel.BasicAckAsync(delivery.DeliveryTag, multiple: true);
+            }
+
+            if (received == messages)
+            {
+                drained.TrySetResult();
+            }
+        };
+        var meter = CostMeter.Start();
+        await channel.BasicConsumeAsync(queue, autoAck: false, consumer);
+        await drained.Task;
+        var cost = meter.Stop();
+        return ((long)(messages / cost.Seconds), CpuMicroseconds(cost, messages));
     }
 
     /// <summary>The process's CPU time per event: steadier than the wall-clock rate on a shared machine.</summary>
