@@ -26,6 +26,7 @@ internal sealed class ImportedAggregateWriter(IDbContextFactory<StatsDbContext> 
 
     /// <summary>The first and last day of the documents stored for each record and source since the last rebuild.</summary>
     private readonly Dictionary<(int RecordId, string Source), (DateOnly First, DateOnly Last)> _spans = [];
+
     /// <summary>How the run history names an import's runs: their days are not kept, so a watcher drops every cached sum.</summary>
     internal const string HolderPrefix = "import:";
 
@@ -89,11 +90,6 @@ internal sealed class ImportedAggregateWriter(IDbContextFactory<StatsDbContext> 
                 continue;
             }
 
-            var span = (recordId, source);
-            _spans[span] = _spans.TryGetValue(span, out var known)
-                ? (known.First < d.Day ? known.First : d.Day, known.Last > d.Day ? known.Last : d.Day)
-                : (d.Day, d.Day);
-
             // The same document twice in one batch: the later line wins, as it would in a later batch.
             rows[(d.Kind, d.Day, d.UniqueId)] = new ImportedDailyAggregate
             {
@@ -106,6 +102,14 @@ internal sealed class ImportedAggregateWriter(IDbContextFactory<StatsDbContext> 
         // In the order of the documents' key, which a history import's batches mostly follow: the inserts append.
         var ordered = rows.Values.OrderBy(r => r.Day).ThenBy(r => r.Kind).ThenBy(r => r.UniqueId, StringComparer.Ordinal).ToList();
         await UpsertAsync(context, ordered, cancellationToken);
+        foreach (var row in ordered)
+        {
+            var span = (row.RecordId, source);
+            _spans[span] = _spans.TryGetValue(span, out var known)
+                ? (known.First < row.Day ? known.First : row.Day, known.Last > row.Day ? known.Last : row.Day)
+                : (row.Day, row.Day);
+        }
+
         return (ordered.Count, skipped, [.. ordered.Select(r => r.Day)]);
     }
 
