@@ -77,6 +77,14 @@ public sealed class FoldedRowsTests
         await using var ingestion = new IngestionHarness(store);
         var seeder = new Stats.Core.Demo.DemoSeeder(ingestion.Ingestor, ShippedReferenceData.Countries, Microsoft.Extensions.Options.Options.Create(new Stats.Core.Retention.RetentionOptions()), ingestion.Clock, store.Contexts);
         await seeder.SeedAsync(new Stats.Core.Demo.DemoOptions { Days = 20, Records = 40 }, Cancellation);
+        // The demo's downloads come with views: days of downloads alone, of one file and of two, from one country and from two.
+        var noon = new DateTimeOffset(ingestion.Clock.GetUtcNow().UtcDateTime.Date.AddDays(-2).AddHours(12), TimeSpan.Zero);
+        await ingestion.IngestAsync(
+            TestEvents.Published("files", noon.AddDays(-10)),
+            TestEvents.Download("files", "a.csv", noon, size: 10, sessionId: "s-1"),
+            TestEvents.Download("files", "a.csv", noon.AddMinutes(5), size: 10, sessionId: "s-2", ip: "81.2.69.142"),
+            TestEvents.Download("files", "a.csv", noon.AddDays(-1), size: 10, sessionId: "s-3"),
+            TestEvents.Download("files", "b.csv", noon.AddDays(-1).AddMinutes(1), size: 20, sessionId: "s-3"));
         await ingestion.AggregateAsync();
 
         var folded = await AnswersAsync(store, ingestion);
@@ -92,6 +100,7 @@ public sealed class FoldedRowsTests
     {
         await using var context = store.CreateContext();
         var folded = await context.UsageDailyStats.Where(s => s.Country != null || s.FileId != null || s.ConceptId != null).ToListAsync(Cancellation);
+        var counts = (folded.Count(s => s.Country is not null), folded.Count(s => s.FileId is not null), folded.Count(s => s.ConceptId is not null));
         UsageDailyStat Copy(UsageDailyStat s, StatScope scope, int id) => new()
         {
             Day = s.Day, Scope = scope, ScopeId = id, AccessMethod = s.AccessMethod, Views = s.Views, UniqueViews = s.UniqueViews,
@@ -123,7 +132,7 @@ public sealed class FoldedRowsTests
         }
 
         await context.SaveChangesAsync(Cancellation);
-        return (folded.Count(s => s.Country is not null), folded.Count(s => s.FileId is not null), folded.Count(s => s.ConceptId is not null));
+        return counts;
     }
 
     /// <summary>Every answer that reads country, file or concept usage, for every record, file and concept of the store, as text.</summary>
