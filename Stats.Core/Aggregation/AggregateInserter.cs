@@ -30,6 +30,9 @@ internal static class AggregateInserter
         new("Investigations", s => s.Investigations, NpgsqlDbType.Integer),
         new("UniqueInvestigations", s => s.UniqueInvestigations, NpgsqlDbType.Integer),
         new("Volume", s => s.Volume, NpgsqlDbType.Bigint),
+        new("Country", s => s.Country, NpgsqlDbType.Char),
+        new("FileId", s => s.FileId, NpgsqlDbType.Integer),
+        new("ConceptId", s => s.ConceptId, NpgsqlDbType.Integer),
     ];
 
     private static readonly Column<CountryDailyStat>[] s_countries =
@@ -142,7 +145,14 @@ internal static class AggregateInserter
                 await import.StartRowAsync(cancellationToken);
                 foreach (var column in columns)
                 {
-                    await import.WriteAsync(column.Value(row), column.PgType, cancellationToken);
+                    if (column.Value(row) is { } value)
+                    {
+                        await import.WriteAsync(value, column.PgType, cancellationToken);
+                    }
+                    else
+                    {
+                        await import.WriteNullAsync(cancellationToken);
+                    }
                 }
             }
 
@@ -172,6 +182,7 @@ internal static class AggregateInserter
                 {
                     rc = columns[i].Value(row) switch
                     {
+                        null => raw.sqlite3_bind_null(statement, i + 1),
                         int number => raw.sqlite3_bind_int(statement, i + 1, number),
                         short number => raw.sqlite3_bind_int(statement, i + 1, number),
                         long number => raw.sqlite3_bind_int64(statement, i + 1, number),
@@ -194,5 +205,5 @@ internal static class AggregateInserter
         }
     }
 
-    private sealed record Column<T>(string Name, Func<T, object> Value, NpgsqlDbType PgType);
+    private sealed record Column<T>(string Name, Func<T, object?> Value, NpgsqlDbType PgType);
 }

@@ -200,6 +200,10 @@ internal sealed class DayTotals
         var concepts = new UsageTally<(int, AccessMethod)>();
         var files = new UsageTally<(int, AccessMethod)>();
         var countries = new UsageTally<(int, string)>();
+        // Per record and access method, its one file so far (null once it has a second): which file rows fold (ADR-019).
+        var filesOfRecords = new Dictionary<(int, AccessMethod), int?>();
+        // Per concept and access method, its one version with clicks so far (null once it has a second).
+        var versionsOfConcepts = new Dictionary<(int, AccessMethod), int?>();
         foreach (var click in kept)
         {
             var facts = catalog.Record(click.RecordId);
@@ -207,22 +211,61 @@ internal sealed class DayTotals
             // A record without versions is its own concept: its record rows say it all, a copy would only cost writes.
             if (facts?.Concept is { } concept)
             {
-                concepts.Add((catalog.LabelId(LabelKind.Concept, concept), click.AccessMethod), click);
+                var conceptId = catalog.LabelId(LabelKind.Concept, concept);
+                concepts.Add((conceptId, click.AccessMethod), click);
+                var seen = versionsOfConcepts.TryGetValue((conceptId, click.AccessMethod), out var version);
+                versionsOfConcepts[(conceptId, click.AccessMethod)] = !seen || version == click.RecordId ? click.RecordId : null;
             }
 
             if (click.FileId is { } file)
             {
                 files.Add((file, click.AccessMethod), click);
+                var known = filesOfRecords.TryGetValue((click.RecordId, click.AccessMethod), out var only);
+                filesOfRecords[(click.RecordId, click.AccessMethod)] = !known || only == file ? file : null;
             }
 
             countries.Add((click.RecordId, click.Country ?? CountryDailyStat.Unknown), click);
+        }
+
+        // A record row stands for its record's one country row when the record's clicks of the day have one country and one
+        // access method, for its one file's row when every click of the row downloaded that file, and for its concept's row
+        // when no other version of the concept had clicks of that access method: each pair of tallies then counted the same
+        // clicks, so their numbers are the record row's (ADR-019).
+        var methodsOfRecords = new Dictionary<int, int>();
+        foreach (var (recordId, _) in records.Metrics.Keys)
+        {
+            methodsOfRecords[recordId] = methodsOfRecords.GetValueOrDefault(recordId) + 1;
+        }
+
+        var countriesOfRecords = new Dictionary<int, string?>();
+        foreach (var (recordId, country) in countries.Metrics.Keys)
+        {
+            countriesOfRecords[recordId] = countriesOfRecords.ContainsKey(recordId) ? null : country;
+        }
+
+        var foldedFiles = new HashSet<(int, AccessMethod)>();
+        var conceptsOfRecords = new Dictionary<(int, AccessMethod), int>();
+        foreach (var ((conceptId, method), version) in versionsOfConcepts)
+        {
+            if (version is { } only)
+            {
+                conceptsOfRecords[(only, method)] = conceptId;
+            }
         }
 
         // Unique items add up over wider scopes: a session's unique view of a record is one per record.
         var wide = new Dictionary<(StatScope, int, AccessMethod), UsageMetrics>();
         foreach (var ((recordId, method), metrics) in records.Metrics)
         {
-            AddUsage(StatScope.Record, recordId, method, metrics);
+            var country = methodsOfRecords[recordId] == 1 ? countriesOfRecords[recordId] : null;
+            int? file = metrics.Views == 0 && filesOfRecords.GetValueOrDefault((recordId, method)) is { } only ? only : null;
+            if (file is { } folded)
+            {
+                foldedFiles.Add((folded, method));
+            }
+
+            int? concept = conceptsOfRecords.TryGetValue((recordId, method), out var one) ? one : null;
+            AddUsage(StatScope.Record, recordId, method, metrics, country, file, concept);
             Widen(wide, (StatScope.Repository, 0, method), metrics);
             if (catalog.Record(recordId) is { } facts)
             {
@@ -242,12 +285,18 @@ internal sealed class DayTotals
 
         foreach (var ((conceptId, method), metrics) in concepts.Metrics)
         {
-            AddUsage(StatScope.Concept, conceptId, method, metrics);
+            if (versionsOfConcepts[(conceptId, method)] is null)
+            {
+                AddUsage(StatScope.Concept, conceptId, method, metrics);
+            }
         }
 
-        foreach (var ((fileId, method), metrics) in files.Metrics)
+        foreach (var (key, metrics) in files.Metrics)
         {
-            AddUsage(StatScope.File, fileId, method, metrics);
+            if (!foldedFiles.Contains(key))
+            {
+                AddUsage(StatScope.File, key.Item1, key.Item2, metrics);
+            }
         }
 
         foreach (var ((scope, id, method), metrics) in wide)
@@ -258,7 +307,11 @@ internal sealed class DayTotals
         var wideCountries = new Dictionary<(StatScope, int, string), UsageMetrics>();
         foreach (var ((recordId, country), metrics) in countries.Metrics)
         {
-            AddCountry(StatScope.Record, recordId, country, metrics);
+            if (methodsOfRecords[recordId] != 1 || countriesOfRecords[recordId] is null)
+            {
+                AddCountry(StatScope.Record, recordId, country, metrics);
+            }
+
             Widen(wideCountries, (StatScope.Repository, 0, country), metrics);
             foreach (var community in catalog.Record(recordId)?.Communities ?? [])
             {
@@ -280,12 +333,14 @@ internal sealed class DayTotals
         wide[key] = sum;
     }
 
-    private void AddUsage(StatScope scope, int id, AccessMethod method, UsageMetrics m) => Usage.Add(new UsageDailyStat
-    {
-        Day = Day, Scope = scope, ScopeId = id, AccessMethod = method,
-        Views = m.Views, UniqueViews = m.UniqueViews, Downloads = m.Downloads, UniqueDownloads = m.UniqueDownloads,
-        Investigations = m.Investigations, UniqueInvestigations = m.UniqueInvestigations, Volume = m.Volume,
-    });
+    private void AddUsage(StatScope scope, int id, AccessMethod method, UsageMetrics m, string? country = null, int? fileId = null, int? conceptId = null) =>
+        Usage.Add(new UsageDailyStat
+        {
+            Day = Day, Scope = scope, ScopeId = id, AccessMethod = method,
+            Views = m.Views, UniqueViews = m.UniqueViews, Downloads = m.Downloads, UniqueDownloads = m.UniqueDownloads,
+            Investigations = m.Investigations, UniqueInvestigations = m.UniqueInvestigations, Volume = m.Volume,
+            Country = country, FileId = fileId, ConceptId = conceptId,
+        });
 
     private void AddCountry(StatScope scope, int id, string country, UsageMetrics m) => Countries.Add(new CountryDailyStat
     {

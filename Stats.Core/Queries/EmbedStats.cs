@@ -12,7 +12,7 @@ public sealed record EmbedUsage(IReadOnlyList<DailyUsage> Days, IReadOnlyList<Da
     public static EmbedUsage None { get; } = new([], []);
 }
 
-/// <summary>The usage behind the embeds and badges, read in one query per answer; swappable in tests.</summary>
+/// <summary>The usage behind the embeds and badges, read in one query per answer (two for a record); swappable in tests.</summary>
 public interface IEmbedStats
 {
     /// <inheritdoc cref="EmbedStats.UsageAsync"/>
@@ -31,40 +31,53 @@ public sealed class EmbedStats(IDbContextFactory<StatsDbContext> contexts) : IEm
         ArgumentNullException.ThrowIfNull(target.Id);
         await using var context = await contexts.CreateDbContextAsync(cancellationToken);
         var rows = await UsagePerScopeAndDay(context, target.Subject, target.Id, firstDay, lastDay).ToListAsync(cancellationToken);
-        // An owner's rows are its records' (ADR-016).
-        var own = target.Subject is StatSubject.Record or StatSubject.Owner ? StatScope.Record : UsageStats.ScopeOf(target.Subject);
-        return new EmbedUsage(
-            [.. rows.Where(r => r.Scope == own).OrderBy(r => r.Day).Select(r => new DailyUsage(r.Day, r.Counts))],
-            [.. rows.Where(r => r.Scope == StatScope.Concept && target.Subject == StatSubject.Record).OrderBy(r => r.Day).Select(r => new DailyUsage(r.Day, r.Counts))]);
+        var concept = target.Subject == StatSubject.Record ? await ConceptUsagePerDay(context, target.Id, firstDay, lastDay).ToListAsync(cancellationToken) : [];
+        return new EmbedUsage([.. rows.OrderBy(r => r.Day)], [.. concept.OrderBy(r => r.Day)]);
     }
 
     /// <summary>
-    /// The rows of the target's scope (and, for a record, of its concept) in the period, summed per scope and day. The rows
+    /// The rows of the target's scope in the period, summed per day (an owner's rows are its records', ADR-016). The rows
     /// are joined to the catalog row the external id names, so that the database seeks the key of that one scope (a
     /// condition on a subquery's value would be run by EF as a query of its own first).
     /// </summary>
-    internal static IQueryable<ScopedDailyUsage> UsagePerScopeAndDay(StatsDbContext context, StatSubject subject, string id, DateOnly from, DateOnly to)
+    internal static IQueryable<DailyUsage> UsagePerScopeAndDay(StatsDbContext context, StatSubject subject, string id, DateOnly from, DateOnly to)
     {
         var window = context.UsageDailyStats.Where(s => s.Day >= from && s.Day <= to);
         var rows = subject switch
         {
             StatSubject.Record => context.Records.Where(r => r.ExternalId == id)
-                .Join(window.Where(s => s.Scope == StatScope.Record), r => r.Id, s => s.ScopeId, (r, s) => s)
-                .Concat(context.Records.Where(r => r.ExternalId == id)
-                    .Join(context.Labels.Where(l => l.Kind == LabelKind.Concept), r => r.ParentExternalId, l => (string?)l.Value, (r, l) => l.Id)
-                    .Join(window.Where(s => s.Scope == StatScope.Concept), conceptId => conceptId, s => s.ScopeId, (conceptId, s) => s)),
+                .Join(window.Where(s => s.Scope == StatScope.Record), r => r.Id, s => s.ScopeId, (r, s) => s),
             StatSubject.Community => context.Communities.Where(c => c.ExternalId == id)
                 .Join(window.Where(s => s.Scope == StatScope.Community), c => c.Id, s => s.ScopeId, (c, s) => s),
             StatSubject.Owner => context.Records.Where(r => r.OwnerId == id)
                 .Join(window.Where(s => s.Scope == StatScope.Record), r => r.Id, s => s.ScopeId, (r, s) => s),
             _ => throw new ArgumentOutOfRangeException(nameof(subject), subject, "Embeds show records, communities and owners."),
         };
-        return rows
-            .GroupBy(s => new { s.Scope, s.Day })
-            .Select(g => new ScopedDailyUsage(g.Key.Scope, g.Key.Day, new UsageCounts(
-                g.Sum(s => (long)s.Views), g.Sum(s => (long)s.UniqueViews), g.Sum(s => (long)s.Downloads),
-                g.Sum(s => (long)s.UniqueDownloads), g.Sum(s => s.Volume))));
+        return PerDay(rows);
     }
 
-    internal sealed record ScopedDailyUsage(StatScope Scope, DateOnly Day, UsageCounts Counts);
+    /// <summary>
+    /// The usage of a record's concept (all its versions) in the period, summed per day: the concept's rows and its
+    /// versions' rows that stand for them (ADR-019); none for a record without versions.
+    /// </summary>
+    internal static IQueryable<DailyUsage> ConceptUsagePerDay(StatsDbContext context, string recid, DateOnly from, DateOnly to)
+    {
+        var window = context.UsageDailyStats.Where(s => s.Day >= from && s.Day <= to);
+        var concept = context.Records.Where(r => r.ExternalId == recid)
+            .Join(context.Labels.Where(l => l.Kind == LabelKind.Concept), r => r.ParentExternalId, l => (string?)l.Value, (r, l) => l);
+        var rows = concept
+            .Join(window.Where(s => s.Scope == StatScope.Concept), l => l.Id, s => s.ScopeId, (l, s) => s)
+            .Concat(concept
+                .Join(context.Records, l => (string?)l.Value, v => v.ParentExternalId, (l, v) => new { Concept = (int?)l.Id, Version = v.Id })
+                .Join(window.Where(s => s.Scope == StatScope.Record && s.ConceptId != null), c => new { c.Version, c.Concept }, s => new { Version = s.ScopeId, Concept = s.ConceptId }, (c, s) => s));
+        return PerDay(rows);
+    }
+
+    private static IQueryable<DailyUsage> PerDay(IQueryable<UsageDailyStat> rows) =>
+        rows
+            .GroupBy(s => s.Day)
+            .Select(g => new DailyUsage(g.Key, new UsageCounts(
+                g.Sum(s => (long)s.Views), g.Sum(s => (long)s.UniqueViews), g.Sum(s => (long)s.Downloads),
+                g.Sum(s => (long)s.UniqueDownloads), g.Sum(s => s.Volume))));
+
 }

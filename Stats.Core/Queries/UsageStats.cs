@@ -112,7 +112,9 @@ public sealed class UsageStats(IDbContextFactory<StatsDbContext> contexts, TimeP
             return UsageCounts.Zero;
         }
 
-        return await UsageTotals(context, target.Scope, target.Id, period.From, period.To, method).FirstOrDefaultAsync(cancellationToken) ?? UsageCounts.Zero;
+        // The sums of the access methods added up: a concept's rows are of two scopes (ADR-019).
+        var methods = await UsagePerAccessMethod(context, target.Scope, target.Id, period.From, period.To).ToListAsync(cancellationToken);
+        return methods.Where(m => method is null || m.Method == method).Select(m => m.Counts).Aggregate(UsageCounts.Zero, UsageCounts.Add);
     }
 
     /// <summary>
@@ -479,15 +481,26 @@ public sealed class UsageStats(IDbContextFactory<StatsDbContext> contexts, TimeP
     /// </summary>
     internal static IQueryable<UsageDailyStat> UsageRows(StatsDbContext context, StatScope scope, int id, DateOnly from, DateOnly to, AccessMethod? method)
     {
-        var rows = scope == StatScope.Owner
-            ? context.Labels.Where(l => l.Id == id)
+        var rows = scope switch
+        {
+            StatScope.Owner => context.Labels.Where(l => l.Id == id)
                 .Join(context.Records, l => (string?)l.Value, r => r.OwnerId, (l, r) => r.Id)
-                .Join(context.UsageDailyStats.Where(s => s.Scope == StatScope.Record && s.Day >= from && s.Day <= to), recordId => recordId, s => s.ScopeId, (recordId, s) => s)
-            : context.UsageDailyStats.Where(s => s.Scope == scope && s.ScopeId == id && s.Day >= from && s.Day <= to);
+                .Join(context.UsageDailyStats.Where(s => s.Scope == StatScope.Record && s.Day >= from && s.Day <= to), recordId => recordId, s => s.ScopeId, (recordId, s) => s),
+            // A concept's rows, and its versions' rows that stand for them (ADR-019): a range read of the key per version.
+            StatScope.Concept => context.UsageDailyStats.Where(s => s.Scope == StatScope.Concept && s.ScopeId == id && s.Day >= from && s.Day <= to)
+                .Concat(context.Labels.Where(l => l.Id == id)
+                    .Join(context.Records, l => (string?)l.Value, r => r.ParentExternalId, (l, r) => r.Id)
+                    .Join(context.UsageDailyStats.Where(s => s.Scope == StatScope.Record && s.ConceptId == id && s.Day >= from && s.Day <= to), recordId => recordId, s => s.ScopeId, (recordId, s) => s)),
+            // A file's rows, and its record's rows that stand for them (ADR-019): a second range read of the key.
+            StatScope.File => context.UsageDailyStats.Where(s => s.Scope == StatScope.File && s.ScopeId == id && s.Day >= from && s.Day <= to)
+                .Concat(context.RecordFiles.Where(f => f.Id == id)
+                    .Join(context.UsageDailyStats.Where(s => s.Scope == StatScope.Record && s.FileId == id && s.Day >= from && s.Day <= to), f => f.RecordId, s => s.ScopeId, (f, s) => s)),
+            _ => context.UsageDailyStats.Where(s => s.Scope == scope && s.ScopeId == id && s.Day >= from && s.Day <= to),
+        };
         return method is { } only ? rows.Where(s => s.AccessMethod == only) : rows;
     }
 
-    /// <summary>One row of sums, or none when the scope has no rows in the period.</summary>
+    /// <summary>One row of sums, or none when the scope has no rows in the period. Not for concepts and files, whose rows are of two scopes.</summary>
     internal static IQueryable<UsageCounts> UsageTotals(StatsDbContext context, StatScope scope, int id, DateOnly from, DateOnly to, AccessMethod? method) =>
         UsageRows(context, scope, id, from, to, method)
             // By scope, not scope id: an owner's rows are its records', one scope id each.
@@ -556,14 +569,18 @@ public sealed class UsageStats(IDbContextFactory<StatsDbContext> contexts, TimeP
     internal static IQueryable<FileDownloadBucket> DownloadsPerFile(StatsDbContext context, int recordId, DateOnly from, DateOnly to, AccessMethod? method)
     {
         var rows = context.UsageDailyStats.Where(s => s.Scope == StatScope.File && s.Day >= from && s.Day <= to);
+        // The record's rows that stand for one file's row (ADR-019).
+        var recordRows = context.UsageDailyStats.Where(s => s.Scope == StatScope.Record && s.ScopeId == recordId && s.FileId != null && s.Day >= from && s.Day <= to);
         if (method is { } only)
         {
             rows = rows.Where(s => s.AccessMethod == only);
+            recordRows = recordRows.Where(s => s.AccessMethod == only);
         }
 
         return context.RecordFiles
             .Where(f => f.RecordId == recordId)
             .Join(rows, f => f.Id, s => s.ScopeId, (f, s) => new { f.Key, s.Downloads, s.UniqueDownloads, s.Volume })
+            .Concat(context.RecordFiles.Join(recordRows, f => f.Id, s => s.FileId, (f, s) => new { f.Key, s.Downloads, s.UniqueDownloads, s.Volume }))
             .GroupBy(x => x.Key)
             .Select(g => new { Key = g.Key, Downloads = g.Sum(x => (long)x.Downloads), UniqueDownloads = g.Sum(x => (long)x.UniqueDownloads), Volume = g.Sum(x => x.Volume) })
             .OrderByDescending(x => x.Downloads).ThenBy(x => x.Key)
@@ -575,9 +592,38 @@ public sealed class UsageStats(IDbContextFactory<StatsDbContext> contexts, TimeP
             .Where(r => r.ExternalId == recid)
             .Select(r => new RecordInfo(r.ExternalId, r.Title, r.ParentExternalId, r.OwnerId, r.DeletedAt != null));
 
+    /// <summary>
+    /// A scope's country rows in a period. A record's are its country rows and its usage rows that stand for its one country
+    /// row of a day (ADR-019): a second range read of the key.
+    /// </summary>
+    internal static IQueryable<CountryDailyStat> CountryRows(StatsDbContext context, StatScope scope, int id, DateOnly from, DateOnly to)
+    {
+        var rows = context.CountryDailyStats.Where(s => s.Scope == scope && s.ScopeId == id && s.Day >= from && s.Day <= to);
+        return scope != StatScope.Record
+            ? rows
+            : AsCountryRows(rows).Concat(FoldedCountryRows(context.UsageDailyStats.Where(s => s.Scope == StatScope.Record && s.ScopeId == id && s.Day >= from && s.Day <= to)));
+    }
+
+    /// <summary>Country rows in the shape of <see cref="FoldedCountryRows"/>, so that the two can be concatenated.</summary>
+    internal static IQueryable<CountryDailyStat> AsCountryRows(IQueryable<CountryDailyStat> rows) =>
+        rows.Select(s => new CountryDailyStat
+        {
+            Day = s.Day, Scope = s.Scope, ScopeId = s.ScopeId, Country = s.Country,
+            Views = s.Views, UniqueViews = s.UniqueViews, Downloads = s.Downloads, UniqueDownloads = s.UniqueDownloads,
+        });
+
+    /// <summary>The record rows among <paramref name="recordRows"/> that stand for their record's one country row of the day, read as that row.</summary>
+    internal static IQueryable<CountryDailyStat> FoldedCountryRows(IQueryable<UsageDailyStat> recordRows) =>
+        recordRows
+            .Where(s => s.Country != null)
+            .Select(s => new CountryDailyStat
+            {
+                Day = s.Day, Scope = s.Scope, ScopeId = s.ScopeId, Country = s.Country!,
+                Views = s.Views, UniqueViews = s.UniqueViews, Downloads = s.Downloads, UniqueDownloads = s.UniqueDownloads,
+            });
+
     internal static IQueryable<CountryBucket> UsagePerCountry(StatsDbContext context, StatScope scope, int id, DateOnly from, DateOnly to) =>
-        context.CountryDailyStats
-            .Where(s => s.Scope == scope && s.ScopeId == id && s.Day >= from && s.Day <= to)
+        CountryRows(context, scope, id, from, to)
             .GroupBy(s => s.Country)
             .Select(g => new
             {

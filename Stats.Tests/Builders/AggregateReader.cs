@@ -13,10 +13,11 @@ public static class AggregateReader
         return await UsageAsync(context, StatScope.Record, id, day, method);
     }
 
+    /// <summary>A concept's usage on a day, read as the queries read it: its row, or its one version's row that stands for it (ADR-019).</summary>
     public static async Task<UsageDailyStat> ConceptAsync(StatsDbContext context, string parentRecid, DateOnly day)
     {
         var id = await context.Labels.Where(l => l.Kind == LabelKind.Concept && l.Value == parentRecid).Select(l => l.Id).SingleAsync();
-        return await UsageAsync(context, StatScope.Concept, id, day, AccessMethod.Regular);
+        return await ReadAsAsync(context, StatScope.Concept, id, day);
     }
 
     public static async Task<UsageDailyStat> CommunityAsync(StatsDbContext context, string community, DateOnly day)
@@ -29,10 +30,16 @@ public static class AggregateReader
     public static async Task<UsageDailyStat> OwnerAsync(StatsDbContext context, string owner, DateOnly day)
     {
         var id = await context.Labels.Where(l => l.Kind == LabelKind.Owner && l.Value == owner).Select(l => l.Id).SingleAsync();
-        var rows = await Stats.Core.Queries.UsageStats.UsageRows(context, StatScope.Owner, id, day, day, AccessMethod.Regular).AsNoTracking().ToListAsync();
+        return await ReadAsAsync(context, StatScope.Owner, id, day);
+    }
+
+    /// <summary>A scope's regular usage on a day summed from the rows the queries read for it (<see cref="Stats.Core.Queries.UsageStats.UsageRows"/>).</summary>
+    private static async Task<UsageDailyStat> ReadAsAsync(StatsDbContext context, StatScope scope, int id, DateOnly day)
+    {
+        var rows = await Stats.Core.Queries.UsageStats.UsageRows(context, scope, id, day, day, AccessMethod.Regular).AsNoTracking().ToListAsync();
         return new UsageDailyStat
         {
-            Day = day, Scope = StatScope.Owner, ScopeId = id, AccessMethod = AccessMethod.Regular,
+            Day = day, Scope = scope, ScopeId = id, AccessMethod = AccessMethod.Regular,
             Views = rows.Sum(r => r.Views), UniqueViews = rows.Sum(r => r.UniqueViews), Downloads = rows.Sum(r => r.Downloads),
             UniqueDownloads = rows.Sum(r => r.UniqueDownloads), Investigations = rows.Sum(r => r.Investigations),
             UniqueInvestigations = rows.Sum(r => r.UniqueInvestigations), Volume = rows.Sum(r => r.Volume),
@@ -55,7 +62,7 @@ public static class AggregateReader
         var sips = await context.SipOutcomes.AsNoTracking().ToListAsync();
         return
         [
-            .. usage.Select(u => $"usage {u.Day} {u.Scope} {u.ScopeId} {u.AccessMethod}: {u.Views} {u.UniqueViews} {u.Downloads} {u.UniqueDownloads} {u.Investigations} {u.UniqueInvestigations} {u.Volume}"),
+            .. usage.Select(u => $"usage {u.Day} {u.Scope} {u.ScopeId} {u.AccessMethod}: {u.Views} {u.UniqueViews} {u.Downloads} {u.UniqueDownloads} {u.Investigations} {u.UniqueInvestigations} {u.Volume} {u.Country} {u.FileId} {u.ConceptId}"),
             .. countries.Select(c => $"country {c.Day} {c.Scope} {c.ScopeId} {c.Country}: {c.Views} {c.UniqueViews} {c.Downloads} {c.UniqueDownloads}"),
             .. activities.Select(a => $"activity {a.Day} {a.Activity} {a.CommunityId} {a.SubjectId} {a.DetailId}: {a.Count} {a.Amount}"),
             .. sips.Select(s => $"sip {s.SipId} {s.RecordId} {s.CommunityId} {s.CreatedAt:O} {s.SentAt:O} {s.ProcessedAt:O} {s.Succeeded} {s.Size}"),

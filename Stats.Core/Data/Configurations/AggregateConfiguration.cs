@@ -14,6 +14,7 @@ internal sealed class UsageDailyStatConfiguration : IEntityTypeConfiguration<Usa
         builder.HasKey(s => new { s.Scope, s.ScopeId, s.Day, s.AccessMethod });
         builder.Property(s => s.Scope).HasConversion<byte>();
         builder.Property(s => s.AccessMethod).HasConversion<byte>();
+        builder.Property(s => s.Country).HasMaxLength(2).IsUnicode(false).IsFixedLength();
         builder.HasIndex(s => s.Day);
     }
 }

@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Stats.Core.Access;
 using Stats.Core.Data;
+using Stats.Core.Queries;
 
 namespace Stats.Core.Reports.Dsr;
 
@@ -274,8 +275,10 @@ public sealed class DatasetReportBuilder(
 
     /// <summary>Investigations (views and downloads) and requests per record and known country over the range.</summary>
     internal static IQueryable<DatasetCountryRow> CountriesPerDataset(StatsDbContext context, DateOnly from, DateOnly to) =>
-        context.CountryDailyStats
-            .Where(s => s.Scope == StatScope.Record && s.Day >= from && s.Day <= to && s.Country != CountryDailyStat.Unknown)
+        UsageStats.AsCountryRows(context.CountryDailyStats.Where(s => s.Scope == StatScope.Record && s.Day >= from && s.Day <= to))
+            // With the record rows that stand for their record's one country row (ADR-019).
+            .Concat(UsageStats.FoldedCountryRows(context.UsageDailyStats.Where(s => s.Scope == StatScope.Record && s.Day >= from && s.Day <= to)))
+            .Where(s => s.Country != CountryDailyStat.Unknown)
             .GroupBy(s => new { s.ScopeId, s.Country })
             .Select(g => new DatasetCountryRow(g.Key.ScopeId, g.Key.Country, g.Sum(s => (long)s.Views + s.Downloads), g.Sum(s => (long)s.Downloads)));
 }

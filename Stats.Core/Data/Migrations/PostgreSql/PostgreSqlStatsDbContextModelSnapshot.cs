@@ -1102,7 +1102,19 @@ namespace Stats.Core.Data.Migrations.PostgreSql
                     b.Property<byte>("AccessMethod")
                         .HasColumnType("smallint");
 
+                    b.Property<int?>("ConceptId")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Country")
+                        .HasMaxLength(2)
+                        .IsUnicode(false)
+                        .HasColumnType("character(2)")
+                        .IsFixedLength();
+
                     b.Property<int>("Downloads")
+                        .HasColumnType("integer");
+
+                    b.Property<int?>("FileId")
                         .HasColumnType("integer");
 
                     b.Property<int>("Investigations")

@@ -1102,7 +1102,19 @@ namespace Stats.Core.Data.Migrations.SqlServer
                     b.Property<byte>("AccessMethod")
                         .HasColumnType("tinyint");
 
+                    b.Property<int?>("ConceptId")
+                        .HasColumnType("int");
+
+                    b.Property<string>("Country")
+                        .HasMaxLength(2)
+                        .IsUnicode(false)
+                        .HasColumnType("char(2)")
+                        .IsFixedLength();
+
                     b.Property<int>("Downloads")
+                        .HasColumnType("int");
+
+                    b.Property<int?>("FileId")
                         .HasColumnType("int");
 
                     b.Property<int>("Investigations")

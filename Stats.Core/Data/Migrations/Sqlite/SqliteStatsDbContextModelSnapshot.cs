@@ -1067,7 +1067,19 @@ namespace Stats.Core.Data.Migrations.Sqlite
                     b.Property<byte>("AccessMethod")
                         .HasColumnType("INTEGER");
 
+                    b.Property<int?>("ConceptId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Country")
+                        .HasMaxLength(2)
+                        .IsUnicode(false)
+                        .HasColumnType("TEXT")
+                        .IsFixedLength();
+
                     b.Property<int>("Downloads")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("FileId")
                         .HasColumnType("INTEGER");
 
                     b.Property<int>("Investigations")
