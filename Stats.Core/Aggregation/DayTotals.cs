@@ -200,7 +200,7 @@ internal sealed class DayTotals
         var concepts = new UsageTally<(int, AccessMethod)>();
         var files = new UsageTally<(int, AccessMethod)>();
         var countries = new UsageTally<(int, string)>();
-        // Per record and access method, its one file so far (null once it has a second): which file rows fold (ADR-019).
+        // Per record and access method, its one file so far (null once it has a second): which file rows fold (ADR-020).
         var filesOfRecords = new Dictionary<(int, AccessMethod), int?>();
         // Per concept and access method, its one version with clicks so far (null once it has a second).
         var versionsOfConcepts = new Dictionary<(int, AccessMethod), int?>();
@@ -230,7 +230,7 @@ internal sealed class DayTotals
         // A record row stands for its record's one country row when the record's clicks of the day have one country and one
         // access method, for its one file's row when every click of the row downloaded that file, and for its concept's row
         // when no other version of the concept had clicks of that access method: each pair of tallies then counted the same
-        // clicks, so their numbers are the record row's (ADR-019).
+        // clicks, so their numbers are the record row's (ADR-020).
         var methodsOfRecords = new Dictionary<int, int>();
         foreach (var (recordId, _) in records.Metrics.Keys)
         {

@@ -30,13 +30,13 @@ public enum StatScope : byte
     /// All versions of a record: the scope id is a <see cref="Label"/> of kind <see cref="LabelKind.Concept"/>. Only
     /// records with a parent_recid have concept rows; a record without versions is its own concept (its record rows). A
     /// day and access method on which one version alone had clicks has no concept row either: that version's record row
-    /// stands for it (<see cref="UsageDailyStat.ConceptId"/>, ADR-019).
+    /// stands for it (<see cref="UsageDailyStat.ConceptId"/>, ADR-020).
     /// </summary>
     Concept = 2,
 
     /// <summary>
     /// One file of a record: the scope id is a <see cref="RecordFile"/> id. Where every click of its record's row was a
-    /// download of this file, that row stands for the file's (<see cref="UsageDailyStat.FileId"/>, ADR-019).
+    /// download of this file, that row stands for the file's (<see cref="UsageDailyStat.FileId"/>, ADR-020).
     /// </summary>
     File = 3,
 
@@ -86,20 +86,20 @@ public sealed class UsageDailyStat
 
     /// <summary>
     /// On a record row only: the one country of every click the record had that day, all of them of this row's access
-    /// method. The record then has no <see cref="CountryDailyStat"/> row that day: this row, read as one, is it (ADR-019).
+    /// method. The record then has no <see cref="CountryDailyStat"/> row that day: this row, read as one, is it (ADR-020).
     /// </summary>
     public string? Country { get; set; }
 
     /// <summary>
     /// On a record row only: the one file that every click of the row downloaded (the row has no views). The file then has
-    /// no row of its own for that day and access method: this row, read as one, is it (ADR-019).
+    /// no row of its own for that day and access method: this row, read as one, is it (ADR-020).
     /// </summary>
     public int? FileId { get; set; }
 
     /// <summary>
     /// On a record row only: the concept (a <see cref="Label"/> of kind <see cref="LabelKind.Concept"/>) of which this record
     /// was the one version with clicks of this row's access method that day. The concept then has no row of its own for that
-    /// day and access method: this row, read as one, is it (ADR-019).
+    /// day and access method: this row, read as one, is it (ADR-020).
     /// </summary>
     public int? ConceptId { get; set; }
 }

@@ -58,7 +58,7 @@ public sealed class EmbedStats(IDbContextFactory<StatsDbContext> contexts) : IEm
 
     /// <summary>
     /// The usage of a record's concept (all its versions) in the period, summed per day: the concept's rows and its
-    /// versions' rows that stand for them (ADR-019); none for a record without versions.
+    /// versions' rows that stand for them (ADR-020); none for a record without versions.
     /// </summary>
     internal static IQueryable<DailyUsage> ConceptUsagePerDay(StatsDbContext context, string recid, DateOnly from, DateOnly to)
     {

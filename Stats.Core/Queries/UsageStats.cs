@@ -112,7 +112,7 @@ public sealed class UsageStats(IDbContextFactory<StatsDbContext> contexts, TimeP
             return UsageCounts.Zero;
         }
 
-        // The sums of the access methods added up: a concept's rows are of two scopes (ADR-019).
+        // The sums of the access methods added up: a concept's rows are of two scopes (ADR-020).
         var methods = await UsagePerAccessMethod(context, target.Scope, target.Id, period.From, period.To).ToListAsync(cancellationToken);
         return methods.Where(m => method is null || m.Method == method).Select(m => m.Counts).Aggregate(UsageCounts.Zero, UsageCounts.Add);
     }
@@ -486,12 +486,12 @@ public sealed class UsageStats(IDbContextFactory<StatsDbContext> contexts, TimeP
             StatScope.Owner => context.Labels.Where(l => l.Id == id)
                 .Join(context.Records, l => (string?)l.Value, r => r.OwnerId, (l, r) => r.Id)
                 .Join(context.UsageDailyStats.Where(s => s.Scope == StatScope.Record && s.Day >= from && s.Day <= to), recordId => recordId, s => s.ScopeId, (recordId, s) => s),
-            // A concept's rows, and its versions' rows that stand for them (ADR-019): a range read of the key per version.
+            // A concept's rows, and its versions' rows that stand for them (ADR-020): a range read of the key per version.
             StatScope.Concept => context.UsageDailyStats.Where(s => s.Scope == StatScope.Concept && s.ScopeId == id && s.Day >= from && s.Day <= to)
                 .Concat(context.Labels.Where(l => l.Id == id)
                     .Join(context.Records, l => (string?)l.Value, r => r.ParentExternalId, (l, r) => r.Id)
                     .Join(context.UsageDailyStats.Where(s => s.Scope == StatScope.Record && s.ConceptId == id && s.Day >= from && s.Day <= to), recordId => recordId, s => s.ScopeId, (recordId, s) => s)),
-            // A file's rows, and its record's rows that stand for them (ADR-019): a second range read of the key.
+            // A file's rows, and its record's rows that stand for them (ADR-020): a second range read of the key.
             StatScope.File => context.UsageDailyStats.Where(s => s.Scope == StatScope.File && s.ScopeId == id && s.Day >= from && s.Day <= to)
                 .Concat(context.RecordFiles.Where(f => f.Id == id)
                     .Join(context.UsageDailyStats.Where(s => s.Scope == StatScope.Record && s.FileId == id && s.Day >= from && s.Day <= to), f => f.RecordId, s => s.ScopeId, (f, s) => s)),
@@ -569,7 +569,7 @@ public sealed class UsageStats(IDbContextFactory<StatsDbContext> contexts, TimeP
     internal static IQueryable<FileDownloadBucket> DownloadsPerFile(StatsDbContext context, int recordId, DateOnly from, DateOnly to, AccessMethod? method)
     {
         var rows = context.UsageDailyStats.Where(s => s.Scope == StatScope.File && s.Day >= from && s.Day <= to);
-        // The record's rows that stand for one file's row (ADR-019).
+        // The record's rows that stand for one file's row (ADR-020).
         var recordRows = context.UsageDailyStats.Where(s => s.Scope == StatScope.Record && s.ScopeId == recordId && s.FileId != null && s.Day >= from && s.Day <= to);
         if (method is { } only)
         {
@@ -594,7 +594,7 @@ public sealed class UsageStats(IDbContextFactory<StatsDbContext> contexts, TimeP
 
     /// <summary>
     /// A scope's country rows in a period. A record's are its country rows and its usage rows that stand for its one country
-    /// row of a day (ADR-019): a second range read of the key.
+    /// row of a day (ADR-020): a second range read of the key.
     /// </summary>
     internal static IQueryable<CountryDailyStat> CountryRows(StatsDbContext context, StatScope scope, int id, DateOnly from, DateOnly to)
     {

@@ -13,7 +13,7 @@ public static class AggregateReader
         return await UsageAsync(context, StatScope.Record, id, day, method);
     }
 
-    /// <summary>A concept's usage on a day, read as the queries read it: its row, or its one version's row that stands for it (ADR-019).</summary>
+    /// <summary>A concept's usage on a day, read as the queries read it: its row, or its one version's row that stands for it (ADR-020).</summary>
     public static async Task<UsageDailyStat> ConceptAsync(StatsDbContext context, string parentRecid, DateOnly day)
     {
         var id = await context.Labels.Where(l => l.Kind == LabelKind.Concept && l.Value == parentRecid).Select(l => l.Id).SingleAsync();

@@ -276,7 +276,7 @@ public sealed class DatasetReportBuilder(
     /// <summary>Investigations (views and downloads) and requests per record and known country over the range.</summary>
     internal static IQueryable<DatasetCountryRow> CountriesPerDataset(StatsDbContext context, DateOnly from, DateOnly to) =>
         UsageStats.AsCountryRows(context.CountryDailyStats.Where(s => s.Scope == StatScope.Record && s.Day >= from && s.Day <= to))
-            // With the record rows that stand for their record's one country row (ADR-019).
+            // With the record rows that stand for their record's one country row (ADR-020).
             .Concat(UsageStats.FoldedCountryRows(context.UsageDailyStats.Where(s => s.Scope == StatScope.Record && s.Day >= from && s.Day <= to)))
             .Where(s => s.Country != CountryDailyStat.Unknown)
             .GroupBy(s => new { s.ScopeId, s.Country })

@@ -349,7 +349,7 @@ public sealed class AggregatorTests
         // All versions never show less than one version.
         var conceptOf = await context.Records.Where(r => r.ParentExternalId != null).ToDictionaryAsync(r => r.Id, r => r.ParentExternalId!, Cancellation);
         var conceptIds = await context.Labels.Where(l => l.Kind == LabelKind.Concept).ToDictionaryAsync(l => l.Value, l => l.Id, Cancellation);
-        // A concept's row, or its one version's row that stands for it (ADR-019).
+        // A concept's row, or its one version's row that stands for it (ADR-020).
         var concepts = rows.Where(r => r.Scope == StatScope.Concept).Select(r => (Key: (r.ScopeId, r.Day, r.AccessMethod), Row: r))
             .Concat(rows.Where(r => r.ConceptId is not null).Select(r => (Key: (r.ConceptId!.Value, r.Day, r.AccessMethod), Row: r)))
             .ToDictionary(c => c.Key, c => c.Row);

@@ -10,7 +10,7 @@ namespace Stats.Tests.Core.Aggregation;
 
 /// <summary>
 /// A record row stands for the record's one country row, its one file's row and its concept's row when they would count
-/// the same clicks (ADR-019): those rows are not written, and every answer is the same as from them.
+/// the same clicks (ADR-020): those rows are not written, and every answer is the same as from them.
 /// </summary>
 public sealed class FoldedRowsTests
 {
@@ -95,7 +95,7 @@ public sealed class FoldedRowsTests
         Assert.Equal(unfolded, folded);
     }
 
-    /// <summary>Stores the row each folded record row stands for, and clears the fold: the store as it was before ADR-019.</summary>
+    /// <summary>Stores the row each folded record row stands for, and clears the fold: the store as it was before ADR-020.</summary>
     private static async Task<(int Countries, int Files, int Concepts)> UnfoldAsync(TestStore store)
     {
         await using var context = store.CreateContext();
