@@ -25,6 +25,7 @@ internal sealed record AggregationRun(
     double RowsPerRawEvent,
     IReadOnlyDictionary<string, long> RowsByTableAndScope,
     double FloorInsertSeconds,
+    double FloorInsertSourcesSeconds,
     double FloorSeconds,
     double AggregationVsFloor);
 
@@ -93,14 +94,14 @@ internal static class AggregationBenchmark
         Progress.Log($"aggregation: {eventsPerS:N0} events/s ({report.Days.Count} days, {aggregateRows:N0} aggregate rows; " +
             $"computing {report.Days.Sum(d => d.Computing.TotalSeconds):F1} s, writing {report.Days.Sum(d => d.Writing.TotalSeconds):F1} s); " +
             "now the floor's insert of as many rows");
-        var floorInsert = await FloorInsertAsync(contexts, store.Provider);
+        var (floorInsert, floorSources) = await FloorInsertAsync(contexts, store.Provider);
         var floor = groupBy + floorInsert;
-        Progress.Log($"aggregation: floor {floor.TotalSeconds:F1} s (insert {floorInsert.TotalSeconds:F1} s) against {cost.Seconds:F1} s");
+        Progress.Log($"aggregation: floor {floor.TotalSeconds:F1} s (insert {floorInsert.TotalSeconds:F1} s, of which the sources {floorSources.TotalSeconds:F1} s) against {cost.Seconds:F1} s");
         return new AggregationRun(
             events, Days, Math.Round(ingestSeconds, 1), groupByPerS, Math.Round(groupBy.TotalSeconds, 2), eventsPerS, cost.Seconds,
             Math.Round(eventsPerS / (double)groupByPerS, 3), report.Days.Count, aggregateRows,
             Math.Round(report.Days.Sum(d => d.Computing.TotalSeconds), 2), Math.Round(report.Days.Sum(d => d.Writing.TotalSeconds), 2), cost,
-            Math.Round(aggregateRows / (double)rawRows, 3), rowsByTable, Math.Round(floorInsert.TotalSeconds, 2), Math.Round(floor.TotalSeconds, 2),
+            Math.Round(aggregateRows / (double)rawRows, 3), rowsByTable, Math.Round(floorInsert.TotalSeconds, 2), Math.Round(floorSources.TotalSeconds, 2), Math.Round(floor.TotalSeconds, 2),
             Math.Round(floor.TotalSeconds / cost.Seconds, 3));
     }
 
@@ -156,14 +157,21 @@ internal static class AggregationBenchmark
         return rows;
     }
 
-    private static readonly string[] s_aggregateTables = ["UsageDailyStats", "CountryDailyStats", "ActivityDailyStats", "EventDailyStats"];
+    /// <summary>
+    /// Every table the aggregator writes: the four aggregate tables and the daily sources (ADR-015), whose rows are not
+    /// counted in <c>rows_per_raw_event</c> (the aim of 1.2 was set for the aggregate rows) but cost the aggregator writes all
+    /// the same.
+    /// </summary>
+    private const string SourcesTable = "SourceDailyStats";
+
+    private static readonly string[] s_aggregateTables = ["UsageDailyStats", "CountryDailyStats", "ActivityDailyStats", "EventDailyStats", SourcesTable];
 
     /// <summary>
-    /// The writing half of the floor: every aggregate row the aggregator wrote, copied inside the database in key order
-    /// into empty tables with the same keys and indexes, in one transaction. Nothing crosses the client, nothing is
-    /// computed: no aggregator can write those rows for less.
+    /// The writing half of the floor: every row the aggregator wrote, copied inside the database in key order into empty
+    /// tables with the same keys and indexes, in one transaction; with the time of the sources rows alone. Nothing crosses
+    /// the client, nothing is computed: no aggregator can write those rows for less.
     /// </summary>
-    private static async Task<TimeSpan> FloorInsertAsync(IDbContextFactory<StatsDbContext> contexts, DatabaseProvider provider)
+    private static async Task<(TimeSpan All, TimeSpan Sources)> FloorInsertAsync(IDbContextFactory<StatsDbContext> contexts, DatabaseProvider provider)
     {
         await using var context = await contexts.CreateDbContextAsync();
         var connection = context.Database.GetDbConnection();
@@ -178,12 +186,18 @@ internal static class AggregationBenchmark
 
         await ExecuteAsync(connection, copies);
         var watch = Stopwatch.StartNew();
+        var sources = TimeSpan.Zero;
         await using (var transaction = await connection.BeginTransactionAsync())
         {
             foreach (var table in s_aggregateTables)
             {
+                var start = watch.Elapsed;
                 // In key order, the cheapest order for the key's index: the floor, not a typical case.
                 await ExecuteAsync(connection, [$"INSERT INTO \"Floor{table}\" SELECT * FROM \"{table}\" ORDER BY {KeyColumns(context, table)}"], transaction);
+                if (table == SourcesTable)
+                {
+                    sources = watch.Elapsed - start;
+                }
             }
 
             await transaction.CommitAsync();
@@ -191,7 +205,7 @@ internal static class AggregationBenchmark
 
         watch.Stop();
         await ExecuteAsync(connection, [.. s_aggregateTables.Select(t => $"DROP TABLE \"Floor{t}\"")]);
-        return watch.Elapsed;
+        return (watch.Elapsed, sources);
     }
 
     private static string KeyColumns(StatsDbContext context, string table)

@@ -42,7 +42,9 @@ public sealed class AggregationRunner(
     /// of a group (~100 MB) and the time it holds the store's write lock (seconds) in check.
     /// </summary>
     private const int MaxGroupDays = 366;
-    private const long MaxGroupRows = 1_000_000;
+
+    /// <summary>Aggregate rows a group holds at most; smaller in tests, to see runs of many groups.</summary>
+    internal long MaxGroupRows { get; set; } = 1_000_000;
 
     private readonly SemaphoreSlim _running = new(1, 1);
 
@@ -102,24 +104,43 @@ public sealed class AggregationRunner(
         {
             var catalog = new CatalogSnapshot();
             var group = new List<DayWork>();
-            await using var context = await contextFactory.CreateDbContextAsync(cancellationToken);
-            var toAggregate = await DaysToAggregateAsync(forced, cancellationToken);
-            var states = await DailyAggregator.DayStates(context, [.. toAggregate.Select(d => d.Day)]).ToDictionaryAsync(d => d.Day, cancellationToken);
-            foreach (var (day, version) in toAggregate)
+            // Days are read and counted on one connection while the group before them is written on another: the two
+            // halves of a run overlap on two cores, and at most one group waits computed. The writes land on pages all
+            // over the aggregate tables' keys: on SQLite the writing connection has a big page cache.
+            await using var reading = await contextFactory.CreateDbContextAsync(cancellationToken);
+            var writing = await BulkContext.OpenAsync(contextFactory, cancellationToken);
+            var written = Task.CompletedTask;
+            try
             {
-                group.Add(await DailyAggregator.ComputeAsync(context, catalog, day, version, states.GetValueOrDefault(day), cancellationToken));
-                if (DayComputed is { } dayComputed)
+                var toAggregate = await DaysToAggregateAsync(forced, cancellationToken);
+                var states = await DailyAggregator.DayStates(reading, [.. toAggregate.Select(d => d.Day)]).ToDictionaryAsync(d => d.Day, cancellationToken);
+                foreach (var (day, version) in toAggregate)
                 {
-                    await dayComputed(day, cancellationToken);
+                    group.Add(await DailyAggregator.ComputeAsync(reading, catalog, day, version, states.GetValueOrDefault(day), cancellationToken));
+                    if (DayComputed is { } dayComputed)
+                    {
+                        await dayComputed(day, cancellationToken);
+                    }
+
+                    if (group.Count >= MaxGroupDays || group.Sum(d => d.Rows) >= MaxGroupRows)
+                    {
+                        await written;
+                        var full = group;
+                        group = [];
+                        // On a thread of its own: SQLite's statements complete synchronously.
+                        written = Task.Run(() => WriteGroupAsync(writing, full, days, cancellationToken), cancellationToken);
+                    }
                 }
 
-                if (group.Count >= MaxGroupDays || group.Sum(d => d.Rows) >= MaxGroupRows)
-                {
-                    await WriteGroupAsync(context, catalog, group, days, cancellationToken);
-                }
+                await written;
+                await WriteGroupAsync(writing, group, days, cancellationToken);
             }
-
-            await WriteGroupAsync(context, catalog, group, days, cancellationToken);
+            finally
+            {
+                // A day that failed to compute lets the group being written end (its failure, if any, is not the first).
+                await written.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+                await BulkContext.CloseAsync(writing);
+            }
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
@@ -159,7 +180,7 @@ public sealed class AggregationRunner(
     private DateTime Now => clock.GetUtcNow().UtcDateTime;
 
     /// <summary>Writes computed days together: small days share one commit, a busy day has its own.</summary>
-    private async Task WriteGroupAsync(StatsDbContext context, CatalogSnapshot catalog, List<DayWork> group, List<DayReport> days, CancellationToken cancellationToken)
+    private async Task WriteGroupAsync(StatsDbContext context, List<DayWork> group, List<DayReport> days, CancellationToken cancellationToken)
     {
         if (group.Count == 0)
         {
@@ -172,7 +193,7 @@ public sealed class AggregationRunner(
             throw new InvalidOperationException("The aggregation lease was lost (this instance stalled for longer than Stats:Aggregation:LeaseDuration).");
         }
 
-        foreach (var report in await DailyAggregator.WriteAsync(context, catalog, group, Now, cancellationToken))
+        foreach (var report in await DailyAggregator.WriteAsync(context, group, Now, cancellationToken))
         {
             days.Add(report);
             metrics.DayAggregated(report);

@@ -37,7 +37,7 @@ internal static class DailyAggregator
     {
         var state = await DayStates(context, [day]).FirstOrDefaultAsync(cancellationToken);
         var work = await ComputeAsync(context, catalog, day, markVersion, state, cancellationToken);
-        return (await WriteAsync(context, catalog, [work], now, cancellationToken))[0];
+        return (await WriteAsync(context, [work], now, cancellationToken))[0];
     }
 
     /// <summary>
@@ -62,8 +62,9 @@ internal static class DailyAggregator
             await catalog.LoadLabelsAsync(context, LabelKind.Status, cancellationToken);
         }
 
-        var totals = DayTotals.Compute(day, events, followers, catalog);
-        var sources = await SourcesDaily.ComputeAsync(context, catalog, day, followers, cancellationToken);
+        var counted = DayTotals.CountedEvents(events, followers);
+        var totals = DayTotals.Compute(day, events, counted, catalog);
+        var sources = SourcesDaily.Compute(day, counted, catalog);
         return new DayWork(day, markVersion, state, totals, events.Count, watch.Elapsed, null) { Sources = sources };
     }
 
@@ -72,7 +73,7 @@ internal static class DailyAggregator
     /// their dirty marks, each only if its version is still the one read before the day's events were.
     /// </summary>
     public static async Task<List<DayReport>> WriteAsync(
-        StatsDbContext context, CatalogSnapshot catalog, IReadOnlyList<DayWork> days, DateTime now, CancellationToken cancellationToken)
+        StatsDbContext context, IReadOnlyList<DayWork> days, DateTime now, CancellationToken cancellationToken)
     {
         var watch = Stopwatch.StartNew();
         var computed = days.Where(d => d.Totals is not null).ToList();

@@ -37,7 +37,8 @@ internal sealed class DayTotals
     /// <summary>What the day's SIP events say about each SIP, by SIP label.</summary>
     public Dictionary<int, SipFacts> Sips { get; } = [];
 
-    public static DayTotals Compute(DateOnly day, List<DayEvent> events, List<UsageClick> followers, CatalogSnapshot catalog)
+    /// <param name="counted">The day's counted clicks (<see cref="CountedEvents"/>).</param>
+    public static DayTotals Compute(DateOnly day, List<DayEvent> events, List<DayEvent> counted, CatalogSnapshot catalog)
     {
         var totals = new DayTotals(day);
         var activities = new Dictionary<(Activity, int Community, int Subject, int Detail), (int Count, long Amount)>();
@@ -48,7 +49,7 @@ internal sealed class DayTotals
         {
             if (IsUsage(e))
             {
-                // Counted by CountedClicks below.
+                // Counted by CountUsage below, from the counted clicks.
                 continue;
             }
 
@@ -103,7 +104,7 @@ internal sealed class DayTotals
             totals.Events.Add(new EventDailyStat { Day = day, TypeId = type, Scope = scope, ScopeId = id, Count = count });
         }
 
-        totals.CountUsage(CountedClicks(events, followers), catalog);
+        totals.CountUsage(counted, catalog);
         return totals;
     }
 
@@ -135,20 +136,19 @@ internal sealed class DayTotals
     /// The day's views and downloads that COUNTER counts, in time order: robots out, double-clicks removed (the
     /// <paramref name="followers"/> of the next day can close a pair). What the aggregates add up, and what exports send.
     /// </summary>
-    public static List<UsageClick> CountedClicks(List<DayEvent> events, List<UsageClick> followers)
-    {
-        var clicks = new List<UsageClick>();
-        foreach (var e in events)
-        {
-            if (IsUsage(e) && (e.Traits & EventTraits.Robot) == 0)
-            {
-                clicks.Add(new UsageClick(
-                    e.Timestamp, e.RecordId!.Value, e.TypeId == s_download ? e.FileId : null, e.VisitorHash, e.SessionHash, e.Traits, e.Amount ?? 0, e.Country));
-            }
-        }
+    public static List<UsageClick> CountedClicks(List<DayEvent> events, List<UsageClick> followers) =>
+        [.. CountedEvents(events, followers).Select(ClickOf)];
 
-        return CounterRules.RemoveDoubleClicks(clicks, followers.Where(f => !f.IsRobot));
-    }
+    /// <summary>
+    /// <see cref="CountedClicks"/> as the day's events: what the usage aggregates add up and, with their referrers and
+    /// organisations, what the sources aggregate (<see cref="SourcesDaily"/>) ranks.
+    /// </summary>
+    public static List<DayEvent> CountedEvents(List<DayEvent> events, List<UsageClick> followers) =>
+        CounterRules.RemoveDoubleClicks(events.Where(e => IsUsage(e) && (e.Traits & EventTraits.Robot) == 0), ClickOf, followers.Where(f => !f.IsRobot));
+
+    /// <summary>A view or download (<see cref="IsUsage"/>) as the counting rules read it.</summary>
+    public static UsageClick ClickOf(DayEvent e) =>
+        new(e.Timestamp, e.RecordId!.Value, e.TypeId == s_download ? e.FileId : null, e.VisitorHash, e.SessionHash, e.Traits, e.Amount ?? 0, e.Country);
 
     private static bool IsUsage(DayEvent e) => (e.TypeId == s_view || e.TypeId == s_download) && e.RecordId is not null;
 
@@ -194,7 +194,7 @@ internal sealed class DayTotals
 
     private static IEnumerable<int> WithRepository(int[] communities) => communities.Prepend(0).Distinct();
 
-    private void CountUsage(List<UsageClick> kept, CatalogSnapshot catalog)
+    private void CountUsage(List<DayEvent> counted, CatalogSnapshot catalog)
     {
         var records = new UsageTally<(int, AccessMethod)>();
         var concepts = new UsageTally<(int, AccessMethod)>();
@@ -204,8 +204,9 @@ internal sealed class DayTotals
         var filesOfRecords = new Dictionary<(int, AccessMethod), int?>();
         // Per concept and access method, its one version with clicks so far (null once it has a second).
         var versionsOfConcepts = new Dictionary<(int, AccessMethod), int?>();
-        foreach (var click in kept)
+        foreach (var e in counted)
         {
+            var click = ClickOf(e);
             var facts = catalog.Record(click.RecordId);
             records.Add((click.RecordId, click.AccessMethod), click);
             // A record without versions is its own concept: its record rows say it all, a copy would only cost writes.

@@ -21,7 +21,9 @@ internal readonly record struct DayEvent(
     EventTraits Traits,
     long? VisitorHash,
     long? SessionHash,
-    long? Amount);
+    long? Amount,
+    int? ReferrerId = null,
+    int? OrganisationId = null);
 
 /// <summary>
 /// Reads a day of raw events straight from the data reader: the aggregator's input is the widest read of the product,
@@ -35,7 +37,7 @@ internal static class RawDayReader
     /// <summary>The SQL of <see cref="ReadDayAsync"/>, in the common dialect of every provider (exposed for the SQL Server parse checks).</summary>
     internal const string DaySql =
         "SELECT \"TypeId\", \"Timestamp\", \"RecordId\", \"FileId\", \"CommunityId\", \"SubjectId\", \"DetailId\", \"Country\", \"Traits\", " +
-        "\"VisitorHash\", \"SessionHash\", \"Amount\" FROM \"RawEvents\" WHERE \"Timestamp\" >= @from AND \"Timestamp\" < @to ORDER BY \"Timestamp\"";
+        "\"VisitorHash\", \"SessionHash\", \"Amount\", \"ReferrerId\", \"OrganisationId\" FROM \"RawEvents\" WHERE \"Timestamp\" >= @from AND \"Timestamp\" < @to ORDER BY \"Timestamp\"";
 
     /// <summary>Every raw event of <paramref name="day"/>, in time order.</summary>
     public static async Task<List<DayEvent>> ReadDayAsync(StatsDbContext context, DateOnly day, CancellationToken cancellationToken)
@@ -63,7 +65,9 @@ internal static class RawDayReader
                 (EventTraits)reader.GetByte(8),
                 reader.IsDBNull(9) ? null : reader.GetInt64(9),
                 reader.IsDBNull(10) ? null : reader.GetInt64(10),
-                reader.IsDBNull(11) ? null : reader.GetInt64(11)));
+                reader.IsDBNull(11) ? null : reader.GetInt64(11),
+                reader.IsDBNull(12) ? null : reader.GetInt32(12),
+                reader.IsDBNull(13) ? null : reader.GetInt32(13)));
         }
 
         return events;

@@ -17,22 +17,6 @@ internal static class SourcesDaily
     /// <summary>How many hosts or organisations a scope keeps a row for per day; the rest share one "other" row (ADR-015).</summary>
     public const int TopPerScope = 20;
 
-    private static readonly short s_view = EventCatalog.CodeOf(EventCatalog.RecordView);
-    private static readonly short s_download = EventCatalog.CodeOf(EventCatalog.FileDownload);
-
-    /// <summary>
-    /// Reads the day's views and downloads with their sources and computes its rows, outside the write transaction as the
-    /// rest of the day's aggregates are; <paramref name="followers"/> are the clicks early the next day that the aggregator
-    /// has read already.
-    /// </summary>
-    public static async Task<List<SourceDailyStat>> ComputeAsync(
-        StatsDbContext context, CatalogSnapshot catalog, DateOnly day, List<UsageClick> followers, CancellationToken cancellationToken)
-    {
-        var clicks = await SourcedClicks(context, day).ToListAsync(cancellationToken);
-        await catalog.EnsureRecordsAsync(context, clicks.Select(c => c.RecordId).Distinct(), cancellationToken);
-        return Compute(day, clicks, followers, catalog);
-    }
-
     /// <summary>Replaces the sources rows of <paramref name="days"/> with <paramref name="rows"/>, inside the aggregator's transaction.</summary>
     public static async Task ReplaceAsync(StatsDbContext context, IReadOnlyCollection<DateOnly> days, IReadOnlyList<SourceDailyStat> rows, CancellationToken cancellationToken)
     {
@@ -40,22 +24,24 @@ internal static class SourcesDaily
         await AggregateInserter.InsertSourcesAsync(context, rows, cancellationToken);
     }
 
-    /// <summary>The rows of one day: the sources of its counted clicks, the top ones of each scope and the rest as other.</summary>
-    public static List<SourceDailyStat> Compute(DateOnly day, List<SourcedClick> clicks, List<UsageClick> followers, CatalogSnapshot catalog)
+    /// <summary>
+    /// The rows of one day: the sources of its counted clicks (<see cref="DayTotals.CountedEvents"/>, the usage
+    /// aggregates' own), the top ones of each scope and the rest as other.
+    /// </summary>
+    public static List<SourceDailyStat> Compute(DateOnly day, List<DayEvent> counted, CatalogSnapshot catalog)
     {
-        var counted = CounterRules.RemoveDoubleClicks(
-            clicks.Where(c => (c.Traits & EventTraits.Robot) == 0), c => c.Click, followers.Where(f => !f.IsRobot));
         var tallies = new Dictionary<(SourceKind Kind, StatScope Scope, int ScopeId), Dictionary<int, (int Views, int Downloads)>>();
         foreach (var click in counted)
         {
-            var communities = catalog.Record(click.RecordId)?.Communities ?? [];
+            var communities = catalog.Record(click.RecordId!.Value)?.Communities ?? [];
+            var download = DayTotals.ClickOf(click).IsDownload;
             if (click.ReferrerId is { } host)
             {
-                Tally(tallies, (SourceKind.Referrer, StatScope.Record, click.RecordId), host, click.IsDownload);
-                Tally(tallies, (SourceKind.Referrer, StatScope.Repository, 0), host, click.IsDownload);
+                Tally(tallies, (SourceKind.Referrer, StatScope.Record, click.RecordId.Value), host, download);
+                Tally(tallies, (SourceKind.Referrer, StatScope.Repository, 0), host, download);
                 foreach (var community in communities)
                 {
-                    Tally(tallies, (SourceKind.Referrer, StatScope.Community, community), host, click.IsDownload);
+                    Tally(tallies, (SourceKind.Referrer, StatScope.Community, community), host, download);
                 }
             }
 
@@ -65,7 +51,7 @@ internal static class SourcesDaily
             {
                 foreach (var community in communities)
                 {
-                    Tally(tallies, (SourceKind.Organisation, StatScope.Community, community), organisation, click.IsDownload);
+                    Tally(tallies, (SourceKind.Organisation, StatScope.Community, community), organisation, download);
                 }
             }
         }
@@ -104,28 +90,4 @@ internal static class SourcesDaily
         sources.TryGetValue(label, out var counts);
         sources[label] = download ? (counts.Views, counts.Downloads + 1) : (counts.Views + 1, counts.Downloads);
     }
-
-    /// <summary>
-    /// Every view and download of the day in time order, with or without a source: a click without a referrer can still
-    /// remove the double-click before it, so the rule must see them all.
-    /// </summary>
-    internal static IQueryable<SourcedClick> SourcedClicks(StatsDbContext context, DateOnly day)
-    {
-        var from = day.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
-        var to = from.AddDays(1);
-        return context.RawEvents.AsNoTracking()
-            .Where(e => e.Timestamp >= from && e.Timestamp < to && (e.TypeId == s_view || e.TypeId == s_download) && e.RecordId != null)
-            .OrderBy(e => e.Timestamp)
-            .Select(e => new SourcedClick(
-                e.Timestamp, e.RecordId!.Value, e.TypeId == s_download ? e.FileId : null, e.VisitorHash, e.Traits, e.ReferrerId, e.OrganisationId));
-    }
-}
-
-/// <summary>A view or download as the sources aggregate reads it: the click and where its visitor came from.</summary>
-internal sealed record SourcedClick(DateTime Timestamp, int RecordId, int? FileId, long? Visitor, EventTraits Traits, int? ReferrerId, int? OrganisationId)
-{
-    /// <summary>Made once: the double-click rule reads it several times per click (sorting, then following).</summary>
-    public UsageClick Click { get; } = new(DateTime.SpecifyKind(Timestamp, DateTimeKind.Utc), RecordId, FileId, Visitor, null, Traits);
-
-    public bool IsDownload => FileId is not null;
 }

@@ -38,7 +38,9 @@ internal static class SqliteDayReader
                     (EventTraits)raw.sqlite3_column_int(statement, 8),
                     NullableLong(statement, 9),
                     NullableLong(statement, 10),
-                    NullableLong(statement, 11)));
+                    NullableLong(statement, 11),
+                    NullableInt(statement, 12),
+                    NullableInt(statement, 13)));
             }
 
             if (rc != raw.SQLITE_DONE)

@@ -60,12 +60,14 @@ public static class AggregateReader
         var countries = await context.CountryDailyStats.AsNoTracking().ToListAsync();
         var activities = await context.ActivityDailyStats.AsNoTracking().ToListAsync();
         var sips = await context.SipOutcomes.AsNoTracking().ToListAsync();
+        var sources = await context.SourceDailyStats.AsNoTracking().ToListAsync();
         return
         [
             .. usage.Select(u => $"usage {u.Day} {u.Scope} {u.ScopeId} {u.AccessMethod}: {u.Views} {u.UniqueViews} {u.Downloads} {u.UniqueDownloads} {u.Investigations} {u.UniqueInvestigations} {u.Volume} {u.Country} {u.FileId} {u.ConceptId}"),
             .. countries.Select(c => $"country {c.Day} {c.Scope} {c.ScopeId} {c.Country}: {c.Views} {c.UniqueViews} {c.Downloads} {c.UniqueDownloads}"),
             .. activities.Select(a => $"activity {a.Day} {a.Activity} {a.CommunityId} {a.SubjectId} {a.DetailId}: {a.Count} {a.Amount}"),
             .. sips.Select(s => $"sip {s.SipId} {s.RecordId} {s.CommunityId} {s.CreatedAt:O} {s.SentAt:O} {s.ProcessedAt:O} {s.Succeeded} {s.Size}"),
+            .. sources.Select(s => $"source {s.Day} {s.Kind} {s.Scope} {s.ScopeId} {s.LabelId}: {s.Views} {s.Downloads}"),
         ];
     }
 }

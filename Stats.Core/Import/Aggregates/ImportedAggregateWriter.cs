@@ -32,46 +32,8 @@ internal sealed class ImportedAggregateWriter(IDbContextFactory<StatsDbContext> 
 
     private readonly string _holder = $"{HolderPrefix}{Environment.MachineName}/{Environment.ProcessId}";
 
-    /// <summary>
-    /// The page cache of an import's SQLite connection, in KiB (SQLite's default is 2 MiB). The documents' three indexes
-    /// take an insert at a page of every record each day: with the default cache most of an import's time went to reading
-    /// and writing those pages again (a profile: 30% kernel, pread and pwrite). The memory is taken as pages are used.
-    /// </summary>
-    internal const int SqliteCacheKiB = 256 * 1024;
-
-    /// <summary>
-    /// A context for one import, its connection held open until <see cref="CloseAsync"/>: on SQLite with a bigger page
-    /// cache, so that its pages stay cached from batch to batch.
-    /// </summary>
-    public async Task<StatsDbContext> OpenAsync(CancellationToken cancellationToken)
-    {
-        var context = await contexts.CreateDbContextAsync(cancellationToken);
-        await context.Database.OpenConnectionAsync(cancellationToken);
-        if (context.Database.GetDbConnection() is SqliteConnection sqlite)
-        {
-            Pragma(sqlite, $"PRAGMA cache_size = -{SqliteCacheKiB}");
-        }
-
-        return context;
-    }
-
-    /// <summary>Gives the connection back to the pool with SQLite's default page cache (pooled connections keep pragmas).</summary>
-    public static async Task CloseAsync(StatsDbContext context)
-    {
-        if (context.Database.GetDbConnection() is SqliteConnection { State: System.Data.ConnectionState.Open } sqlite)
-        {
-            Pragma(sqlite, "PRAGMA cache_size = -2000");
-        }
-
-        await context.DisposeAsync();
-    }
-
-    private static void Pragma(SqliteConnection connection, string sql)
-    {
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        command.ExecuteNonQuery();
-    }
+    /// <summary>A context for one import, its connection held open (with a big page cache on SQLite) until the import ends.</summary>
+    public Task<StatsDbContext> OpenAsync(CancellationToken cancellationToken) => BulkContext.OpenAsync(contexts, cancellationToken);
 
     /// <summary>Stores one batch; returns the rows stored and the documents skipped, by reason.</summary>
     public async Task<(int Stored, Dictionary<string, long> Skipped, HashSet<DateOnly> Days)> StoreAsync(
@@ -414,7 +376,7 @@ internal sealed class ImportedAggregateWriter(IDbContextFactory<StatsDbContext> 
                 if (_context is { } context)
                 {
                     _context = null;
-                    await CloseAsync(context);
+                    await BulkContext.CloseAsync(context);
                 }
             }
         }

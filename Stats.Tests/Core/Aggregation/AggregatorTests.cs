@@ -200,6 +200,51 @@ public sealed class AggregatorTests
 
     [Theory]
     [MemberData(nameof(StoreProviders.All), MemberType = typeof(StoreProviders))]
+    public async Task ARunWrittenDayByDayWhileTheNextDaysAreCountedGivesTheNumbersOfOneGroup(DatabaseProvider provider)
+    {
+        await using var store = await TestStore.CreateAsync(provider);
+        await using var ingestion = new IngestionHarness(store);
+        await IngestSampleAsync(ingestion);
+        // A group per day: each is written on its own connection while the day after it is read and counted.
+        ingestion.Aggregator.MaxGroupRows = 1;
+
+        var report = await ingestion.AggregateAsync();
+
+        Assert.Null(report.Error);
+        Assert.Equal([s_day.AddDays(1), s_day, s_day.AddDays(-1)], report.Days.Select(d => d.Day));
+        await using var context = store.CreateContext();
+        var dayByDay = await AggregateReader.EverythingAsync(context);
+        ingestion.Aggregator.MaxGroupRows = long.MaxValue;
+        var oneGroup = await ingestion.Aggregator.RunAsync((s_day.AddDays(-1), s_day.AddDays(1)), Cancellation);
+        Assert.Null(oneGroup.Error);
+        Assert.NotEmpty(dayByDay);
+        Assert.Equal((await AggregateReader.EverythingAsync(context)).Order(StringComparer.Ordinal), dayByDay.Order(StringComparer.Ordinal));
+    }
+
+    [Theory]
+    [MemberData(nameof(StoreProviders.All), MemberType = typeof(StoreProviders))]
+    public async Task ADayThatFailsToBeCountedLetsTheGroupsBeforeItBeWrittenAndKeepsItselfDirty(DatabaseProvider provider)
+    {
+        await using var store = await TestStore.CreateAsync(provider);
+        await using var ingestion = new IngestionHarness(store);
+        await IngestSampleAsync(ingestion);
+        ingestion.Aggregator.MaxGroupRows = 1;
+        // Days run newest first: the oldest fails once the two newer ones are handed to the writer.
+        ingestion.Aggregator.DayComputed = (day, _) =>
+            day == s_day.AddDays(-1) ? throw new InvalidOperationException("counting failed") : Task.CompletedTask;
+
+        var report = await ingestion.Aggregator.RunAsync(Cancellation);
+
+        Assert.Equal("InvalidOperationException: counting failed", report.Error);
+        Assert.Equal([s_day.AddDays(1), s_day], report.Days.Select(d => d.Day));
+        await using var context = store.CreateContext();
+        Assert.Equal([s_day.AddDays(-1)], await context.DirtyDays.Select(d => d.Day).ToListAsync(Cancellation));
+        Assert.True((await AggregateReader.RecordAsync(context, "rec-1", s_day)).Views > 0);
+        Assert.Equal(0, (await AggregateReader.RecordAsync(context, "rec-1", s_day.AddDays(-1))).Views);
+    }
+
+    [Theory]
+    [MemberData(nameof(StoreProviders.All), MemberType = typeof(StoreProviders))]
     public async Task ALateEventReaggregatesItsDayAndNoOther(DatabaseProvider provider)
     {
         await using var store = await TestStore.CreateAsync(provider);
