@@ -24,6 +24,8 @@ internal static class BenchmarkProgram
     /// <summary>Pairs of runs without and with the visitor sources whose median ratio a full ingestion run reports.</summary>
     private const int SourcesPairs = 3;
 
+    private const long DefaultSingleRequests = 100_000;
+
     private const long DefaultImportDocuments = 1_000_000;
     private const long DefaultAggregateDocuments = 2_000_000;
     private const long QuickAggregateDocuments = 20_000;
@@ -33,9 +35,10 @@ internal static class BenchmarkProgram
     private const long QuickScaleEvents = 20_000;
 
     private const string Usage = """
-        usage: dotnet run -c Release --project Stats.Benchmarks -- [--suite ingestion|aggregation|amqp|import|import-aggregates|embeds|catalog|investigation|scale]
+        usage: dotnet run -c Release --project Stats.Benchmarks -- [--suite ingestion|singles|aggregation|amqp|import|import-aggregates|embeds|catalog|investigation|scale]
                  [--provider Sqlite|PostgreSql] [--connection CONNECTION-STRING] [--amqp URI] [--events N] [--quick]
           --suite S        ingestion (default): ingestion throughput and memory;
+                           singles: only the single-event HTTP requests (32 clients) of the ingestion suite;
                            aggregation: aggregation throughput and /api/stats latency on two stores of two years;
                            amqp: draining a pre-filled queue of invenio bodies, next to HTTP batches, and publish ->
                            stored latency at 5,000 events/s (needs --amqp);
@@ -51,6 +54,7 @@ internal static class BenchmarkProgram
           --connection C   PostgreSql: a server the run may create databases on (e.g. Host=127.0.0.1;Username=postgres;
                            Password=...); each store is a new database, dropped at the end
           --events N       ingestion: events ingested in process (default 5,000,000; the HTTP runs scale with it);
+                           singles: single-event requests (default 100,000);
                            aggregation: events of the larger store (default 10,000,000; the smaller has a tenth);
                            amqp: messages pre-filled (default 1,000,000);
                            import: documents in each file (default 1,000,000);
@@ -106,6 +110,7 @@ internal static class BenchmarkProgram
                     stores, machine, options.Events ?? (options.Quick ? QuickEvents : 10_000_000), days: options.Quick ? 2 : 30, options.Quick),
                 Options.Scale => await ScaleBenchmark.RunAsync(
                     stores, machine, options.Events ?? (options.Quick ? QuickScaleEvents : DefaultScaleEvents), options.Quick),
+                Options.Singles => await RunSinglesAsync(stores, machine, options),
                 Options.Catalog => await CatalogBenchmark.RunAsync(await stores.CreateAsync("catalog"), options.Quick ? QuickCatalogRecords : DefaultCatalogRecords, machine),
                 _ => await RunIngestionAsync(stores, machine, options),
             };
@@ -217,10 +222,20 @@ internal static class BenchmarkProgram
         return AggregationSuiteReport.From(runs, machine, Math.Round(total.Elapsed.TotalSeconds, 1));
     }
 
+    private static async Task<SinglesSuiteReport> RunSinglesAsync(BenchmarkStores stores, MachineInfo machine, Options options)
+    {
+        var requests = options.Events ?? (options.Quick ? QuickEvents : DefaultSingleRequests);
+        Progress.Log($"{requests:N0} single-event requests on {machine.Store.Provider}");
+        var run = await HttpIngestBenchmark.RunSinglesAsync(await stores.CreateAsync("singles"), requests, DateTimeOffset.UtcNow.AddMinutes(-2));
+        Progress.Log($"http: {run.RequestsPerS:N0} single-event requests/s, {run.Cost.CpuSeconds * 1e6 / run.Requests:F0} µs of this process's CPU a request");
+        return new SinglesSuiteReport(run.RequestsPerS, Math.Round(run.Cost.CpuSeconds * 1e6 / run.Requests, 1), run, machine);
+    }
+
     /// <summary>The command line, checked before anything runs.</summary>
     private sealed record Options(string Suite, DatabaseProvider Provider, string? Connection, long? Events, bool Quick, Uri? Broker = null)
     {
         public const string Ingestion = "ingestion";
+        public const string Singles = "singles";
         public const string Aggregation = "aggregation";
         public const string Amqp = "amqp";
         public const string Import = "import";
@@ -241,7 +256,7 @@ internal static class BenchmarkProgram
                     case "--quick":
                         options = options with { Quick = true };
                         continue;
-                    case "--suite" when value is Ingestion or Aggregation or Amqp or Import or ImportAggregates or Embeds or Catalog or Investigation or Scale:
+                    case "--suite" when value is Ingestion or Singles or Aggregation or Amqp or Import or ImportAggregates or Embeds or Catalog or Investigation or Scale:
                         options = options with { Suite = value };
                         break;
                     case "--provider" when Enum.TryParse<DatabaseProvider>(value, ignoreCase: true, out var provider) &&

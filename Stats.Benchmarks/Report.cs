@@ -112,3 +112,6 @@ internal sealed record AggregationSuiteReport(
         return new AggregationSuiteReport(targets, stores, machine, totalSeconds);
     }
 }
+
+/// <summary>The singles suite: single-event requests/s, and the CPU of the benchmark process (client and dashboard, not the database) per request.</summary>
+internal sealed record SinglesSuiteReport(long RequestsPerS, double ProcessCpuMicrosecondsPerRequest, HttpRun Run, MachineInfo Machine);

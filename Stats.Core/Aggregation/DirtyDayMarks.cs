@@ -34,21 +34,24 @@ public static class DirtyDayMarks
             return;
         }
 
-        var known = await DirtyDaysAmong(context, [.. days.Keys]).ToListAsync(cancellationToken);
-        // In day order: two writers updating the same days in the same order wait for each other instead of deadlocking.
-        known.Sort();
-        foreach (var day in known)
+        // The update says which marks exist: nearly every write lands on days marked already (today), and asking first
+        // cost the event writer a query and a round trip in every group commit. In day order: two writers updating the
+        // same days in the same order wait for each other instead of deadlocking.
+        var unmarked = new List<DateOnly>();
+        foreach (var (day, events) in days.OrderBy(d => d.Key))
         {
-            var events = days[day];
-            await context.DirtyDays.Where(d => d.Day == day)
+            var updated = await context.DirtyDays.Where(d => d.Day == day)
                 .ExecuteUpdateAsync(u => u.SetProperty(d => d.Version, d => d.Version + 1).SetProperty(d => d.PendingEvents, d => d.PendingEvents + events), cancellationToken);
+            if (updated == 0)
+            {
+                unmarked.Add(day);
+            }
         }
 
-        context.DirtyDays.AddRange(days.Keys.Except(known).Select(d => new DirtyDay { Day = d, MarkedAt = now, Version = 1, PendingEvents = days[d] }));
-        await context.SaveChangesAsync(cancellationToken);
+        if (unmarked.Count > 0)
+        {
+            context.DirtyDays.AddRange(unmarked.Select(d => new DirtyDay { Day = d, MarkedAt = now, Version = 1, PendingEvents = days[d] }));
+            await context.SaveChangesAsync(cancellationToken);
+        }
     }
-
-    /// <summary>Exposed for the translation tests of every provider.</summary>
-    internal static IQueryable<DateOnly> DirtyDaysAmong(StatsDbContext context, IReadOnlyCollection<DateOnly> days) =>
-        context.DirtyDays.Where(d => days.Contains(d.Day)).Select(d => d.Day);
 }

@@ -1,5 +1,6 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.Extensions.Logging;
 
 namespace Stats.Core.Data;
@@ -19,17 +20,14 @@ public sealed class StatsDbContextFactory : IDbContextFactory<StatsDbContext>
         _create = provider switch
         {
             DatabaseProvider.Sqlite => Build<SqliteStatsDbContext>(
-                b => b.UseSqlite(connectionString),
-                o => new SqliteStatsDbContext(o), loggerFactory),
+                b => b.UseSqlite(connectionString), loggerFactory),
             // No retrying execution strategy: it refuses the product's own transactions (ingestion, aggregation, retention
             // each commit as one unit), and an outage is already answered by the callers (StoreOutage: 503, exit code 3),
             // as on the other providers.
             DatabaseProvider.SqlServer => Build<SqlServerStatsDbContext>(
-                b => b.UseSqlServer(connectionString, o => o.UseCompatibilityLevel(SqlServerCompatibilityLevel)),
-                o => new SqlServerStatsDbContext(o), loggerFactory),
+                b => b.UseSqlServer(connectionString, o => o.UseCompatibilityLevel(SqlServerCompatibilityLevel)), loggerFactory),
             DatabaseProvider.PostgreSql => Build<PostgreSqlStatsDbContext>(
-                b => b.UseNpgsql(connectionString),
-                o => new PostgreSqlStatsDbContext(o), loggerFactory),
+                b => b.UseNpgsql(connectionString), loggerFactory),
             _ => throw new ArgumentOutOfRangeException(nameof(provider), provider, "Unknown database provider."),
         };
     }
@@ -72,7 +70,7 @@ public sealed class StatsDbContextFactory : IDbContextFactory<StatsDbContext>
     }
 
     private static Func<StatsDbContext> Build<TContext>(
-        Action<DbContextOptionsBuilder<TContext>> configure, Func<DbContextOptions<TContext>, TContext> create, ILoggerFactory? loggerFactory)
+        Action<DbContextOptionsBuilder<TContext>> configure, ILoggerFactory? loggerFactory)
         where TContext : StatsDbContext
     {
         var builder = new DbContextOptionsBuilder<TContext>();
@@ -82,7 +80,9 @@ public sealed class StatsDbContextFactory : IDbContextFactory<StatsDbContext>
             builder.UseLoggerFactory(loggerFactory);
         }
 
-        var options = builder.Options;
-        return () => create(options);
+        // Pooled: a context's services are set up once and reset when it is returned, instead of being built for every
+        // unit of work (the event writer makes one per group commit: that set-up was 3% of a single-event request's CPU).
+        var pool = new PooledDbContextFactory<TContext>(builder.Options);
+        return pool.CreateDbContext;
     }
 }

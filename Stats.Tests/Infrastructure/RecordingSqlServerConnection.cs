@@ -10,7 +10,7 @@ namespace Stats.Tests.Infrastructure;
 /// <summary>
 /// A connection for EF's SQL Server provider that reaches no server: it records the text of every command the product
 /// sends through it (queries, <c>ExecuteUpdate</c>/<c>ExecuteDelete</c>, <c>SaveChanges</c>), answers queries with the rows
-/// <see cref="Answer"/> gives (none by default) and every other command with one row affected. With it, statements that
+/// <see cref="Answer"/> gives (none by default) and every other command with the rows <see cref="RowsAffected"/> says (one by default). With it, statements that
 /// only exist while they run can be parsed as T-SQL.
 /// </summary>
 public sealed class RecordingSqlServerConnection : DbConnection
@@ -21,6 +21,9 @@ public sealed class RecordingSqlServerConnection : DbConnection
 
     /// <summary>The rows a query answers, by its text; null for none.</summary>
     public Func<string, DataTable?> Answer { get; set; } = _ => null;
+
+    /// <summary>The rows a command other than a query affects; one by default.</summary>
+    public Func<DbCommand, int> RowsAffected { get; set; } = _ => 1;
 
     [AllowNull]
     public override string ConnectionString { get; set; } = "Server=unused;Database=stats";
@@ -94,7 +97,7 @@ public sealed class RecordingSqlServerConnection : DbConnection
         public override int ExecuteNonQuery()
         {
             connection.Statements.Add(CommandText);
-            return 1;
+            return connection.RowsAffected(this);
         }
 
         public override object? ExecuteScalar()

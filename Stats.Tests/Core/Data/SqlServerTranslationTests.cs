@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
@@ -60,7 +61,6 @@ public sealed class SqlServerTranslationTests : IDisposable
         ["CatalogKeys.FileIdOf"] = c => CatalogKeys.FileIdOf(c, 7, "data.csv"),
         ["CatalogKeys.LabelIdOf"] = c => CatalogKeys.LabelIdOf(c, LabelKind.Location, "Archive Annex"),
         ["EventWriter.StoredClientIds"] = c => EventWriter.StoredClientIds(c, new DateTime(2024, 6, 15, 0, 0, 0, DateTimeKind.Utc), new DateTime(2024, 6, 15, 1, 0, 0, DateTimeKind.Utc), [1L, -5L]),
-        ["DirtyDayMarks.DirtyDaysAmong"] = c => DirtyDayMarks.DirtyDaysAmong(c, [new DateOnly(2024, 6, 15), new DateOnly(2023, 1, 2)]),
         ["DailySaltStore.ExpiredSalts"] = c => DailySaltStore.ExpiredSalts(c, new DateOnly(2024, 6, 15), new DateTime(2024, 6, 17, 0, 0, 0, DateTimeKind.Utc)),
         ["HeldDownloads.HeldAmong"] = c => Stats.Core.Import.HeldDownloads.HeldAmong(c, [1L, -5L]),
         ["HeldDownloads.Attachable"] = c => Stats.Core.Import.HeldDownloads.Attachable(c, 5_000),
@@ -286,9 +286,12 @@ public sealed class SqlServerTranslationTests : IDisposable
     [Fact]
     public async Task MarkingDirtyDaysUpdatesTheKnownDayAndInsertsTheNewOneInTSql()
     {
-        var connection = new RecordingSqlServerConnection();
         var known = new DateOnly(2024, 6, 1);
-        connection.Answer = sql => sql.Contains("FROM [DirtyDays]", StringComparison.Ordinal) ? Table("Day", known) : null;
+        // The update of the new day finds no mark to update.
+        var connection = new RecordingSqlServerConnection
+        {
+            RowsAffected = command => command.Parameters.Cast<DbParameter>().Any(p => p.Value is DateOnly day && day != known) ? 0 : 1,
+        };
         await using var context = connection.CreateContext();
         await using var transaction = await context.Database.BeginTransactionAsync(Cancellation);
 
