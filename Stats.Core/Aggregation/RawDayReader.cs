@@ -22,8 +22,8 @@ internal readonly record struct DayEvent(
     long? VisitorHash,
     long? SessionHash,
     long? Amount,
-    int? ReferrerId = null,
-    int? OrganisationId = null);
+    int? ReferrerId,
+    int? OrganisationId);
 
 /// <summary>
 /// Reads a day of raw events straight from the data reader: the aggregator's input is the widest read of the product,

@@ -1,7 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Stats.Core.Counting;
 using Stats.Core.Data;
-using Stats.Core.Events;
 
 namespace Stats.Core.Aggregation;
 
