@@ -53,31 +53,14 @@ public sealed class EmbedStats(IDbContextFactory<StatsDbContext> contexts) : IEm
                 .Join(window.Where(s => s.Scope == StatScope.Record), r => r.Id, s => s.ScopeId, (r, s) => s),
             _ => throw new ArgumentOutOfRangeException(nameof(subject), subject, "Embeds show records, communities and owners."),
         };
-        return PerDay(rows);
+        return UsageStats.PerDay(rows);
     }
 
-    /// <summary>
-    /// The usage of a record's concept (all its versions) in the period, summed per day: the concept's rows and its
-    /// versions' rows that stand for them (ADR-020); none for a record without versions.
-    /// </summary>
+    /// <summary>The usage of a record's concept (all its versions) in the period, summed per day; none for a record without versions.</summary>
     internal static IQueryable<DailyUsage> ConceptUsagePerDay(StatsDbContext context, string recid, DateOnly from, DateOnly to)
     {
-        var window = context.UsageDailyStats.Where(s => s.Day >= from && s.Day <= to);
         var concept = context.Records.Where(r => r.ExternalId == recid)
             .Join(context.Labels.Where(l => l.Kind == LabelKind.Concept), r => r.ParentExternalId, l => (string?)l.Value, (r, l) => l);
-        var rows = concept
-            .Join(window.Where(s => s.Scope == StatScope.Concept), l => l.Id, s => s.ScopeId, (l, s) => s)
-            .Concat(concept
-                .Join(context.Records, l => (string?)l.Value, v => v.ParentExternalId, (l, v) => new { Concept = (int?)l.Id, Version = v.Id })
-                .Join(window.Where(s => s.Scope == StatScope.Record && s.ConceptId != null), c => new { c.Version, c.Concept }, s => new { Version = s.ScopeId, Concept = s.ConceptId }, (c, s) => s));
-        return PerDay(rows);
+        return UsageStats.PerDay(UsageStats.ConceptRows(context, concept, from, to));
     }
-
-    private static IQueryable<DailyUsage> PerDay(IQueryable<UsageDailyStat> rows) =>
-        rows
-            .GroupBy(s => s.Day)
-            .Select(g => new DailyUsage(g.Key, new UsageCounts(
-                g.Sum(s => (long)s.Views), g.Sum(s => (long)s.UniqueViews), g.Sum(s => (long)s.Downloads),
-                g.Sum(s => (long)s.UniqueDownloads), g.Sum(s => s.Volume))));
-
 }
