@@ -87,7 +87,7 @@ internal static class InProcessIngestBenchmark
     }
 
     /// <summary>Feeds <paramref name="count"/> generated events to the ingestor; generation runs ahead on its own task.</summary>
-    private static async Task<(long Accepted, long Duplicates, long Rejected)> IngestAsync(EventIngestor ingestor, TrafficGenerator generator, long count)
+    internal static async Task<(long Accepted, long Duplicates, long Rejected)> IngestAsync(EventIngestor ingestor, TrafficGenerator generator, long count)
     {
         var batches = Channel.CreateBounded<IncomingEvent[]>(ConcurrentCallers);
         var producer = Task.Run(async () =>

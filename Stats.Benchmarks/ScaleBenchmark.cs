@@ -108,7 +108,8 @@ internal static class ScaleBenchmark
 
     /// <summary>
     /// Publications first (the catalog: communities, owners, access; not timed, the same for every size), then the traffic
-    /// in batches, timed, as a history import would bring it.
+    /// in batches, timed, handed to the ingestor by as many concurrent callers as cores, as the history import keeps
+    /// several batches in flight.
     /// </summary>
     private static async Task<(string MostPopularRecid, Cost Cost)> LoadAsync(BenchmarkStore store, long events, int days, DateTimeOffset end)
     {
@@ -121,20 +122,10 @@ internal static class ScaleBenchmark
         }
 
         var meter = CostMeter.Start();
-        var reported = Stopwatch.StartNew();
-        for (var remaining = events; remaining > 0; remaining -= InProcessIngestBenchmark.BatchSize)
+        var (_, _, rejected) = await InProcessIngestBenchmark.IngestAsync(ingestor, generator, events);
+        if (rejected > 0)
         {
-            var result = await ingestor.IngestAsync(generator.Next((int)Math.Min(InProcessIngestBenchmark.BatchSize, remaining)));
-            if (result.Rejected.Count > 0)
-            {
-                throw new InvalidOperationException($"The ingestor rejected generated events: {result.Rejected[0].Errors[0]}");
-            }
-
-            if (reported.Elapsed > TimeSpan.FromSeconds(30))
-            {
-                Progress.Log($"scale: {events - remaining:N0} of {events:N0} events loaded");
-                reported.Restart();
-            }
+            throw new InvalidOperationException($"The ingestor rejected {rejected:N0} generated events.");
         }
 
         return (generator.MostPopularRecid, meter.Stop());
